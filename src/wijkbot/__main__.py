@@ -1,0 +1,5 @@
+"""Allows `python -m wijkbot`."""
+
+from wijkbot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,169 @@
+"""The composition root: settings -> storage -> rules -> services -> channels -> web -> scheduler.
+
+Invariants: the only place that wires parts together (no globals, no service locator); the rule set is
+loaded and validated before anything listens, so a broken configuration stops start-up with a clear
+message; shutdown stops intake first, then drains the workers, then closes the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import text
+
+from wijkbot.channels.console import ConsoleChannel
+from wijkbot.channels.webchat import WebChatChannel
+from wijkbot.domain.followups import Policy
+from wijkbot.domain.routing import Router
+from wijkbot.domain.rules import RuleSet
+from wijkbot.i18n import Translator
+from wijkbot.ports import ChannelAdapter, Clock, system_clock
+from wijkbot.ratelimit import RateLimiter
+from wijkbot.rulefiles import load_rules
+from wijkbot.services.actions import Actions
+from wijkbot.services.conversations import Conversations
+from wijkbot.services.delivery import Delivery
+from wijkbot.services.followups import FollowUps
+from wijkbot.services.intake import Intake
+from wijkbot.services.texts import Texts
+from wijkbot.settings import Settings
+from wijkbot.storage.db import Database
+from wijkbot.storage.migrate import migrate
+from wijkbot.storage.outbox import pending_count
+from wijkbot.web.server import create_web_app
+
+log = logging.getLogger("wijkbot")
+
+
+@dataclass
+class Wijkbot:
+    """Everything the running service is made of."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    rules: RuleSet
+    router: Router
+    translator: Translator
+    texts: Texts
+    intake: Intake
+    delivery: Delivery
+    actions: Actions
+    followups: FollowUps
+    conversations: Conversations
+    channels: dict[str, ChannelAdapter] = field(default_factory=dict)
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    _scheduler: AsyncIOScheduler | None = None
+
+    def web_app(self) -> web.Application:
+        webchat = self.channels["webchat"]
+        assert isinstance(webchat, WebChatChannel)
+        routes = [*webchat.routes(), web.get("/privacy", self._privacy)]
+        return create_web_app(routes, self.health, self.settings.max_body_bytes)
+
+    async def _privacy(self, _request: web.Request) -> web.Response:
+        raise web.HTTPFound(self.rules.municipality.privacy_url or "/chat")
+
+    async def health(self) -> dict[str, object]:
+        try:
+            async with self.db.read() as conn:
+                await conn.execute(text("SELECT 1"))
+                pending = await pending_count(conn)
+        except Exception as error:  # health must answer, not raise
+            return {"status": "error", "database": type(error).__name__}
+        workers = all(not t.done() for t in self._tasks) if self._tasks else None
+        return {"status": "ok" if workers is not False else "degraded", "database": "ok",
+                "outbox_pending": pending, "municipality": self.rules.municipality.id, "workers": workers}
+
+    async def start_workers(self) -> None:
+        """Delivery worker (woken at once after intake) and the follow-up clock."""
+        self._stop.clear()
+        self._tasks.append(asyncio.create_task(
+            self.delivery.run(self._stop, self.settings.delivery_interval_seconds), name="delivery"))
+        scheduler = AsyncIOScheduler(timezone=self.rules.municipality.timezone)
+        scheduler.add_job(self.followups.run_due, "interval", seconds=self.settings.followup_interval_seconds,
+                          id="followups", max_instances=1, coalesce=True)
+        scheduler.start()
+        self._scheduler = scheduler
+
+    async def stop_workers(self) -> None:
+        self._stop.set()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        for task in self._tasks:
+            with suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=10)
+        self._tasks.clear()
+
+    async def close(self) -> None:
+        await self.stop_workers()
+        await self.db.dispose()
+
+
+async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: bool = True,
+                rules: RuleSet | None = None, extra_channels: dict[str, ChannelAdapter] | None = None) -> Wijkbot:
+    """Wire the service from settings. Raises RuleFileError on a broken configuration."""
+    rules = rules or load_rules(settings.rules_dir)
+    router = Router(rules)
+    translator = Translator.load(settings.locales_dir, settings.default_locale)
+    texts = Texts(rules, translator)
+    db = Database(settings.database_url)
+    if migrate_db:
+        await migrate(db)
+    policy = Policy()
+    channels: dict[str, ChannelAdapter] = {}
+    delivery = Delivery(db, channels, clock, settings.delivery_max_attempts)
+
+    def wake() -> None:
+        delivery.wake.set()
+
+    intake = Intake(db, rules, router, texts, clock, policy, wake, settings.long_message_chars)
+    conversations = Conversations(db, texts)
+
+    async def history(session: str, after: int) -> list[dict[str, Any]]:
+        return await conversations.delivered("webchat", session, after)
+
+    channels["webchat"] = WebChatChannel(
+        intake.receive, history, clock, lambda key, lang: translator.text(key, lang),
+        RateLimiter(settings.webchat_rate_per_minute), RateLimiter(settings.webchat_client_rate_per_minute),
+    )
+    channels["console"] = ConsoleChannel()
+    channels.update(extra_channels or {})
+    return Wijkbot(
+        settings=settings, clock=clock, db=db, rules=rules, router=router, translator=translator, texts=texts,
+        intake=intake, delivery=delivery, actions=Actions(db, rules, texts, clock, wake, policy),
+        followups=FollowUps(db, rules, texts, clock, policy, wake), conversations=conversations, channels=channels,
+    )
+
+
+async def serve(settings: Settings) -> None:
+    """Run the service until SIGINT or SIGTERM, then shut down cleanly."""
+    bot = await build(settings)
+    runner = web.AppRunner(bot.web_app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    await site.start()
+    await bot.start_workers()
+    log.info("wijkbot for %s listening on http://%s:%s (database: %s)", bot.rules.municipality.name,
+             settings.host, settings.port, "sqlite" if bot.db.is_sqlite else "postgresql")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    log.info("shutting down: no new messages, finishing deliveries")
+    await site.stop()
+    await bot.delivery.drain()
+    await bot.close()
+    await runner.cleanup()
+    log.info("stopped")

@@ -1,0 +1,13 @@
+"""The channel registry: one line per channel, used by the composition root.
+
+Adding a channel touches its adapter module, one line here, its settings and its tests.
+"""
+
+from __future__ import annotations
+
+from wijkbot.channels import console, webchat
+
+KNOWN_CHANNELS: dict[str, str] = {
+    webchat.NAME: "web chat on the municipality's site",
+    console.NAME: "terminal (wijkbot chat)",
+}

@@ -1,0 +1,113 @@
+"""The web chat channel: a JSON API the chat page (or any client) posts to and polls.
+
+Wire contract: POST /api/webchat/messages {"session", "text", "locale"?, "id"?} -> 202 {"case", "message_id"};
+GET /api/webchat/messages?session=<id>&after=<id> -> {"messages": [{"id", "text", "sent_at", "case",
+"actions"}]}. Invariants: the adapter decides nothing; a malformed body gets 400 with a reason, a flood
+gets 429 with Retry-After, and neither loses what was sent before; outbound delivery is pull-based, so
+`send` only confirms (the resident's page fetches delivered messages through `history`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from wijkbot.domain.model import InboundMessage, OutboundMessage, ReplyAddress
+from wijkbot.ports import Clock, OnMessage
+from wijkbot.ratelimit import RateLimiter
+
+NAME = "webchat"
+SESSION = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
+History = Callable[[str, int], Awaitable[Sequence[dict[str, Any]]]]
+Errors = Callable[[str, str | None], str]
+
+
+class WebChatChannel:
+    """Adapter for the municipality's own web chat."""
+
+    name = NAME
+
+    def __init__(self, on_message: OnMessage, history: History, clock: Clock, errors: Errors,
+                 per_session: RateLimiter, per_client: RateLimiter) -> None:
+        self._on_message = on_message
+        self._history = history
+        self._clock = clock
+        self._errors = errors
+        self._per_session = per_session
+        self._per_client = per_client
+
+    async def send(self, message: OutboundMessage) -> str | None:
+        return None  # the page pulls delivered messages; nothing to push
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.post("/api/webchat/messages", self.post_message),
+            web.get("/api/webchat/messages", self.get_messages),
+        ]
+
+    async def post_message(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        try:
+            body = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            return self._bad("ongeldige tekens (geen UTF-8)")
+        except json.JSONDecodeError as error:
+            return self._bad(f"geen geldige JSON ({error.msg}, positie {error.pos})")
+        if not isinstance(body, dict):
+            return self._bad("verwacht een JSON-object met session en text")
+        session, text = body.get("session"), body.get("text")
+        if not isinstance(session, str) or not SESSION.match(session):
+            return self._bad("session moet 8 tot 100 letters, cijfers, - of _ zijn")
+        if not isinstance(text, str):
+            return self._bad("text moet een tekst zijn")
+        locale = body.get("locale") if isinstance(body.get("locale"), str) else None
+        client_id = body.get("id") if isinstance(body.get("id"), str) and body.get("id") else None
+        wait = self._per_session.hit(session) or self._per_client.hit(request.remote or "-")
+        if wait:
+            seconds = max(1, round(wait))
+            return web.json_response(
+                {"error": self._errors("error.rate_limited", locale).format(seconds=seconds)},
+                status=429, headers={"Retry-After": str(seconds)},
+            )
+        external_id = f"{session}:{client_id}" if client_id else f"{session}:{uuid.uuid4().hex}"
+        result = await self._on_message(InboundMessage(
+            reply_to=ReplyAddress(NAME, session), external_id=external_id[:200], text=text,
+            received_at=self._clock(), locale=locale,
+            street=_opt_str(body.get("street")), postcode=_opt_str(body.get("postcode")),
+        ))
+        return web.json_response({"case": getattr(result, "reference", None),
+                                  "message_id": getattr(result, "message_id", None)}, status=202)
+
+    async def get_messages(self, request: web.Request) -> web.Response:
+        session = request.query.get("session", "")
+        if not SESSION.match(session):
+            return self._bad("session ontbreekt of is ongeldig")
+        after_raw = request.query.get("after", "0")
+        if not after_raw.isdigit():
+            return self._bad("after moet een getal zijn")
+        rows = await self._history(session, int(after_raw))
+        return web.json_response({"messages": [_public(r) for r in rows]})
+
+    def _bad(self, reason: str) -> web.Response:
+        return web.json_response({"error": reason}, status=400)
+
+
+def _opt_str(value: object) -> str | None:
+    return value.strip()[:200] if isinstance(value, str) and value.strip() else None
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    sent_at = row["sent_at"]
+    return {
+        "id": row["id"],
+        "text": row["text"],
+        "sent_at": sent_at.isoformat() if isinstance(sent_at, datetime) else sent_at,
+        "case": row["case"],
+        "actions": [{"label": a[0], "value": a[1]} for a in row.get("actions") or []],
+    }

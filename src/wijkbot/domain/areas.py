@@ -1,0 +1,118 @@
+"""Where a message plays: postcode, street or buurt name -> buurt and wijk.
+
+Residents name streets and buurten, never wijken (DOMAIN.md), so the wijk is always derived. Invariants:
+a hint given by the channel (a form field, a shared location) beats what is found in the text; a postcode
+only counts when the municipality has it; when several buurten share a postcode the buurt stays unknown
+rather than guessed, while the wijk (usually unique per PC4) is still set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from wijkbot.domain.model import Area
+from wijkbot.domain.rules import Buurt
+from wijkbot.domain.text import normalise
+
+_POSTCODE = re.compile(r"\b([1-9][0-9]{3})\s?([A-Za-z]{2})?\b")
+_FUZZY_NAME_CUTOFF = 88.0
+_MIN_FUZZY_NAME = 8
+
+
+def _key(name: str) -> str:
+    """A place name without spaces, so "Burgemeester Reigerstraat" and "burgemeesterreigerstraat" meet."""
+    return normalise(name).replace(" ", "")
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    name: str
+    buurt: Buurt
+
+
+class AreaIndex:
+    """Resolves places to areas. Built once per rule set; `locate` is pure."""
+
+    def __init__(self, buurten: tuple[Buurt, ...], streets: dict[str, str]) -> None:
+        by_code = {b.code: b for b in buurten}
+        self._by_pc4: dict[str, list[Buurt]] = {}
+        for buurt in buurten:
+            self._by_pc4.setdefault(buurt.pc4, []).append(buurt)
+        self._streets = {_key(s): _Place(s, by_code[c]) for s, c in streets.items() if c in by_code}
+        self._buurt_names: dict[str, _Place] = {}
+        for buurt in buurten:
+            for name in (buurt.name, *buurt.aliases):
+                self._buurt_names.setdefault(_key(name), _Place(name, buurt))
+        self._wijk_names = {_key(b.wijk): b.wijk for b in buurten}
+        self._longest = max((len(normalise(n.name).split()) for n in
+                             (*self._streets.values(), *self._buurt_names.values())), default=1)
+
+    def locate(self, text: str, street: str | None = None, postcode: str | None = None) -> Area:
+        """The most specific area the hints and the text support; an empty Area when nothing matches."""
+        resolvers: tuple[Callable[[], Area | None], ...] = (
+            lambda: self._from_postcode(postcode or "", "postcode"),
+            lambda: self._from_name(street or "", self._streets, "straat", whole=True),
+            lambda: self._from_name(text, self._streets, "straat"),
+            lambda: self._from_postcode(text, "postcode"),
+            lambda: self._from_name(text, self._buurt_names, "buurt"),
+            lambda: self._from_wijk_name(text),
+        )
+        for resolve in resolvers:
+            area = resolve()
+            if area is not None:
+                return area
+        return Area()
+
+    def _from_postcode(self, text: str, label: str) -> Area | None:
+        for match in _POSTCODE.finditer(text):
+            buurten = self._by_pc4.get(match.group(1))
+            if not buurten:
+                continue
+            wijken = {b.wijk for b in buurten}
+            wijk = buurten[0].wijk if len(wijken) == 1 else None
+            if len(buurten) == 1:
+                only = buurten[0]
+                return Area(wijk, only.name, only.code, None, f"{label} {match.group(1)}")
+            if wijk is not None:
+                return Area(wijk, None, None, None, f"{label} {match.group(1)}")
+        return None
+
+    def _from_name(self, text: str, places: dict[str, _Place], label: str, whole: bool = False) -> Area | None:
+        if not text.strip() or not places:
+            return None
+        candidates = [_key(text)] if whole else self._ngrams(text)
+        for candidate in candidates:
+            place = places.get(candidate)
+            if place is not None:
+                return self._area(place, label)
+        long_candidates = [c for c in candidates if len(c) >= _MIN_FUZZY_NAME]
+        for candidate in long_candidates:
+            found = process.extractOne(candidate, places.keys(), scorer=fuzz.ratio,
+                                       score_cutoff=_FUZZY_NAME_CUTOFF)
+            if found is not None:
+                return self._area(places[found[0]], label)
+        return None
+
+    def _from_wijk_name(self, text: str) -> Area | None:
+        for candidate in self._ngrams(text):
+            wijk = self._wijk_names.get(candidate)
+            if wijk is not None:
+                return Area(wijk, None, None, None, f"wijk {wijk}")
+        return None
+
+    def _ngrams(self, text: str) -> list[str]:
+        tokens = normalise(text).split()
+        grams: list[str] = []
+        for size in range(min(self._longest, 4), 0, -1):  # longest first: "Oog in Al" before "Al"
+            grams.extend("".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1))
+        return grams
+
+    @staticmethod
+    def _area(place: _Place, label: str) -> Area:
+        buurt = place.buurt
+        street = place.name if label == "straat" else None
+        return Area(buurt.wijk, buurt.name, buurt.code, street, f"{label} {place.name}")

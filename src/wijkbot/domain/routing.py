@@ -1,0 +1,167 @@
+"""The routing decision: what a message is, who owns it, where it plays, how sure we are, and why.
+
+Invariants: `route` is total (any text, even empty or hostile, gives a Decision); a Decision always has a
+lead department (the triage department when nothing fits or confidence is low); urgent danger is flagged
+but the case is still recorded; an out-of-scope subject keeps its department so the resident gets a pointer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from wijkbot.domain.areas import AreaIndex
+from wijkbot.domain.matching import Hit, Keyword, KeywordIndex
+from wijkbot.domain.model import Area, Kind
+from wijkbot.domain.rules import Ambition, Category, RuleSet
+
+EXACT_SCORE = 1.0
+FUZZY_SCORE = 0.8
+PART_SCORE = 0.5
+PHRASE_BONUS = 0.5
+NO_AMBITION = "none"
+AMBITION_NOT_SET = "not-set"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Everything the router decided about one message, with the reasons in an ambtenaar's words."""
+
+    kind: Kind
+    category: str | None
+    department: str
+    area: Area
+    confidence: float
+    triage: bool
+    urgent: bool = False
+    out_of_scope: bool = False
+    suggested_category: str | None = None
+    ambition: str | None = None  # an ambition id, NO_AMBITION or AMBITION_NOT_SET; initiatives only
+    matched_terms: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+class Router:
+    """Routes messages with one rule set. Build once at start-up; `route` is pure."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self._categories = KeywordIndex(
+            Keyword(k, c.id, c.weight) for c in rules.categories.values() for k in c.keywords
+        )
+        self._excludes = KeywordIndex(Keyword(k, c.id) for c in rules.categories.values() for k in c.exclude)
+        self._urgent = KeywordIndex(Keyword(k, "urgent", fuzzy=False) for k in rules.signals.urgent)
+        self._kinds = KeywordIndex(
+            Keyword(k, kind.value) for kind, phrases in rules.signals.kinds.items() for k in phrases
+        )
+        self._ambitions = {
+            wijk: KeywordIndex(Keyword(k, a.id) for a in ambitions for k in (*a.keywords, a.title))
+            for wijk, ambitions in rules.ambitions.items()
+        }
+        self.areas = AreaIndex(rules.buurten, rules.streets)
+
+    def route(self, text: str, street: str | None = None, postcode: str | None = None) -> Decision:
+        """Decide kind, category, department, area and confidence for one message."""
+        area = self.areas.locate(text, street, postcode)
+        hits = self._categories.find(text)
+        vetoed = {h.keyword.owner for h in self._excludes.find(text)}
+        scores = _score(h for h in hits if h.keyword.owner not in vetoed)
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        category = self.rules.categories[ranked[0][0]] if ranked else None
+        confidence = _confidence([s for _, s in ranked])
+        kind = self._kind(text, category)
+        urgent = bool(self._urgent.find(text))
+        terms = tuple(sorted({h.found for h in hits if category and h.keyword.owner == category.id}))
+        triage_dept = self.rules.municipality.triage_department
+        out_of_scope = category is not None and not self.rules.departments[category.department].in_scope
+        triage = category is None or (confidence < self.rules.municipality.min_confidence and not out_of_scope)
+        department = triage_dept if triage or category is None else category.department
+        ambition = self._ambition(text, area.wijk) if kind is Kind.INITIATIEF else None
+        reasons = self._reasons(category, terms, area, confidence, triage, urgent, ambition)
+        return Decision(
+            kind=kind,
+            category=None if triage else (category.id if category else None),
+            department=department,
+            area=area,
+            confidence=round(confidence, 3),
+            triage=triage,
+            urgent=urgent,
+            out_of_scope=out_of_scope,
+            suggested_category=category.id if category else None,
+            ambition=ambition,
+            matched_terms=terms,
+            reasons=reasons,
+        )
+
+    def _kind(self, text: str, category: Category | None) -> Kind:
+        markers = {h.keyword.owner for h in self._kinds.find(text)}
+        if Kind.KLACHT.value in markers:
+            return Kind.KLACHT
+        if Kind.INITIATIEF.value in markers or (category and category.kind is Kind.INITIATIEF):
+            return Kind.INITIATIEF
+        if Kind.VRAAG.value in markers or text.rstrip().endswith("?"):
+            return Kind.VRAAG
+        return category.kind if category else Kind.MELDING
+
+    def _ambition(self, text: str, wijk: str | None) -> str:
+        if wijk is None or not self.rules.ambitions.get(wijk):
+            return AMBITION_NOT_SET
+        hits = self._ambitions[wijk].find(text)
+        if not hits:
+            return NO_AMBITION
+        return max(_score(hits).items(), key=lambda item: (item[1], item[0]))[0]
+
+    def ambition(self, ambition_id: str | None) -> Ambition | None:
+        for ambitions in self.rules.ambitions.values():
+            for ambition in ambitions:
+                if ambition.id == ambition_id:
+                    return ambition
+        return None
+
+    def _reasons(self, category: Category | None, terms: tuple[str, ...], area: Area, confidence: float,
+                 triage: bool, urgent: bool, ambition: str | None) -> tuple[str, ...]:
+        reasons: list[str] = []
+        if category is not None:
+            department = self.rules.departments[category.department].name
+            reasons.append(f"{', '.join(terms) or category.name} -> {category.name} ({department})")
+        else:
+            reasons.append("geen bekende woorden gevonden")
+        if area.wijk:
+            reasons.append(f"{area.matched_by} -> {area.label}")
+        else:
+            reasons.append("geen plaats gevonden")
+        reasons.append(f"zekerheid {confidence:.2f}")
+        if triage:
+            reasons.append("te onzeker: naar triage van het wijkbureau")
+        if urgent:
+            reasons.append("mogelijk acuut gevaar: bewoner gewezen op 112")
+        if ambition is not None:
+            found = self.ambition(ambition)
+            if found is not None:
+                reasons.append(f"past bij wijkambitie: {found.title}")
+            elif ambition == NO_AMBITION:
+                reasons.append("past bij geen wijkambitie")
+            else:
+                reasons.append("voor deze wijk zijn nog geen wijkambities vastgelegd")
+        return tuple(reasons)
+
+
+def _score(hits: Iterable[Hit]) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for hit in hits:
+        base = PART_SCORE if hit.part else EXACT_SCORE if hit.exact else FUZZY_SCORE
+        if " " in hit.keyword.phrase.strip():
+            base += PHRASE_BONUS
+        scores[hit.keyword.owner] = scores.get(hit.keyword.owner, 0.0) + base * hit.keyword.weight
+    return scores
+
+
+def _confidence(ranked_scores: list[float]) -> float:
+    """Sureness from the margin between the best and the runner-up, damped when the evidence is thin."""
+    if not ranked_scores:
+        return 0.0
+    top = ranked_scores[0]
+    second = ranked_scores[1] if len(ranked_scores) > 1 else 0.0
+    margin = top / (top + second)
+    evidence = min(1.0, top / 1.5)
+    return margin * (0.4 + 0.6 * evidence)

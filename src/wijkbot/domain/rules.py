@@ -1,0 +1,173 @@
+"""The municipality's configuration as domain values: departments, categories, teams, areas, ambitions.
+
+Invariants (checked by `validate`, enforced at load by rulefiles): ids are unique; every category names an
+existing department; every in-scope department has a team for every wijk, so a case always has an owner;
+the triage department exists. A RuleSet is immutable and built once at start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wijkbot.domain.model import Kind
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    id: str
+    name: str
+    description: str = ""
+    in_scope: bool = True
+    redirect_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """An example sentence that must route to the expected values (checked by check-rules)."""
+
+    text: str
+    category: str
+    kind: Kind | None = None
+    wijk: str | None = None
+    buurt: str | None = None
+    ambition: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: str
+    name: str
+    department: str
+    kind: Kind
+    sla_days: int
+    keywords: tuple[str, ...]
+    weight: float = 1.0
+    exclude: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    id: str
+    name: str
+    department: str
+    wijken: tuple[str, ...]  # ("*",) for a city-wide team
+
+    def covers(self, wijk: str | None) -> bool:
+        return "*" in self.wijken or (wijk is not None and wijk in self.wijken)
+
+
+@dataclass(frozen=True, slots=True)
+class Buurt:
+    code: str
+    name: str
+    wijk: str
+    pc4: str
+    inhabitants: int = 0
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ambition:
+    id: str
+    wijk: str
+    title: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    id: str
+    name: str
+    reference_prefix: str
+    timezone: str = "Europe/Amsterdam"
+    phone: str = ""
+    wijkbureau: str = ""
+    website: str = ""
+    privacy_url: str = ""
+    triage_department: str = "wijken"
+    min_confidence: float = 0.45
+    area_label: str = "wijk"
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    urgent: tuple[str, ...] = ()
+    kinds: dict[Kind, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    municipality: Municipality
+    departments: dict[str, Department]
+    categories: dict[str, Category]
+    teams: tuple[Team, ...]
+    buurten: tuple[Buurt, ...]
+    streets: dict[str, str]  # street name (as written) -> buurt code
+    ambitions: dict[str, tuple[Ambition, ...]]  # wijk -> ambitions (empty: not filled in yet)
+    ambition_period: str = ""
+    signals: Signals = field(default_factory=Signals)
+
+    @property
+    def wijken(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for buurt in self.buurten:
+            seen.setdefault(buurt.wijk, None)
+        return tuple(seen)
+
+    def team_for(self, department: str, wijk: str | None) -> Team | None:
+        """The team of a department that covers the wijk; a city-wide team when the wijk is unknown."""
+        candidates = [t for t in self.teams if t.department == department]
+        for team in candidates:
+            if wijk is not None and wijk in team.wijken:
+                return team
+        for team in candidates:
+            if "*" in team.wijken:
+                return team
+        return candidates[0] if candidates else None
+
+
+class RuleProblem(ValueError):
+    """One problem in a configuration, located by file, rule id and key."""
+
+    def __init__(self, file: str, rule: str, key: str, message: str) -> None:
+        super().__init__(f"{file}: rule '{rule}', key '{key}': {message}")
+        self.file = file
+        self.rule = rule
+        self.key = key
+        self.message = message
+
+
+def validate(rules: RuleSet) -> list[RuleProblem]:
+    """Cross-file checks: references resolve and every department has an owner in every wijk."""
+    problems: list[RuleProblem] = []
+    if rules.municipality.triage_department not in rules.departments:
+        problems.append(
+            RuleProblem("municipality.yaml", rules.municipality.id, "triage.department",
+                        f"unknown department '{rules.municipality.triage_department}'")
+        )
+    for category in rules.categories.values():
+        if category.department not in rules.departments:
+            problems.append(RuleProblem("categories.yaml", category.id, "department",
+                                        f"unknown department '{category.department}'"))
+    wijken = set(rules.wijken)
+    for team in rules.teams:
+        if team.department not in rules.departments:
+            problems.append(RuleProblem("teams.yaml", team.id, "department", f"unknown department '{team.department}'"))
+        for wijk in team.wijken:
+            if wijk != "*" and wijk not in wijken:
+                problems.append(RuleProblem("teams.yaml", team.id, "wijken", f"unknown wijk '{wijk}'"))
+    for department in rules.departments.values():
+        uncovered = [w for w in sorted(wijken) if rules.team_for(department.id, w) is None
+                     or not rules.team_for(department.id, w).covers(w)]  # type: ignore[union-attr]
+        if uncovered:
+            problems.append(RuleProblem("teams.yaml", department.id, "wijken",
+                                        f"no team of this department covers {', '.join(uncovered)}"))
+    codes = {b.code for b in rules.buurten}
+    for street, code in rules.streets.items():
+        if code not in codes:
+            problems.append(RuleProblem("streets.csv", street, "buurt_code", f"unknown buurt code '{code}'"))
+    for wijk in rules.ambitions:
+        if wijk not in wijken:
+            problems.append(RuleProblem("ambitions.yaml", wijk, "wijken", f"unknown wijk '{wijk}'"))
+    return problems

@@ -1,0 +1,60 @@
+"""Composes the texts a resident receives from the routing decision, the case and the locale catalogs.
+
+Invariants: no personal data is ever put into a text (only the reference, department, area and dates);
+every sentence comes from locales/, so the wording can change without touching code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from wijkbot.domain.model import Kind
+from wijkbot.domain.routing import Decision
+from wijkbot.domain.rules import RuleSet
+from wijkbot.i18n import Translator
+
+
+class Texts:
+    """Resident-facing texts for one municipality."""
+
+    def __init__(self, rules: RuleSet, translator: Translator) -> None:
+        self.rules = rules
+        self.t = translator
+
+    def department_name(self, department_id: str) -> str:
+        department = self.rules.departments.get(department_id)
+        return department.name if department else department_id
+
+    def acknowledgement(self, decision: Decision, reference: str, due: date, lang: str, long: bool) -> str:
+        """The first answer: reference, who handles it, where, and by when the resident hears more."""
+        values: dict[str, Any] = {
+            "reference": reference,
+            "department": self.department_name(decision.department),
+            "area": self.t.text("ack.area", lang, area=decision.area.label) if decision.area.label else "",
+            "due": self.t.date(due, lang),
+        }
+        parts: list[str] = []
+        if decision.urgent:
+            parts.append(self.t.text("ack.urgent", lang))
+        if decision.out_of_scope:
+            department = self.rules.departments[decision.department]
+            parts.append(self.t.text("ack.out_of_scope", lang, url=department.redirect_url or "",
+                                     phone=self.rules.municipality.phone, **values))
+        else:
+            key = "ack.triage" if decision.triage else f"ack.{decision.kind.value}"
+            parts.append(self.t.text(key, lang, **values))
+            if decision.area.wijk is None and decision.kind is not Kind.VRAAG:
+                parts.append(self.t.text("ack.ask_location", lang))
+        if long:
+            parts.append(self.t.text("ack.long", lang))
+        return "\n\n".join(parts)
+
+    def simple(self, key: str, lang: str, **values: Any) -> str:
+        return self.t.text(key, lang, **values)
+
+    def with_case(self, key: str, lang: str, case: Mapping[Any, Any], **values: Any) -> str:
+        """A notice about an existing case (reference, department and due date filled in)."""
+        return self.t.text(key, lang, reference=case["reference"], department=self.department_name(case["department"]),
+                           due=self.t.date(case["due_date"], lang), **values)

@@ -1,0 +1,53 @@
+"""Typed settings from the environment (WIJKBOT_*) or a .env file; fail fast on a bad value.
+
+Invariants: defaults run the embedded configuration (SQLite under ./var, Utrecht rules, 127.0.0.1:8080);
+secrets are never logged (SecretStr); settings are read once, in the composition root and the CLI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DB = "sqlite+aiosqlite:///var/wijkbot.db"
+
+
+def _project_dir() -> Path:
+    """The checkout (or the working directory) that holds routing_rules/ and locales/."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "routing_rules").is_dir() and (parent / "locales").is_dir():
+            return parent
+    return Path.cwd()
+
+
+class Settings(BaseSettings):
+    """Every knob of the service. Environment variables are WIJKBOT_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="WIJKBOT_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    database_url: str = DEFAULT_DB
+    rules_dir: Path = Field(default_factory=lambda: _project_dir() / "routing_rules" / "utrecht")
+    locales_dir: Path = Field(default_factory=lambda: _project_dir() / "locales")
+    demo_officers_file: Path = Field(
+        default_factory=lambda: _project_dir() / "deploy" / "demo" / "utrecht_officers.yaml"
+    )
+    log_level: str = "INFO"
+    default_locale: str = "nl"
+
+    webchat_rate_per_minute: int = Field(20, ge=1)
+    webchat_client_rate_per_minute: int = Field(600, ge=1)
+    max_body_bytes: int = Field(256 * 1024, ge=1024)
+    long_message_chars: int = Field(5000, ge=100)
+
+    delivery_interval_seconds: float = Field(2.0, gt=0)
+    followup_interval_seconds: float = Field(30.0, gt=0)
+    delivery_max_attempts: int = Field(8, ge=1)
+
+    telegram_token: SecretStr | None = None
+    telegram_webhook_url: str | None = None
+    telegram_api_url: str | None = None

@@ -1,0 +1,40 @@
+"""Runs the Alembic migrations programmatically, for `wijkbot migrate`, `serve` and the tests.
+
+Invariants: the migrations folder ships inside the package, so an installed wijkbot can migrate without a
+checkout; migrating an up-to-date database is a no-op.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wijkbot.storage.db import Database
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+async def migrate(database: Database, revision: str = "head") -> None:
+    """Bring the database schema to `revision` inside the running event loop."""
+
+    def _upgrade(sync_connection: object) -> None:
+        config = alembic_config(database.url)
+        config.attributes["connection"] = sync_connection
+        command.upgrade(config, revision)
+
+    async with database.writer.begin() as connection:
+        await _run(connection, _upgrade)
+
+
+async def _run(connection: AsyncConnection, func: object) -> None:
+    await connection.run_sync(func)  # type: ignore[arg-type]

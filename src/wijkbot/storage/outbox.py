@@ -1,0 +1,87 @@
+"""The outbox: every message to a resident is a row here before any channel sees it.
+
+Invariants: a row is claimed by pushing its next_attempt_at forward by a lease inside a short transaction
+(FOR UPDATE SKIP LOCKED on PostgreSQL), so two delivery workers never send the same row at once and a
+worker that dies mid-send only delays the row; a row ends as `sent` or, after the last attempt or a
+permanent failure, as `failed` with the reason: it is flagged, never deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wijkbot.storage.tables import contacts, outbox
+
+LEASE = timedelta(seconds=60)
+
+
+async def enqueue(conn: AsyncConnection, *, contact_id: int, channel: str, purpose: str, body: str,
+                  now: datetime, case_id: int | None = None,
+                  actions: Sequence[tuple[str, str]] = ()) -> int:
+    result = await conn.execute(insert(outbox).values(
+        contact_id=contact_id, channel=channel, purpose=purpose, body=body, case_id=case_id,
+        actions=[list(a) for a in actions], status="pending", attempts=0, next_attempt_at=now, created_at=now,
+    ))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+async def claim_due(conn: AsyncConnection, now: datetime, limit: int, skip_locked: bool) -> list[dict[str, Any]]:
+    """Due pending rows with their address, leased to the caller (attempts counted now)."""
+    query = (
+        select(outbox.c.id).where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
+        .order_by(outbox.c.next_attempt_at, outbox.c.id).limit(limit)
+    )
+    if skip_locked:
+        query = query.with_for_update(skip_locked=True)
+    ids = [r.id for r in await conn.execute(query)]
+    if not ids:
+        return []
+    await conn.execute(update(outbox).where(outbox.c.id.in_(ids)).values(
+        next_attempt_at=now + LEASE, attempts=outbox.c.attempts + 1
+    ))
+    rows = await conn.execute(
+        select(outbox, contacts.c.address, contacts.c.unreachable)
+        .join(contacts, contacts.c.id == outbox.c.contact_id).where(outbox.c.id.in_(ids)).order_by(outbox.c.id)
+    )
+    return [dict(r) for r in rows.mappings()]
+
+
+async def mark_sent(conn: AsyncConnection, outbox_id: int, now: datetime, external_id: str | None) -> None:
+    await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(
+        status="sent", sent_at=now, external_id=external_id, last_error=None
+    ))
+
+
+async def mark_retry(conn: AsyncConnection, outbox_id: int, at: datetime, error: str) -> None:
+    await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(next_attempt_at=at, last_error=error))
+
+
+async def mark_failed(conn: AsyncConnection, outbox_id: int, error: str) -> None:
+    await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(status="failed", last_error=error))
+
+
+async def mark_unreachable(conn: AsyncConnection, contact_id: int) -> None:
+    await conn.execute(update(contacts).where(contacts.c.id == contact_id).values(unreachable=True))
+
+
+async def sent_to(conn: AsyncConnection, channel: str, address: str, after_id: int = 0,
+                  limit: int = 200) -> list[RowMapping]:
+    """What was delivered to one address, oldest first (the web chat reads its messages this way)."""
+    return list((await conn.execute(
+        select(outbox.c.id, outbox.c.body, outbox.c.sent_at, outbox.c.case_id, outbox.c.actions)
+        .join(contacts, contacts.c.id == outbox.c.contact_id)
+        .where(contacts.c.channel == channel, contacts.c.address == address, outbox.c.status == "sent",
+               outbox.c.id > after_id)
+        .order_by(outbox.c.id).limit(limit)
+    )).mappings())
+
+
+async def pending_count(conn: AsyncConnection) -> int:
+    rows = await conn.execute(select(outbox.c.id).where(outbox.c.status == "pending"))
+    return len(rows.all())

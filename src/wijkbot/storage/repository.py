@@ -1,0 +1,184 @@
+"""Repository functions over one open connection: contacts, messages, cases, history, follow-ups, officers.
+
+Invariants: every function runs inside the caller's transaction and never commits; rows come back as
+plain mappings (or small dataclasses), never as live ORM objects; resident addresses are read only here and
+in the outbox, never logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wijkbot.domain.assignment import OfficerLoad
+from wijkbot.domain.workflow import OPEN_STATUSES
+from wijkbot.storage.tables import case_events, cases, contacts, followups, messages, officer_teams, officers
+
+OPEN = [s.value for s in OPEN_STATUSES]
+
+
+async def contact_for(conn: AsyncConnection, channel: str, address: str, locale: str | None,
+                      now: datetime) -> RowMapping:
+    """The contact row for a channel address, created on first contact; a new locale wish is remembered."""
+    row = (await conn.execute(
+        select(contacts).where(contacts.c.channel == channel, contacts.c.address == address)
+    )).mappings().first()
+    if row is None:
+        new_id = (await conn.execute(insert(contacts).values(
+            channel=channel, address=address, locale=locale or "nl", created_at=now
+        ))).inserted_primary_key[0]  # type: ignore[index]
+        return (await conn.execute(select(contacts).where(contacts.c.id == new_id))).mappings().one()
+    if locale and locale != row["locale"]:
+        await conn.execute(update(contacts).where(contacts.c.id == row["id"]).values(locale=locale))
+        return (await conn.execute(select(contacts).where(contacts.c.id == row["id"]))).mappings().one()
+    return row
+
+
+async def inbound_exists(conn: AsyncConnection, channel: str, external_id: str) -> RowMapping | None:
+    return (await conn.execute(
+        select(messages.c.id, messages.c.case_id).where(
+            messages.c.channel == channel, messages.c.external_id == external_id
+        )
+    )).mappings().first()
+
+
+async def add_message(conn: AsyncConnection, *, channel: str, direction: str, body: str, now: datetime,
+                      contact_id: int | None = None, case_id: int | None = None, external_id: str | None = None,
+                      author_id: int | None = None, meta: Mapping[str, Any] | None = None) -> int:
+    result = await conn.execute(insert(messages).values(
+        channel=channel, direction=direction, body=body, created_at=now, contact_id=contact_id, case_id=case_id,
+        external_id=external_id, author_id=author_id, meta=dict(meta or {}),
+    ))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+async def attach_message(conn: AsyncConnection, message_id: int, case_id: int) -> None:
+    await conn.execute(update(messages).where(messages.c.id == message_id).values(case_id=case_id))
+
+
+async def open_case_of_contact(conn: AsyncConnection, contact_id: int) -> RowMapping | None:
+    """The most recent open case of a resident, if any."""
+    return (await conn.execute(
+        select(cases).where(cases.c.contact_id == contact_id, cases.c.status.in_(OPEN))
+        .order_by(cases.c.id.desc()).limit(1)
+    )).mappings().first()
+
+
+async def cases_of_contact(conn: AsyncConnection, contact_id: int) -> list[RowMapping]:
+    return list((await conn.execute(
+        select(cases).where(cases.c.contact_id == contact_id).order_by(cases.c.id)
+    )).mappings())
+
+
+async def create_case(conn: AsyncConnection, prefix: str, values: dict[str, Any]) -> RowMapping:
+    """Insert a case and give it its reference (PREFIX-YEAR-000123) in the same transaction."""
+    created: datetime = values["created_at"]
+    new_id = int((await conn.execute(
+        insert(cases).values(reference=f"pending-{created.timestamp()}-{id(values)}", **values)
+    )).inserted_primary_key[0])  # type: ignore[index]
+    reference = f"{prefix}-{created.year}-{new_id:06d}"
+    await conn.execute(update(cases).where(cases.c.id == new_id).values(reference=reference))
+    return (await conn.execute(select(cases).where(cases.c.id == new_id))).mappings().one()
+
+
+async def case_by_reference(conn: AsyncConnection, reference: str) -> RowMapping | None:
+    return (await conn.execute(
+        select(cases).where(cases.c.reference == reference.strip().upper())
+    )).mappings().first()
+
+
+async def case_by_id(conn: AsyncConnection, case_id: int) -> RowMapping | None:
+    return (await conn.execute(select(cases).where(cases.c.id == case_id))).mappings().first()
+
+
+async def update_case(conn: AsyncConnection, case_id: int, now: datetime, **values: Any) -> None:
+    await conn.execute(update(cases).where(cases.c.id == case_id).values(
+        updated_at=now, version=cases.c.version + 1, **values
+    ))
+
+
+async def add_event(conn: AsyncConnection, case_id: int, now: datetime, actor: str, type_: str,
+                    data: Mapping[str, Any] | None = None) -> None:
+    await conn.execute(insert(case_events).values(
+        case_id=case_id, at=now, actor=actor, type=type_, data=dict(data or {})
+    ))
+
+
+async def events_of(conn: AsyncConnection, case_id: int) -> list[RowMapping]:
+    return list((await conn.execute(
+        select(case_events).where(case_events.c.case_id == case_id).order_by(case_events.c.id)
+    )).mappings())
+
+
+async def messages_of(conn: AsyncConnection, case_id: int) -> list[RowMapping]:
+    return list((await conn.execute(
+        select(messages).where(messages.c.case_id == case_id).order_by(messages.c.id)
+    )).mappings())
+
+
+async def plan_followups(conn: AsyncConnection, case_id: int, planned: Iterable[tuple[str, datetime]]) -> None:
+    rows = [{"case_id": case_id, "kind": kind, "due_at": due, "status": "planned"} for kind, due in planned]
+    if rows:
+        await conn.execute(insert(followups), rows)
+
+
+async def cancel_followups(conn: AsyncConnection, case_id: int, kinds: Iterable[str] | None = None) -> None:
+    query = update(followups).where(followups.c.case_id == case_id, followups.c.status == "planned")
+    if kinds is not None:
+        query = query.where(followups.c.kind.in_(list(kinds)))
+    await conn.execute(query.values(status="cancelled"))
+
+
+async def officer_loads(conn: AsyncConnection, team: str) -> list[OfficerLoad]:
+    """The officers of a team with their number of open cases, for assignment."""
+    open_count = (
+        select(func.count(cases.c.id)).where(cases.c.officer_id == officers.c.id, cases.c.status.in_(OPEN))
+        .correlate(officers).scalar_subquery()
+    )
+    rows = await conn.execute(
+        select(officers.c.id, officers.c.available, open_count.label("open_cases"))
+        .join(officer_teams, officer_teams.c.officer_id == officers.c.id)
+        .where(officer_teams.c.team == team)
+    )
+    return [OfficerLoad(r.id, bool(r.available), int(r.open_cases)) for r in rows]
+
+
+async def officer(conn: AsyncConnection, officer_id: int) -> RowMapping | None:
+    return (await conn.execute(select(officers).where(officers.c.id == officer_id))).mappings().first()
+
+
+async def officer_by_email(conn: AsyncConnection, email: str) -> RowMapping | None:
+    return (await conn.execute(
+        select(officers).where(func.lower(officers.c.email) == email.strip().lower())
+    )).mappings().first()
+
+
+async def add_officer(conn: AsyncConnection, *, name: str, email: str, role: str, teams: Iterable[str],
+                      now: datetime, available: bool = True) -> int:
+    new_id = int((await conn.execute(insert(officers).values(
+        name=name, email=email.strip().lower(), role=role, available=available, created_at=now
+    ))).inserted_primary_key[0])  # type: ignore[index]
+    team_rows = [{"officer_id": new_id, "team": t} for t in dict.fromkeys(teams)]
+    if team_rows:
+        await conn.execute(insert(officer_teams), team_rows)
+    return new_id
+
+
+def as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+async def contact_channel(conn: AsyncConnection, contact_id: int) -> str:
+    """The channel a resident wrote from: replies always leave through it."""
+    return str((await conn.execute(select(contacts.c.channel).where(contacts.c.id == contact_id))).scalar_one())
+
+
+async def contact_for_read(conn: AsyncConnection, channel: str, address: str) -> RowMapping | None:
+    return (await conn.execute(
+        select(contacts).where(contacts.c.channel == channel, contacts.c.address == address)
+    )).mappings().first()

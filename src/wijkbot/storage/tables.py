@@ -1,0 +1,200 @@
+"""The schema, as SQLAlchemy Core tables. Alembic migrations are the authority for existing databases.
+
+Invariants: an inbound message is unique on (channel, external_id); a case has exactly one lead department
+(NOT NULL) and one team; resident contact data (channel address) lives only in `contacts`, so it can be
+protected, audited and erased in one place; timestamps are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC as _UTC
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on every backend (SQLite stores naive text, so we re-attach UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: pass an aware UTC datetime")
+        return value.astimezone(_UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=_UTC) if value.tzinfo is None else value.astimezone(_UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+UTC = UtcDateTime()
+
+contacts = Table(
+    "contacts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(20), nullable=False),
+    Column("address", String(200), nullable=False),  # personal data: chat id, session id, X user id
+    Column("locale", String(10), nullable=False, server_default="nl"),
+    Column("opted_out", Boolean, nullable=False, server_default="0"),
+    Column("unreachable", Boolean, nullable=False, server_default="0"),
+    Column("created_at", UTC, nullable=False),
+    UniqueConstraint("channel", "address", name="uq_contacts_channel_address"),
+)
+
+officers = Table(
+    "officers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("available", Boolean, nullable=False, server_default="1"),
+    Column("created_at", UTC, nullable=False),
+)
+
+officer_teams = Table(
+    "officer_teams", metadata,
+    Column("officer_id", Integer, ForeignKey("officers.id", ondelete="CASCADE"), primary_key=True),
+    Column("team", String(100), primary_key=True),
+)
+
+officer_wijken = Table(
+    "officer_wijken", metadata,
+    Column("officer_id", Integer, ForeignKey("officers.id", ondelete="CASCADE"), primary_key=True),
+    Column("wijk", String(100), primary_key=True),
+)
+
+cases = Table(
+    "cases", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(40), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("category", String(100)),
+    Column("suggested_category", String(100)),
+    Column("department", String(100), nullable=False),
+    Column("team", String(100), nullable=False),
+    Column("officer_id", Integer, ForeignKey("officers.id")),
+    Column("wijk", String(100)),
+    Column("buurt", String(200)),
+    Column("buurt_code", String(20)),
+    Column("street", String(200)),
+    Column("confidence", Float, nullable=False, server_default="0"),
+    Column("triage", Boolean, nullable=False, server_default="0"),
+    Column("urgent", Boolean, nullable=False, server_default="0"),
+    Column("out_of_scope", Boolean, nullable=False, server_default="0"),
+    Column("ambition", String(100)),
+    Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=False),
+    Column("locale", String(10), nullable=False, server_default="nl"),
+    Column("sla_days", Integer, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Column("updated_at", UTC, nullable=False),
+    Column("last_contact_at", UTC, nullable=False),
+    Column("closed_at", UTC),
+    Column("outcome", Text),
+    Column("handover_count", Integer, nullable=False, server_default="0"),
+    Column("routing", JSON, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Index("ix_cases_contact_status", "contact_id", "status"),
+    Index("ix_cases_team_status", "team", "status"),
+    Index("ix_cases_officer_status", "officer_id", "status"),
+)
+
+messages = Table(
+    "messages", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id")),
+    Column("contact_id", Integer, ForeignKey("contacts.id")),
+    Column("direction", String(10), nullable=False),  # in | out | note
+    Column("channel", String(20), nullable=False),
+    Column("external_id", String(200)),
+    Column("body", Text, nullable=False),
+    Column("author_id", Integer, ForeignKey("officers.id")),
+    Column("created_at", UTC, nullable=False),
+    Column("meta", JSON, nullable=False),
+    UniqueConstraint("channel", "external_id", name="uq_messages_channel_external_id"),
+    Index("ix_messages_case", "case_id"),
+)
+
+case_events = Table(
+    "case_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("at", UTC, nullable=False),
+    Column("actor", String(100), nullable=False),  # "systeem", "bewoner" or an officer's id as text
+    Column("type", String(40), nullable=False),
+    Column("data", JSON, nullable=False),
+    Index("ix_case_events_case", "case_id"),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id")),
+    Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("purpose", String(30), nullable=False),  # ack, reply, update, notice
+    Column("body", Text, nullable=False),
+    Column("actions", JSON, nullable=False),
+    Column("status", String(20), nullable=False, server_default="pending"),  # pending | sent | failed
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UTC, nullable=False),
+    Column("last_error", Text),
+    Column("created_at", UTC, nullable=False),
+    Column("sent_at", UTC),
+    Column("external_id", String(200)),
+    Index("ix_outbox_due", "status", "next_attempt_at"),
+    Index("ix_outbox_contact", "contact_id", "status"),
+)
+
+followups = Table(
+    "followups", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("due_at", UTC, nullable=False),
+    Column("status", String(20), nullable=False, server_default="planned"),  # planned | done | skipped | cancelled
+    Column("done_at", UTC),
+    Index("ix_followups_due", "status", "due_at"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTC, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("case_id", Integer),
+    Column("reason", Text),
+)

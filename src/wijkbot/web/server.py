@@ -1,0 +1,75 @@
+"""The aiohttp application: security headers, body limits, JSON errors, the chat page and health checks.
+
+Invariants: every response carries a strict Content-Security-Policy and no-sniff/frame headers; request
+bodies above the limit get 413 before they are read; an unexpected error becomes a JSON 500 without a
+stack trace or resident data; request logs carry method, path and status only (no query string: it can hold
+a session id).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aiohttp import web
+
+log = logging.getLogger("wijkbot.http")
+STATIC = Path(__file__).with_name("static")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+HealthCheck = Callable[[], Awaitable[dict[str, object]]]
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    started = time.perf_counter()
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:
+        response = error
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        response = web.json_response({"error": "er ging iets mis aan onze kant; probeer het later opnieuw"},
+                                     status=500)
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    log.debug("%s %s %s %.1fms", request.method, request.path, response.status,
+              (time.perf_counter() - started) * 1000)
+    return response
+
+
+def body_limit(max_bytes: int) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.content_length is not None and request.content_length > max_bytes:
+            return web.json_response({"error": f"bericht te groot (meer dan {max_bytes} bytes)"}, status=413)
+        return await handler(request)
+
+    return middleware
+
+
+def create_web_app(routes: list[web.RouteDef], health: HealthCheck, max_body_bytes: int) -> web.Application:
+    app = web.Application(middlewares=[security_headers, body_limit(max_body_bytes)],  # type: ignore[list-item]
+                          client_max_size=max_body_bytes)
+
+    async def chat_page(_request: web.Request) -> web.FileResponse:
+        return web.FileResponse(STATIC / "chat.html")
+
+    async def index(_request: web.Request) -> web.Response:
+        raise web.HTTPFound("/chat")
+
+    async def healthz(_request: web.Request) -> web.Response:
+        report = await health()
+        return web.json_response(report, status=200 if report.get("status") == "ok" else 503)
+
+    app.router.add_get("/", index)
+    app.router.add_get("/chat", chat_page)
+    app.router.add_get("/health", healthz)
+    app.router.add_static("/static/", STATIC, show_index=False)
+    app.add_routes(routes)
+    return app

@@ -1,0 +1,274 @@
+/*
+ * wijkbot — residents' web chat (page GET /chat, script /static/chat.js). Sends the resident's messages to
+ * POST /api/webchat/messages and polls GET /api/webchat/messages for what the municipality sends back.
+ * Invariants:
+ *  - Message text (resident and officer) reaches the DOM only via textContent / Text nodes, never innerHTML;
+ *    links are built as <a> elements and only for http(s) URLs.
+ *  - The session id lives in localStorage["wijkbot.session"]; the resident's own messages (the API returns
+ *    only outbound ones) in localStorage["wijkbot.sent.<session>"].
+ *  - CSP-safe: no inline scripts or styles, no event handler attributes, no third-party resources.
+ */
+'use strict';
+(() => {
+  const API = '/api/webchat/messages', SESSION_KEY = 'wijkbot.session';
+  const POLL_MS = 1500, MAX_BACKOFF_MS = 30000, COUNTER_FROM = 4000, MAX_CHARS = 5000;
+  const T = {
+    nl: {
+      title: 'Chat met de gemeente', site: 'Wijkbureau', skip: 'Direct naar het berichtveld',
+      intro: 'Hier kunt u ons schrijven over meldingen over de openbare ruimte, vragen, klachten en ideeën voor de '
+        + 'buurt. Wij lezen elk bericht en laten u weten wat we ermee doen.',
+      danger: 'Bij gevaar: bel 112.', phone: 'Liever bellen? Bel', logTitle: 'Uw gesprek', label: 'Uw bericht',
+      privacy: 'Lees hoe wij met uw gegevens omgaan (privacyverklaring)', send: 'Versturen', newChat: 'Nieuw gesprek',
+      empty: 'Nog geen berichten. Stuur hieronder uw eerste bericht.',
+      hint: 'Druk op Enter om te versturen, Shift+Enter voor een nieuwe regel.',
+      langSwitch: 'English', you: 'U', them: 'Gemeente', caseRef: 'Zaak', actions: 'Antwoordmogelijkheden',
+      counter: (n) => `${n} van ${MAX_CHARS} tekens`,
+      rate: (n) => `U stuurt veel berichten achter elkaar. Probeer het over ${n} seconden opnieuw.`,
+      offline: 'Er is even geen verbinding met de gemeente. We proberen het automatisch opnieuw.',
+      sendFailed: 'Uw bericht is niet verstuurd. Controleer uw verbinding en probeer het opnieuw.',
+      tooLarge: 'Uw bericht is te groot om te versturen.', badRequest: 'Uw bericht kon niet worden verwerkt.',
+      started: 'U bent een nieuw gesprek begonnen.',
+    },
+    en: {
+      title: 'Chat with the municipality', site: 'Neighbourhood office', skip: 'Skip to the message field',
+      intro: 'Write to us here about reports on public space, questions, complaints and ideas for the neighbourhood. '
+        + 'We read every message and let you know what we do with it.',
+      danger: 'In an emergency: call 112.', phone: 'Prefer to call? Call', logTitle: 'Your conversation',
+      privacy: 'Read how we handle your data (privacy statement)', send: 'Send', newChat: 'New conversation',
+      empty: 'No messages yet. Send your first message below.', label: 'Your message',
+      hint: 'Press Enter to send, Shift+Enter for a new line.',
+      langSwitch: 'Nederlands', you: 'You', them: 'Municipality', caseRef: 'Case', actions: 'Answer options',
+      counter: (n) => `${n} of ${MAX_CHARS} characters`,
+      rate: (n) => `You are sending many messages in a row. Please try again in ${n} seconds.`,
+      offline: 'We cannot reach the municipality right now. We will keep trying automatically.',
+      sendFailed: 'Your message was not sent. Please check your connection and try again.',
+      tooLarge: 'Your message is too large to send.', badRequest: 'Your message could not be processed.',
+      started: 'You started a new conversation.',
+    },
+  };
+  const locale = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'nl';
+  const t = T[locale];
+  const $ = (id) => document.getElementById(id);
+  const log = $('chat-log'), input = $('chat-input'), sendBtn = $('chat-send'), statusEl = $('chat-status');
+  const counter = $('chat-counter'), empty = $('chat-empty');
+
+  // Storage tolerates a disabled localStorage (then nothing survives a reload).
+  const store = {
+    get(k) { try { return localStorage.getItem(k); } catch { return null; } },
+    set(k, v) { try { localStorage.setItem(k, v); } catch { /* full or disabled */ } },
+    del(k) { try { localStorage.removeItem(k); } catch { /* disabled */ } } };
+  const newId = () => (crypto.randomUUID ? crypto.randomUUID()
+    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''));
+  let session = store.get(SESSION_KEY);
+  if (!/^[A-Za-z0-9-]{16,64}$/.test(session || '')) { session = newId(); store.set(SESSION_KEY, session); }
+  const sentKey = (s) => `wijkbot.sent.${s}`;
+  function loadSent(s) {
+    try { const v = JSON.parse(store.get(sentKey(s)) || '[]'); return Array.isArray(v) ? v : []; } catch { return []; }
+  }
+  const saveSent = (s, item) => store.set(sentKey(s), JSON.stringify(loadSent(s).concat(item).slice(-300)));
+
+  let items = [], seen = new Set();   // items: [{t: ms, el}] in display order; seen: outbound ids shown
+  let lastId = 0, gen = 0, timer = 0, inflight = false, failures = 0;
+  let sending = false, blockedUntil = 0, statusKind = '';
+
+  // Static page text, title, lang attribute and the language switch.
+  document.documentElement.lang = locale;
+  document.title = t.title;
+  for (const node of document.querySelectorAll('[data-i18n]')) {
+    if (typeof t[node.dataset.i18n] === 'string') node.textContent = t[node.dataset.i18n];
+  }
+  const sw = $('lang-switch'), other = locale === 'en' ? 'nl' : 'en', swUrl = new URL(location.href);
+  swUrl.searchParams.set('lang', other);
+  sw.href = swUrl.pathname + swUrl.search;
+  sw.lang = other; sw.hreflang = other; sw.textContent = t.langSwitch;
+
+  function setStatus(text, kind = '') {
+    statusKind = text ? kind : '';
+    statusEl.textContent = text || '';
+    statusEl.classList.toggle('status-error', !!text && kind !== '');
+  }
+  const pad = (n) => String(n).padStart(2, '0');
+  const parseTime = (v, fallback) => { const n = Date.parse(v || ''); return Number.isNaN(n) ? fallback : n; };
+  const el = (tag, cls = '', text = '') => Object.assign(document.createElement(tag), { className: cls, textContent: text });
+
+  // Appends text as Text nodes; http(s) URLs become <a> elements (href checked via the URL parser).
+  function appendLinked(parent, text) {
+    let last = 0;
+    for (const m of text.matchAll(/\bhttps?:\/\/[^\s<>"']+/gi)) {
+      const raw = m[0].replace(/[.,;:!?)\]]+$/, '');
+      let url = null;
+      try { url = new URL(raw); } catch { /* not a URL */ }
+      parent.append(document.createTextNode(text.slice(last, m.index)));
+      const ok = url && (url.protocol === 'http:' || url.protocol === 'https:');
+      parent.append(ok ? Object.assign(el('a', '', raw), { href: url.href, rel: 'noopener noreferrer' })
+        : document.createTextNode(raw));
+      last = m.index + raw.length;
+    }
+    parent.append(document.createTextNode(text.slice(last)));
+  }
+
+  // Renders one message and inserts it by time; equal times keep arrival order.
+  function render({ inbound, text, time, caseRef, actions }) {
+    const msg = el('div', `msg ${inbound ? 'msg-in' : 'msg-out'}`);
+    msg.dataset.case = caseRef || '';
+    const d = new Date(time), meta = el('p', 'msg-meta');
+    const tm = Object.assign(el('time', '', `${pad(d.getHours())}:${pad(d.getMinutes())}`), { dateTime: d.toISOString() });
+    meta.append(el('span', 'msg-who', inbound ? t.you : t.them), ' · ', tm);
+    if (caseRef) meta.append(' · ', el('span', 'msg-case', `${t.caseRef} ${caseRef}`));
+    const body = el('p', 'msg-text');
+    if (inbound) body.textContent = String(text ?? ''); else appendLinked(body, String(text ?? ''));
+    msg.append(meta, body);
+    if (!inbound && Array.isArray(actions) && actions.length) msg.append(renderActions(actions));
+    const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    const i = items.findIndex((it) => it.t > time);
+    log.insertBefore(msg, i < 0 ? null : items[i].el);
+    items.splice(i < 0 ? items.length : i, 0, { t: time, el: msg });
+    empty.hidden = true;
+    if (inbound || nearBottom) log.scrollTop = log.scrollHeight;
+  }
+
+  // Action buttons POST their value as the resident's text; after a successful answer the group is disabled.
+  function renderActions(actions) {
+    const group = el('div', 'msg-actions');
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', t.actions);
+    for (const act of actions) {
+      if (!act || typeof act.value !== 'string') continue;
+      const b = Object.assign(el('button', 'btn btn-action', String(act.label ?? act.value)), { type: 'button' });
+      b.addEventListener('click', async () => {
+        if (group.dataset.busy) return;
+        group.dataset.busy = '1';
+        const ok = await send(act.value);
+        delete group.dataset.busy;
+        if (!ok) return;   // the error is in #chat-status; the buttons stay usable
+        input.focus();
+        b.classList.add('is-chosen');
+        for (const x of group.querySelectorAll('button')) x.disabled = true;
+      });
+      group.append(b);
+    }
+    return group;
+  }
+
+  function blockFor(secs) {
+    blockedUntil = Date.now() + secs * 1000;
+    setStatus(t.rate(secs), 'rate');
+    if (document.activeElement === sendBtn) input.focus();   // keep focus somewhere useful
+    sendBtn.disabled = true;
+    setTimeout(() => {
+      if (Date.now() < blockedUntil) return;
+      sendBtn.disabled = false;
+      if (statusKind === 'rate') setStatus('');
+    }, secs * 1000 + 50);
+  }
+
+  // Returns true when the server accepted the message (202); on failure the caller keeps the typed text.
+  async function send(text) {
+    if (!text.trim() || sending) return false;
+    const wait = Math.ceil((blockedUntil - Date.now()) / 1000);
+    if (wait > 0) { setStatus(t.rate(wait), 'rate'); return false; }
+    const s = session;
+    sending = true;
+    try {
+      const res = await fetch(API, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ session: s, text, locale }),
+      });
+      const data = await res.json().catch(() => ({}));
+      if (res.ok) {
+        // The server's clock (Date header) keeps our message ordered before its acknowledgement.
+        const time = parseTime(res.headers.get('Date'), Date.now());
+        const item = { text, sent_at: new Date(time).toISOString(), case: data.case || '' };
+        if (s === session) {
+          saveSent(s, item);
+          render({ inbound: true, text, time, caseRef: item.case });
+          if (statusKind !== 'rate') setStatus('');
+          schedule(300);
+        }
+        return true;
+      }
+      if (res.status === 429) {
+        const ra = (res.headers.get('Retry-After') || '').trim();
+        const secs = /^\d+$/.test(ra) ? parseInt(ra, 10) : Math.ceil((Date.parse(ra) - Date.now()) / 1000);
+        blockFor(secs > 0 ? Math.min(secs, 3600) : 30);
+      } else if (res.status === 400 || res.status === 413) {
+        const fallback = res.status === 413 ? t.tooLarge : t.badRequest;
+        setStatus(typeof data.error === 'string' && data.error ? data.error : fallback, 'error');
+      } else setStatus(t.sendFailed, 'error');
+    } catch {
+      setStatus(t.sendFailed, 'error');
+    } finally {
+      sending = false;
+    }
+    return false;
+  }
+  const submit = async () => { if (await send(input.value)) { input.value = ''; updateCounter(); } };
+  function updateCounter() {
+    const n = input.value.length;
+    counter.hidden = n <= COUNTER_FROM;
+    counter.textContent = n > COUNTER_FROM ? t.counter(n) : '';
+    counter.classList.toggle('counter-over', n > MAX_CHARS);
+  }
+  $('chat-form').addEventListener('submit', (e) => { e.preventDefault(); submit(); });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
+  });
+  input.addEventListener('input', updateCounter);
+
+  // Polling: every POLL_MS while visible, exponential back-off on errors; `gen` discards answers for an old session.
+  function schedule(ms) {
+    clearTimeout(timer);
+    if (document.visibilityState === 'visible') timer = setTimeout(poll, ms);
+  }
+  async function poll() {
+    if (inflight) return;
+    inflight = true;
+    const g = gen;
+    let ok = false;
+    try {
+      const q = new URLSearchParams({ session });
+      if (lastId) q.set('after', String(lastId));
+      const res = await fetch(`${API}?${q}`, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const data = await res.json();
+      for (const m of (g === gen && Array.isArray(data.messages)) ? data.messages : []) {
+        if (!m || seen.has(m.id)) continue;
+        seen.add(m.id);
+        if (Number(m.id) > lastId) lastId = Number(m.id);
+        render({ inbound: false, text: m.text, time: parseTime(m.sent_at, Date.now()), caseRef: m.case, actions: m.actions });
+      }
+      ok = true;
+    } catch { /* network or server error: back off below */ } finally {
+      inflight = false;
+      log.removeAttribute('aria-busy');
+    }
+    if (g !== gen) return schedule(0);
+    failures = ok ? 0 : failures + 1;
+    if (ok && statusKind === 'net') setStatus('');
+    if (!ok && (!statusKind || statusKind === 'net')) setStatus(t.offline, 'net');
+    schedule(ok ? POLL_MS : Math.min(POLL_MS * 2 ** failures, MAX_BACKOFF_MS));
+  }
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') schedule(0); else clearTimeout(timer);
+  });
+
+  // Sessions: show the stored own messages, then fetch the municipality's history.
+  function start() {
+    log.setAttribute('aria-busy', 'true');
+    for (const m of loadSent(session)) render({ inbound: true, text: m.text, time: parseTime(m.sent_at, 0), caseRef: m.case });
+    empty.hidden = items.length > 0;
+    schedule(0);
+  }
+  $('chat-new').addEventListener('click', () => {
+    store.del(sentKey(session));
+    session = newId();
+    store.set(SESSION_KEY, session);
+    gen += 1; items = []; seen = new Set(); lastId = 0; failures = 0;
+    log.replaceChildren();
+    setStatus(t.started);
+    input.focus();
+    start();
+  });
+  updateCounter();
+  start();
+})();

@@ -1,0 +1,120 @@
+"""Conversations through the real services: a resident writes, we look at what they received."""
+
+from __future__ import annotations
+
+from wijkbot.app import Wijkbot
+from wijkbot.storage import repository
+from wijkbot.testing import FrozenClock, Harness, RecordingChannel
+
+
+async def case_of(bot: Wijkbot, reference: str) -> dict:
+    async with bot.db.read() as conn:
+        row = await repository.case_by_reference(conn, reference)
+        assert row is not None
+        return dict(row)
+
+
+async def test_melding_is_acknowledged_with_reference_department_area_and_date(any_bot: Wijkbot,
+                                                                              channel: RecordingChannel) -> None:
+    resident = Harness(any_bot, channel)
+    got = await resident.say("Er ligt al een week grofvuil naast de container op de Amsterdamsestraatweg")
+    assert len(got) == 1
+    ack = got[0]
+    assert resident.reference in ack
+    assert "Stadswerken" in ack
+    assert "Noordwest" in ack
+    assert "uiterlijk" in ack and "2026" in ack  # "uiterlijk donderdag 26 november 2026"
+    case = await case_of(any_bot, resident.reference)
+    assert case["kind"] == "melding"
+    assert case["department"] == "stadswerken"
+    assert case["wijk"] == "Noordwest"
+    assert case["officer_id"] is not None  # a named ambtenaar, not just a team
+    assert case["status"] == "toegewezen"
+
+
+async def test_due_date_skips_weekend_and_holidays(bot: Wijkbot, resident: Harness, clock: FrozenClock) -> None:
+    from datetime import UTC, datetime
+
+    clock.set(datetime(2026, 12, 24, 10, 0, tzinfo=UTC))  # Thursday before Kerst
+    await resident.say("Er ligt grofvuil naast de container in de Kanaalstraat")
+    case = await case_of(bot, resident.reference)
+    category = bot.rules.categories[case["category"]]
+    from wijkbot.domain.workdays import add_working_days
+
+    assert case["due_date"] == add_working_days(datetime(2026, 12, 24).date(), category.sla_days)
+    assert case["due_date"].weekday() < 5
+    assert case["due_date"] not in {datetime(2026, 12, 25).date(), datetime(2026, 12, 26).date()}
+
+
+async def test_english_when_the_resident_asks_for_it(bot: Wijkbot, channel: RecordingChannel) -> None:
+    resident = Harness(bot, channel, locale="en")
+    got = await resident.say("Er ligt grofvuil naast de container in de Kanaalstraat")
+    assert "Thank you" in got[0]
+    assert resident.reference in got[0]
+
+
+async def test_redelivered_message_creates_nothing_new(any_bot: Wijkbot, channel: RecordingChannel) -> None:
+    resident = Harness(any_bot, channel)
+    first = await resident.say("De lantaarnpaal in de Kanaalstraat is kapot", external_id="upd-1")
+    reference = resident.reference
+    again = await resident.say("De lantaarnpaal in de Kanaalstraat is kapot", external_id="upd-1")
+    assert first and not again  # nothing sent the second time
+    assert resident.last is not None and resident.last.duplicate and resident.last.reference == reference
+    async with any_bot.db.read() as conn:
+        messages = await repository.messages_of(conn, (await case_of(any_bot, reference))["id"])
+    assert len([m for m in messages if m["direction"] == "in"]) == 1
+
+
+async def test_second_message_is_added_to_the_open_case(bot: Wijkbot, resident: Harness) -> None:
+    await resident.say("De lantaarnpaal in de Kanaalstraat is kapot")
+    reference = resident.reference
+    got = await resident.say("Het is de paal bij de moskee")
+    assert resident.reference == reference
+    assert reference in got[0]
+
+
+async def test_empty_message_gets_a_friendly_question(bot: Wijkbot, resident: Harness) -> None:
+    got = await resident.say("   \n\t ")
+    assert resident.last is not None and resident.last.reference is None
+    assert "Waar kunnen we u mee helpen?" in got[0]
+
+
+async def test_nonsense_gets_asked_what_is_wrong(bot: Wijkbot, resident: Harness) -> None:
+    got = await resident.say("!!!???")
+    assert resident.last is not None and resident.last.reference is None
+    assert "wat er aan de hand is" in got[0]
+
+
+async def test_long_message_is_stored_whole_and_the_resident_is_told(bot: Wijkbot, resident: Harness) -> None:
+    text = "Er ligt grofvuil naast de container in de Kanaalstraat. " + "Het stinkt echt enorm. " * 400
+    assert len(text) > 5000
+    got = await resident.say(text)
+    assert "lang" in got[0]
+    async with bot.db.read() as conn:
+        messages = await repository.messages_of(conn, (await case_of(bot, resident.reference))["id"])
+    assert messages[0]["body"] == text
+
+
+async def test_gas_smell_gets_112_at_once_and_is_still_recorded(bot: Wijkbot, resident: Harness) -> None:
+    got = await resident.say("Ik ruik een sterke gaslucht in de Kanaalstraat")
+    assert "112" in got[0]
+    case = await case_of(bot, resident.reference)
+    assert case["urgent"] is True
+
+
+async def test_passport_gets_a_pointer_to_the_right_service(bot: Wijkbot, resident: Harness) -> None:
+    got = await resident.say("Hoe kan ik een nieuw paspoort aanvragen?")
+    case = await case_of(bot, resident.reference)
+    assert case["out_of_scope"] is True
+    assert case["status"] == "afgehandeld"
+    assert "utrecht.nl" in got[0]
+    assert "Publieksdienstverlening" in got[0]
+
+
+async def test_hostile_text_is_stored_exactly_and_answered(bot: Wijkbot, resident: Harness) -> None:
+    text = "<script>alert('x')</script> grofvuil \x00 in de Kanaalstraat \ud800"
+    got = await resident.say(text)
+    assert got, "the resident always gets an answer"
+    async with bot.db.read() as conn:
+        messages = await repository.messages_of(conn, (await case_of(bot, resident.reference))["id"])
+    assert messages[0]["body"] == text.replace("\x00", "\ufffd").replace("\ud800", "\ufffd")

@@ -1,0 +1,114 @@
+"""The web chat over real HTTP (aiohttp's test server): what a browser or any client sees."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from wijkbot.app import Wijkbot
+
+SESSION = "sessie-0123456789"
+
+
+@pytest.fixture
+async def client(any_bot: Wijkbot) -> AsyncIterator[TestClient]:
+    async with TestClient(TestServer(any_bot.web_app())) as test_client:
+        yield test_client
+
+
+async def post(client: TestClient, text: str, session: str = SESSION, **extra: object):
+    return await client.post("/api/webchat/messages", json={"session": session, "text": text, **extra})
+
+
+async def messages(client: TestClient, bot: Wijkbot, session: str = SESSION) -> list[dict]:
+    await bot.delivery.drain()
+    response = await client.get("/api/webchat/messages", params={"session": session})
+    assert response.status == 200
+    return (await response.json())["messages"]
+
+
+async def test_post_answers_202_with_reference_and_ack_arrives(client: TestClient, any_bot: Wijkbot) -> None:
+    response = await post(client, "Er ligt al een week grofvuil naast de container op de Amsterdamsestraatweg")
+    assert response.status == 202
+    reference = (await response.json())["case"]
+    assert reference.startswith("UT-")
+    got = await messages(client, any_bot)
+    assert len(got) == 1
+    assert got[0]["case"] == reference
+    assert reference in got[0]["text"] and "Stadswerken" in got[0]["text"]
+    assert got[0]["sent_at"]
+
+
+async def test_messages_are_oldest_first_and_after_filters(bot: Wijkbot) -> None:
+    async with TestClient(TestServer(bot.web_app())) as c:
+        await post(c, "Er ligt grofvuil naast de container in de Kanaalstraat")
+        await post(c, "Het ligt er sinds maandag")
+        got = await messages(c, bot)
+        assert [m["id"] for m in got] == sorted(m["id"] for m in got)
+        assert len(got) == 2
+        later = await c.get("/api/webchat/messages", params={"session": SESSION, "after": str(got[0]["id"])})
+        assert [m["id"] for m in (await later.json())["messages"]] == [got[1]["id"]]
+
+
+async def test_sessions_see_only_their_own_messages(client: TestClient, any_bot: Wijkbot) -> None:
+    await post(client, "De lantaarnpaal in de Kanaalstraat is kapot", session="andere-sessie-1")
+    assert await messages(client, any_bot) == []
+
+
+async def test_english_session(client: TestClient, any_bot: Wijkbot) -> None:
+    await post(client, "Er ligt grofvuil naast de container in de Kanaalstraat", locale="en")
+    got = await messages(client, any_bot)
+    assert got[0]["text"].startswith("Thank you")
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"{not json", "geen geldige JSON"),
+        (b"[1, 2]", "JSON-object"),
+        (b'{"session": "x", "text": "hoi"}', "session"),
+        (b'{"session": "sessie-0123456789", "text": 12}', "text"),
+        (b"\xff\xfe\x00", "UTF-8"),
+    ],
+)
+async def test_malformed_body_gets_400_with_a_reason(client: TestClient, body: bytes, reason: str) -> None:
+    response = await client.post("/api/webchat/messages", data=body, headers={"Content-Type": "application/json"})
+    assert response.status == 400
+    assert reason in (await response.json())["error"]
+
+
+async def test_too_large_body_gets_413(client: TestClient) -> None:
+    response = await client.post("/api/webchat/messages", data=b"x" * (300 * 1024),
+                                 headers={"Content-Type": "application/json"})
+    assert response.status == 413
+
+
+async def test_flood_gets_429_with_retry_after_and_keeps_what_came_before(bot: Wijkbot) -> None:
+    async with TestClient(TestServer(bot.web_app())) as c:
+        statuses = [(await post(c, f"Bericht nummer {i} over grofvuil in de Kanaalstraat")).status for i in range(25)]
+        assert statuses[:20] == [202] * 20
+        assert statuses[20:] == [429] * 5
+        response = await post(c, "nog een")
+        assert int(response.headers["Retry-After"]) >= 1
+        assert "seconden" in (await response.json())["error"]
+        got = await messages(c, bot)
+        assert len(got) == 20  # every accepted message was answered
+
+
+async def test_client_message_id_makes_a_resend_idempotent(client: TestClient, any_bot: Wijkbot) -> None:
+    first = await post(client, "De lantaarnpaal in de Kanaalstraat is kapot", id="m-1")
+    second = await post(client, "De lantaarnpaal in de Kanaalstraat is kapot", id="m-1")
+    assert (await first.json())["case"] == (await second.json())["case"]
+    assert len(await messages(client, any_bot)) == 1
+
+
+async def test_chat_page_has_strict_csp_and_health_reports(client: TestClient) -> None:
+    page = await client.get("/chat")
+    assert page.status == 200
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert "<main" in await page.text()
+    health = await client.get("/health")
+    assert health.status == 200
+    assert (await health.json())["database"] == "ok"
