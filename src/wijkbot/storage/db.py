@@ -1,43 +1,68 @@
-"""The database handle: engines for SQLite (embedded default) and PostgreSQL, and transactions.
+"""The database handle: SQLite (embedded default) and PostgreSQL, and their transactions.
 
-Invariants: on SQLite every write transaction takes the write lock up front (BEGIN IMMEDIATE, WAL,
-busy_timeout), because a deferred BEGIN silently loses read-modify-write updates under concurrency
-(LIBRARIES.md); within one process writers also queue on an asyncio lock instead of spinning on
-busy_timeout. Reads use a deferred BEGIN on a separate engine, so WAL readers never wait on writers.
-On PostgreSQL both are plain transactions; rows that must be claimed use FOR UPDATE SKIP LOCKED.
+Invariants:
+- On SQLite every write transaction takes the write lock up front (BEGIN IMMEDIATE, WAL, busy_timeout),
+  because a deferred BEGIN silently loses read-modify-write updates under concurrency (LIBRARIES.md); within
+  one process writers also queue on an asyncio lock. Reads use a deferred BEGIN on a separate engine, so WAL
+  readers never wait on writers.
+- SQLite statements run synchronously on the event-loop thread, behind the same async interface as
+  PostgreSQL. Measured here: SQLAlchemy over aiosqlite costs ~0.9 ms per statement (a thread hop and a
+  greenlet switch each), a synchronous SQLite statement ~0.03 ms; an intake transaction has ~12 statements.
+  The embedded database is meant for one process; several processes belong on PostgreSQL.
+- On PostgreSQL (asyncpg) both are plain transactions; rows that must be claimed use FOR UPDATE SKIP LOCKED.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+T = TypeVar("T")
 
-def _sqlite_engine(url: str, begin: str) -> AsyncEngine:
-    engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=5, max_overflow=0)
 
-    @event.listens_for(engine.sync_engine, "connect")
+class _SyncAsConnection:
+    """An AsyncConnection look-alike over a synchronous SQLite connection (execute and run_sync)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.sync_connection = connection
+
+    async def execute(self, statement: Any, parameters: Any = None) -> Any:
+        return self.sync_connection.execute(statement, parameters)
+
+    async def run_sync(self, fn: Callable[..., T], *args: Any) -> T:
+        return fn(self.sync_connection, *args)
+
+
+def _sqlite_engine(url: str, begin: str) -> Engine:
+    engine = create_engine(url, pool_size=5, max_overflow=0, connect_args={"timeout": 5})
+
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql(begin)
 
     return engine
+
+
+def _sync_sqlite_url(url: str) -> str:
+    parsed = make_url(url)
+    return parsed.set(drivername="sqlite").render_as_string(hide_password=False)
 
 
 class Database:
@@ -47,34 +72,46 @@ class Database:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self._sqlite_writer: Engine | None = None
+        self._sqlite_reader: Engine | None = None
+        self._async_engine: AsyncEngine | None = None
         if self.is_sqlite:
             database = parsed.database or ""
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            self.writer = _sqlite_engine(url, "BEGIN IMMEDIATE")
-            self.reader = _sqlite_engine(url, "BEGIN")
+            sync_url = _sync_sqlite_url(url)
+            self._sqlite_writer = _sqlite_engine(sync_url, "BEGIN IMMEDIATE")
+            self._sqlite_reader = _sqlite_engine(sync_url, "BEGIN")
         else:
-            self.writer = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
-            self.reader = self.writer
-        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+            self._async_engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        self._write_lock = asyncio.Lock()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """One write transaction: committed on success, rolled back on any exception."""
-        if self._write_lock is None:
-            async with self.writer.begin() as connection:
-                yield connection
+        if self._sqlite_writer is not None:
+            async with self._write_lock:
+                with self._sqlite_writer.begin() as connection:
+                    yield cast(AsyncConnection, _SyncAsConnection(connection))
             return
-        async with self._write_lock, self.writer.begin() as connection:
-            yield connection
+        assert self._async_engine is not None
+        async with self._async_engine.begin() as async_connection:
+            yield async_connection
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """One read-only transaction (never takes the SQLite write lock)."""
-        async with self.reader.connect() as connection, connection.begin():
-            yield connection
+        if self._sqlite_reader is not None:
+            with self._sqlite_reader.connect() as connection, connection.begin():
+                yield cast(AsyncConnection, _SyncAsConnection(connection))
+            return
+        assert self._async_engine is not None
+        async with self._async_engine.connect() as async_connection, async_connection.begin():
+            yield async_connection
 
     async def dispose(self) -> None:
-        await self.writer.dispose()
-        if self.reader is not self.writer:
-            await self.reader.dispose()
+        for engine in (self._sqlite_writer, self._sqlite_reader):
+            if engine is not None:
+                engine.dispose()
+        if self._async_engine is not None:
+            await self._async_engine.dispose()

@@ -10,8 +10,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from wijkbot.storage.db import Database
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -32,9 +30,5 @@ async def migrate(database: Database, revision: str = "head") -> None:
         config.attributes["connection"] = sync_connection
         command.upgrade(config, revision)
 
-    async with database.writer.begin() as connection:
-        await _run(connection, _upgrade)
-
-
-async def _run(connection: AsyncConnection, func: object) -> None:
-    await connection.run_sync(func)  # type: ignore[arg-type]
+    async with database.write() as connection:
+        await connection.run_sync(_upgrade)
