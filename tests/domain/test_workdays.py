@@ -40,4 +40,5 @@ def test_negative_term_is_refused() -> None:
 
 
 def test_working_days_between_counts_after_start() -> None:
-    assert working_days_between(date(2026, 12, 24), date(2026, 12, 31)) == 4  # 28-31 December; 25-27 are Kerst and weekend
+    # 28-31 December count; 25 and 26 are Kerst, 27 is a Sunday
+    assert working_days_between(date(2026, 12, 24), date(2026, 12, 31)) == 4

@@ -21,6 +21,7 @@ from wijkbot.domain.text import normalise
 _POSTCODE = re.compile(r"\b([1-9][0-9]{3})\s?([A-Za-z]{2})?\b")
 _FUZZY_NAME_CUTOFF = 88.0
 _MIN_FUZZY_NAME = 8
+_FUZZY_CACHE_SIZE = 100_000
 
 
 def _key(name: str) -> str:
@@ -48,18 +49,20 @@ class AreaIndex:
             for name in (buurt.name, *buurt.aliases):
                 self._buurt_names.setdefault(_key(name), _Place(name, buurt))
         self._wijk_names = {_key(b.wijk): b.wijk for b in buurten}
+        self._fuzzy_cache: dict[tuple[str, str], str | None] = {}
         self._longest = max((len(normalise(n.name).split()) for n in
                              (*self._streets.values(), *self._buurt_names.values())), default=1)
 
     def locate(self, text: str, street: str | None = None, postcode: str | None = None) -> Area:
         """The most specific area the hints and the text support; an empty Area when nothing matches."""
+        grams = self._ngrams(text)  # once per message, shared by every name lookup
         resolvers: tuple[Callable[[], Area | None], ...] = (
             lambda: self._from_postcode(postcode or "", "postcode"),
-            lambda: self._from_name(street or "", self._streets, "straat", whole=True),
-            lambda: self._from_name(text, self._streets, "straat"),
+            lambda: self._from_name([_key(street)] if street else [], self._streets, "straat"),
+            lambda: self._from_name(grams, self._streets, "straat"),
             lambda: self._from_postcode(text, "postcode"),
-            lambda: self._from_name(text, self._buurt_names, "buurt"),
-            lambda: self._from_wijk_name(text),
+            lambda: self._from_name(grams, self._buurt_names, "buurt"),
+            lambda: self._from_wijk_name(grams),
         )
         for resolve in resolvers:
             area = resolve()
@@ -81,24 +84,32 @@ class AreaIndex:
                 return Area(wijk, None, None, None, f"{label} {match.group(1)}")
         return None
 
-    def _from_name(self, text: str, places: dict[str, _Place], label: str, whole: bool = False) -> Area | None:
-        if not text.strip() or not places:
+    def _from_name(self, candidates: list[str], places: dict[str, _Place], label: str) -> Area | None:
+        if not candidates or not places:
             return None
-        candidates = [_key(text)] if whole else self._ngrams(text)
         for candidate in candidates:
             place = places.get(candidate)
             if place is not None:
                 return self._area(place, label)
-        long_candidates = [c for c in candidates if len(c) >= _MIN_FUZZY_NAME]
-        for candidate in long_candidates:
-            found = process.extractOne(candidate, places.keys(), scorer=fuzz.ratio,
-                                       score_cutoff=_FUZZY_NAME_CUTOFF)
-            if found is not None:
-                return self._area(places[found[0]], label)
+        for candidate in candidates:
+            if len(candidate) >= _MIN_FUZZY_NAME:
+                name = self._fuzzy(candidate, places, label)
+                if name is not None:
+                    return self._area(places[name], label)
         return None
 
-    def _from_wijk_name(self, text: str) -> Area | None:
-        for candidate in self._ngrams(text):
+    def _fuzzy(self, candidate: str, places: dict[str, _Place], label: str) -> str | None:
+        """The closest place name within the cut-off; cached per (kind of place, candidate)."""
+        key = (label, candidate)
+        if key not in self._fuzzy_cache:
+            if len(self._fuzzy_cache) >= _FUZZY_CACHE_SIZE:
+                self._fuzzy_cache.clear()
+            found = process.extractOne(candidate, places.keys(), scorer=fuzz.ratio, score_cutoff=_FUZZY_NAME_CUTOFF)
+            self._fuzzy_cache[key] = found[0] if found is not None else None
+        return self._fuzzy_cache[key]
+
+    def _from_wijk_name(self, grams: list[str]) -> Area | None:
+        for candidate in grams:
             wijk = self._wijk_names.get(candidate)
             if wijk is not None:
                 return Area(wijk, None, None, None, f"wijk {wijk}")

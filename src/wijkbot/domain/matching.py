@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from wijkbot.domain.text import split_compound, stem, words
 
 FUZZY_CUTOFF = 85.0
+FUZZY_CACHE_SIZE = 50_000
 MIN_FUZZY_LENGTH = 5
 
 
@@ -71,7 +72,8 @@ class KeywordIndex:
 
     def __init__(self, keywords: Iterable[Keyword]) -> None:
         self._single: dict[str, list[Keyword]] = {}
-        self._multi: list[tuple[tuple[str, ...], Keyword]] = []
+        self._multi: dict[str, list[tuple[tuple[str, ...], Keyword]]] = {}  # by first stem
+        self._fuzzy_cache: dict[str, tuple[str, ...]] = {}
         for keyword in keywords:
             stems = _stems_of(keyword.phrase)
             if not stems:
@@ -79,7 +81,7 @@ class KeywordIndex:
             if len(stems) == 1:
                 self._single.setdefault(stems[0], []).append(keyword)
             else:
-                self._multi.append((stems, keyword))
+                self._multi.setdefault(stems[0], []).append((stems, keyword))
         self._fuzzy_vocab = [
             s for s, kws in self._single.items() if len(s) >= MIN_FUZZY_LENGTH and any(k.fuzzy for k in kws)
         ]
@@ -110,19 +112,29 @@ class KeywordIndex:
         if not self._fuzzy_vocab:
             return
         for token in tokens:
-            matches = process.extract(
-                token.stem, self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
-            )
-            for vocab_stem, _score, _index in matches:
+            for vocab_stem in self._fuzzy_matches(token.stem):
                 for keyword in self._single[vocab_stem]:
                     if keyword.fuzzy:
                         hits.setdefault(keyword, Hit(keyword, token.surface, exact=False))
 
+    def _fuzzy_matches(self, token_stem: str) -> tuple[str, ...]:
+        """Vocabulary stems within the cut-off; cached, because residents reuse the same words."""
+        cached = self._fuzzy_cache.get(token_stem)
+        if cached is None:
+            found = process.extract(token_stem, self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
+                                    limit=None)
+            cached = tuple(match for match, _score, _index in found)
+            if len(self._fuzzy_cache) >= FUZZY_CACHE_SIZE:
+                self._fuzzy_cache.clear()  # crude but bounded; refills with the words in use
+            self._fuzzy_cache[token_stem] = cached
+        return cached
+
     def _find_phrases(self, tokens: list[_Token], hits: dict[Keyword, Hit]) -> None:
         if not self._multi:
             return
-        sequence = [t.stem for t in tokens]
+        sequence = [t.stem for t in tokens if not t.part]
         joined = " " + " ".join(sequence) + " "
-        for stems, keyword in self._multi:
-            if keyword not in hits and (" " + " ".join(stems) + " ") in joined:
-                hits[keyword] = Hit(keyword, keyword.phrase, exact=True)
+        for first in set(sequence):
+            for stems, keyword in self._multi.get(first, ()):
+                if keyword not in hits and (" " + " ".join(stems) + " ") in joined:
+                    hits[keyword] = Hit(keyword, keyword.phrase, exact=True)

@@ -46,14 +46,14 @@ class Router:
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
-        self._categories = KeywordIndex(
-            Keyword(k, c.id, c.weight) for c in rules.categories.values() for k in c.keywords
-        )
-        self._excludes = KeywordIndex(Keyword(k, c.id) for c in rules.categories.values() for k in c.exclude)
-        self._urgent = KeywordIndex(Keyword(k, "urgent", fuzzy=False) for k in rules.signals.urgent)
-        self._kinds = KeywordIndex(
-            Keyword(k, kind.value) for kind, phrases in rules.signals.kinds.items() for k in phrases
-        )
+        # One index for everything a message is scanned for, so the text is tokenised and matched once.
+        # Owners are prefixed: "c:<category>", "x:<category>" (exclusion), "k:<kind>", "u" (urgent).
+        self._index = KeywordIndex([
+            *(Keyword(k, f"c:{c.id}", c.weight) for c in rules.categories.values() for k in c.keywords),
+            *(Keyword(k, f"x:{c.id}") for c in rules.categories.values() for k in c.exclude),
+            *(Keyword(k, "u", fuzzy=False) for k in rules.signals.urgent),
+            *(Keyword(k, f"k:{kind.value}") for kind, phrases in rules.signals.kinds.items() for k in phrases),
+        ])
         self._ambitions = {
             wijk: KeywordIndex(Keyword(k, a.id) for a in ambitions for k in (*a.keywords, a.title))
             for wijk, ambitions in rules.ambitions.items()
@@ -63,15 +63,16 @@ class Router:
     def route(self, text: str, street: str | None = None, postcode: str | None = None) -> Decision:
         """Decide kind, category, department, area and confidence for one message."""
         area = self.areas.locate(text, street, postcode)
-        hits = self._categories.find(text)
-        vetoed = {h.keyword.owner for h in self._excludes.find(text)}
-        scores = _score(h for h in hits if h.keyword.owner not in vetoed)
+        found = self._index.find(text)
+        vetoed = {h.keyword.owner[2:] for h in found if h.keyword.owner.startswith("x:")}
+        hits = [h for h in found if h.keyword.owner.startswith("c:") and h.keyword.owner[2:] not in vetoed]
+        scores = _score(hits, prefix=2)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         category = self.rules.categories[ranked[0][0]] if ranked else None
         confidence = _confidence([s for _, s in ranked])
-        kind = self._kind(text, category)
-        urgent = bool(self._urgent.find(text))
-        terms = tuple(sorted({h.found for h in hits if category and h.keyword.owner == category.id}))
+        kind = self._kind(text, category, {h.keyword.owner[2:] for h in found if h.keyword.owner.startswith("k:")})
+        urgent = any(h.keyword.owner == "u" for h in found)
+        terms = tuple(sorted({h.found for h in hits if category and h.keyword.owner[2:] == category.id}))
         triage_dept = self.rules.municipality.triage_department
         out_of_scope = category is not None and not self.rules.departments[category.department].in_scope
         triage = category is None or (confidence < self.rules.municipality.min_confidence and not out_of_scope)
@@ -93,8 +94,7 @@ class Router:
             reasons=reasons,
         )
 
-    def _kind(self, text: str, category: Category | None) -> Kind:
-        markers = {h.keyword.owner for h in self._kinds.find(text)}
+    def _kind(self, text: str, category: Category | None, markers: set[str]) -> Kind:
         if Kind.KLACHT.value in markers:
             return Kind.KLACHT
         if Kind.INITIATIEF.value in markers or (category and category.kind is Kind.INITIATIEF):
@@ -146,13 +146,15 @@ class Router:
         return tuple(reasons)
 
 
-def _score(hits: Iterable[Hit]) -> dict[str, float]:
+def _score(hits: Iterable[Hit], prefix: int = 0) -> dict[str, float]:
+    """Evidence per owner (the owner id without its `prefix` characters)."""
     scores: dict[str, float] = {}
     for hit in hits:
         base = PART_SCORE if hit.part else EXACT_SCORE if hit.exact else FUZZY_SCORE
         if " " in hit.keyword.phrase.strip():
             base += PHRASE_BONUS
-        scores[hit.keyword.owner] = scores.get(hit.keyword.owner, 0.0) + base * hit.keyword.weight
+        owner = hit.keyword.owner[prefix:]
+        scores[owner] = scores.get(owner, 0.0) + base * hit.keyword.weight
     return scores
 
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.model import OutboundMessage, ReplyAddress
 from wijkbot.ports import ChannelAdapter, Clock, PermanentFailure, TemporaryFailure
@@ -30,6 +34,15 @@ def backoff(attempt: int, retry_after: float | None = None) -> float:
     if retry_after is not None and retry_after > 0:
         return float(min(float(retry_after), MAX_BACKOFF))
     return float(min(BASE_BACKOFF * 2.0 ** max(attempt - 1, 0), MAX_BACKOFF))
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    state: str  # sent | retry | failed
+    external_id: str | None = None
+    error: str = ""
+    retry_at: datetime | None = None
+    unreachable: bool = False
 
 
 class Delivery:
@@ -52,10 +65,13 @@ class Delivery:
                 rows = await outbox.claim_due(conn, self.clock(), self.batch_size, skip_locked=not self.db.is_sqlite)
             if not rows:
                 return handled
-            await asyncio.gather(*(self._deliver(row) for row in rows))
+            started = time.perf_counter()
+            outcomes = await asyncio.gather(*(self._send(row) for row in rows))
+            await self._record(rows, outcomes)
+            log.debug("delivered a batch of %d in %.1f ms", len(rows), (time.perf_counter() - started) * 1000)
             handled += len(rows)
 
-    async def _deliver(self, row: dict[str, Any]) -> None:
+    async def _send(self, row: dict[str, Any]) -> _Outcome:
         adapter = self.channels.get(row["channel"])
         message = OutboundMessage(
             outbox_id=row["id"], reply_to=ReplyAddress(row["channel"], row["address"]), text=row["body"],
@@ -64,37 +80,43 @@ class Delivery:
         try:
             if adapter is None:
                 raise TemporaryFailure(f"channel '{row['channel']}' is not switched on")
-            external_id = await adapter.send(message)
+            return _Outcome("sent", external_id=await adapter.send(message))
         except PermanentFailure as error:
-            await self._fail(row, f"permanent: {error}", unreachable=True)
+            return _Outcome("failed", error=f"permanent: {error}", unreachable=True)
         except TemporaryFailure as error:
-            await self._retry(row, str(error), error.retry_after)
+            return self._retry(row, str(error), error.retry_after)
         except Exception as error:  # an adapter bug must not lose the message: retry, then flag
             log.exception("channel %s raised while sending outbox row %s", row["channel"], row["id"])
-            await self._retry(row, f"{type(error).__name__}: {error}", None)
-        else:
-            async with self.db.write() as conn:
-                await outbox.mark_sent(conn, row["id"], self.clock(), external_id)
+            return self._retry(row, f"{type(error).__name__}: {error}", None)
 
-    async def _retry(self, row: dict[str, Any], error: str, retry_after: float | None) -> None:
+    def _retry(self, row: dict[str, Any], error: str, retry_after: float | None) -> _Outcome:
         if row["attempts"] >= self.max_attempts:
-            await self._fail(row, f"gave up after {row['attempts']} attempts: {error}", unreachable=False)
-            return
+            return _Outcome("failed", error=f"gave up after {row['attempts']} attempts: {error}")
         at = self.clock() + timedelta(seconds=backoff(row["attempts"], retry_after))
         log.warning("outbox row %s (%s) will be retried at %s: %s", row["id"], row["channel"], at.isoformat(), error)
-        async with self.db.write() as conn:
-            await outbox.mark_retry(conn, row["id"], at, error[:500])
+        return _Outcome("retry", error=error, retry_at=at)
 
-    async def _fail(self, row: dict[str, Any], error: str, unreachable: bool) -> None:
-        log.error("outbox row %s (%s) failed: %s", row["id"], row["channel"], error)
+    async def _record(self, rows: list[dict[str, Any]], outcomes: list[_Outcome]) -> None:
+        """All outcomes of one batch in one transaction."""
         now = self.clock()
         async with self.db.write() as conn:
-            await outbox.mark_failed(conn, row["id"], error[:500])
-            if unreachable:
-                await outbox.mark_unreachable(conn, row["contact_id"])
-            if row["case_id"]:
-                await repository.add_event(conn, row["case_id"], now, "systeem", "bezorging mislukt",
-                                           {"outbox_id": row["id"], "reden": error[:200], "onbereikbaar": unreachable})
+            await outbox.mark_sent_many(conn, [(r["id"], o.external_id) for r, o in zip(rows, outcomes, strict=True)
+                                               if o.state == "sent"], now)
+            for row, outcome in zip(rows, outcomes, strict=True):
+                if outcome.state == "retry":
+                    assert outcome.retry_at is not None
+                    await outbox.mark_retry(conn, row["id"], outcome.retry_at, outcome.error[:500])
+                elif outcome.state == "failed":
+                    await self._fail(conn, row, outcome, now)
+
+    async def _fail(self, conn: AsyncConnection, row: dict[str, Any], outcome: _Outcome, now: datetime) -> None:
+        log.error("outbox row %s (%s) failed: %s", row["id"], row["channel"], outcome.error)
+        await outbox.mark_failed(conn, row["id"], outcome.error[:500])
+        if outcome.unreachable:
+            await outbox.mark_unreachable(conn, row["contact_id"])
+        if row["case_id"]:
+            await repository.add_event(conn, row["case_id"], now, "systeem", "bezorging mislukt", {
+                "outbox_id": row["id"], "reden": outcome.error[:200], "onbereikbaar": outcome.unreachable})
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
         """Drain whenever woken (after an intake or reply) and at least every `interval` seconds."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+
 from wijkbot.storage.db import Database
 
 MIGRATIONS = Path(__file__).with_name("migrations")

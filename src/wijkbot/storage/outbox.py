@@ -12,13 +12,26 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.storage.tables import contacts, outbox
 
 LEASE = timedelta(seconds=60)
+
+_DUE = (
+    select(outbox.c.id).where(outbox.c.status == "pending", outbox.c.next_attempt_at <= bindparam("now"))
+    .order_by(outbox.c.next_attempt_at, outbox.c.id).limit(bindparam("limit"))
+)
+_LEASE = update(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True))).values(
+    next_attempt_at=bindparam("until"), attempts=outbox.c.attempts + 1)
+_CLAIMED = (
+    select(outbox, contacts.c.address, contacts.c.unreachable).join(contacts, contacts.c.id == outbox.c.contact_id)
+    .where(outbox.c.id.in_(bindparam("ids", expanding=True))).order_by(outbox.c.id)
+)
+_SENT = update(outbox).where(outbox.c.id == bindparam("b_id")).values(
+    status="sent", sent_at=bindparam("b_at"), external_id=bindparam("b_external"), last_error=None)
 
 
 async def enqueue(conn: AsyncConnection, *, contact_id: int, channel: str, purpose: str, body: str,
@@ -33,22 +46,12 @@ async def enqueue(conn: AsyncConnection, *, contact_id: int, channel: str, purpo
 
 async def claim_due(conn: AsyncConnection, now: datetime, limit: int, skip_locked: bool) -> list[dict[str, Any]]:
     """Due pending rows with their address, leased to the caller (attempts counted now)."""
-    query = (
-        select(outbox.c.id).where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
-        .order_by(outbox.c.next_attempt_at, outbox.c.id).limit(limit)
-    )
-    if skip_locked:
-        query = query.with_for_update(skip_locked=True)
-    ids = [r.id for r in await conn.execute(query)]
+    query = _DUE.with_for_update(skip_locked=True) if skip_locked else _DUE
+    ids = [r.id for r in await conn.execute(query, {"now": now, "limit": limit})]
     if not ids:
         return []
-    await conn.execute(update(outbox).where(outbox.c.id.in_(ids)).values(
-        next_attempt_at=now + LEASE, attempts=outbox.c.attempts + 1
-    ))
-    rows = await conn.execute(
-        select(outbox, contacts.c.address, contacts.c.unreachable)
-        .join(contacts, contacts.c.id == outbox.c.contact_id).where(outbox.c.id.in_(ids)).order_by(outbox.c.id)
-    )
+    await conn.execute(_LEASE, {"ids": ids, "until": now + LEASE})
+    rows = await conn.execute(_CLAIMED, {"ids": ids})
     return [dict(r) for r in rows.mappings()]
 
 
@@ -56,6 +59,12 @@ async def mark_sent(conn: AsyncConnection, outbox_id: int, now: datetime, extern
     await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(
         status="sent", sent_at=now, external_id=external_id, last_error=None
     ))
+
+
+async def mark_sent_many(conn: AsyncConnection, sent: list[tuple[int, str | None]], now: datetime) -> None:
+    if sent:
+        await conn.execute(_SENT, [{"b_id": outbox_id, "b_external": external, "b_at": now}
+                                   for outbox_id, external in sent])
 
 
 async def mark_retry(conn: AsyncConnection, outbox_id: int, at: datetime, error: str) -> None:
