@@ -8,6 +8,7 @@ message; shutdown stops intake first, then drains the workers, then closes the d
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from contextlib import suppress
@@ -91,6 +92,9 @@ class Wijkbot:
         scheduler = AsyncIOScheduler(timezone=self.rules.municipality.timezone)
         scheduler.add_job(self.followups.run_due, "interval", seconds=self.settings.followup_interval_seconds,
                           id="followups", max_instances=1, coalesce=True)
+        if self.db.is_sqlite:
+            scheduler.add_job(self.db.checkpoint, "interval", seconds=2, id="checkpoint", max_instances=1,
+                              coalesce=True)
         scheduler.start()
         self._scheduler = scheduler
 
@@ -153,6 +157,7 @@ async def serve(settings: Settings) -> None:
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
     await bot.start_workers()
+    gc.freeze()  # start-up objects (rules, indexes, catalogs) never die: keep them out of every GC pass
     log.info("wijkbot for %s listening on http://%s:%s (database: %s)", bot.rules.municipality.name,
              settings.host, settings.port, "sqlite" if bot.db.is_sqlite else "postgresql")
     stop = asyncio.Event()

@@ -260,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # pydantic ValidationError: name the bad setting, no traceback
         return _fail(f"ongeldige instelling: {error}")
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("alembic", "apscheduler"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         return int(asyncio.run(args.func(args, settings)))
     except RuleFileError as error:

@@ -51,6 +51,9 @@ def _sqlite_engine(url: str, begin: str) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Checkpoints fsync; run inside a commit they would stall the event loop. `checkpoint()` does them
+        # in a thread; this high threshold is only a backstop for processes that never call it (the CLI).
+        cursor.execute("PRAGMA wal_autocheckpoint=20000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -108,6 +111,18 @@ class Database:
         assert self._async_engine is not None
         async with self._async_engine.connect() as async_connection, async_connection.begin():
             yield async_connection
+
+    async def checkpoint(self) -> None:
+        """Copy the SQLite WAL into the database file, off the event loop (no-op on PostgreSQL)."""
+        if self._sqlite_reader is None:
+            return
+        engine = self._sqlite_reader
+
+        def _run() -> None:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+        await asyncio.to_thread(_run)
 
     async def dispose(self) -> None:
         for engine in (self._sqlite_writer, self._sqlite_reader):

@@ -1,0 +1,138 @@
+"""The real `wijkbot` process: serve refuses a broken configuration, shuts down cleanly, chat works."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WIJKBOT = [sys.executable, "-m", "wijkbot"]
+
+
+def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return os.environ | {
+        "WIJKBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'w.db'}",
+        "WIJKBOT_RULES_DIR": str(ROOT / "routing_rules" / "utrecht"),
+        "WIJKBOT_LOG_LEVEL": "INFO",
+    } | extra
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_refuses_a_broken_configuration(tmp_path: Path) -> None:
+    broken = tmp_path / "rules"
+    shutil.copytree(ROOT / "routing_rules" / "utrecht", broken)
+    (broken / "departments.yaml").write_text("departments: 12\n", encoding="utf-8")
+    result = subprocess.run([*WIJKBOT, "serve"], env=env_for(tmp_path, WIJKBOT_RULES_DIR=str(broken)),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "departments.yaml" in result.stderr and "must be a list" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_setting_is_named(tmp_path: Path) -> None:
+    result = subprocess.run([*WIJKBOT, "migrate"], env=env_for(tmp_path, WIJKBOT_PORT="tachtig"),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "port" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_serve_answers_then_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    env = env_for(tmp_path, WIJKBOT_PORT=str(port))
+    process = subprocess.Popen([*WIJKBOT, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(150):
+                try:
+                    async with http.get(f"{url}/health") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.1)
+            body = {"session": "proces-sessie-1", "text": "De lantaarnpaal in de Kanaalstraat is kapot"}
+            async with http.post(f"{url}/api/webchat/messages", json=body) as response:
+                assert response.status == 202
+                reference = (await response.json())["case"]
+            for _ in range(50):
+                async with http.get(f"{url}/api/webchat/messages", params={"session": "proces-sessie-1"}) as response:
+                    messages = (await response.json())["messages"]
+                if messages:
+                    break
+                await asyncio.sleep(0.05)
+            assert reference in messages[0]["text"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert "stopped" in output
+    assert "Kanaalstraat" not in output and "proces-sessie-1" not in output  # no resident data in logs
+
+
+def test_terminal_chat(tmp_path: Path) -> None:
+    result = subprocess.run([*WIJKBOT, "chat"], env=env_for(tmp_path),
+                            input="Er ligt grofvuil naast de container in de Kanaalstraat\n/status\n\n",
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "gemeente> Bedankt voor uw melding" in result.stdout
+    assert "Stadswerken" in result.stdout
+    assert "UT-" in result.stdout.split("gemeente>")[-1]  # /status lists the open case
+
+
+@pytest.mark.parametrize("command", [["reply", "UT-2026-999999", "--as", "x@example.org", "hallo"]])
+def test_action_on_unknown_case_is_a_clear_error(tmp_path: Path, command: list[str]) -> None:
+    env = env_for(tmp_path)
+    subprocess.run([*WIJKBOT, "seed-demo"], env=env, check=True, capture_output=True, timeout=60)
+    result = subprocess.run([*WIJKBOT, *command], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "geen ambtenaar" in result.stderr or "geen zaak" in result.stderr
+
+
+async def test_officer_reply_from_the_cli_reaches_the_web_chat(tmp_path: Path) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from wijkbot.app import build
+    from wijkbot.settings import Settings
+
+    env = env_for(tmp_path)
+    subprocess.run([*WIJKBOT, "seed-demo"], env=env, check=True, capture_output=True, timeout=60)
+    settings = Settings(database_url=env["WIJKBOT_DATABASE_URL"], _env_file=None)  # type: ignore[call-arg]
+    bot = await build(settings)
+    try:
+        async with TestClient(TestServer(bot.web_app())) as client:
+            response = await client.post("/api/webchat/messages", json={
+                "session": "cli-sessie-01", "text": "Er ligt grofvuil naast de container in de Kanaalstraat"})
+            reference = (await response.json())["case"]
+            await bot.delivery.drain()
+            case_officer = subprocess.run([*WIJKBOT, "show", reference], env=env, capture_output=True, text=True,
+                                          timeout=60)
+            assert "stadswerken" in case_officer.stdout
+            from wijkbot.storage import repository
+
+            async with bot.db.read() as conn:
+                case = await repository.case_by_reference(conn, reference)
+                officer = await repository.officer(conn, case["officer_id"])
+            result = subprocess.run([*WIJKBOT, "reply", reference, "--as", officer["email"],
+                                     "We halen het donderdag op."], env=env, capture_output=True, text=True,
+                                    timeout=60)
+            assert result.returncode == 0, result.stderr
+            got = await (await client.get("/api/webchat/messages", params={"session": "cli-sessie-01"})).json()
+            texts = [m["text"] for m in got["messages"]]
+            assert len(texts) == 2 and "We halen het donderdag op." in texts[1] and officer["name"] in texts[1]
+    finally:
+        await bot.close()
