@@ -67,6 +67,7 @@ class _Item:
     acknowledgement: _Acknowledgement | None = None
     purpose: str = "ack"
     message_id: int = 0
+    lang: str = "nl"
 
 
 class IntakeBatch:
@@ -137,7 +138,7 @@ class IntakeBatch:
             if existing.row["status"] == Status.WACHT_OP_BEWONER.value:
                 existing.row["status"] = Status.IN_BEHANDELING.value
             existing.events.append(("bericht", {"item": id(item)}))
-            item.answer = self.texts.with_case("ack.added", lang, existing.row)
+            item.lang = lang  # "added to <reference>" is written once every case has its reference
             return
         if decision is None:
             item.answer = self.texts.simple("ack.empty" if is_blank(item.body) else "ack.nonsense", lang)
@@ -199,6 +200,8 @@ class IntakeBatch:
             if ack is not None and item.case is not None:
                 item.answer = self.texts.acknowledgement(ack.decision, item.case.row["reference"], ack.due, ack.lang,
                                                          ack.long)
+            elif item.case is not None:
+                item.answer = self.texts.with_case("ack.added", item.lang, item.case.row)
         message_ids = await intake_rows.insert_returning_ids(self.conn, messages, [self._message_row(i) for i in fresh])
         by_item = {id(i): mid for i, mid in zip(fresh, message_ids, strict=True)}
         for item, message_id in zip(fresh, message_ids, strict=True):

@@ -1,0 +1,51 @@
+"""Situations from the source documents, routed with the Utrecht configuration."""
+
+import pytest
+
+from wijkbot.domain.model import Kind
+from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, Router
+
+SITUATIONS = [
+    # text, kind, department, extra expectations
+    ("Wij willen graag een plantenbak in onze straat in Lombok plaatsen", Kind.INITIATIEF, "wijken", {}),
+    ("We willen een buurtbarbecue organiseren op het grasveld in Oog in Al", Kind.INITIATIEF, "wijken", {}),
+    ("Het verkeerslicht op de kruising bij de Croeselaan staat altijd op rood", Kind.MELDING, "mobiliteit", {}),
+    ("Veel drugsoverlast en dealers bij het Smaragdplein", Kind.MELDING, "veiligheid", {"wijk": "Zuid"}),
+    ("Hoe vraag ik een nieuw paspoort aan?", Kind.VRAAG, "publieksdienstverlening", {"out_of_scope": True}),
+    ("Ik ruik gas in het portiek aan de Kanaalstraat", None, None, {"urgent": True}),
+    ("Er hangt een groep jongeren rond die overlast veroorzaakt bij de Neude", None, "veiligheid",
+     {"wijk": "Binnenstad"}),
+    ("Ik wil een klacht indienen: niemand reageert op mijn melding over de stoep", Kind.KLACHT, None, {}),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "department", "extra"), SITUATIONS)
+def test_seed_situations(utrecht_router: Router, text: str, kind: Kind | None, department: str | None,
+                         extra: dict[str, object]) -> None:
+    decision = utrecht_router.route(text)
+    if kind is not None:
+        assert decision.kind is kind
+    if department is not None:
+        assert decision.department == department
+    for key, value in extra.items():
+        actual = decision.area.wijk if key == "wijk" else getattr(decision, key)
+        assert actual == value, key
+    assert decision.reasons
+
+
+def test_initiative_in_binnenstad_is_tested_against_its_ambitions(utrecht_router: Router) -> None:
+    fits = utrecht_router.route("Wij willen met de buurt meer groen en bankjes op het plein in de Binnenstad")
+    assert fits.kind is Kind.INITIATIEF
+    assert fits.ambition not in (None, NO_AMBITION, AMBITION_NOT_SET)
+    assert any("wijkambitie" in r for r in fits.reasons)
+
+
+def test_initiative_in_a_wijk_without_ambitions_says_so(utrecht_router: Router) -> None:
+    decision = utrecht_router.route("We willen een buurtbarbecue organiseren in Lombok")
+    assert decision.ambition == AMBITION_NOT_SET
+    assert any("nog geen wijkambities" in r for r in decision.reasons)
+
+
+def test_gibberish_goes_to_triage_with_an_owner(utrecht_router: Router) -> None:
+    decision = utrecht_router.route("blablabla qwerty zxcv asdf")
+    assert decision.triage and decision.department == "wijken"
