@@ -8,6 +8,7 @@ whole folder is valid. The format is documented in docs/rules-format.md.
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -291,24 +292,33 @@ def _opt(entry: dict[str, Any], key: str) -> str | None:
 
 
 def _buurten(reader: _Reader) -> list[Buurt]:
+    """Rows of areas.csv; a buurt (or kern) with several postcodes has one row per PC4, same buurt_code."""
     file = "areas.csv"
-    result = []
     rows = reader.csv(file, ("wijk", "buurt_code", "buurt", "pc4"))
+    merged: dict[str, Buurt] = {}
     for line, row in enumerate(rows, start=2):
         code = (row.get("buurt_code") or "").strip()
         pc4 = (row.get("pc4") or "").strip()
-        if not code or not (row.get("wijk") or "").strip() or not (row.get("buurt") or "").strip():
+        wijk, name = (row.get("wijk") or "").strip(), (row.get("buurt") or "").strip()
+        if not code or not wijk or not name:
             reader.problem(file, f"line {line}", "wijk/buurt_code/buurt", "empty value")
             continue
         if pc4 and not (len(pc4) == 4 and pc4.isdigit()):
             reader.problem(file, code, "pc4", f"a PC4 postcode has four digits, got '{pc4}'")
         inhabitants = (row.get("inhabitants") or "0").strip()
         aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
-        result.append(Buurt(code, row["buurt"].strip(), row["wijk"].strip(), pc4,
-                            int(inhabitants) if inhabitants.isdigit() else 0, aliases))
+        known = merged.get(code)
+        if known is None:
+            merged[code] = Buurt(code, name, wijk, (pc4,) if pc4 else (),
+                                 int(inhabitants) if inhabitants.isdigit() else 0, aliases)
+        elif (known.name, known.wijk) != (name, wijk):
+            reader.problem(file, code, "buurt_code", f"line {line} gives this code another buurt or wijk")
+        else:
+            merged[code] = replace(known, pc4s=(*known.pc4s, pc4) if pc4 else known.pc4s,
+                                   aliases=tuple(dict.fromkeys((*known.aliases, *aliases))))
     if not rows and not reader.problems:
         reader.problem(file, "-", "-", "no areas: at least one wijk with one buurt is needed")
-    return result
+    return list(merged.values())
 
 
 def _teams(reader: _Reader) -> list[Team]:

@@ -42,7 +42,8 @@ class AreaIndex:
         by_code = {b.code: b for b in buurten}
         self._by_pc4: dict[str, list[Buurt]] = {}
         for buurt in buurten:
-            self._by_pc4.setdefault(buurt.pc4, []).append(buurt)
+            for pc4 in buurt.pc4s:
+                self._by_pc4.setdefault(pc4, []).append(buurt)
         self._streets = {_key(s): _Place(s, by_code[c]) for s, c in streets.items() if c in by_code}
         self._buurt_names: dict[str, _Place] = {}
         for buurt in buurten:

@@ -62,7 +62,7 @@ class Buurt:
     code: str
     name: str
     wijk: str
-    pc4: str
+    pc4s: tuple[str, ...]  # the postcodes (PC4) that lie in this buurt, most frequent first
     inhabitants: int = 0
     aliases: tuple[str, ...] = ()
 
