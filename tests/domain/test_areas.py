@@ -23,8 +23,8 @@ INDEX = AreaIndex(BUURTEN, STREETS)
         ("Rommel in Lombok", {}, "West", "Lombok-Oost"),  # an alias
         ("Hondenpoep in Oog in Al", {}, "West", "Oog in Al"),
         ("Postcode 3531 AB", {}, "West", "Lombok-Oost"),
-        ("Postcode 3533", {}, "West", None),
-        ("Postcode 3582", {}, "Noordoost", "Wittevrouwen"),  # a buurt's second postcode  # two buurten share the PC4: wijk yes, buurt not guessed
+        ("Postcode 3533", {}, "West", None),  # two buurten share the PC4: wijk yes, buurt not guessed
+        ("Postcode 3582", {}, "Noordoost", "Wittevrouwen"),  # a buurt's second postcode
         ("Het is al 2024 zo", {}, None, None),  # a year is not a postcode of this municipality
         ("Er ligt troep", {"street": "Kanaalstraat"}, "West", "Lombok-Oost"),  # the channel's hint
         ("In de Kanaalstraat", {"postcode": "3581"}, "Noordoost", "Wittevrouwen"),  # the hint beats the text

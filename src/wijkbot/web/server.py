@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 
 from aiohttp import web
@@ -23,21 +23,26 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 HealthCheck = Callable[[], Awaitable[dict[str, object]]]
 
 
+def _secure(headers: MutableMapping[str, str]) -> None:
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+
+
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
     try:
         response = await handler(request)
-    except web.HTTPException as error:
-        response = error
+    except web.HTTPException as error:  # 404s and redirects: secure them too, and let aiohttp send them
+        _secure(error.headers)
+        raise
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         response = web.json_response({"error": "er ging iets mis aan onze kant; probeer het later opnieuw"},
                                      status=500)
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    _secure(response.headers)
     log.debug("%s %s %s %.1fms", request.method, request.path, response.status,
               (time.perf_counter() - started) * 1000)
     return response
