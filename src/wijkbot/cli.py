@@ -22,6 +22,16 @@ from wijkbot.settings import Settings
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
+def _progress_bar(step: str, done: int, total: int) -> None:
+    """A progress bar on stderr (only when it is a terminal, so logs and CI stay clean)."""
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    filled = int(width * done / max(total, 1))
+    end = "\n" if done >= total else ""
+    print(f"\r{step:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr)
+
+
 def _fail(message: str) -> int:
     print(f"wijkbot: {message}", file=sys.stderr)
     return 1
@@ -73,10 +83,30 @@ async def cmd_check_rules(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     from wijkbot.domain.routing import Router
+    from wijkbot.learning.history import HistoryError, load_history
+    from wijkbot.learning.router import LearnedRouter
 
     rules = load_rules(Path(args.rules) if args.rules else settings.rules_dir)
-    router = Router(rules)
-    decision = router.route(args.text, args.street, args.postcode)
+    if (args.input is None) != (args.output is None) or (args.input is None) == (args.text is None):
+        return _fail("geef een tekst, of --input IN.csv --output OUT.csv")
+    router = LearnedRouter(Router(rules))
+    try:
+        if args.history:
+            from wijkbot.learning.build import train_models
+
+            history = load_history(Path(args.history), rules)
+            for problem in history.problems:
+                print(f"  - {args.history}: {problem}", file=sys.stderr)
+            router = LearnedRouter(router.router, train_models(history, router.router, _progress_bar))
+        if args.input:
+            from wijkbot.learning.batch import route_file
+
+            count = route_file(router, rules, Path(args.input), Path(args.output))
+            print(f"{count} berichten gerouteerd naar {args.output}", file=sys.stderr)
+            return 0
+    except (HistoryError, OSError) as error:
+        return _fail(str(error))
+    decision = router.route(args.text, args.street, args.postcode, args.town)
     team = rules.team_for(decision.department, decision.area.wijk)
     category = rules.categories.get(decision.category or decision.suggested_category or "")
     fields = {
@@ -217,11 +247,15 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-rules", help="controleer een configuratie en haar voorbeeldzinnen")
     check.add_argument("dir", nargs="?")
     check.set_defaults(func=cmd_check_rules)
-    route = sub.add_parser("route", help="laat zien hoe een bericht gerouteerd wordt, en waarom")
-    route.add_argument("text")
+    route = sub.add_parser("route", help="laat zien hoe een bericht gerouteerd wordt, en waarom; of een heel CSV")
+    route.add_argument("text", nargs="?")
     route.add_argument("--rules")
+    route.add_argument("--history", help="CSV met eerdere meldingen om van te leren (text + category/team)")
+    route.add_argument("--input", help="CSV met id,text[,street,pc4,town]")
+    route.add_argument("--output", help="CSV om de beslissingen in te schrijven")
     route.add_argument("--street")
     route.add_argument("--postcode")
+    route.add_argument("--town")
     route.add_argument("--json", action="store_true")
     route.set_defaults(func=cmd_route)
     chat = sub.add_parser("chat", help="praat als bewoner met de bot in de terminal")

@@ -1,7 +1,7 @@
 """Where a message plays: postcode, street or buurt name -> buurt and wijk.
 
 Residents name streets and buurten, never wijken (DOMAIN.md), so the wijk is always derived. Invariants:
-a hint given by the channel (a form field, a shared location) beats what is found in the text; a postcode
+a hint given by the channel (street, then postcode, then town) beats what is found in the text; a postcode
 only counts when the municipality has it; when several buurten share a postcode the buurt stays unknown
 rather than guessed, while the wijk (usually unique per PC4) is still set.
 """
@@ -54,12 +54,15 @@ class AreaIndex:
         self._longest = max((len(normalise(n.name).split()) for n in
                              (*self._streets.values(), *self._buurt_names.values())), default=1)
 
-    def locate(self, text: str, street: str | None = None, postcode: str | None = None) -> Area:
+    def locate(self, text: str, street: str | None = None, postcode: str | None = None,
+               town: str | None = None) -> Area:
         """The most specific area the hints and the text support; an empty Area when nothing matches."""
         grams = self._ngrams(text)  # once per message, shared by every name lookup
         resolvers: tuple[Callable[[], Area | None], ...] = (
-            lambda: self._from_postcode(postcode or "", "postcode"),
             lambda: self._from_name([_key(street)] if street else [], self._streets, "straat"),
+            lambda: self._from_postcode(postcode or "", "postcode"),
+            lambda: self._from_name([_key(town)] if town else [], self._buurt_names, "plaats"),
+            lambda: self._from_wijk_name([_key(town)] if town else []),
             lambda: self._from_name(grams, self._streets, "straat"),
             lambda: self._from_postcode(text, "postcode"),
             lambda: self._from_name(grams, self._buurt_names, "buurt"),

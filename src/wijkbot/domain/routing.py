@@ -36,6 +36,7 @@ class Decision:
     urgent: bool = False
     out_of_scope: bool = False
     suggested_category: str | None = None
+    suggested_department: str | None = None  # who would own it, also while it waits in triage
     ambition: str | None = None  # an ambition id, NO_AMBITION or AMBITION_NOT_SET; initiatives only
     matched_terms: tuple[str, ...] = ()
     reasons: tuple[str, ...] = field(default_factory=tuple)
@@ -60,9 +61,10 @@ class Router:
         }
         self.areas = AreaIndex(rules.buurten, rules.streets)
 
-    def route(self, text: str, street: str | None = None, postcode: str | None = None) -> Decision:
+    def route(self, text: str, street: str | None = None, postcode: str | None = None,
+              town: str | None = None) -> Decision:
         """Decide kind, category, department, area and confidence for one message."""
-        area = self.areas.locate(text, street, postcode)
+        area = self.areas.locate(text, street, postcode, town)
         found = self._index.find(text)
         vetoed = {h.keyword.owner[2:] for h in found if h.keyword.owner.startswith("x:")}
         hits = [h for h in found if h.keyword.owner.startswith("c:") and h.keyword.owner[2:] not in vetoed]
@@ -89,6 +91,7 @@ class Router:
             urgent=urgent,
             out_of_scope=out_of_scope,
             suggested_category=category.id if category else None,
+            suggested_department=category.department if category else None,
             ambition=ambition,
             matched_terms=terms,
             reasons=reasons,

@@ -1,0 +1,94 @@
+"""A trained linear classifier over feature blocks, and its file format.
+
+Each block (text, location) is TF-IDF weighted (sublinear tf, smoothed idf), L2-normalised on its own and
+multiplied by its block weight; scores are x . W + b. Invariants: a model file is written to a temporary
+name and renamed, so a crash never leaves half a model; `scores` never raises on unseen features (they are
+ignored); labels are the configuration's ids.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass
+class Block:
+    """One family of features: its vocabulary (feature -> column), idf per column, and its weight."""
+
+    vocabulary: dict[str, int]
+    idf: FloatArray
+    weight: float
+
+
+@dataclass
+class LinearModel:
+    labels: list[str]
+    blocks: list[Block]
+    coef: FloatArray  # (features of all blocks, labels)
+    intercept: FloatArray  # (labels,)
+    threshold: float = 0.0  # margin (best - runner-up) above which the prediction is routed automatically
+
+    def scores(self, blocks: Sequence[Mapping[str, float]]) -> FloatArray:
+        """Decision values per label for one message."""
+        total = self.intercept.copy()
+        offset = 0
+        for block, features in zip(self.blocks, blocks, strict=True):
+            columns: list[int] = []
+            values: list[float] = []
+            for name, count in features.items():
+                column = block.vocabulary.get(name)
+                if column is not None:
+                    columns.append(column)
+                    values.append((1.0 + float(np.log(count))) * float(block.idf[column]))
+            if columns:
+                vector = np.asarray(values, dtype=np.float32)
+                vector *= block.weight / float(np.linalg.norm(vector))
+                total += vector @ self.coef[np.asarray(columns) + offset]
+            offset += len(block.vocabulary)
+        return total
+
+    def predict(self, blocks: Sequence[Mapping[str, float]]) -> tuple[str, float, str | None]:
+        """The best label, its margin over the runner-up, and the runner-up."""
+        scores = self.scores(blocks)
+        order = np.argsort(scores)[::-1]
+        best = self.labels[int(order[0])]
+        if len(order) < 2:
+            return best, float("inf"), None
+        return best, float(scores[order[0]] - scores[order[1]]), self.labels[int(order[1])]
+
+    def save(self, path: Path) -> None:
+        """Write atomically: numbers in .npz, names in JSON inside it."""
+        meta = {"labels": self.labels, "threshold": self.threshold,
+                "blocks": [{"vocabulary": b.vocabulary, "weight": b.weight} for b in self.blocks]}
+        arrays = {"coef": self.coef, "intercept": self.intercept,
+                  **{f"idf{i}": b.idf for i, b in enumerate(self.blocks)}}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                np.savez_compressed(out, meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+                                    **arrays)  # type: ignore[arg-type]
+            Path(temporary).replace(path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path) -> LinearModel:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+            blocks = [Block({str(k): int(v) for k, v in b["vocabulary"].items()},
+                            data[f"idf{i}"].astype(np.float32), float(b["weight"]))
+                      for i, b in enumerate(meta["blocks"])]
+            return cls(list(meta["labels"]), blocks, data["coef"].astype(np.float32),
+                       data["intercept"].astype(np.float32), float(meta["threshold"]))

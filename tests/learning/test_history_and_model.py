@@ -1,0 +1,136 @@
+"""Learning from history: reading exports, training, the CSV contract, and saving models safely."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import pytest
+
+from wijkbot.cli import main
+from wijkbot.domain.routing import Router
+from wijkbot.domain.rules import RuleSet
+from wijkbot.learning.build import train_models
+from wijkbot.learning.history import HistoryError, load_history
+from wijkbot.learning.model import LinearModel
+from wijkbot.learning.router import LearnedRouter
+
+UTRECHT = Path(__file__).resolve().parents[2] / "routing_rules" / "utrecht"
+
+# A made-up history: residents of this fictional export call broken street lights "donker" and
+# overflowing bins "stinkend", words the rule files do not know. A model must learn them.
+LIGHT = ["Het is hier {} donker bij de {}", "Al dagen {} donker in de {}", "{} donker, kan iemand kijken, {}"]
+BIN = ["De bak is {} stinkend aan de {}", "Alles {} stinkend bij de {}", "{} stinkend naast de {}"]
+STREETS = ["Kanaalstraat", "Vleutenseweg", "Croeselaan", "Biltstraat"]
+WORDS = ["echt", "erg", "weer", "heel"]
+
+
+def write_history(path: Path, rows: int = 80, encoding: str = "utf-8", extra: list[list[str]] | None = None) -> None:
+    rng = random.Random(7)
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "category", "team", "street"])
+        for i in range(rows):
+            light = i % 2 == 0
+            template = rng.choice(LIGHT if light else BIN)
+            street = rng.choice(STREETS)
+            writer.writerow([f"h{i}", template.format(rng.choice(WORDS), street),
+                             "Straatverlichting kapot" if light else "Container vol of kapot",
+                             "Stadswerken West en Noordwest", street])
+        for row in extra or []:
+            writer.writerow(row)
+
+
+@pytest.fixture
+def names(utrecht_rules: RuleSet) -> dict[str, str]:
+    return {c.id: c.name for c in utrecht_rules.categories.values()}
+
+
+def test_history_is_read_and_bad_rows_are_reported_with_their_line(tmp_path: Path, utrecht_rules: RuleSet,
+                                                                  names: dict[str, str]) -> None:
+    path = tmp_path / "export.csv"
+    write_history(path, rows=10, extra=[["x1", "", "Straatverlichting kapot", "", ""],
+                                        ["x2", "iets", "Onbekende categorie", "", ""]])
+    history = load_history(path, utrecht_rules)
+    assert len(history.examples) == 10
+    assert history.problems == ["line 12: empty text, skipped",
+                                "line 13: unknown category 'Onbekende categorie' in this configuration, skipped"]
+
+
+def test_cp1252_export_is_read(tmp_path: Path, utrecht_rules: RuleSet) -> None:
+    path = tmp_path / "excel.csv"
+    write_history(path, rows=4, encoding="cp1252", extra=[["c1", "Café één lamp donker", "Straatverlichting kapot",
+                                                            "", ""]])
+    history = load_history(path, utrecht_rules)
+    assert history.encoding == "cp1252"
+    assert history.examples[-1].text == "Café één lamp donker"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("", "must name the columns"),
+    ("text,category\n", "no usable rows"),
+    ("id,text\n1,hallo\n", "needs a 'category' or a 'team' column"),
+])
+def test_unusable_history_gives_a_clear_error(tmp_path: Path, utrecht_rules: RuleSet, content: str,
+                                              message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(HistoryError, match=message):
+        load_history(path, utrecht_rules)
+
+
+def test_the_model_learns_words_the_rules_do_not_know(tmp_path: Path, utrecht_rules: RuleSet,
+                                                     names: dict[str, str]) -> None:
+    path = tmp_path / "export.csv"
+    write_history(path)
+    router = Router(utrecht_rules)
+    assert router.route("Het is erg donker bij de Kanaalstraat").suggested_category is None
+    learned = LearnedRouter(router, train_models(load_history(path, utrecht_rules), router))
+    decision = learned.route("Het is erg donker bij de Kanaalstraat")
+    assert names[decision.suggested_category or ""] == "Straatverlichting kapot"
+    assert any("geleerd van 40 eerdere meldingen" in reason for reason in decision.reasons)
+    stinks = learned.route("Weer stinkend naast de Biltstraat")
+    assert names[stinks.suggested_category or ""] == "Container vol of kapot"
+    assert learned.route("Ik ruik gas in de Kanaalstraat").urgent  # the rules keep the last word on danger
+    long = learned.route("donker " * 200_000)  # a 1.4 MB message: judged by its start, no crash
+    assert long.suggested_category is not None
+
+
+def test_model_file_round_trip_and_atomic_write(tmp_path: Path, utrecht_rules: RuleSet) -> None:
+    path = tmp_path / "export.csv"
+    write_history(path)
+    router = Router(utrecht_rules)
+    models = train_models(load_history(path, utrecht_rules), router)
+    assert models.category is not None
+    target = tmp_path / "models" / "category.npz"
+    models.category.save(target)
+    loaded = LinearModel.load(target)
+    features = [{"w:donker": 1.0}, {}]
+    assert loaded.predict(features) == models.category.predict(features)
+    assert [p.name for p in target.parent.iterdir()] == ["category.npz"]  # no temporary file left behind
+
+
+def test_route_csv_contract(tmp_path: Path, utrecht_rules: RuleSet, capsys: pytest.CaptureFixture[str]) -> None:
+    history, source, target = tmp_path / "h.csv", tmp_path / "in.csv", tmp_path / "out.csv"
+    write_history(history)
+    source.write_text("id,text,street,category\n"
+                      "a,Het is echt donker bij de Croeselaan,Croeselaan,Container vol of kapot\n"
+                      "b,,,\n"
+                      "c,Hoe vraag ik een paspoort aan?,,\n", encoding="utf-8")
+    code = main(["route", "--rules", str(UTRECHT), "--history", str(history), "--input", str(source),
+                 "--output", str(target)])
+    assert code == 0, capsys.readouterr().err
+    with target.open(encoding="utf-8") as handle:
+        out = list(csv.DictReader(handle))
+    assert [r["id"] for r in out] == ["a", "b", "c"]
+    assert set(out[0]) == {"id", "kind", "category", "department", "team", "area", "confidence", "triage", "reasons"}
+    assert out[0]["category"] == "Straatverlichting kapot"  # learned, and the label column in IN was ignored
+    assert out[0]["area"] == "Zuidwest" and out[0]["team"]
+    assert out[2]["department"] == "Publieksdienstverlening"
+    assert out[1]["triage"] == "1"
+
+
+def test_route_needs_text_or_files(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["route"]) == 1
+    assert "--input" in capsys.readouterr().err
