@@ -43,18 +43,15 @@ class LinearModel:
         total = self.intercept.copy()
         offset = 0
         for block, features in zip(self.blocks, blocks, strict=True):
-            columns: list[int] = []
-            values: list[float] = []
-            for name, count in features.items():
-                column = block.vocabulary.get(name)
-                if column is not None:
-                    columns.append(column)
-                    values.append((1.0 + float(np.log(count))) * float(block.idf[column]))
-            if columns:
-                vector = np.asarray(values, dtype=np.float32)
+            vocabulary = block.vocabulary
+            pairs = [(vocabulary[name], count) for name, count in features.items() if name in vocabulary]
+            if pairs:
+                columns = np.fromiter((p[0] for p in pairs), dtype=np.intp, count=len(pairs))
+                counts = np.fromiter((p[1] for p in pairs), dtype=np.float32, count=len(pairs))
+                vector = (1.0 + np.log(counts)) * block.idf[columns]
                 vector *= block.weight / float(np.linalg.norm(vector))
-                total += vector @ self.coef[np.asarray(columns) + offset]
-            offset += len(block.vocabulary)
+                total += vector @ self.coef[columns + offset]
+            offset += len(vocabulary)
         return total
 
     def predict(self, blocks: Sequence[Mapping[str, float]]) -> tuple[str, float, str | None]:
