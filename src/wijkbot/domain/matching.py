@@ -117,6 +117,14 @@ class KeywordIndex:
                     if keyword.fuzzy:
                         hits.setdefault(keyword, Hit(keyword, token.surface, exact=False))
 
+    def prepare(self, texts: Iterable[str]) -> int:
+        """Precompute typo matches for the words of these texts (e.g. a history); returns how many words."""
+        stems = {t.stem for text in texts for t in _message_tokens(text)
+                 if len(t.stem) >= MIN_FUZZY_LENGTH and t.stem not in self._single}
+        for token_stem in stems:
+            self._fuzzy_matches(token_stem)
+        return len(stems)
+
     def _fuzzy_matches(self, token_stem: str) -> tuple[str, ...]:
         """Vocabulary stems within the cut-off; cached, because residents reuse the same words."""
         cached = self._fuzzy_cache.get(token_stem)

@@ -97,6 +97,10 @@ class Router:
             reasons=reasons,
         )
 
+    def prepare(self, texts: Iterable[str]) -> int:
+        """Warm the typo-matching caches with the vocabulary of known texts (history, example sentences)."""
+        return self._index.prepare(texts)
+
     def _kind(self, text: str, category: Category | None, markers: set[str]) -> Kind:
         if Kind.KLACHT.value in markers:
             return Kind.KLACHT

@@ -50,6 +50,7 @@ def featurise(examples: Sequence[Example], router: Router, prior: dict[str, str]
 def train_models(history: History, router: Router, progress: Progress = _quiet,
                  precision: float = TARGET_PRECISION) -> LearnedModels:
     examples = history.examples
+    router.prepare(e.text for e in examples)  # typo matches for the municipality's own vocabulary, once
     prior = area_prior(examples, router)
     features = featurise(examples, router, prior, progress)
     models = LearnedModels(area_by_pc4=prior)
