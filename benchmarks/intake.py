@@ -134,7 +134,7 @@ async def main() -> None:
     db = tmp / "bench.db"
     port = free_port()
     env = os.environ | {
-        "WIJKBOT_DATABASE_URL": f"sqlite+aiosqlite:///{db}", "WIJKBOT_PORT": str(port),
+        "WIJKBOT_DATABASE_URL": f"sqlite:///{db}", "WIJKBOT_PORT": str(port),
         "WIJKBOT_WEBCHAT_CLIENT_RATE_PER_MINUTE": "100000000", "WIJKBOT_LOG_LEVEL": "WARNING",
     }
     wijkbot = str(Path(sys.executable).with_name("wijkbot"))

@@ -63,7 +63,7 @@ def pg_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgCluster]:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'wijkbot.db'}"
+        return f"sqlite:///{tmp_path / 'wijkbot.db'}"
     cluster: PgCluster = request.getfixturevalue("pg_cluster")
     return cluster.create_database(f"t_{uuid.uuid4().hex[:12]}")
 

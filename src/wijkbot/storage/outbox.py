@@ -55,12 +55,6 @@ async def claim_due(conn: AsyncConnection, now: datetime, limit: int, skip_locke
     return [dict(r) for r in rows.mappings()]
 
 
-async def mark_sent(conn: AsyncConnection, outbox_id: int, now: datetime, external_id: str | None) -> None:
-    await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(
-        status="sent", sent_at=now, external_id=external_id, last_error=None
-    ))
-
-
 async def mark_sent_many(conn: AsyncConnection, sent: list[tuple[int, str | None]], now: datetime) -> None:
     if sent:
         await conn.execute(_SENT, [{"b_id": outbox_id, "b_external": external, "b_at": now}

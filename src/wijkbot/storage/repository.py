@@ -8,7 +8,7 @@ in the outbox, never logged.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -22,31 +22,6 @@ from wijkbot.storage.tables import case_events, cases, contacts, followups, mess
 OPEN = [s.value for s in OPEN_STATUSES]
 
 
-async def contact_for(conn: AsyncConnection, channel: str, address: str, locale: str | None,
-                      now: datetime) -> RowMapping:
-    """The contact row for a channel address, created on first contact; a new locale wish is remembered."""
-    row = (await conn.execute(
-        select(contacts).where(contacts.c.channel == channel, contacts.c.address == address)
-    )).mappings().first()
-    if row is None:
-        new_id = (await conn.execute(insert(contacts).values(
-            channel=channel, address=address, locale=locale or "nl", created_at=now
-        ))).inserted_primary_key[0]  # type: ignore[index]
-        return (await conn.execute(select(contacts).where(contacts.c.id == new_id))).mappings().one()
-    if locale and locale != row["locale"]:
-        await conn.execute(update(contacts).where(contacts.c.id == row["id"]).values(locale=locale))
-        return (await conn.execute(select(contacts).where(contacts.c.id == row["id"]))).mappings().one()
-    return row
-
-
-async def inbound_exists(conn: AsyncConnection, channel: str, external_id: str) -> RowMapping | None:
-    return (await conn.execute(
-        select(messages.c.id, messages.c.case_id).where(
-            messages.c.channel == channel, messages.c.external_id == external_id
-        )
-    )).mappings().first()
-
-
 async def add_message(conn: AsyncConnection, *, channel: str, direction: str, body: str, now: datetime,
                       contact_id: int | None = None, case_id: int | None = None, external_id: str | None = None,
                       author_id: int | None = None, meta: Mapping[str, Any] | None = None) -> int:
@@ -57,33 +32,10 @@ async def add_message(conn: AsyncConnection, *, channel: str, direction: str, bo
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
-async def attach_message(conn: AsyncConnection, message_id: int, case_id: int) -> None:
-    await conn.execute(update(messages).where(messages.c.id == message_id).values(case_id=case_id))
-
-
-async def open_case_of_contact(conn: AsyncConnection, contact_id: int) -> RowMapping | None:
-    """The most recent open case of a resident, if any."""
-    return (await conn.execute(
-        select(cases).where(cases.c.contact_id == contact_id, cases.c.status.in_(OPEN))
-        .order_by(cases.c.id.desc()).limit(1)
-    )).mappings().first()
-
-
 async def cases_of_contact(conn: AsyncConnection, contact_id: int) -> list[RowMapping]:
     return list((await conn.execute(
         select(cases).where(cases.c.contact_id == contact_id).order_by(cases.c.id)
     )).mappings())
-
-
-async def create_case(conn: AsyncConnection, prefix: str, values: dict[str, Any]) -> RowMapping:
-    """Insert a case and give it its reference (PREFIX-YEAR-000123) in the same transaction."""
-    created: datetime = values["created_at"]
-    new_id = int((await conn.execute(
-        insert(cases).values(reference=f"pending-{created.timestamp()}-{id(values)}", **values)
-    )).inserted_primary_key[0])  # type: ignore[index]
-    reference = f"{prefix}-{created.year}-{new_id:06d}"
-    await conn.execute(update(cases).where(cases.c.id == new_id).values(reference=reference))
-    return (await conn.execute(select(cases).where(cases.c.id == new_id))).mappings().one()
 
 
 async def case_by_reference(conn: AsyncConnection, reference: str) -> RowMapping | None:
@@ -167,10 +119,6 @@ async def add_officer(conn: AsyncConnection, *, name: str, email: str, role: str
     if team_rows:
         await conn.execute(insert(officer_teams), team_rows)
     return new_id
-
-
-def as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 async def contact_channel(conn: AsyncConnection, contact_id: int) -> str:
