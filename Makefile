@@ -6,6 +6,7 @@
 #   make test-deps  install the Debian packages the test suite needs (postgresql, chromium)
 #   make lint       ruff, mypy, import-linter
 #   make bench      intake benchmark
+#   make bench-routing  routing benchmark (cross-validated on ../shared/eval/katwijk_dev.csv)
 #   make clean      remove var/ and test/lint artefacts (keeps .venv)
 
 PYTHON ?= python3
@@ -14,7 +15,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-deps lint bench clean
+.PHONY: help venv run test test-deps lint bench bench-routing clean
 
 help:
 	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
@@ -60,6 +61,9 @@ lint: venv
 
 bench: venv
 	$(BIN)/python benchmarks/intake.py
+
+bench-routing: venv
+	$(BIN)/python benchmarks/routing.py
 
 clean:
 	rm -rf var test-artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache .coverage htmlcov

@@ -158,6 +158,8 @@ async def serve(settings: Settings) -> None:
     await site.start()
     await bot.start_workers()
     gc.freeze()  # start-up objects (rules, indexes, catalogs) never die: keep them out of every GC pass
+    # Fewer, not longer, collections: full passes over a large heap stalled requests by 30-60 ms at p99.
+    gc.set_threshold(50_000, 50, 100)
     log.info("wijkbot for %s listening on http://%s:%s (database: %s)", bot.rules.municipality.name,
              settings.host, settings.port, "sqlite" if bot.db.is_sqlite else "postgresql")
     stop = asyncio.Event()
