@@ -13,7 +13,7 @@ from wijkbot.domain.routing import Router
 from wijkbot.learning.features import location_features, text_features
 from wijkbot.learning.history import Example, History
 from wijkbot.learning.router import LearnedModels
-from wijkbot.learning.training import choose_threshold, fit, fold_indices
+from wijkbot.learning.training import build_space, choose_threshold, fit, fold_indices
 
 Progress = Callable[[str, int, int], None]
 TARGET_PRECISION = 0.90
@@ -54,17 +54,18 @@ def train_models(history: History, router: Router, progress: Progress = _quiet,
     prior = area_prior(examples, router)
     features = featurise(examples, router, prior, progress)
     models = LearnedModels(area_by_pc4=prior)
+    space = build_space(features)  # one space for both models: a message is turned into numbers once
     labelled = [i for i, e in enumerate(examples) if e.category]
     if labelled:
         labels = [str(examples[i].category) for i in labelled]
         rows = [features[i] for i in labelled]
-        models.category = fit(rows, labels)
+        models.category = fit(rows, labels, space)
         models.category.threshold = _held_out_threshold(rows, labels, precision, progress)
         models.category_counts = Counter(labels)
     with_department = [i for i, e in enumerate(examples) if e.department]
     if with_department:
         departments = [str(examples[i].department) for i in with_department]
-        models.department = fit([features[i] for i in with_department], departments)
+        models.department = fit([features[i] for i in with_department], departments, space)
         models.department_counts = Counter(departments)
     progress("klaar", 1, 1)
     return models

@@ -8,6 +8,7 @@ each can be normalised and weighted on its own (a street must not drown in 500 c
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from itertools import pairwise
 
 from wijkbot.domain.text import normalise, stem
@@ -17,15 +18,21 @@ MAX_CHARS = 2000  # a 1 MB message is judged by its first 2,000 characters; the 
 
 
 def text_features(text: str) -> Counter[str]:
-    """Stems, stem pairs and character n-grams of the normalised text, with counts."""
-    cleaned = normalise(text[:MAX_CHARS])
-    stems = [stem(w) for w in cleaned.split()]
+    """Stems, stem pairs and character n-grams of each word (padded by spaces), with counts."""
+    words = normalise(text[:MAX_CHARS]).split()
+    stems = [stem(w) for w in words]
     features: Counter[str] = Counter("w:" + s for s in stems)
     features.update("b:" + a + "_" + b for a, b in pairwise(stems))
-    padded = f" {cleaned} "
-    for size in CHAR_SIZES:
-        features.update("c:" + padded[i:i + size] for i in range(len(padded) - size + 1))
+    for word in words:
+        features.update(_char_grams(word))
     return features
+
+
+@lru_cache(maxsize=100_000)
+def _char_grams(word: str) -> tuple[str, ...]:
+    """The character n-grams of one word; cached, since residents reuse their words."""
+    padded = f" {word} "
+    return tuple("c:" + padded[i:i + size] for size in CHAR_SIZES for i in range(len(padded) - size + 1))
 
 
 def location_features(street: str | None, pc4: str | None, town: str | None, area: str | None) -> Counter[str]:

@@ -38,9 +38,11 @@ class LinearModel:
     intercept: FloatArray  # (labels,)
     threshold: float = 0.0  # margin (best - runner-up) above which the prediction is routed automatically
 
-    def scores(self, blocks: Sequence[Mapping[str, float]]) -> FloatArray:
-        """Decision values per label for one message."""
-        total = self.intercept.copy()
+    def vectorize(self, blocks: Sequence[Mapping[str, float]]) -> tuple[npt.NDArray[np.intp], FloatArray]:
+        """The message as (columns, values) in this model's feature space; models that share their blocks
+        (the category and department models do) can share one vector."""
+        all_columns: list[npt.NDArray[np.intp]] = []
+        all_values: list[FloatArray] = []
         offset = 0
         for block, features in zip(self.blocks, blocks, strict=True):
             vocabulary = block.vocabulary
@@ -48,15 +50,27 @@ class LinearModel:
             if pairs:
                 columns = np.fromiter((p[0] for p in pairs), dtype=np.intp, count=len(pairs))
                 counts = np.fromiter((p[1] for p in pairs), dtype=np.float32, count=len(pairs))
-                vector = (1.0 + np.log(counts)) * block.idf[columns]
+                vector = np.asarray((1.0 + np.log(counts)) * block.idf[columns], dtype=np.float32)
                 vector *= block.weight / float(np.linalg.norm(vector))
-                total += vector @ self.coef[columns + offset]
+                all_columns.append(columns + offset)
+                all_values.append(vector)
             offset += len(vocabulary)
-        return total
+        if not all_columns:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
+        return np.concatenate(all_columns), np.concatenate(all_values)
+
+    def scores_of(self, columns: npt.NDArray[np.intp], values: FloatArray) -> FloatArray:
+        return self.intercept + values @ self.coef[columns] if len(columns) else self.intercept.copy()
+
+    def scores(self, blocks: Sequence[Mapping[str, float]]) -> FloatArray:
+        """Decision values per label for one message."""
+        return self.scores_of(*self.vectorize(blocks))
 
     def predict(self, blocks: Sequence[Mapping[str, float]]) -> tuple[str, float, str | None]:
         """The best label, its margin over the runner-up, and the runner-up."""
-        scores = self.scores(blocks)
+        return self.best(self.scores(blocks))
+
+    def best(self, scores: FloatArray) -> tuple[str, float, str | None]:
         order = np.argsort(scores)[::-1]
         best = self.labels[int(order[0])]
         if len(order) < 2:

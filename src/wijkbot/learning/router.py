@@ -39,12 +39,16 @@ class LearnedRouter:
             return base
         area = base.area.wijk or models.area_by_pc4.get((postcode or "")[:4])
         features = [text_features(text), location_features(street, postcode, town, area)]
-        category, margin, _ = models.category.predict(features)
+        columns, values = models.category.vectorize(features)
+        category, margin, _ = models.category.best(models.category.scores_of(columns, values))
         threshold = models.category.threshold if models.category.threshold > 0 else 0.5
         triage = margin < threshold
         department = self.rules.categories[category].department
         if models.department is not None:
-            department, _, _ = models.department.predict(features)
+            shared = models.department.blocks is models.category.blocks
+            scores = (models.department.scores_of(columns, values) if shared
+                      else models.department.scores(features))
+            department, _, _ = models.department.best(scores)
         reasons = (
             *base.reasons[:1],
             f"geleerd van {models.category_counts[category]} eerdere meldingen: "

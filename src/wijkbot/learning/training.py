@@ -49,12 +49,19 @@ def transform(block: Block, rows: Sequence[Mapping[str, float]]) -> csr_matrix:
     return csr_matrix((data, indices, indptr), shape=(len(rows), len(block.vocabulary)), dtype=np.float32)
 
 
+def build_space(blocks_per_row: Sequence[Sequence[Mapping[str, float]]], weights: Sequence[float] = BLOCK_WEIGHTS,
+                min_df: int = MIN_DF) -> list[Block]:
+    """Vocabulary and idf per block, from these rows; models fitted on one space share a message vector."""
+    return [_block([row[i] for row in blocks_per_row], weights[i], min_df)[0] for i in range(len(weights))]
+
+
 def fit(blocks_per_row: Sequence[Sequence[Mapping[str, float]]], labels: Sequence[str],
-        weights: Sequence[float] = BLOCK_WEIGHTS, min_df: int = MIN_DF) -> LinearModel:
-    """Fit one model; every label needs at least one example."""
+        space: list[Block] | None = None) -> LinearModel:
+    """Fit one model (on its own feature space unless one is given); every label needs an example."""
     from sklearn.svm import LinearSVC
 
-    built = [_block([row[i] for row in blocks_per_row], weights[i], min_df) for i in range(len(weights))]
+    blocks = space if space is not None else build_space(blocks_per_row)
+    built = [(block, transform(block, [row[i] for row in blocks_per_row])) for i, block in enumerate(blocks)]
     matrix = hstack([m for _, m in built]).tocsr()
     classes = sorted(set(labels))
     if len(classes) == 1:  # nothing to choose between: every message gets the one label
