@@ -100,8 +100,8 @@ class Intake:
         try:
             return list(await self._write([w.message for w in batch]))
         except IntegrityError:
-            if len(batch) == 1:  # a concurrent process stored this very message first (PostgreSQL)
-                return [await self._existing(batch[0].message)]
+            if len(batch) == 1:
+                return [await self._after_conflict(batch[0].message)]
         except Exception:
             log.exception("deciding about %d inbound message(s) failed; storing them unprocessed", len(batch))
             return [await self._store_unprocessed(w.message) for w in batch]
@@ -112,6 +112,16 @@ class Intake:
             work = IntakeBatch(conn, self.rules, self.router, self.texts, self.policy, self.clock(),
                                self.long_message_chars)
             return await work.run(batch)
+
+    async def _after_conflict(self, message: InboundMessage) -> IntakeResult | BaseException:
+        """Another process (PostgreSQL) stored this message, or this resident's first contact, at the same time."""
+        existing = await self._existing(message)
+        if isinstance(existing, IntakeResult):
+            return existing
+        try:  # the conflict was on the contact row: now it exists, so once more
+            return (await self._write([message]))[0]
+        except IntegrityError:
+            return await self._existing(message)
 
     async def _existing(self, message: InboundMessage) -> IntakeResult | BaseException:
         key = (message.reply_to.channel, message.external_id)
