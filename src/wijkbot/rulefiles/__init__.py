@@ -1,0 +1,54 @@
+"""Reads a municipality's folder in routing_rules/ into a domain RuleSet; the only reader of rule files.
+
+Invariants: nothing is silently skipped or switched off; every problem is reported with file, rule id and
+key (all problems at once); a RuleSet is returned only when the whole folder is valid.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wijkbot.domain.rules import RuleProblem, RuleSet, validate
+from wijkbot.rulefiles import sections
+from wijkbot.rulefiles.examples import check_examples
+from wijkbot.rulefiles.officers import load_officers
+from wijkbot.rulefiles.reader import Reader, RuleFileError
+
+__all__ = ["RuleFileError", "check_examples", "load_officers", "load_rules"]
+
+
+def load_rules(directory: Path | str) -> RuleSet:
+    """Read and validate a municipality folder; raise RuleFileError listing every problem."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise RuleFileError(folder, [RuleProblem(str(folder), "-", "-", "not a directory")])
+    reader = Reader(folder)
+    municipality = sections.municipality(reader)
+    departments = sections.departments(reader)
+    categories = sections.categories(reader)
+    buurten = sections.buurten(reader)
+    teams = sections.teams(reader)
+    streets = {r["street"].strip(): r["buurt_code"].strip()
+               for r in reader.csv("streets.csv", ("street", "buurt_code"), required=False) if r.get("street")}
+    period, ambitions = sections.ambitions(reader)
+    signals = sections.signals(reader)
+    sections.check_duplicates(reader, "departments.yaml", [d.id for d in departments])
+    sections.check_duplicates(reader, "categories.yaml", [c.id for c in categories])
+    sections.check_duplicates(reader, "teams.yaml", [t.id for t in teams])
+    if reader.problems:
+        raise RuleFileError(folder, reader.problems)
+    rules = RuleSet(
+        municipality=municipality,
+        departments={d.id: d for d in departments},
+        categories={c.id: c for c in categories},
+        teams=tuple(teams),
+        buurten=tuple(buurten),
+        streets=streets,
+        ambitions=ambitions,
+        ambition_period=period,
+        signals=signals,
+    )
+    problems = validate(rules)
+    if problems:
+        raise RuleFileError(folder, problems)
+    return rules

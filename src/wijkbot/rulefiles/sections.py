@@ -1,0 +1,189 @@
+"""One function per rule file: turn its content into domain values, reporting problems to the reader.
+
+The format is documented in docs/rules-format.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from wijkbot.domain.model import Kind
+from wijkbot.domain.rules import Ambition, Buurt, Category, Department, Example, Municipality, Signals, Team
+from wijkbot.rulefiles.reader import Reader
+
+KINDS = {k.value: k for k in Kind}
+
+
+def municipality(reader: Reader) -> Municipality:
+    file = "municipality.yaml"
+    data = reader.yaml(file)
+    rule = str(data.get("id", "-"))
+    triage = data.get("triage") or {}
+    if not isinstance(triage, dict):
+        reader.problem(file, rule, "triage", "must be a mapping with department and min_confidence")
+        triage = {}
+    return Municipality(
+        id=reader.text(file, rule, data, "id", "-"),
+        name=reader.text(file, rule, data, "name"),
+        reference_prefix=reader.text(file, rule, data, "reference_prefix"),
+        timezone=str(data.get("timezone", "Europe/Amsterdam")),
+        phone=str(data.get("phone", "")),
+        wijkbureau=str(data.get("wijkbureau", "")),
+        website=str(data.get("website", "")),
+        privacy_url=str(data.get("privacy_url", "")),
+        triage_department=reader.text(file, rule, triage, "department", "wijken"),
+        min_confidence=reader.number(file, rule, triage, "min_confidence", 0.45, 0.0, 1.0),
+        area_label=str(data.get("area_label", "wijk")),
+    )
+
+def departments(reader: Reader) -> list[Department]:
+    file = "departments.yaml"
+    result = []
+    for item in reader.items(file, reader.yaml(file), "departments"):
+        rule = str(item["id"])
+        in_scope = item.get("in_scope", True)
+        if not isinstance(in_scope, bool):
+            reader.problem(file, rule, "in_scope", "must be true or false")
+            in_scope = True
+        redirect = item.get("redirect_url")
+        if not in_scope and not redirect:
+            reader.problem(file, rule, "redirect_url", "an out-of-scope department needs a redirect_url")
+        result.append(Department(rule, reader.text(file, rule, item, "name"), str(item.get("description", "")),
+                                 in_scope, str(redirect) if redirect else None))
+    return result
+
+def categories(reader: Reader) -> list[Category]:
+    file = "categories.yaml"
+    result = []
+    for item in reader.items(file, reader.yaml(file), "categories"):
+        rule = str(item["id"])
+        kind_name = str(item.get("kind", "melding"))
+        if kind_name not in KINDS:
+            reader.problem(file, rule, "kind", f"must be one of {', '.join(KINDS)}, got '{kind_name}'")
+        sla = item.get("sla_days")
+        if isinstance(sla, bool) or not isinstance(sla, int) or not 0 <= sla <= 260:
+            reader.problem(file, rule, "sla_days", f"must be a whole number of working days (0-260), got {sla!r}")
+            sla = 5
+        result.append(Category(
+            id=rule, name=reader.text(file, rule, item, "name"), department=reader.text(file, rule, item, "department"),
+            kind=KINDS.get(kind_name, Kind.MELDING), sla_days=sla,
+            keywords=reader.words(file, rule, item, "keywords", required=True),
+            weight=reader.number(file, rule, item, "weight", 1.0, 0.0, 10.0),
+            exclude=reader.words(file, rule, item, "exclude", required=False),
+            examples=_examples(reader, file, rule, item),
+        ))
+    return result
+
+def _examples(reader: Reader, file: str, rule: str, item: dict[str, Any]) -> tuple[Example, ...]:
+    raw = item.get("examples", [])
+    if not isinstance(raw, list):
+        reader.problem(file, rule, "examples", "must be a list")
+        return ()
+    examples = []
+    for number, entry in enumerate(raw, start=1):
+        key = f"examples[{number}]"
+        if isinstance(entry, str):
+            entry = {"text": entry}
+        if not isinstance(entry, dict) or not str(entry.get("text", "")).strip():
+            reader.problem(file, rule, key, "an example needs a text")
+            continue
+        kind = entry.get("kind")
+        if kind is not None and kind not in KINDS:
+            reader.problem(file, rule, f"{key}.kind", f"must be one of {', '.join(KINDS)}")
+            kind = None
+        examples.append(Example(
+            text=str(entry["text"]), category=str(entry.get("category", rule)),
+            kind=KINDS[kind] if kind else None,
+            wijk=_opt(entry, "wijk"), buurt=_opt(entry, "buurt"), ambition=_opt(entry, "ambition"),
+        ))
+    return tuple(examples)
+
+def _opt(entry: dict[str, Any], key: str) -> str | None:
+    value = entry.get(key)
+    return None if value is None else str(value)
+
+def buurten(reader: Reader) -> list[Buurt]:
+    """Rows of areas.csv; a buurt (or kern) with several postcodes has one row per PC4, same buurt_code."""
+    file = "areas.csv"
+    rows = reader.csv(file, ("wijk", "buurt_code", "buurt", "pc4"))
+    merged: dict[str, Buurt] = {}
+    for line, row in enumerate(rows, start=2):
+        code = (row.get("buurt_code") or "").strip()
+        pc4 = (row.get("pc4") or "").strip()
+        wijk, name = (row.get("wijk") or "").strip(), (row.get("buurt") or "").strip()
+        if not code or not wijk or not name:
+            reader.problem(file, f"line {line}", "wijk/buurt_code/buurt", "empty value")
+            continue
+        if pc4 and not (len(pc4) == 4 and pc4.isdigit()):
+            reader.problem(file, code, "pc4", f"a PC4 postcode has four digits, got '{pc4}'")
+        inhabitants = (row.get("inhabitants") or "0").strip()
+        aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+        known = merged.get(code)
+        if known is None:
+            merged[code] = Buurt(code, name, wijk, (pc4,) if pc4 else (),
+                                 int(inhabitants) if inhabitants.isdigit() else 0, aliases)
+        elif (known.name, known.wijk) != (name, wijk):
+            reader.problem(file, code, "buurt_code", f"line {line} gives this code another buurt or wijk")
+        else:
+            merged[code] = replace(known, pc4s=(*known.pc4s, pc4) if pc4 else known.pc4s,
+                                   aliases=tuple(dict.fromkeys((*known.aliases, *aliases))))
+    if not rows and not reader.problems:
+        reader.problem(file, "-", "-", "no areas: at least one wijk with one buurt is needed")
+    return list(merged.values())
+
+def teams(reader: Reader) -> list[Team]:
+    file = "teams.yaml"
+    result = []
+    for item in reader.items(file, reader.yaml(file), "teams"):
+        rule = str(item["id"])
+        result.append(Team(rule, reader.text(file, rule, item, "name"), reader.text(file, rule, item, "department"),
+                           reader.words(file, rule, item, "wijken", required=True)))
+    return result
+
+def ambitions(reader: Reader) -> tuple[str, dict[str, tuple[Ambition, ...]]]:
+    file = "ambitions.yaml"
+    data = reader.yaml(file, required=False)
+    wijken = data.get("wijken", {}) or {}
+    if not isinstance(wijken, dict):
+        reader.problem(file, "-", "wijken", "must map each wijk to a list of ambitions")
+        return "", {}
+    result: dict[str, tuple[Ambition, ...]] = {}
+    for wijk, entries in wijken.items():
+        if entries is None:
+            entries = []
+        if not isinstance(entries, list):
+            reader.problem(file, str(wijk), "wijken", "must be a list of ambitions (or [] when not filled in)")
+            continue
+        ambitions = []
+        for item in entries:
+            if not isinstance(item, dict) or not item.get("id"):
+                reader.problem(file, str(wijk), "id", "each ambition needs an id")
+                continue
+            rule = str(item["id"])
+            ambitions.append(Ambition(rule, str(wijk), reader.text(file, rule, item, "title"),
+                                      reader.words(file, rule, item, "keywords", required=True)))
+        result[str(wijk)] = tuple(ambitions)
+    return str(data.get("period", "")), result
+
+def signals(reader: Reader) -> Signals:
+    file = "signals.yaml"
+    data = reader.yaml(file, required=False)
+    kinds_raw = data.get("kinds", {}) or {}
+    kinds: dict[Kind, tuple[str, ...]] = {}
+    if not isinstance(kinds_raw, dict):
+        reader.problem(file, "kinds", "kinds", "must map a kind to a list of marker phrases")
+    else:
+        for name in kinds_raw:
+            if name not in KINDS:
+                reader.problem(file, str(name), "kinds", f"unknown kind; use one of {', '.join(KINDS)}")
+                continue
+            kinds[KINDS[name]] = reader.words(file, str(name), kinds_raw, name, required=False)
+    return Signals(urgent=reader.words(file, "urgent", data, "urgent", required=False), kinds=kinds)
+
+def check_duplicates(reader: Reader, file: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for rule_id in ids:
+        if rule_id in seen:
+            reader.problem(file, rule_id, "id", "this id is used twice")
+        seen.add(rule_id)
