@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import json
 import logging
 import sys
@@ -104,8 +105,8 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
             count = route_file(router, rules, Path(args.input), Path(args.output))
             print(f"{count} berichten gerouteerd naar {args.output}", file=sys.stderr)
             return 0
-    except (HistoryError, OSError) as error:
-        return _fail(str(error))
+    except (HistoryError, OSError, csv.Error) as error:
+        return _fail(f"{error}")
     decision = router.route(args.text, args.street, args.postcode, args.town)
     team = rules.team_for(decision.department, decision.area.wijk)
     category = rules.categories.get(decision.category or decision.suggested_category or "")

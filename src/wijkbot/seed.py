@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from wijkbot.domain.rules import RuleProblem
 from wijkbot.ports import system_clock
 from wijkbot.rulefiles import RuleFileError, load_officers, load_rules
 from wijkbot.settings import Settings
@@ -23,8 +24,6 @@ async def seed_officers(settings: Settings, path: Path) -> int:
     rules = load_rules(settings.rules_dir)
     team_ids = {t.id for t in rules.teams}
     officers = load_officers(path)
-    from wijkbot.domain.rules import RuleProblem
-
     unknown = [RuleProblem(path.name, o["email"], "teams", f"unknown team '{t}'")
                for o in officers for t in o["teams"] if t not in team_ids]
     if unknown:

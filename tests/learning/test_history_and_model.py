@@ -134,3 +134,21 @@ def test_route_csv_contract(tmp_path: Path, utrecht_rules: RuleSet, capsys: pyte
 def test_route_needs_text_or_files(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["route"]) == 1
     assert "--input" in capsys.readouterr().err
+
+
+def test_a_one_megabyte_message_in_the_input_is_routed(tmp_path: Path) -> None:
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    big = "De lantaarnpaal is kapot. " * 40_000  # about 1 MB in one field
+    source.write_text(f'id,text\nbig,"{big}"\nsmall,grofvuil\n', encoding="utf-8")
+    assert main(["route", "--rules", str(UTRECHT), "--input", str(source), "--output", str(target)]) == 0
+    with target.open(encoding="utf-8") as handle:
+        out = list(csv.DictReader(handle))
+    assert [r["id"] for r in out] == ["big", "small"]
+    assert out[0]["category"] == "Straatverlichting kapot"
+
+
+def test_missing_input_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["route", "--rules", str(UTRECHT), "--input", str(tmp_path / "nope.csv"),
+                 "--output", str(tmp_path / "out.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "nope.csv" in err and "Traceback" not in err

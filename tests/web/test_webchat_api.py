@@ -79,6 +79,12 @@ async def test_malformed_body_gets_400_with_a_reason(client: TestClient, body: b
     assert reason in (await response.json())["error"]
 
 
+@pytest.mark.parametrize("after", ["-1", "abc", "9" * 30])
+async def test_bad_after_gets_400(client: TestClient, after: str) -> None:
+    response = await client.get("/api/webchat/messages", params={"session": SESSION, "after": after})
+    assert response.status == 400
+
+
 async def test_too_large_body_gets_413(client: TestClient) -> None:
     response = await client.post("/api/webchat/messages", data=b"x" * (300 * 1024),
                                  headers={"Content-Type": "application/json"})

@@ -89,7 +89,7 @@ class WebChatChannel:
         if not SESSION.match(session):
             return self._bad("session ontbreekt of is ongeldig")
         after_raw = request.query.get("after", "0")
-        if not after_raw.isdigit():
+        if not after_raw.isdigit() or len(after_raw) > 15:
             return self._bad("after moet een getal zijn")
         rows = await self._history(session, int(after_raw))
         return web.json_response({"messages": [_public(r) for r in rows]})

@@ -17,6 +17,8 @@ from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.text import normalise
 
 ENCODINGS = ("utf-8-sig", "cp1252")
+# A resident's message may be a megabyte; the csv module refuses fields over 128 KB by default.
+csv.field_size_limit(16 * 1024 * 1024)
 
 
 class HistoryError(ValueError):

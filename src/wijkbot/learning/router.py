@@ -43,6 +43,7 @@ class LearnedRouter:
         category, margin, _ = models.category.best(models.category.scores_of(columns, values))
         threshold = models.category.threshold if models.category.threshold > 0 else 0.5
         triage = margin < threshold
+        confidence = round(min(1.0, margin / (2 * threshold)), 3)  # 0.5 at the threshold
         department = self.rules.categories[category].department
         if models.department is not None:
             shared = models.department.blocks is models.category.blocks
@@ -54,7 +55,7 @@ class LearnedRouter:
             f"geleerd van {models.category_counts[category]} eerdere meldingen: "
             f"{self.rules.categories[category].name}",
             *(r for r in base.reasons[1:] if not r.startswith("zekerheid") and not r.startswith("te onzeker")),
-            f"zekerheid {min(1.0, margin / (2 * threshold)):.2f}",
+            f"zekerheid {confidence:.2f}",
             *(["te onzeker: naar triage van het wijkbureau"] if triage else []),
         )
         if base.area.wijk is None and area is not None:
@@ -64,7 +65,7 @@ class LearnedRouter:
             category=None if triage else category,
             suggested_category=category,
             department=self.rules.municipality.triage_department if triage else department,
-            confidence=round(min(1.0, margin / (2 * threshold)), 3),
+            confidence=confidence,
             triage=triage,
             reasons=tuple(reasons),
             suggested_department=department,

@@ -12,7 +12,6 @@ from wijkbot.domain.workflow import Status, is_open
 from wijkbot.services.texts import Texts
 from wijkbot.storage import outbox, repository
 from wijkbot.storage.db import Database
-from wijkbot.storage.tables import cases
 
 
 class Conversations:
@@ -41,7 +40,7 @@ class Conversations:
             contact = await repository.contact_for_read(conn, channel, address)
             rows = await repository.cases_of_contact(conn, contact["id"]) if contact else []
         lang = contact["locale"] if contact else "nl"
-        open_cases = [r for r in rows if is_open(Status(r[cases.c.status.name]))]
+        open_cases = [r for r in rows if is_open(Status(r["status"]))]
         if not open_cases:
             return self.texts.simple("status.none", lang)
         return "\n".join(

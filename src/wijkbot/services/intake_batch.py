@@ -121,12 +121,8 @@ class IntakeBatch:
         return decision
 
     def _team_for(self, decision: Decision) -> str:
-        team = self.rules.team_for(self._department(decision), decision.area.wijk)
+        team = self.rules.team_for(decision.department, decision.area.wijk)
         return team.id if team else ""
-
-    def _department(self, decision: Decision) -> str:
-        category = self.rules.categories.get(decision.suggested_category or "")
-        return category.department if decision.out_of_scope and category else decision.department
 
     def _handle(self, item: _Item, decision: Decision | None, open_cases: dict[int, _Case],
                 loads: dict[str, list[OfficerLoad]]) -> None:
@@ -154,7 +150,7 @@ class IntakeBatch:
         category = self.rules.categories.get(decision.suggested_category or "")
         sla = category.sla_days if category and not decision.triage else DEFAULT_SLA_DAYS
         due = followup_plan.due_date(self.now, sla, self.tz)
-        department = self._department(decision)
+        department = decision.department  # out of scope: the category's own department, for the pointer
         team_loads = loads.setdefault(self._team_for(decision), [])
         assignment = assign(self.rules, department, decision.area.wijk, team_loads)
         if assignment.officer_id is not None:  # count the new case, so the next one goes to someone else
