@@ -8,7 +8,8 @@ from pathlib import Path
 from wijkbot.i18n import Translator
 
 ROOT = Path(__file__).resolve().parent.parent
-KEY = re.compile(r"""["']((?:ack|followup|reply|notice|status|error)\.[a-z_ .]+)["']""")
+PREFIXES = "ack|followup|reply|notice|status|error|telegram|inbox|x|digest|survey|escalation|mail"
+KEY = re.compile(r"""["']((?:""" + PREFIXES + r""")\.[a-z_ .]+)["']""")
 
 
 def used_keys() -> set[str]:

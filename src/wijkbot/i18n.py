@@ -1,4 +1,7 @@
-"""Texts residents and ambtenaren read, from gettext catalogs in locales/<lang>/LC_MESSAGES/wijkbot.po.
+"""Texts residents and ambtenaren read, from gettext catalogs in locales/<lang>/LC_MESSAGES/*.po.
+
+Each feature owns one catalog file (wijkbot.po for the core, telegram.po, inbox.po, ...), so features can be
+written side by side; a message id defined in two files of one language is refused at load time.
 
 Message ids are symbolic (`ack.melding`), so Dutch is not a translation of English and each language is
 written for its readers (B1). Invariants: Dutch is the fallback for a missing language; a message id missing
@@ -35,10 +38,18 @@ class Translator:
     def load(cls, locales_dir: Path, default: str = "nl") -> Translator:
         catalogs: dict[str, dict[str, str]] = {}
         for lang in SUPPORTED:
-            path = locales_dir / lang / "LC_MESSAGES" / "wijkbot.po"
-            with path.open("rb") as handle:
-                catalog = read_po(handle, locale=lang)
-            catalogs[lang] = {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+            merged: dict[str, str] = {}
+            for path in sorted((locales_dir / lang / "LC_MESSAGES").glob("*.po")):
+                with path.open("rb") as handle:
+                    catalog = read_po(handle, locale=lang)
+                for message in catalog:
+                    if not (message.id and message.string):
+                        continue
+                    key = str(message.id)
+                    if key in merged:
+                        raise ValueError(f"{path}: message id {key!r} is already defined in another catalog")
+                    merged[key] = str(message.string)
+            catalogs[lang] = merged
         return cls(catalogs, default)
 
     def language(self, wanted: str | None) -> str:
