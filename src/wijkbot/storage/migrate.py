@@ -33,3 +33,15 @@ async def migrate(database: Database, revision: str = "head") -> None:
 
     async with database.write() as connection:
         await connection.run_sync(_upgrade)
+
+
+async def downgrade(database: Database, revision: str) -> None:
+    """Take the database schema back to `revision` ("base" drops everything wijkbot made)."""
+
+    def _downgrade(sync_connection: object) -> None:
+        config = alembic_config(database.url)
+        config.attributes["connection"] = sync_connection
+        command.downgrade(config, revision)
+
+    async with database.write() as connection:
+        await connection.run_sync(_downgrade)

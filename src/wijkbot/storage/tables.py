@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -126,7 +127,11 @@ cases = Table(
     Column("handover_count", Integer, nullable=False, server_default="0"),
     Column("routing", JSON, nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),
+    # A duplicate melding points at the open case it was linked to (same category, same street or buurt, within
+    # the configured window); the lead case's outcome is sent to every linked reporter.
+    Column("duplicate_of", Integer, ForeignKey("cases.id")),
     Index("ix_cases_contact_status", "contact_id", "status"),
+    Index("ix_cases_duplicate_of", "duplicate_of"),
     Index("ix_cases_team_status", "team", "status"),
     Index("ix_cases_officer_status", "officer_id", "status"),
 )
@@ -197,4 +202,17 @@ audit_log = Table(
     Column("action", String(60), nullable=False),
     Column("case_id", Integer),
     Column("reason", Text),
+)
+
+routing_models = Table(
+    "routing_models", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", UTC, nullable=False),
+    Column("rules_name", String(100), nullable=False),  # the municipality the model was trained for
+    Column("examples", Integer, nullable=False),  # labelled messages it learned from (history + corrections)
+    Column("corrections", Integer, nullable=False, server_default="0"),
+    Column("source", String(200), nullable=False),  # "export.csv + 12 correcties uit de inbox"
+    Column("data", LargeBinary, nullable=False),  # LearnedModels (npz): weights, vocabularies
+    Column("active", Boolean, nullable=False, server_default="0"),
+    Index("ix_routing_models_active", "rules_name", "active"),
 )

@@ -1,0 +1,50 @@
+"""The Alembic migrations build exactly the schema the code declares, on SQLite and PostgreSQL, and go back down.
+
+This is what keeps migrations written on different branches honest once they are chained together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from wijkbot.storage.db import Database
+from wijkbot.storage.migrate import downgrade, migrate
+from wijkbot.storage.tables import metadata
+
+
+def _differences(sync_connection: Any) -> list[Any]:
+    context = MigrationContext.configure(sync_connection, opts={"compare_type": False})
+    return list(compare_metadata(context, metadata))
+
+
+def _tables(sync_connection: Any) -> set[str]:
+    return set(inspect(sync_connection).get_table_names())
+
+
+async def test_migrated_schema_matches_the_declared_tables(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        await migrate(db)
+        async with db.read() as conn:
+            differences = await conn.run_sync(_differences)
+        assert differences == []
+    finally:
+        await db.dispose()
+
+
+async def test_migrations_go_down_to_nothing_and_up_again(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        await migrate(db)
+        await downgrade(db, "base")
+        async with db.read() as conn:
+            assert await conn.run_sync(_tables) <= {"alembic_version"}
+        await migrate(db)
+        async with db.read() as conn:
+            assert set(metadata.tables) <= await conn.run_sync(_tables)
+    finally:
+        await db.dispose()
