@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wijkbot.domain.duplicates import DuplicatePolicy
 from wijkbot.domain.model import Kind
 
 
@@ -88,6 +89,7 @@ class Municipality:
     triage_department: str = "wijken"
     min_confidence: float = 0.45
     area_label: str = "wijk"
+    duplicates: DuplicatePolicy = field(default_factory=DuplicatePolicy)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from wijkbot.domain.duplicates import DuplicatePolicy
 from wijkbot.domain.model import Kind
 from wijkbot.domain.rules import Ambition, Buurt, Category, Department, Example, Municipality, Signals, Team
 from wijkbot.rulefiles.reader import Reader
@@ -35,7 +36,22 @@ def municipality(reader: Reader) -> Municipality:
         triage_department=reader.text(file, rule, triage, "department", "wijken"),
         min_confidence=reader.number(file, rule, triage, "min_confidence", 0.45, 0.0, 1.0),
         area_label=str(data.get("area_label", "wijk")),
+        duplicates=_duplicate_policy(reader, file, rule, data.get("duplicates")),
     )
+
+
+def _duplicate_policy(reader: Reader, file: str, rule: str, data: object) -> DuplicatePolicy:
+    if data is None:
+        return DuplicatePolicy()
+    if not isinstance(data, dict):
+        reader.problem(file, rule, "duplicates", "must be a mapping with window_days and kinds")
+        return DuplicatePolicy()
+    kinds = data.get("kinds", ["melding"])
+    if not isinstance(kinds, list) or any(k not in KINDS for k in kinds):
+        reader.problem(file, rule, "duplicates.kinds", f"must be a list of {', '.join(KINDS)}")
+        kinds = ["melding"]
+    days = reader.number(file, rule, data, "window_days", 14, 0, 365)
+    return DuplicatePolicy(window_days=int(days), kinds=tuple(str(k) for k in kinds))
 
 def departments(reader: Reader) -> list[Department]:
     file = "departments.yaml"

@@ -21,6 +21,7 @@ from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import is_blank, storable
 from wijkbot.domain.workflow import Status, TransitionError, is_open, transition
 from wijkbot.ports import Clock
+from wijkbot.services import duplicates
 from wijkbot.services.texts import Texts
 from wijkbot.storage import outbox, repository
 from wijkbot.storage.db import Database
@@ -152,6 +153,13 @@ class Actions:
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "afgehandeld",
                                        {"uitkomst": outcome.strip()})
             await self._notify(conn, case, "notice.closed", dict(case), outcome=storable(outcome).strip())
+            for linked in await duplicates.open_linked(conn, case["id"]):  # every reporter hears the outcome
+                await repository.update_case(conn, linked["id"], now, status=Status.AFGEHANDELD.value, closed_at=now,
+                                             outcome=storable(outcome).strip(), last_contact_at=now)
+                await repository.cancel_followups(conn, linked["id"])
+                await repository.add_event(conn, linked["id"], now, str(actor.officer_id), "afgehandeld",
+                                           {"uitkomst": outcome.strip(), "via": case["reference"]})
+                await self._notify(conn, linked, "notice.closed", dict(linked), outcome=storable(outcome).strip())
         self.notify_outbox()
 
     async def reopen(self, reference: str, actor: Actor, reason: str) -> None:

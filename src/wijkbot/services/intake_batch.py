@@ -21,6 +21,7 @@ from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import has_words, is_blank, storable
 from wijkbot.domain.text import words
 from wijkbot.domain.workflow import Status
+from wijkbot.services.duplicates import link_duplicates
 from wijkbot.services.texts import Texts
 from wijkbot.storage import intake_rows
 from wijkbot.storage.tables import case_events, cases, followups, messages, outbox
@@ -183,6 +184,7 @@ class IntakeBatch:
     async def _write(self, fresh: list[_Item], open_cases: dict[int, _Case]) -> None:
         touched = {id(i.case): i.case for i in fresh if i.case is not None}
         new_cases = [c for c in touched.values() if c.new]
+        lead_events = await link_duplicates(self.conn, self.rules.municipality.duplicates, new_cases, self.now)
         ids = await intake_rows.insert_returning_ids(self.conn, cases, [
             c.row | {"reference": f"new-{n}-{self.now.timestamp()}"}  # replaced by the id-based one below
             for n, c in enumerate(new_cases)
@@ -191,11 +193,13 @@ class IntakeBatch:
                                                       [(case_id, self.now) for case_id in ids])
         for case, case_id, reference in zip(new_cases, ids, references, strict=True):
             case.row["id"], case.row["reference"] = case_id, reference
+        lead_event_rows = [{"case_id": lead_id, "at": self.now, "actor": "systeem", "type": "duplicaat gekoppeld",
+                            "data": {"zaak": case.row["reference"]}} for lead_id, case in lead_events]
         for item in fresh:
             ack = item.acknowledgement
             if ack is not None and item.case is not None:
                 item.answer = self.texts.acknowledgement(ack.decision, item.case.row["reference"], ack.due, ack.lang,
-                                                         ack.long)
+                                                         ack.long, known=item.case.row.get("duplicate_of") is not None)
             elif item.case is not None:
                 item.answer = self.texts.with_case("ack.added", item.lang, item.case.row)
         message_ids = await intake_rows.insert_returning_ids(self.conn, messages, [self._message_row(i) for i in fresh])
@@ -206,7 +210,7 @@ class IntakeBatch:
             {"case_id": c.row["id"], "at": self.now, "actor": "systeem" if kind == "aangemaakt" else "bewoner",
              "type": kind, "data": {"message_id": by_item[data.pop("item")]} if "item" in data else data}
             for c in touched.values() for kind, data in c.events
-        ])
+        ] + lead_event_rows)
         await intake_rows.touch_cases(self.conn, [
             {"b_id": c.row["id"], "b_at": self.now, "b_status": c.row["status"]} for c in touched.values() if not c.new
         ])

@@ -27,7 +27,8 @@ class Texts:
         department = self.rules.departments.get(department_id)
         return department.name if department else department_id
 
-    def acknowledgement(self, decision: Decision, reference: str, due: date, lang: str, long: bool) -> str:
+    def acknowledgement(self, decision: Decision, reference: str, due: date, lang: str, long: bool,
+                        known: bool = False) -> str:
         """The first answer: reference, who handles it, where, and by when the resident hears more."""
         values: dict[str, Any] = {
             "reference": reference,
@@ -45,6 +46,8 @@ class Texts:
         else:
             key = "ack.triage" if decision.triage else f"ack.{decision.kind.value}"
             parts.append(self.t.text(key, lang, **values))
+            if known:
+                parts.append(self.t.text("ack.known", lang))
             if decision.area.wijk is None and decision.kind is not Kind.VRAAG:
                 parts.append(self.t.text("ack.ask_location", lang))
         if long:

@@ -44,6 +44,10 @@ _OPEN_COUNTS = (
     .where(cases.c.officer_id.in_(bindparam("ids", expanding=True)), cases.c.status.in_(OPEN))
     .group_by(cases.c.officer_id)
 )
+_LEADS = select(cases.c.id, cases.c.kind, cases.c.category, cases.c.street, cases.c.buurt_code, cases.c.created_at,
+                cases.c.officer_id, cases.c.team, cases.c.reference).where(
+    cases.c.category.in_(bindparam("categories", expanding=True)), cases.c.status.in_(OPEN),
+    cases.c.duplicate_of.is_(None), cases.c.created_at >= bindparam("since"))
 _SET_REFERENCE = update(cases).where(cases.c.id == bindparam("b_id")).values(reference=bindparam("b_ref"))
 _TOUCH = update(cases).where(cases.c.id == bindparam("b_id")).values(
     last_contact_at=bindparam("b_at"), updated_at=bindparam("b_at"), status=bindparam("b_status"),
@@ -105,6 +109,14 @@ async def open_cases_of(conn: AsyncConnection, contact_ids: Iterable[int]) -> di
         return {}
     rows = await conn.execute(_OPEN_CASES, {"ids": ids})
     return {r["contact_id"]: dict(r) for r in rows.mappings()}  # later ids overwrite: the newest wins
+
+
+async def duplicate_leads(conn: AsyncConnection, categories: Iterable[str], since: datetime) -> list[dict[str, Any]]:
+    """Open cases that are no duplicate themselves, of these categories, opened since `since`."""
+    wanted = list(set(categories))
+    if not wanted:
+        return []
+    return [dict(r) for r in (await conn.execute(_LEADS, {"categories": wanted, "since": since})).mappings()]
 
 
 async def officer_loads_for(conn: AsyncConnection, teams: Iterable[str]) -> dict[str, list[OfficerLoad]]:

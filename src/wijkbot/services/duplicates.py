@@ -1,0 +1,74 @@
+"""Duplicate meldingen in the service: link a new case to the open lead case, close the cluster together.
+
+Invariants: linking happens inside the intake transaction, before the new cases are inserted, with one query
+per batch; a linked case keeps its own reporter, reference and conversation, and goes to the lead's ambtenaar
+and team, so one person sees the whole cluster; closing a lead closes every open linked case with the same
+outcome and tells each reporter (the documents: every reporter hears the outcome).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wijkbot.domain.duplicates import CaseKey, DuplicatePolicy, find_lead
+from wijkbot.domain.workflow import OPEN_STATUSES
+from wijkbot.storage import intake_rows
+from wijkbot.storage.tables import cases
+
+
+class NewCase(Protocol):
+    row: dict[str, Any]
+    events: list[tuple[str, dict[str, Any]]]
+
+
+def _key(row: dict[str, Any] | RowMapping, case_id: int = 0) -> CaseKey:
+    return CaseKey(kind=row["kind"], category=row["category"], street=row["street"], buurt_code=row["buurt_code"],
+                   created_at=row["created_at"], case_id=case_id or row.get("id") or 0,
+                   duplicate_of=row.get("duplicate_of"))
+
+
+async def link_duplicates(conn: AsyncConnection, policy: DuplicatePolicy, new_cases: list[Any],
+                          now: datetime) -> list[tuple[int, NewCase]]:
+    """Point each new duplicate at its lead (row fields and an event); returns (lead id, case) pairs."""
+    candidates = [c for c in new_cases if c.row["category"] and c.row["kind"] in policy.kinds
+                  and not c.row["out_of_scope"] and (c.row["street"] or c.row["buurt_code"])]
+    if not policy.enabled or not candidates:
+        return []
+    rows = await intake_rows.duplicate_leads(conn, {c.row["category"] for c in candidates},
+                                             now - timedelta(days=policy.window_days))
+    leads = {int(r["id"]): r for r in rows}
+    keys = [_key(r, int(r["id"])) for r in rows]
+    linked: list[tuple[int, NewCase]] = []
+    for case in candidates:
+        lead = find_lead(_key(case.row), keys, policy, now)
+        if lead is None:
+            continue
+        row = leads[lead.case_id]
+        case.row["duplicate_of"] = lead.case_id
+        if row["officer_id"] is not None:
+            case.row["officer_id"], case.row["team"] = row["officer_id"], row["team"]
+        days = max(0, (now - row["created_at"]).days)
+        reason = f"zelfde melding als {row['reference']} ({_place(case.row, row)}, {days} dagen geleden)"
+        case.row["routing"] = case.row["routing"] | {"reasons": [*case.row["routing"]["reasons"], reason]}
+        case.events.append(("gekoppeld", {"aan": row["reference"], "reden": reason}))
+        linked.append((lead.case_id, case))
+    return linked
+
+
+def _place(new: dict[str, Any], lead: dict[str, Any]) -> str:
+    if new["street"] and lead["street"] and new["street"].casefold() == lead["street"].casefold():
+        return f"straat {lead['street']}"
+    return "zelfde buurt"
+
+
+async def open_linked(conn: AsyncConnection, lead_id: int) -> list[RowMapping]:
+    """The open cases linked to a lead, oldest first."""
+    return list((await conn.execute(
+        select(cases).where(cases.c.duplicate_of == lead_id, cases.c.status.in_([s.value for s in OPEN_STATUSES]))
+        .order_by(cases.c.id)
+    )).mappings())

@@ -1,0 +1,52 @@
+"""Which open case a new melding duplicates: same category, same place, within the window (table-driven)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from wijkbot.domain.duplicates import CaseKey, DuplicatePolicy, find_lead, place_match
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+POLICY = DuplicatePolicy(window_days=14, kinds=("melding",))
+
+
+def key(case_id: int = 0, kind: str = "melding", category: str | None = "lantaarnpaal",
+        street: str | None = "Kanaalstraat", buurt: str | None = "BU03440412", days_ago: float = 1,
+        duplicate_of: int | None = None) -> CaseKey:
+    return CaseKey(kind, category, street, buurt, NOW - timedelta(days=days_ago), case_id, duplicate_of)
+
+
+@pytest.mark.parametrize(("new", "lead", "expected"), [
+    (key(), key(1), "straat"),
+    (key(street="kanaalstraat"), key(1), "straat"),
+    (key(street=None), key(1), "buurt"),
+    (key(), key(1, street=None), "buurt"),
+    (key(street="Damstraat"), key(1), None),  # two streets in one buurt are two places
+    (key(street=None, buurt="BU1"), key(1, street=None, buurt="BU2"), None),
+    (key(street=None, buurt=None), key(1, street=None), None),
+])
+def test_place(new: CaseKey, lead: CaseKey, expected: str | None) -> None:
+    assert place_match(new, lead) == expected
+
+
+@pytest.mark.parametrize(("new", "leads", "expected"), [
+    (key(), [key(1)], 1),
+    (key(), [key(1, category="afval")], None),  # another subject
+    (key(category=None), [key(1, category=None)], None),  # a triage guess is never linked
+    (key(kind="vraag"), [key(1, kind="vraag")], None),  # only the configured kinds
+    (key(), [key(1, days_ago=15)], None),  # older than the window
+    (key(), [key(1, days_ago=13.9)], 1),
+    (key(), [key(1, duplicate_of=7)], None),  # clusters stay one level deep
+    (key(), [key(1, street=None, days_ago=5), key(2, days_ago=2)], 2),  # same street beats same buurt
+    (key(), [key(3, days_ago=2), key(2, days_ago=4)], 2),  # then the oldest lead
+    (key(), [], None),
+])
+def test_find_lead(new: CaseKey, leads: list[CaseKey], expected: int | None) -> None:
+    lead = find_lead(new, leads, POLICY, NOW)
+    assert (lead.case_id if lead else None) == expected
+
+
+def test_switched_off_with_a_zero_window() -> None:
+    assert find_lead(key(), [key(1)], DuplicatePolicy(window_days=0), NOW) is None

@@ -1,0 +1,58 @@
+"""Several residents report the same thing at the same place: one cluster, one ambtenaar, every reporter hears."""
+
+from __future__ import annotations
+
+from wijkbot.app import Wijkbot
+from wijkbot.storage import repository
+from wijkbot.testing import FrozenClock, Harness, RecordingChannel
+
+LAMP = "De lantaarnpaal in de Kanaalstraat is al dagen kapot"
+
+
+async def case_of(bot: Wijkbot, reference: str) -> dict:
+    async with bot.db.read() as conn:
+        row = await repository.case_by_reference(conn, reference)
+        assert row is not None
+        return dict(row)
+
+
+async def event_types(bot: Wijkbot, reference: str) -> list[str]:
+    async with bot.db.read() as conn:
+        return [e["type"] for e in await repository.events_of(conn, (await case_of(bot, reference))["id"])]
+
+
+async def test_second_reporter_is_linked_and_both_hear_the_outcome(any_bot: Wijkbot,
+                                                                   channel: RecordingChannel) -> None:
+    first, second = Harness(any_bot, channel), Harness(any_bot, channel)
+    await first.say(LAMP)
+    got = await second.say("lantaarn kapot in de kanaalstraat, het is zo donker")
+    lead, linked = await case_of(any_bot, first.reference), await case_of(any_bot, second.reference)
+    assert second.reference != first.reference  # each reporter keeps their own case and reference
+    assert linked["duplicate_of"] == lead["id"]
+    assert linked["officer_id"] == lead["officer_id"]  # one person sees the whole cluster
+    assert "ook al door iemand anders gemeld" in got[0]
+    assert any(first.reference in r for r in linked["routing"]["reasons"])
+    assert "duplicaat gekoppeld" in await event_types(any_bot, first.reference)
+
+    async with any_bot.db.read() as conn:
+        officer = await repository.officer(conn, lead["officer_id"])
+    actor = await any_bot.actions.actor(officer["email"])
+    await any_bot.actions.close(first.reference, actor, "De lamp is vervangen.")
+    assert any("De lamp is vervangen." in t for t in await first.received())
+    assert any("De lamp is vervangen." in t for t in await second.received())
+    assert (await case_of(any_bot, second.reference))["status"] == "afgehandeld"
+
+
+async def test_other_street_other_subject_or_too_old_is_not_linked(bot: Wijkbot, channel: RecordingChannel,
+                                                                  clock: FrozenClock) -> None:
+    first = Harness(bot, channel)
+    await first.say(LAMP)
+    other_street = Harness(bot, channel)
+    await other_street.say("De lantaarnpaal in de Damstraat is kapot")
+    other_subject = Harness(bot, channel)
+    await other_subject.say("Er ligt grofvuil naast de container in de Kanaalstraat")
+    clock.advance(days=15)
+    late = Harness(bot, channel)
+    await late.say(LAMP)
+    for resident in (other_street, other_subject, late):
+        assert (await case_of(bot, resident.reference))["duplicate_of"] is None
