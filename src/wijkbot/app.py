@@ -22,7 +22,7 @@ from sqlalchemy import text
 from wijkbot.channels.console import ConsoleChannel
 from wijkbot.channels.webchat import WebChatChannel
 from wijkbot.domain.followups import Policy
-from wijkbot.domain.routing import Router
+from wijkbot.domain.routing import Router, Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.i18n import Translator
 from wijkbot.ports import ChannelAdapter, Clock, system_clock
@@ -33,6 +33,7 @@ from wijkbot.services.conversations import Conversations
 from wijkbot.services.delivery import Delivery
 from wijkbot.services.followups import FollowUps
 from wijkbot.services.intake import Intake
+from wijkbot.services.learning import Learning
 from wijkbot.services.texts import Texts
 from wijkbot.settings import Settings
 from wijkbot.storage.db import Database
@@ -59,6 +60,7 @@ class Wijkbot:
     actions: Actions
     followups: FollowUps
     conversations: Conversations
+    learning: Learning
     channels: dict[str, ChannelAdapter] = field(default_factory=dict)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
@@ -92,6 +94,12 @@ class Wijkbot:
         scheduler = AsyncIOScheduler(timezone=self.rules.municipality.timezone)
         scheduler.add_job(self.followups.run_due, "interval", seconds=self.settings.followup_interval_seconds,
                           id="followups", max_instances=1, coalesce=True)
+        # Corrections from the inbox are learned at night (see services/learning.py for why not at once);
+        # every process picks up a model another process or `wijkbot learn` stored.
+        scheduler.add_job(self.learning.retrain_if_corrected, "cron", hour=self.settings.retrain_hour, minute=0,
+                          id="retrain", max_instances=1, coalesce=True)
+        scheduler.add_job(self.learning.refresh, "interval", seconds=self.settings.model_refresh_seconds,
+                          id="model-refresh", max_instances=1, coalesce=True)
         if self.db.is_sqlite:
             scheduler.add_job(self.db.checkpoint, "interval", seconds=2, id="checkpoint", max_instances=1,
                               coalesce=True)
@@ -133,6 +141,12 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
     intake = Intake(db, rules, router, texts, clock, policy, wake, settings.long_message_chars)
     conversations = Conversations(db, texts)
 
+    def install(routes: Routes) -> None:
+        intake.router = routes
+
+    learning = Learning(db, rules, router, clock, install)
+    await learning.refresh()  # the active learned model, if `wijkbot learn` made one
+
     async def history(session: str, after: int) -> list[dict[str, Any]]:
         return await conversations.delivered("webchat", session, after)
 
@@ -145,7 +159,8 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
     return Wijkbot(
         settings=settings, clock=clock, db=db, rules=rules, router=router, translator=translator, texts=texts,
         intake=intake, delivery=delivery, actions=Actions(db, rules, texts, clock, wake, policy),
-        followups=FollowUps(db, rules, texts, clock, policy, wake), conversations=conversations, channels=channels,
+        followups=FollowUps(db, rules, texts, clock, policy, wake), conversations=conversations, learning=learning,
+        channels=channels,
     )
 
 

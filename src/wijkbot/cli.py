@@ -17,6 +17,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+from wijkbot import cli_learning
 from wijkbot.rulefiles import RuleFileError, check_examples, load_rules
 from wijkbot.settings import Settings
 
@@ -285,6 +286,7 @@ def parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="toon een zaak met berichten en geschiedenis")
     show.add_argument("reference")
     show.set_defaults(func=cmd_show)
+    cli_learning.register(sub, _progress_bar, _fail)
     return top
 
 

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     followup_interval_seconds: float = Field(30.0, gt=0)
     delivery_max_attempts: int = Field(8, ge=1)
 
+    retrain_hour: int = Field(3, ge=0, le=23)  # local time of the nightly re-training with inbox corrections
+    model_refresh_seconds: int = Field(300, ge=5)  # how often a process looks for a newer routing model
     telegram_token: SecretStr | None = None
     telegram_webhook_url: str | None = None
     telegram_api_url: str | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from wijkbot.domain.areas import AreaIndex
 from wijkbot.domain.matching import Hit, Keyword, KeywordIndex
@@ -40,6 +41,13 @@ class Decision:
     ambition: str | None = None  # an ambition id, NO_AMBITION or AMBITION_NOT_SET; initiatives only
     matched_terms: tuple[str, ...] = ()
     reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+class Routes(Protocol):
+    """Anything that decides about a message like the Router does (the learned router refines it)."""
+
+    def route(self, text: str, street: str | None = None, postcode: str | None = None,
+              town: str | None = None) -> Decision: ...
 
 
 class Router:

@@ -61,12 +61,12 @@ def train_models(history: History, router: Router, progress: Progress = _quiet,
         rows = [features[i] for i in labelled]
         models.category = fit(rows, labels, space)
         models.category.threshold = _held_out_threshold(rows, labels, precision, progress)
-        models.category_counts = Counter(labels)
+        models.counts["category"] = Counter(labels)
     with_department = [i for i, e in enumerate(examples) if e.department]
     if with_department:
         departments = [str(examples[i].department) for i in with_department]
         models.department = fit([features[i] for i in with_department], departments, space)
-        models.department_counts = Counter(departments)
+        models.counts["department"] = Counter(departments)
     progress("klaar", 1, 1)
     return models
 

@@ -34,6 +34,7 @@ class Example:
     category: str | None  # a category id of the configuration
     department: str | None  # a department id, from the team that handled it
     team: str | None  # a team id
+    line: int = 0  # where it came from in the imported file (0: not from a file)
 
 
 @dataclass
@@ -103,6 +104,6 @@ def parse_rows(rows: Iterable[dict[str, str]], columns: set[str], rules: RuleSet
         history.examples.append(Example(
             text=text, street=(row.get("street") or "").strip() or None, pc4=(row.get("pc4") or "").strip() or None,
             town=(row.get("town") or "").strip() or None, category=category,
-            department=team_department.get(team) if team else None, team=team,
+            department=team_department.get(team) if team else None, team=team, line=line,
         ))
     return history

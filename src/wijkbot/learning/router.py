@@ -15,13 +15,15 @@ from wijkbot.domain.routing import Decision, Router
 from wijkbot.learning.features import location_features, text_features
 from wijkbot.learning.model import LinearModel
 
+MODEL_NAMES = ("category", "department", "team")
+
 
 @dataclass
 class LearnedModels:
     category: LinearModel | None = None
     department: LinearModel | None = None
-    category_counts: Counter[str] = field(default_factory=Counter)
-    department_counts: Counter[str] = field(default_factory=Counter)
+    team: LinearModel | None = None
+    counts: dict[str, Counter[str]] = field(default_factory=dict)  # model -> label -> examples learned from
     area_by_pc4: dict[str, str] = field(default_factory=dict)  # PC4 -> the area most of its history lies in
 
 
@@ -52,7 +54,7 @@ class LearnedRouter:
             department, _, _ = models.department.best(scores)
         reasons = (
             *base.reasons[:1],
-            f"geleerd van {models.category_counts[category]} eerdere meldingen: "
+            f"geleerd van {models.counts.get('category', Counter())[category]} eerdere meldingen: "
             f"{self.rules.categories[category].name}",
             *(r for r in base.reasons[1:] if not r.startswith("zekerheid") and not r.startswith("te onzeker")),
             f"zekerheid {confidence:.2f}",

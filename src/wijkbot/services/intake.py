@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from wijkbot.domain import followups as followup_plan
 from wijkbot.domain.model import InboundMessage
-from wijkbot.domain.routing import Router
+from wijkbot.domain.routing import Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import storable
 from wijkbot.ports import Clock
@@ -47,7 +47,7 @@ class _Waiting:
 class Intake:
     """Receives resident messages from every channel; safe to call concurrently."""
 
-    def __init__(self, db: Database, rules: RuleSet, router: Router, texts: Texts, clock: Clock,
+    def __init__(self, db: Database, rules: RuleSet, router: Routes, texts: Texts, clock: Clock,
                  policy: followup_plan.Policy, notify_outbox: Callable[[], None] = lambda: None,
                  long_message_chars: int = 5000, max_batch: int = 200) -> None:
         self.db = db

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from wijkbot.domain import followups as followup_plan
 from wijkbot.domain.assignment import OfficerLoad, assign
 from wijkbot.domain.model import InboundMessage
-from wijkbot.domain.routing import Decision, Router
+from wijkbot.domain.routing import Decision, Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import has_words, is_blank, storable
 from wijkbot.domain.text import words
@@ -72,7 +72,7 @@ class _Item:
 
 
 class IntakeBatch:
-    def __init__(self, conn: AsyncConnection, rules: RuleSet, router: Router, texts: Texts,
+    def __init__(self, conn: AsyncConnection, rules: RuleSet, router: Routes, texts: Texts,
                  policy: followup_plan.Policy, now: datetime, long_chars: int) -> None:
         self.conn = conn
         self.rules = rules

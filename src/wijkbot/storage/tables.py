@@ -216,3 +216,21 @@ routing_models = Table(
     Column("active", Boolean, nullable=False, server_default="0"),
     Index("ix_routing_models_active", "rules_name", "active"),
 )
+
+# Labelled examples the router learns from: the municipality's imported history (`wijkbot learn`). Corrections
+# made in the inbox are not copied here; they are read from the cases and their events at training time.
+training_examples = Table(
+    "training_examples", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rules_name", String(100), nullable=False),
+    Column("line", Integer, nullable=False),  # line in the imported file, for messages about it
+    Column("text", Text, nullable=False),
+    Column("street", String(200)),
+    Column("pc4", String(10)),
+    Column("town", String(100)),
+    Column("category", String(100)),
+    Column("department", String(100)),
+    Column("team", String(100)),
+    Column("imported_at", UTC, nullable=False),
+    Index("ix_training_examples_rules", "rules_name"),
+)

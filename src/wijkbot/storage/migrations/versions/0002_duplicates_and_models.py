@@ -1,4 +1,4 @@
-"""duplicate links between cases; learned routing models stored in the database
+"""duplicate links between cases; learned routing models and their training examples in the database
 
 Revision ID: 0002
 Revises: 0001
@@ -34,9 +34,27 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_routing_models_active', 'routing_models', ['rules_name', 'active'])
+    op.create_table(
+        'training_examples',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('rules_name', sa.String(length=100), nullable=False),
+        sa.Column('line', sa.Integer(), nullable=False),
+        sa.Column('text', sa.Text(), nullable=False),
+        sa.Column('street', sa.String(length=200), nullable=True),
+        sa.Column('pc4', sa.String(length=10), nullable=True),
+        sa.Column('town', sa.String(length=100), nullable=True),
+        sa.Column('category', sa.String(length=100), nullable=True),
+        sa.Column('department', sa.String(length=100), nullable=True),
+        sa.Column('team', sa.String(length=100), nullable=True),
+        sa.Column('imported_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_training_examples_rules', 'training_examples', ['rules_name'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_training_examples_rules', table_name='training_examples')
+    op.drop_table('training_examples')
     op.drop_index('ix_routing_models_active', table_name='routing_models')
     op.drop_table('routing_models')
     with op.batch_alter_table('cases') as batch:

@@ -1,0 +1,141 @@
+"""Learning in the running service: import history, retrain with the inbox's corrections, swap the model.
+
+Corrections (an ambtenaar changes a case's category or hands it over) are used by a periodic re-training job,
+not at once: one correction must not swing routing for everyone (labels carry noise, and an ambtenaar may
+hand over for workload rather than subject), and the automatic-routing threshold must be chosen again on
+held-out data so the promised precision keeps holding. The nightly job retrains only when corrections were
+added since the active model; `wijkbot learn` retrains on demand.
+
+Invariants: a model is trained from what is in the database (imported history + corrections), off the event
+loop thread, and stored before it is used; every process swaps to the active model between batches (intake
+reads `router` once per batch); a model that cannot be read is logged and ignored (the rules keep routing);
+two processes that retrain at the same moment each store a model and the newest wins, which is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wijkbot.domain.routing import Router, Routes
+from wijkbot.domain.rules import RuleSet
+from wijkbot.learning.history import Example, History
+from wijkbot.learning.persist import ModelFormatError, from_bytes, to_bytes
+from wijkbot.learning.router import LearnedModels, LearnedRouter
+from wijkbot.ports import Clock
+from wijkbot.storage import learning_rows
+from wijkbot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(_step: str, _done: int, _total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class TrainedModel:
+    model_id: int
+    history: int
+    corrections: int
+    labels: int
+    threshold: float
+
+
+class Learning:
+    def __init__(self, db: Database, rules: RuleSet, router: Router, clock: Clock,
+                 install: Callable[[Routes], None] = lambda _router: None) -> None:
+        self.db = db
+        self.rules = rules
+        self.base = router
+        self.clock = clock
+        self.install = install  # hands the router to whoever routes (the intake)
+        self.model_id: int | None = None
+        self.name = rules.municipality.id
+
+    async def import_history(self, history: History) -> int:
+        """Replace the stored history of this municipality with these examples."""
+        rows = [{"line": e.line, "text": e.text, "street": e.street, "pc4": e.pc4, "town": e.town,
+                 "category": e.category, "department": e.department, "team": e.team} for e in history.examples]
+        async with self.db.write() as conn:
+            await learning_rows.replace_history(conn, self.name, rows, self.clock())
+        return len(rows)
+
+    async def examples(self) -> tuple[list[Example], int]:
+        """History followed by corrections (known labels only), and the number of corrections."""
+        async with self.db.read() as conn:
+            stored = await learning_rows.history(conn, self.name)
+            corrected = await learning_rows.corrections(conn)
+        examples = [self._example(r) for r in stored]
+        corrections = [self._example(r) for r in corrected if r["department"] in self.rules.departments]
+        return examples + corrections, len(corrections)
+
+    def _example(self, row: Any) -> Example:
+        team = row["team"] if any(t.id == row["team"] for t in self.rules.teams) else None
+        category = self.rules.categories.get(row["category"] or "")
+        if category is not None and category.department != row["department"]:
+            category = None  # handed over without a new category: the old one is what was wrong
+        return Example(text=row["text"], street=row["street"], pc4=row["pc4"], town=row["town"],
+                       category=category.id if category else None, department=row["department"], team=team,
+                       line=int(row.get("line") or 0))
+
+    async def retrain(self, progress: Progress = _quiet, source: str = "geschiedenis") -> TrainedModel | None:
+        """Train on the stored examples, store the model, make it active and install it; None without data."""
+        examples, corrections = await self.examples()
+        if not any(e.category for e in examples):
+            return None
+        models = await asyncio.to_thread(_train, examples, self.rules, progress)
+        data = to_bytes(models)
+        async with self.db.write() as conn:
+            label = f"{source} + {corrections} correcties uit de inbox" if corrections else source
+            model_id = await learning_rows.save_model(
+                conn, rules_name=self.name, data=data, examples=len(examples), corrections=corrections,
+                source=label, now=self.clock())
+        self._use(model_id, models)
+        threshold = models.category.threshold if models.category else 0.0
+        log.info("routing model %s trained on %s examples (%s corrections)", model_id, len(examples), corrections)
+        return TrainedModel(model_id, len(examples) - corrections, corrections,
+                            len(models.category.labels) if models.category else 0, threshold)
+
+    async def retrain_if_corrected(self) -> TrainedModel | None:
+        """The nightly job: retrain when the inbox made corrections since the active model was trained."""
+        async with self.db.read() as conn:
+            active = await learning_rows.active_model(conn, self.name, with_data=False)
+            corrections = await learning_rows.correction_count(conn)
+        if active is None or corrections == active["corrections"]:
+            return None
+        return await self.retrain(source="nachtelijke hertraining")
+
+    async def refresh(self) -> bool:
+        """Install the active model if it is not the one in use (another process or `wijkbot learn` made it)."""
+        async with self.db.read() as conn:
+            active = await learning_rows.active_model(conn, self.name, with_data=False)
+            if active is None or active["id"] == self.model_id:
+                return False
+            row = await learning_rows.active_model(conn, self.name)
+        assert row is not None
+        try:
+            models = from_bytes(row["data"])
+        except ModelFormatError as error:
+            log.error("routing model %s cannot be used (%s); routing with the rules", row["id"], error)
+            self.model_id = int(row["id"])  # do not retry every tick
+            return False
+        self._use(int(row["id"]), models)
+        log.info("routing model %s in use", row["id"])
+        return True
+
+    def _use(self, model_id: int, models: LearnedModels) -> None:
+        self.model_id = model_id
+        self.install(LearnedRouter(self.base, models))
+
+
+def _train(examples: Sequence[Example], rules: RuleSet, progress: Progress) -> LearnedModels:
+    from wijkbot.learning.build import train_models  # scipy and scikit-learn load only when training
+
+    # A router of its own: the rule router's typo caches are not shared with the event loop's thread.
+    return train_models(History(examples=list(examples)), Router(rules), progress)

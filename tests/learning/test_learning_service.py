@@ -1,0 +1,172 @@
+"""Learning in the service: `wijkbot learn` stores a model the service routes with; corrections from the
+inbox are learned by the nightly re-training; a bad export changes nothing; an earlier model can be restored."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+
+from tests.support.history import write_history
+from wijkbot.app import Wijkbot, build
+from wijkbot.cli import main
+from wijkbot.learning.history import load_history
+from wijkbot.seed import seed_officers
+from wijkbot.settings import Settings
+from wijkbot.storage import learning_rows, repository
+from wijkbot.storage.db import Database
+from wijkbot.testing import FrozenClock, Harness, RecordingChannel
+
+ROOT = Path(__file__).resolve().parents[2]
+UTRECHT = ROOT / "routing_rules" / "utrecht"
+
+
+def learn(*args: str) -> int:
+    return main(["learn", "--rules", str(UTRECHT), *args])
+
+
+async def case_of(bot: Wijkbot, reference: str) -> dict:
+    async with bot.db.read() as conn:
+        row = await repository.case_by_reference(conn, reference)
+        assert row is not None
+        return dict(row)
+
+
+@pytest.fixture
+def cli_db(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
+    monkeypatch.setenv("WIJKBOT_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("WIJKBOT_RULES_DIR", str(UTRECHT))
+    return sqlite_url
+
+
+async def started(url: str) -> tuple[Wijkbot, RecordingChannel]:
+    channel = RecordingChannel()
+    settings = Settings(database_url=url, rules_dir=UTRECHT, locales_dir=ROOT / "locales",
+                        _env_file=None)  # type: ignore[call-arg]
+    bot = await build(settings, FrozenClock(), extra_channels={channel.name: channel})
+    await seed_officers(settings, ROOT / "deploy" / "demo" / "utrecht_officers.yaml")
+    return bot, channel
+
+
+@pytest.fixture
+async def bot_factory(sqlite_url: str) -> AsyncIterator[Callable[[], Awaitable[tuple[Wijkbot, RecordingChannel]]]]:
+    """Services sharing one database, like processes of one installation."""
+    bots: list[Wijkbot] = []
+
+    async def make() -> tuple[Wijkbot, RecordingChannel]:
+        bot, channel = await started(sqlite_url)
+        bots.append(bot)
+        return bot, channel
+
+    yield make
+    for bot in bots:
+        await bot.close()
+
+
+def test_learn_command_stores_a_model_that_the_service_routes_with(
+        cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "export.csv"
+    write_history(export, rows=80, extra=[["x1", "", "Straatverlichting kapot", "", ""]])
+    assert learn("--history", str(export)) == 0
+    out, err = capsys.readouterr()
+    assert "80 meldingen ingelezen" in out and "1 regel(s) overgeslagen" in out
+    assert "line 82: empty text, skipped" in err
+    assert "model 1 in gebruik" in out
+
+    async def check() -> None:
+        bot, channel = await started(cli_db)
+        try:
+            resident = Harness(bot, channel)
+            await resident.say("Het is hier erg donker bij de Kanaalstraat")
+            case = await case_of(bot, resident.reference)
+        finally:
+            await bot.close()
+        assert case["category"] == "straatverlichting"
+        assert any(r.startswith("geleerd van 40 eerdere meldingen") for r in case["routing"]["reasons"])
+
+    asyncio.run(check())
+
+
+def test_a_bad_export_changes_nothing(cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good, empty = tmp_path / "good.csv", tmp_path / "empty.csv"
+    write_history(good, rows=40)
+    assert learn("--history", str(good)) == 0
+    empty.write_bytes(b"")
+    assert learn("--history", str(empty)) == 1
+    assert "er is niets veranderd" in capsys.readouterr().err
+
+    async def stored() -> tuple[list[int], int]:
+        db = Database(cli_db)
+        try:
+            async with db.read() as conn:
+                return ([m["id"] for m in await learning_rows.models(conn, "utrecht")],
+                        len(await learning_rows.history(conn, "utrecht")))
+        finally:
+            await db.dispose()
+
+    assert asyncio.run(stored()) == ([1], 40)
+
+
+def test_list_and_restore_an_earlier_model(cli_db: str, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "export.csv"
+    write_history(export, rows=40)
+    assert learn("--history", str(export)) == 0
+    assert learn() == 0  # again, from the stored history
+    capsys.readouterr()
+    assert learn("--list") == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].startswith("     1") and listed[1].startswith("*    2")
+    assert learn("--activate", "1") == 0
+    assert learn("--activate", "9") == 1
+    assert learn("--list") == 0
+    assert capsys.readouterr().out.splitlines()[-2].startswith("*    1")
+
+
+async def test_corrections_are_learned_by_the_nightly_retraining(tmp_path: Path, bot_factory) -> None:
+    bot, channel = await bot_factory()
+    export = tmp_path / "export.csv"
+    write_history(export, rows=80)
+    await bot.learning.import_history(load_history(export, bot.rules))
+    assert await bot.learning.retrain() is not None
+    assert await bot.learning.retrain_if_corrected() is None  # nothing corrected yet
+    assert bot.intake.router.route("Weer stinkend gekrakeel bij de Biltstraat").suggested_department != "veiligheid"
+
+    # Residents write about "stinkend gekrakeel", which an ambtenaar knows belongs to Veiligheid (made up).
+    references = []
+    for street in ("Kanaalstraat", "Biltstraat", "Croeselaan", "Vleutenseweg"):
+        resident = Harness(bot, channel)
+        await resident.say(f"Weer stinkend gekrakeel bij de {street}")
+        references.append(resident.reference)
+    first = await case_of(bot, references[0])
+    assert first["department"] != "veiligheid"
+    async with bot.db.read() as conn:
+        officer = await repository.officer(conn, first["officer_id"])
+    actor = await bot.actions.actor(officer["email"])
+    for reference in references:
+        await bot.actions.hand_over(reference, actor, "veiligheid", "overlast van personen, niet van afval")
+
+    trained = await bot.learning.retrain_if_corrected()
+    assert trained is not None and trained.corrections == 4
+    # The running intake now suggests Veiligheid for it (the triage queue shows the suggestion).
+    decision = bot.intake.router.route("Weer stinkend gekrakeel bij de Biltstraat")
+    assert decision.suggested_department == "veiligheid"
+    assert await bot.learning.retrain_if_corrected() is None  # once per batch of corrections
+
+
+async def test_another_process_model_is_picked_up(tmp_path: Path, bot_factory) -> None:
+    first, _ = await bot_factory()
+    second, channel = await bot_factory()
+    export = tmp_path / "export.csv"
+    write_history(export, rows=80)
+    await first.learning.import_history(load_history(export, first.rules))
+    trained = await first.learning.retrain()
+    assert trained is not None
+    assert await second.learning.refresh() is True
+    assert second.learning.model_id == trained.model_id
+    assert await second.learning.refresh() is False
+    resident = Harness(second, channel)
+    await resident.say("Al dagen heel donker in de Biltstraat")
+    assert (await case_of(second, resident.reference))["category"] == "straatverlichting"
