@@ -53,13 +53,14 @@ class _Token:
     stem: str
     surface: str
     part: bool = False
+    joined: bool = False  # two neighbours written apart ("geluids overlast"): matched exactly, not for typos
 
 
 def _message_tokens(text: str) -> list[_Token]:
     """Stems of the words, of joined neighbours ("geluids overlast"), and last of compound parts."""
     raw = words(text)
     tokens = [_Token(stem(w), w) for w in raw]
-    tokens.extend(_Token(stem(left + right), f"{left} {right}") for left, right in pairwise(raw))
+    tokens.extend(_Token(stem(left + right), f"{left} {right}", joined=True) for left, right in pairwise(raw))
     for w in raw:
         parts = split_compound(w)
         if len(parts) > 1:
@@ -102,7 +103,8 @@ class KeywordIndex:
                 matched_words.add(token.surface)
                 for keyword in owners:
                     hits.setdefault(keyword, Hit(keyword, token.surface, exact=True, part=token.part))
-            elif len(token.stem) >= MIN_FUZZY_LENGTH and not token.part:
+            elif len(token.stem) >= MIN_FUZZY_LENGTH and not token.part and not token.joined:
+                # joined pairs are half the tokens of a message and almost never a typo of a keyword
                 unmatched.append(token)
         self._find_fuzzy(unmatched, hits)
         self._find_phrases(tokens, hits)
@@ -120,7 +122,7 @@ class KeywordIndex:
     def prepare(self, texts: Iterable[str]) -> int:
         """Precompute typo matches for the words of these texts (e.g. a history); returns how many words."""
         stems = {t.stem for text in texts for t in _message_tokens(text)
-                 if len(t.stem) >= MIN_FUZZY_LENGTH and t.stem not in self._single}
+                 if len(t.stem) >= MIN_FUZZY_LENGTH and t.stem not in self._single and not t.joined}
         for token_stem in stems:
             self._fuzzy_matches(token_stem)
         return len(stems)

@@ -24,8 +24,15 @@ COMPOUND_HEADS: tuple[str, ...] = (
 )
 
 
+@lru_cache(maxsize=256)
 def normalise(text: str) -> str:
-    """Lower-case, strip accents, keep letters and digits, collapse everything else to single spaces."""
+    """Lower-case, strip accents, keep letters and digits, collapse everything else to single spaces.
+
+    Cached for the last few texts: the rule router, the learned router and the features each normalise the
+    same message.
+    """
+    if text.isascii():  # most messages: nothing to decompose
+        return _NON_WORD.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", ascii_only).strip()

@@ -24,12 +24,12 @@ def text_features(text: str) -> Counter[str]:
     features: Counter[str] = Counter("w:" + s for s in stems)
     features.update("b:" + a + "_" + b for a, b in pairwise(stems))
     for word in words:
-        features.update(_char_grams(word))
+        features.update(char_grams(word))
     return features
 
 
 @lru_cache(maxsize=100_000)
-def _char_grams(word: str) -> tuple[str, ...]:
+def char_grams(word: str) -> tuple[str, ...]:
     """The character n-grams of one word; cached, since residents reuse their words."""
     padded = f" {word} "
     return tuple("c:" + padded[i:i + size] for size in CHAR_SIZES for i in range(len(padded) - size + 1))

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from wijkbot.domain.routing import Decision, Router
+from wijkbot.learning.fastpath import MessageVectors
 from wijkbot.learning.features import location_features, text_features
 from wijkbot.learning.model import LinearModel
 
@@ -32,6 +33,7 @@ class LearnedRouter:
         self.router = router
         self.rules = router.rules
         self.models = models or LearnedModels()
+        self._vectors = MessageVectors()
 
     def route(self, text: str, street: str | None = None, postcode: str | None = None,
               town: str | None = None) -> Decision:
@@ -40,17 +42,17 @@ class LearnedRouter:
         if models.category is None or base.out_of_scope:
             return base
         area = base.area.wijk or models.area_by_pc4.get((postcode or "")[:4])
-        features = [text_features(text), location_features(street, postcode, town, area)]
-        columns, values = models.category.vectorize(features)
+        location = location_features(street, postcode, town, area)
+        columns, values = self._vectors.of(models.category, text, location)
         category, margin, _ = models.category.best(models.category.scores_of(columns, values))
         threshold = models.category.threshold if models.category.threshold > 0 else 0.5
         triage = margin < threshold
         confidence = round(min(1.0, margin / (2 * threshold)), 3)  # 0.5 at the threshold
         department = self.rules.categories[category].department
         if models.department is not None:
-            shared = models.department.blocks is models.category.blocks
+            shared = _same_blocks(models.department, models.category)
             scores = (models.department.scores_of(columns, values) if shared
-                      else models.department.scores(features))
+                      else models.department.scores([text_features(text), location]))
             department, _, _ = models.department.best(scores)
         reasons = (
             *base.reasons[:1],
@@ -72,3 +74,8 @@ class LearnedRouter:
             reasons=tuple(reasons),
             suggested_department=department,
         )
+
+
+def _same_blocks(a: LinearModel, b: LinearModel) -> bool:
+    """Models trained on one feature space can share one message vector."""
+    return len(a.blocks) == len(b.blocks) and all(x is y for x, y in zip(a.blocks, b.blocks, strict=True))
