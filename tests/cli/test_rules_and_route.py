@@ -35,6 +35,13 @@ BROKEN = [
     ("teams.yaml", "department: vth", "department: vergunningen",
      ["teams.yaml", "key 'department'", "vergunningen"]),
     ("municipality.yaml", "min_confidence: 0.45", "min_confidence: 7", ["municipality.yaml", "min_confidence"]),
+    ("municipality.yaml", "window_days: 14", "window_days: veertien", ["municipality.yaml", "window_days"]),
+    ("policies.yaml", "update_every_days: 3", "update_every_days: 0",
+     ["policies.yaml", "rule 'veiligheid'", "key 'update_every_days'", "from 1 to 60"]),
+    ("policies.yaml", "  veiligheid:", "  veilighied:", ["policies.yaml", "rule 'veilighied'", "unknown id"]),
+    ("policies.yaml", "{at: 2, to: wijkregisseur}", "{at: twee, to: wijkregisseur}",
+     ["policies.yaml", "rule 'defaults'", "escalation step 2"]),
+    ("policies.yaml", "  answer_days: 5", "  anwser_days: 5", ["policies.yaml", "key 'anwser_days'", "unknown setting"]),
 ]
 
 

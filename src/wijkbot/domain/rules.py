@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from wijkbot.domain.duplicates import DuplicatePolicy
 from wijkbot.domain.model import Kind
+from wijkbot.domain.policies import Policies
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,7 @@ class RuleSet:
     ambitions: dict[str, tuple[Ambition, ...]]  # wijk -> ambitions (empty: not filled in yet)
     ambition_period: str = ""
     signals: Signals = field(default_factory=Signals)
+    policies: Policies = field(default_factory=Policies)
 
     @property
     def wijken(self) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from wijkbot.domain.rules import RuleProblem, RuleSet, validate
-from wijkbot.rulefiles import sections
+from wijkbot.rulefiles import policies, sections
 from wijkbot.rulefiles.examples import check_examples
 from wijkbot.rulefiles.officers import load_officers
 from wijkbot.rulefiles.reader import Reader, RuleFileError
@@ -32,6 +32,7 @@ def load_rules(directory: Path | str) -> RuleSet:
                for r in reader.csv("streets.csv", ("street", "buurt_code"), required=False) if r.get("street")}
     period, ambitions = sections.ambitions(reader)
     signals = sections.signals(reader)
+    service_policies = policies.policies(reader, [d.id for d in departments], [c.id for c in categories])
     sections.check_duplicates(reader, "departments.yaml", [d.id for d in departments])
     sections.check_duplicates(reader, "categories.yaml", [c.id for c in categories])
     sections.check_duplicates(reader, "teams.yaml", [t.id for t in teams])
@@ -47,6 +48,7 @@ def load_rules(directory: Path | str) -> RuleSet:
         ambitions=ambitions,
         ambition_period=period,
         signals=signals,
+        policies=service_policies,
     )
     problems = validate(rules)
     if problems:

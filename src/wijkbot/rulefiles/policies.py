@@ -1,0 +1,80 @@
+"""policies.yaml: answer terms, updates, reminders and the escalation ladder, per department or category.
+
+The file is optional (the defaults in domain/policies.py apply). Every problem names the rule and key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from wijkbot.domain.policies import EscalationStep, Policies, ServicePolicy
+from wijkbot.rulefiles.reader import Reader
+
+FILE = "policies.yaml"
+_DAYS = {"answer_days": (1, 365), "update_every_days": (1, 60), "remind_before_days": (0, 60),
+         "waiting_close_days": (1, 365)}
+
+
+def policies(reader: Reader, departments: Iterable[str], categories: Iterable[str]) -> Policies:
+    data = reader.yaml(FILE, required=False)
+    if not data:
+        return Policies()
+    unknown = set(data) - {"defaults", "departments", "categories"}
+    for key in sorted(unknown):
+        reader.problem(FILE, "-", key, "unknown section; use defaults, departments or categories")
+    defaults = ServicePolicy(**_settings(reader, "defaults", data.get("defaults") or {}))
+    by_department = _overrides(reader, "departments", data.get("departments") or {}, set(departments))
+    by_category = _overrides(reader, "categories", data.get("categories") or {}, set(categories))
+    return Policies(defaults, by_department, by_category)
+
+
+def _overrides(reader: Reader, section: str, data: Any, known: set[str]) -> dict[str, dict[str, Any]]:
+    if not isinstance(data, dict):
+        reader.problem(FILE, section, "-", "must map ids to settings")
+        return {}
+    result = {}
+    for rule, settings in data.items():
+        if str(rule) not in known:
+            reader.problem(FILE, str(rule), section, f"unknown id in {section}")
+            continue
+        result[str(rule)] = _settings(reader, str(rule), settings or {})
+    return result
+
+
+def _settings(reader: Reader, rule: str, data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        reader.problem(FILE, rule, "-", "must be a mapping of settings")
+        return {}
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _DAYS:
+            low, high = _DAYS[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                reader.problem(FILE, rule, key, f"must be a whole number of working days from {low} to {high}")
+                continue
+            result[key] = value
+        elif key == "escalation":
+            ladder = _ladder(reader, rule, value)
+            if ladder is not None:
+                result[key] = ladder
+        else:
+            reader.problem(FILE, rule, str(key), f"unknown setting; use {', '.join([*_DAYS, 'escalation'])}")
+    return result
+
+
+def _ladder(reader: Reader, rule: str, value: Any) -> tuple[EscalationStep, ...] | None:
+    if not isinstance(value, list):
+        reader.problem(FILE, rule, "escalation", "must be a list of steps with 'at' and 'to'")
+        return None
+    steps = []
+    for number, step in enumerate(value, start=1):
+        at = step.get("at") if isinstance(step, dict) else None
+        to = step.get("to") if isinstance(step, dict) else None
+        if isinstance(at, bool) or not isinstance(at, (int, float)) or not 0 < at <= 20 or not isinstance(to, str) \
+                or not to.strip():
+            reader.problem(FILE, rule, f"escalation step {number}",
+                           "needs 'at' (a multiple of the answer term, e.g. 1 or 2.5) and 'to' (a role)")
+            return None
+        steps.append(EscalationStep(float(at), to.strip()))
+    return tuple(sorted(steps, key=lambda s: s.at))
