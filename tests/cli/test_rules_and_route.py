@@ -41,7 +41,8 @@ BROKEN = [
     ("policies.yaml", "  veiligheid:", "  veilighied:", ["policies.yaml", "rule 'veilighied'", "unknown id"]),
     ("policies.yaml", "{at: 2, to: wijkregisseur}", "{at: twee, to: wijkregisseur}",
      ["policies.yaml", "rule 'defaults'", "escalation step 2"]),
-    ("policies.yaml", "  answer_days: 5", "  anwser_days: 5", ["policies.yaml", "key 'anwser_days'", "unknown setting"]),
+    ("policies.yaml", "  answer_days: 5", "  anwser_days: 5",
+     ["policies.yaml", "key 'anwser_days'", "unknown setting"]),
 ]
 
 
