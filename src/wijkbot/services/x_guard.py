@@ -25,7 +25,8 @@ from wijkbot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
-HOLD_SECONDS = 900.0  # how soon delivery looks again at a held X message (a cheap database check)
+HOLD_SECONDS = 900.0
+BUDGET_REASON = "het maandbudget is op"  # how soon delivery looks again at a held X message (a cheap database check)
 RUNNING, PAUSED, STOPPED, OFF = "running", "paused", "stopped", "off"
 EVENT_TYPES = {PAUSED: "x gepauzeerd", STOPPED: "x gestopt"}
 HEALTH_TEXTS = {RUNNING: "x.health.running", PAUSED: "x.health.paused", STOPPED: "x.health.stopped",
@@ -58,6 +59,8 @@ class XGuard:
 
     async def before(self, request: Request) -> None:
         if self._stopped is not None:
+            if request.is_write:  # an answer is being held: say so on its case
+                await self._tell_waiting(STOPPED, self._stopped)
             raise ChannelPaused(self._stopped, retry_after=HOLD_SECONDS)
         now = self.clock()
         month = month_of(now)
@@ -69,7 +72,9 @@ class XGuard:
                 used = used.plus(request)
             await self._after_count(conn, used, now, refused=not allowed)
         if not allowed:
-            raise ChannelPaused("X-maandbudget is op", retry_after=HOLD_SECONDS)
+            if request.is_write:
+                await self._tell_waiting(PAUSED, BUDGET_REASON)
+            raise ChannelPaused(f"X: {BUDGET_REASON}", retry_after=HOLD_SECONDS)
 
     async def _after_count(self, conn: AsyncConnection, used: Usage, now: datetime, refused: bool) -> None:
         budget = status(used, self.limits)
@@ -80,7 +85,7 @@ class XGuard:
                 log.warning("X channel paused: the monthly budget is used up (%d reads, %d writes, share %.0f %%); "
                             "polling and posting wait for the next month or a higher budget", used.reads, used.writes,
                             budget.share * 100)
-                await self._change(conn, PAUSED, "maandbudget op", now)
+                await self._change(conn, PAUSED, BUDGET_REASON, now)
         elif state == PAUSED:
             log.info("X channel resumes: the budget allows requests again")
             await x_rows.set_status(conn, RUNNING, None, now)
@@ -112,8 +117,18 @@ class XGuard:
 
     async def _change(self, conn: AsyncConnection, state: str, reason: str, now: datetime) -> None:
         await x_rows.set_status(conn, state, reason, now)
-        for case_id in await x_rows.cases_waiting(conn):
-            await repository.add_event(conn, case_id, now, "systeem", EVENT_TYPES[state], {"reden": reason})
+        await self._events(conn, state, reason, now)
+
+    async def _events(self, conn: AsyncConnection, state: str, reason: str, since: datetime) -> None:
+        """One case event per held case and pause (not one per retry)."""
+        for case_id in await x_rows.cases_waiting(conn, EVENT_TYPES[state], since):
+            await repository.add_event(conn, case_id, self.clock(), "systeem", EVENT_TYPES[state], {"reden": reason})
+
+    async def _tell_waiting(self, state: str, reason: str) -> None:
+        async with self.db.write() as conn:
+            row = await x_rows.status(conn)
+            since = row["changed_at"] if row and row["state"] == state else self.clock()
+            await self._events(conn, state, reason, since)
 
     async def budget(self) -> BudgetStatus:
         now = self.clock()

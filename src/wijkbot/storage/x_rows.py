@@ -17,7 +17,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.x import Cursor, Request, Usage
-from wijkbot.storage.tables import cases, contacts, messages, outbox, x_cursors, x_status, x_usage
+from wijkbot.storage.tables import case_events, cases, contacts, messages, outbox, x_cursors, x_status, x_usage
 
 CHANNEL = "x"
 TWEET_PREFIX = "tweet:"
@@ -107,8 +107,10 @@ async def case_with_contact(conn: AsyncConnection, reference: str) -> RowMapping
     )).mappings().first()
 
 
-async def cases_waiting(conn: AsyncConnection) -> list[int]:
-    """Cases with a message for X still in the outbox (they are held while the channel cannot send)."""
+async def cases_waiting(conn: AsyncConnection, event_type: str, since: datetime) -> list[int]:
+    """Cases with a message for X held in the outbox that have no `event_type` event since `since` yet."""
+    told = select(case_events.c.id).where(case_events.c.case_id == outbox.c.case_id,
+                                          case_events.c.type == event_type, case_events.c.at >= since)
     rows = await conn.execute(select(func.distinct(outbox.c.case_id)).where(
-        outbox.c.channel == CHANNEL, outbox.c.status == "pending", outbox.c.case_id.is_not(None)))
+        outbox.c.channel == CHANNEL, outbox.c.status == "pending", outbox.c.case_id.is_not(None), ~exists(told)))
     return sorted(int(r[0]) for r in rows)
