@@ -190,3 +190,13 @@ async def test_a_resident_who_does_not_accept_dms_is_flagged_not_retried(make_x_
     assert row.status == "failed" and "niet bereikbaar" in row.last_error
     assert unreachable is True
     assert bot.x is not None and not bot.x.guard.stopped  # one resident, not the channel
+
+
+async def test_an_oauth2_user_token_works_as_well(make_x_bot: BotFactory, fake_x: FakeX) -> None:
+    bot = await make_x_bot(x_bearer_token="user-access-token", x_consumer_key=None, x_consumer_secret=None,
+                           x_access_token=None, x_access_token_secret=None)
+    await start_x(bot)
+    fake_x.mention(RESIDENT, "Er ligt grofvuil naast de container in de Kanaalstraat")
+    await poll(bot, Stream.MENTIONS)
+    await bot.delivery.drain()
+    assert len(fake_x.posted) == 1
