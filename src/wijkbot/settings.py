@@ -55,8 +55,8 @@ class Settings(BaseSettings):
     # The X channel (docs/x.md): off unless credentials are set. OAuth 1.0a (all four keys) or an OAuth 2.0
     # user access token (x_bearer_token). x_api_url points the client at another host (tests, a proxy).
     x_bearer_token: SecretStr | None = None
-    x_consumer_key: SecretStr | None = None
-    x_consumer_secret: SecretStr | None = None
+    x_api_key: SecretStr | None = None
+    x_api_secret: SecretStr | None = None
     x_access_token: SecretStr | None = None
     x_access_token_secret: SecretStr | None = None
     x_account_id: str | None = Field(None, pattern=r"^[0-9]{1,30}$")
@@ -74,12 +74,12 @@ class Settings(BaseSettings):
         return self.x_bearer_token is not None or self._x_oauth1_keys() == 4
 
     def _x_oauth1_keys(self) -> int:
-        keys = (self.x_consumer_key, self.x_consumer_secret, self.x_access_token, self.x_access_token_secret)
+        keys = (self.x_api_key, self.x_api_secret, self.x_access_token, self.x_access_token_secret)
         return sum(key is not None and bool(key.get_secret_value()) for key in keys)
 
     @model_validator(mode="after")
     def _x_credentials_complete(self) -> Settings:
         if self.x_bearer_token is None and 0 < self._x_oauth1_keys() < 4:
-            raise ValueError("X: set all four of WIJKBOT_X_CONSUMER_KEY, WIJKBOT_X_CONSUMER_SECRET, "
+            raise ValueError("X: set all four of WIJKBOT_X_API_KEY, WIJKBOT_X_API_SECRET, "
                              "WIJKBOT_X_ACCESS_TOKEN and WIJKBOT_X_ACCESS_TOKEN_SECRET (or WIJKBOT_X_BEARER_TOKEN)")
         return self

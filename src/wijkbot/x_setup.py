@@ -69,8 +69,8 @@ def build_x(settings: Settings, db: Database, intake: Intake, texts: Texts, cloc
     if not settings.x_enabled:
         return parts
     credentials = Credentials(
-        bearer_token=_secret(settings.x_bearer_token), consumer_key=_secret(settings.x_consumer_key),
-        consumer_secret=_secret(settings.x_consumer_secret), access_token=_secret(settings.x_access_token),
+        bearer_token=_secret(settings.x_bearer_token), consumer_key=_secret(settings.x_api_key),
+        consumer_secret=_secret(settings.x_api_secret), access_token=_secret(settings.x_access_token),
         access_token_secret=_secret(settings.x_access_token_secret),
     )
     parts.channel = XChannel(credentials, guard, replies.route, clock, api_url=settings.x_api_url,

@@ -142,8 +142,8 @@ class XGuard:
         async with self.db.read() as conn:
             row = await x_rows.status(conn)
         state = OFF if not self.enabled else (row["state"] if row else RUNNING)
-        if state == RUNNING and budget.state == "paused":
-            state = PAUSED
+        if state in (RUNNING, PAUSED):  # the budget decides (a new month resumes before the next request)
+            state = PAUSED if budget.state == "paused" else RUNNING
         reason = row["reason"] if row and state != RUNNING else None
         text = self.texts.simple(HEALTH_TEXTS[state], lang, reason=reason or "")
         return Health(state, reason, row["changed_at"] if row else None, budget, text, self._budget_text(budget, lang))

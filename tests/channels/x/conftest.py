@@ -15,7 +15,7 @@ from wijkbot.seed import seed_officers
 from wijkbot.settings import Settings
 from wijkbot.testing import FrozenClock
 
-CREDENTIALS = {"x_consumer_key": "ck", "x_consumer_secret": "cs", "x_access_token": "at",
+CREDENTIALS = {"x_api_key": "ck", "x_api_secret": "cs", "x_access_token": "at",
                "x_access_token_secret": "ats"}
 
 

@@ -193,7 +193,7 @@ async def test_a_resident_who_does_not_accept_dms_is_flagged_not_retried(make_x_
 
 
 async def test_an_oauth2_user_token_works_as_well(make_x_bot: BotFactory, fake_x: FakeX) -> None:
-    bot = await make_x_bot(x_bearer_token="user-access-token", x_consumer_key=None, x_consumer_secret=None,
+    bot = await make_x_bot(x_bearer_token="user-access-token", x_api_key=None, x_api_secret=None,
                            x_access_token=None, x_access_token_secret=None)
     await start_x(bot)
     fake_x.mention(RESIDENT, "Er ligt grofvuil naast de container in de Kanaalstraat")

@@ -73,13 +73,13 @@ def _settings(**values: Any) -> Settings:
 def test_x_is_off_without_credentials_and_on_with_them() -> None:
     assert not _settings().x_enabled
     assert _settings(x_bearer_token="token").x_enabled
-    assert _settings(x_consumer_key="a", x_consumer_secret="b", x_access_token="c",
+    assert _settings(x_api_key="a", x_api_secret="b", x_access_token="c",
                      x_access_token_secret="d").x_enabled
 
 
 def test_half_set_credentials_stop_start_up_with_a_clear_message() -> None:
-    with pytest.raises(ValidationError, match="set all four of WIJKBOT_X_CONSUMER_KEY"):
-        _settings(x_consumer_key="a", x_access_token="c")
+    with pytest.raises(ValidationError, match="set all four of WIJKBOT_X_API_KEY"):
+        _settings(x_api_key="a", x_access_token="c")
 
 
 async def test_without_credentials_nothing_of_x_runs(sqlite_url: str, clock: FrozenClock) -> None:
