@@ -83,8 +83,12 @@ class Wijkbot:
         except Exception as error:  # health must answer, not raise
             return {"status": "error", "database": type(error).__name__}
         workers = all(not t.done() for t in self._tasks) if self._tasks else None
-        return {"status": "ok" if workers is not False else "degraded", "database": "ok",
-                "outbox_pending": pending, "municipality": self.rules.municipality.id, "workers": workers}
+        report: dict[str, object] = {"status": "ok" if workers is not False else "degraded", "database": "ok",
+                                     "outbox_pending": pending, "municipality": self.rules.municipality.id,
+                                     "workers": workers}
+        if self.x is not None and self.x.channel is not None:  # running | paused | stopped (never fails health)
+            report["x"] = (await self.x.guard.health()).state
+        return report
 
     async def start_workers(self) -> None:
         """Delivery worker (woken at once after intake) and the follow-up clock."""

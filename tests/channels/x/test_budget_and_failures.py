@@ -55,7 +55,8 @@ async def webchat_still_answers(bot: Wijkbot) -> None:
                 break
             await asyncio.sleep(0.05)
         assert len(got["messages"]) == 1 and (await sent.json())["case"] in got["messages"][0]["text"]
-        assert (await client.get("/health")).status == 200
+        health = await client.get("/health")
+        assert health.status == 200 and (await health.json())["x"] in ("running", "paused", "stopped")
 
 
 async def test_budget_warns_at_80_and_pauses_at_100_percent(make_x_bot: BotFactory, fake_x: FakeX,
