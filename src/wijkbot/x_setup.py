@@ -45,7 +45,10 @@ class XParts:
         return self._tasks
 
     async def _run(self, poller: XPoller, stop: asyncio.Event) -> None:
-        await poller.start()
+        try:
+            await poller.start()
+        except Exception:  # e.g. the database is away for a moment: the pollers check again on their own
+            log.exception("X channel start-up check failed; polling goes on")
         await asyncio.gather(poller.run(Stream.MENTIONS, stop), poller.run(Stream.DM_EVENTS, stop))
 
     async def close(self) -> None:
