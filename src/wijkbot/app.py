@@ -40,6 +40,7 @@ from wijkbot.storage.db import Database
 from wijkbot.storage.migrate import migrate
 from wijkbot.storage.outbox import pending_count
 from wijkbot.web.server import create_web_app
+from wijkbot.x_setup import XParts, build_x
 
 log = logging.getLogger("wijkbot")
 
@@ -62,6 +63,7 @@ class Wijkbot:
     conversations: Conversations
     learning: Learning
     channels: dict[str, ChannelAdapter] = field(default_factory=dict)
+    x: XParts | None = None  # the X channel: reply routes, budget and health for the inbox; polling when switched on
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     _scheduler: AsyncIOScheduler | None = None
@@ -83,14 +85,20 @@ class Wijkbot:
         except Exception as error:  # health must answer, not raise
             return {"status": "error", "database": type(error).__name__}
         workers = all(not t.done() for t in self._tasks) if self._tasks else None
-        return {"status": "ok" if workers is not False else "degraded", "database": "ok",
-                "outbox_pending": pending, "municipality": self.rules.municipality.id, "workers": workers}
+        report: dict[str, object] = {"status": "ok" if workers is not False else "degraded", "database": "ok",
+                                     "outbox_pending": pending, "municipality": self.rules.municipality.id,
+                                     "workers": workers}
+        if self.x is not None and self.x.channel is not None:  # running | paused | stopped (never fails health)
+            report["x"] = (await self.x.guard.health()).state
+        return report
 
     async def start_workers(self) -> None:
         """Delivery worker (woken at once after intake) and the follow-up clock."""
         self._stop.clear()
         self._tasks.append(asyncio.create_task(
             self.delivery.run(self._stop, self.settings.delivery_interval_seconds), name="delivery"))
+        if self.x is not None:
+            self._tasks.extend(self.x.start(self._stop))
         scheduler = AsyncIOScheduler(timezone=self.rules.municipality.timezone)
         scheduler.add_job(self.followups.run_due, "interval", seconds=self.settings.followup_interval_seconds,
                           id="followups", max_instances=1, coalesce=True)
@@ -118,6 +126,8 @@ class Wijkbot:
 
     async def close(self) -> None:
         await self.stop_workers()
+        if self.x is not None:
+            await self.x.close()
         await self.db.dispose()
 
 
@@ -155,12 +165,15 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
         RateLimiter(settings.webchat_rate_per_minute), RateLimiter(settings.webchat_client_rate_per_minute),
     )
     channels["console"] = ConsoleChannel()
+    x = build_x(settings, db, intake, texts, clock)
+    if x.channel is not None:
+        channels[x.channel.name] = x.channel
     channels.update(extra_channels or {})
     return Wijkbot(
         settings=settings, clock=clock, db=db, rules=rules, router=router, translator=translator, texts=texts,
         intake=intake, delivery=delivery, actions=Actions(db, rules, texts, clock, wake, policy),
         followups=FollowUps(db, rules, texts, clock, policy, wake), conversations=conversations, learning=learning,
-        channels=channels,
+        channels=channels, x=x,
     )
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from wijkbot.domain.model import InboundMessage, OutboundMessage
+from wijkbot.domain.x import Cursor, Page, Request, Stream
 
 
 class TemporaryFailure(Exception):
@@ -20,6 +21,11 @@ class TemporaryFailure(Exception):
     def __init__(self, reason: str, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+
+
+class ChannelPaused(TemporaryFailure):
+    """The channel holds its messages for now (budget used up, credentials refused). Delivery keeps the row
+    pending without spending one of its attempts and looks again after `retry_after`."""
 
 
 class PermanentFailure(Exception):
@@ -34,6 +40,35 @@ class ChannelAdapter(Protocol):
     async def send(self, message: OutboundMessage) -> str | None:
         """Deliver one message; return the channel's id for it, if any."""
         ...
+
+
+class XGate(Protocol):
+    """What the X adapter asks before every request, and tells when X refuses its credentials."""
+
+    async def before(self, request: Request) -> None:
+        """Count the request against the budget, or raise ChannelPaused (then no request is made)."""
+        ...
+
+    async def refused(self, reason: str) -> None:
+        """X refused the credentials (401/403): stop the channel, keep the service running."""
+        ...
+
+
+class XReader(Protocol):
+    """The reading half of the X adapter, as the polling service sees it."""
+
+    async def me(self) -> str:
+        """The id of the account the credentials belong to."""
+        ...
+
+    async def read(self, stream: Stream, cursor: Cursor, max_results: int) -> Page:
+        """One page of a stream after the cursor. Raises TemporaryFailure (429 with retry_after, 5xx,
+        network), ChannelPaused, or InvalidCursor when X no longer accepts the pagination token."""
+        ...
+
+
+class InvalidCursor(Exception):
+    """X refused the pagination token (expired): start the poll again from the stored since_id."""
 
 
 OnMessage = Callable[[InboundMessage], Awaitable[object]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB = "sqlite:///var/wijkbot.db"  # "sqlite+aiosqlite://" is accepted too
@@ -53,3 +53,35 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_webhook_url: str | None = None
     telegram_api_url: str | None = None
+
+    # The X channel (docs/x.md): off unless credentials are set. OAuth 1.0a (all four keys) or an OAuth 2.0
+    # user access token (x_bearer_token). x_api_url points the client at another host (tests, a proxy).
+    x_bearer_token: SecretStr | None = None
+    x_api_key: SecretStr | None = None
+    x_api_secret: SecretStr | None = None
+    x_access_token: SecretStr | None = None
+    x_access_token_secret: SecretStr | None = None
+    x_account_id: str | None = Field(None, pattern=r"^[0-9]{1,30}$")
+    x_api_url: str | None = None
+    x_mentions_interval_seconds: float = Field(300.0, gt=0)
+    x_dm_interval_seconds: float = Field(300.0, gt=0)
+    x_budget_reads: int | None = Field(20_000, ge=0)  # requests per calendar month (UTC)
+    x_budget_writes: int | None = Field(1_500, ge=0)
+    x_budget_amount: float | None = Field(None, ge=0)  # in the currency of the prices below (USD at X)
+    x_price_read: float = Field(0.01, ge=0)  # per read request; check the X developer console
+    x_price_write: float = Field(0.015, ge=0)  # per post or DM
+
+    @property
+    def x_enabled(self) -> bool:
+        return self.x_bearer_token is not None or self._x_oauth1_keys() == 4
+
+    def _x_oauth1_keys(self) -> int:
+        keys = (self.x_api_key, self.x_api_secret, self.x_access_token, self.x_access_token_secret)
+        return sum(key is not None and bool(key.get_secret_value()) for key in keys)
+
+    @model_validator(mode="after")
+    def _x_credentials_complete(self) -> Settings:
+        if self.x_bearer_token is None and 0 < self._x_oauth1_keys() < 4:
+            raise ValueError("X: set all four of WIJKBOT_X_API_KEY, WIJKBOT_X_API_SECRET, "
+                             "WIJKBOT_X_ACCESS_TOKEN and WIJKBOT_X_ACCESS_TOKEN_SECRET (or WIJKBOT_X_BEARER_TOKEN)")
+        return self

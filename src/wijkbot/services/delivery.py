@@ -1,9 +1,10 @@
 """Delivery: drains the outbox through the channel adapters, with retries and backoff.
 
 Invariants: a message leaves only through the adapter of its own channel; a temporary failure is retried
-with exponential backoff (or the channel's retry_after); after the last attempt, or on a permanent failure,
-the row is marked failed with its reason (flagged, never dropped) and the case history says so; an unknown
-or disabled channel is a temporary failure, so switching the channel on later still delivers.
+with exponential backoff (or the channel's retry_after); a paused channel (ChannelPaused: an X budget used
+up, refused credentials) holds the row without spending an attempt; after the last attempt, or on a
+permanent failure, the row is marked failed with its reason (flagged, never dropped) and the case history
+says so; an unknown or disabled channel is a temporary failure, so switching it on later still delivers.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.model import OutboundMessage, ReplyAddress
-from wijkbot.ports import ChannelAdapter, Clock, PermanentFailure, TemporaryFailure
+from wijkbot.ports import ChannelAdapter, ChannelPaused, Clock, PermanentFailure, TemporaryFailure
 from wijkbot.storage import outbox, repository
 from wijkbot.storage.db import Database
 
@@ -38,7 +39,7 @@ def backoff(attempt: int, retry_after: float | None = None) -> float:
 
 @dataclass(frozen=True, slots=True)
 class _Outcome:
-    state: str  # sent | retry | failed
+    state: str  # sent | retry | hold | failed
     external_id: str | None = None
     error: str = ""
     retry_at: datetime | None = None
@@ -83,6 +84,9 @@ class Delivery:
             return _Outcome("sent", external_id=await adapter.send(message))
         except PermanentFailure as error:
             return _Outcome("failed", error=f"permanent: {error}", unreachable=True)
+        except ChannelPaused as error:  # held, not failing: the attempt is given back
+            at = self.clock() + timedelta(seconds=backoff(1, error.retry_after))
+            return _Outcome("hold", error=str(error), retry_at=at)
         except TemporaryFailure as error:
             return self._retry(row, str(error), error.retry_after)
         except Exception as error:  # an adapter bug must not lose the message: retry, then flag
@@ -106,6 +110,9 @@ class Delivery:
                 if outcome.state == "retry":
                     assert outcome.retry_at is not None
                     await outbox.mark_retry(conn, row["id"], outcome.retry_at, outcome.error[:500])
+                elif outcome.state == "hold":
+                    assert outcome.retry_at is not None
+                    await outbox.mark_held(conn, row["id"], outcome.retry_at, outcome.error[:500])
                 elif outcome.state == "failed":
                     await self._fail(conn, row, outcome, now)
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain import followups as followup_plan
 from wijkbot.domain.model import InboundMessage
@@ -69,6 +70,28 @@ class Intake:
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._drain(), name="intake")
         return await waiting.future
+
+    async def receive_batch(self, batch: Sequence[InboundMessage],
+                            then: Callable[[AsyncConnection], Awaitable[None]]) -> list[IntakeResult]:
+        """Store and decide messages a poller fetched, and run `then` (advance its cursor) in the same transaction.
+
+        If the batch cannot be written as one, each message goes through `receive` (which never loses one) and
+        `then` runs afterwards in a transaction of its own: still store first, then advance.
+        """
+        try:
+            async with self.db.write() as conn:
+                results = await IntakeBatch(conn, self.rules, self.router, self.texts, self.policy, self.clock(),
+                                            self.long_message_chars).run(list(batch)) if batch else []
+                await then(conn)
+        except Exception:
+            log.warning("a polled batch of %d could not be written as one; taking the messages one by one",
+                        len(batch), exc_info=True)
+            results = [await self.receive(message) for message in batch]
+            async with self.db.write() as conn:
+                await then(conn)
+        if any(not r.duplicate for r in results):
+            self.notify_outbox()
+        return results
 
     async def _drain(self) -> None:
         # A task of its own, so a caller that goes away (a closed HTTP connection) cannot strand the queue.

@@ -65,6 +65,12 @@ async def mark_retry(conn: AsyncConnection, outbox_id: int, at: datetime, error:
     await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(next_attempt_at=at, last_error=error))
 
 
+async def mark_held(conn: AsyncConnection, outbox_id: int, at: datetime, error: str) -> None:
+    """The channel is paused: look again at `at`, and give back the attempt the lease counted."""
+    await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(
+        next_attempt_at=at, last_error=error, attempts=outbox.c.attempts - 1))
+
+
 async def mark_failed(conn: AsyncConnection, outbox_id: int, error: str) -> None:
     await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(status="failed", last_error=error))
 

@@ -234,3 +234,30 @@ training_examples = Table(
     Column("imported_at", UTC, nullable=False),
     Index("ix_training_examples_rules", "rules_name"),
 )
+
+# The X channel (migration 0005): where each polled stream stands, the monthly request count, the channel's state.
+x_cursors = Table(
+    "x_cursors", metadata,
+    Column("stream", String(20), primary_key=True),  # mentions | dm_events
+    Column("since_id", String(30)),  # everything up to this X id is stored
+    Column("pending_newest_id", String(30)),  # newest id of a poll still paging
+    Column("pagination_token", String(500)),
+    Column("updated_at", UTC, nullable=False),
+)
+
+x_usage = Table(
+    "x_usage", metadata,
+    Column("month", String(7), primary_key=True),  # "2026-11", UTC
+    Column("reads", Integer, nullable=False, server_default="0"),
+    Column("writes", Integer, nullable=False, server_default="0"),
+    Column("updated_at", UTC, nullable=False),
+)
+
+x_status = Table(
+    "x_status", metadata,
+    Column("channel", String(20), primary_key=True),
+    Column("state", String(20), nullable=False),  # running | paused (budget) | stopped (credentials refused)
+    Column("reason", Text),
+    Column("changed_at", UTC, nullable=False),
+    Column("warned_month", String(7)),  # the month the 80 % warning was logged
+)
