@@ -54,7 +54,7 @@ _environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select
 def html(document: Document, nav_label: str, no_quotes: str) -> str:
     """The page: the same HTML is mailed, archived and shown in the inbox."""
     sections = tuple(s if s.svg is None else replace(s, svg=Markup(s.svg)) for s in document.sections)  # noqa: S704
-    return _environment.get_template("digest.html").render(
+    return _environment.get_template("page.html").render(
         doc=replace(document, sections=sections), style=Markup(STYLE), nav_label=nav_label,  # noqa: S704 - our own CSS
         no_quotes=no_quotes)
 

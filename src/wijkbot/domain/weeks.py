@@ -85,3 +85,15 @@ def week_index(moment: datetime, bounds: tuple[datetime, ...]) -> int | None:
     if not bounds or moment < bounds[0] or moment >= bounds[-1]:
         return None
     return bisect_right(bounds, moment) - 1
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def due_week(now: datetime, tz: str, weekday: str = "mon", hour: int = 8, minute: int = 0) -> IsoWeek | None:
+    """The week whose digest is due at `now`: the previous week once this week's send moment has passed."""
+    local = now.astimezone(ZoneInfo(tz))
+    current = IsoWeek.containing(now, tz)
+    moment = datetime.combine(current.monday + timedelta(days=WEEKDAYS.index(weekday)), time(hour, minute),
+                              tzinfo=ZoneInfo(tz))
+    return current.shifted(-1) if local >= moment else None
