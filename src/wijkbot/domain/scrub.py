@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 PLACEHOLDER = "[weggelaten]"
+MIN_WORDS = 4  # fewer words left than this: not worth quoting
 
 # Words that may stand between a first name and a surname ("Jan van der Berg", "Anna de Vries").
 _PARTICLES = r"(?:van|de|der|den|het|ter|ten|te|la|le|du|da|op|in|'t)"
@@ -36,12 +37,12 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     )),
     ("postcode", re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b|\b[1-9]\d{3}(?!sa|sd|ss)[a-z]{2}\b")),
     ("address", re.compile(
-        rf"\b(?:[A-Z][\wÀ-ÿ'’.-]*\s+)*[\wÀ-ÿ'’.-]*{_STREET_SUFFIX}\s+{_HOUSE_NUMBER}(?!\w)"
+        rf"\b(?:(?:[A-Z][\wÀ-ÿ'’.-]*|{_PARTICLES})\s+)*[\wÀ-ÿ'’.-]*{_STREET_SUFFIX}\s+{_HOUSE_NUMBER}(?!\w)"
         rf"|\b[A-Z][\wÀ-ÿ'’-]{{2,}}\s+{_HOUSE_NUMBER}(?![\w:.,]\d)(?!\s?(?:uur|u\b|minuten|dagen|weken|keer|jaar|%))"
         rf"|\b(?:huis)?(?:nummer|nr\.?|no\.?)\s*{_HOUSE_NUMBER}")),
     ("introduced name", re.compile(
         r"\b(?:mijn naam is|ik heet|naam:|groetjes|groeten|groet|vriendelijke groet(?:en)?|mvg|m\.v\.g\.?|gr\.?|"
-        r"hartelijke groet(?:en)?|namens|regards|kind regards|my name is|i am called)\s*[:,]?\s*"
+        r"hartelijke groet(?:en)?|namens|regards|kind regards|my name is|i am called)(?!\w)\s*[:,]?\s*"
         r"[^\n.!?;]*", re.IGNORECASE)),
     ("name after ik ben", re.compile(rf"\b(?:[Ii]k ben|[Ii] am|[Ii]'m)\s+(?:{_PARTICLES}\s+)*{_NAME}")),
     ("titled name", re.compile(
@@ -82,7 +83,7 @@ def quotable(text: str, known_names: Iterable[str] = (), limit: int = 280) -> st
         probe = re.sub(re.escape(name), "plaats", probe, flags=re.IGNORECASE)
     if "@" in probe or _DIGITS.search(probe) or _TWO_CAPITALS.search(probe):
         return None
-    if len(probe.replace(PLACEHOLDER, "").strip(" .,!?")) < 8:
+    if len(re.findall(r"\w+", probe.replace(PLACEHOLDER, ""))) < MIN_WORDS:
         return None
     if len(cleaned) > limit:
         cleaned = cleaned[: limit - 1].rsplit(" ", 1)[0] + "…"
