@@ -35,7 +35,7 @@ class Inbox:
     messages: list[EmailMessage] = field(default_factory=list)
     recipients: list[list[str]] = field(default_factory=list)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.recipients.append(list(envelope.rcpt_tos))
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
@@ -100,7 +100,7 @@ async def test_sending_the_same_week_twice_needs_force(mail_bot: Wijkbot, clock:
     inbox, _port = smtp
     clock.set(local(4, 13, 8))
     await mail_bot.digests.send("Overvecht", W15)
-    with pytest.raises(DigestError, match="al verstuurd.*--force"):
+    with pytest.raises(DigestError, match=r"al verstuurd.*--force"):
         await mail_bot.digests.send("Overvecht", W15)
     assert len(inbox.messages) == 1
     assert await mail_bot.digests.send("Overvecht", W15, force=True) == 1
