@@ -21,16 +21,19 @@ from sqlalchemy import text
 
 from wijkbot.channels.console import ConsoleChannel
 from wijkbot.channels.webchat import WebChatChannel
+from wijkbot.domain.digest.summary import DigestPolicy
 from wijkbot.domain.followups import Policy
 from wijkbot.domain.routing import Router, Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.i18n import Translator
+from wijkbot.mail import SmtpMailer
 from wijkbot.ports import ChannelAdapter, Clock, system_clock
 from wijkbot.ratelimit import RateLimiter
 from wijkbot.rulefiles import load_rules
 from wijkbot.services.actions import Actions
 from wijkbot.services.conversations import Conversations
 from wijkbot.services.delivery import Delivery
+from wijkbot.services.digests import DigestOptions, Digests
 from wijkbot.services.followups import FollowUps
 from wijkbot.services.intake import Intake
 from wijkbot.services.learning import Learning
@@ -39,6 +42,7 @@ from wijkbot.settings import Settings
 from wijkbot.storage.db import Database
 from wijkbot.storage.migrate import migrate
 from wijkbot.storage.outbox import pending_count
+from wijkbot.web.digest import digest_routes
 from wijkbot.web.server import create_web_app
 from wijkbot.x_setup import XParts, build_x
 
@@ -62,6 +66,7 @@ class Wijkbot:
     followups: FollowUps
     conversations: Conversations
     learning: Learning
+    digests: Digests
     channels: dict[str, ChannelAdapter] = field(default_factory=dict)
     x: XParts | None = None  # the X channel: reply routes, budget and health for the inbox; polling when switched on
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -71,7 +76,7 @@ class Wijkbot:
     def web_app(self) -> web.Application:
         webchat = self.channels["webchat"]
         assert isinstance(webchat, WebChatChannel)
-        routes = [*webchat.routes(), web.get("/privacy", self._privacy)]
+        routes = [*webchat.routes(), web.get("/privacy", self._privacy), *digest_routes(self.digests)]
         return create_web_app(routes, self.health, self.settings.max_body_bytes)
 
     async def _privacy(self, _request: web.Request) -> web.Response:
@@ -108,6 +113,14 @@ class Wijkbot:
                           id="retrain", max_instances=1, coalesce=True)
         scheduler.add_job(self.learning.refresh, "interval", seconds=self.settings.model_refresh_seconds,
                           id="model-refresh", max_instances=1, coalesce=True)
+        if self.settings.digest_enabled:
+            # The weekly digest at its moment; the catch-up resends what failed or was missed (it claims rows,
+            # so with several processes each wijk and week is still mailed once).
+            scheduler.add_job(self.digests.run_weekly, "cron", day_of_week=self.settings.digest_day,
+                              hour=self.settings.digest_hour, minute=self.settings.digest_minute, id="digest",
+                              max_instances=1, coalesce=True, misfire_grace_time=3600)
+            scheduler.add_job(self.digests.catch_up, "interval", minutes=15, id="digest-catch-up", max_instances=1,
+                              coalesce=True)
         if self.db.is_sqlite:
             scheduler.add_job(self.db.checkpoint, "interval", seconds=2, id="checkpoint", max_instances=1,
                               coalesce=True)
@@ -173,8 +186,21 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
         settings=settings, clock=clock, db=db, rules=rules, router=router, translator=translator, texts=texts,
         intake=intake, delivery=delivery, actions=Actions(db, rules, texts, clock, wake, policy),
         followups=FollowUps(db, rules, texts, clock, policy, wake), conversations=conversations, learning=learning,
-        channels=channels, x=x,
+        digests=_digests(settings, db, rules, translator, clock), channels=channels, x=x,
     )
+
+
+def _digests(settings: Settings, db: Database, rules: RuleSet, translator: Translator, clock: Clock) -> Digests:
+    mailer = None
+    if settings.smtp_host:
+        mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_user, settings.smtp_password,
+                            settings.smtp_starttls, settings.smtp_timeout_seconds)
+    options = DigestOptions(
+        public_url=settings.public_url.rstrip("/"), sender=settings.smtp_from, lang=settings.digest_lang,
+        weekday=settings.digest_day, hour=settings.digest_hour, minute=settings.digest_minute,
+        policy=DigestPolicy(street_minimum=settings.digest_street_hot_spot,
+                            buurt_minimum=settings.digest_buurt_hot_spot))
+    return Digests(db, rules, translator, clock, mailer, options)
 
 
 async def serve(settings: Settings) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from wijkbot import cli_learning
+from wijkbot import cli_digest, cli_learning
 from wijkbot.rulefiles import RuleFileError, check_examples, load_rules
 from wijkbot.settings import Settings
 
@@ -287,6 +287,7 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("reference")
     show.set_defaults(func=cmd_show)
     cli_learning.register(sub, _progress_bar, _fail)
+    cli_digest.register(sub, _fail)
     return top
 
 

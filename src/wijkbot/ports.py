@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from typing import Protocol
 
 from wijkbot.domain.model import InboundMessage, OutboundMessage
@@ -78,3 +79,15 @@ Clock = Callable[[], datetime]
 def system_clock() -> datetime:
     """The real time, in UTC."""
     return datetime.now(UTC)
+
+
+class MailFailure(Exception):
+    """The mail server did not accept a message (refused, unreachable, login failed); the reason is safe to log."""
+
+
+class Mailer(Protocol):
+    """Sends one e-mail (the weekly digest); raises MailFailure when the server does not take it."""
+
+    async def send(self, message: EmailMessage) -> None:
+        """Hand the message to the mail server."""
+        ...

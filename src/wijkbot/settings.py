@@ -7,6 +7,7 @@ secrets are never logged (SecretStr); settings are read once, in the composition
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -54,6 +55,24 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_api_url: str | None = None
 
+    # Outgoing mail (the weekly digest to the wijkregisseurs); no host = mail off (digests are still archived).
+    smtp_host: str | None = None
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "wijkbot@localhost"
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(30.0, gt=0)
+    # The weekly digest: when it is mailed (local time of the municipality), in which language, and where the
+    # inbox lives (links in the mail point there; empty: links are relative, fine for the inbox page only).
+    digest_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    digest_hour: int = Field(8, ge=0, le=23)
+    digest_minute: int = Field(0, ge=0, le=59)
+    digest_lang: Literal["nl", "en"] = "nl"
+    digest_enabled: bool = True
+    digest_street_hot_spot: int = Field(3, ge=2)  # cases on one topic in one street in a week
+    digest_buurt_hot_spot: int = Field(5, ge=2)  # cases on one topic in one buurt in a week
+    public_url: str = ""
     # The X channel (docs/x.md): off unless credentials are set. OAuth 1.0a (all four keys) or an OAuth 2.0
     # user access token (x_bearer_token). x_api_url points the client at another host (tests, a proxy).
     x_bearer_token: SecretStr | None = None

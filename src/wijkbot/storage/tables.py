@@ -261,3 +261,22 @@ x_status = Table(
     Column("changed_at", UTC, nullable=False),
     Column("warned_month", String(7)),  # the month the 80 % warning was logged
 )
+
+# Every weekly digest made for a wijk (the archive the inbox shows) and the claim that makes the scheduled send
+# happen once: a process sets claimed_at on an unsent row (or inserts it) before it mails, sent_at after.
+digests = Table(
+    "digests", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("wijk", String(100), nullable=False),
+    Column("week", String(8), nullable=False),  # ISO week, "2026-W47"
+    Column("lang", String(10), nullable=False, server_default="nl"),
+    Column("generated_at", UTC, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("claimed_at", UTC),  # a process is sending it now
+    Column("sent_at", UTC),
+    Column("recipients", Integer, nullable=False, server_default="0"),
+    Column("sends", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    UniqueConstraint("wijk", "week", name="uq_digests_wijk_week"),
+)

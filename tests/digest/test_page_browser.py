@@ -1,0 +1,112 @@
+"""The digest page in a real Chromium, served by the running service: it renders under its own strict CSP
+(no script, one hashed style block), the chart has a text alternative and its numbers in a table, every figure
+is a link into the inbox, and it is screenshotted to test-artifacts/digest.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from tests.digest.conftest import seed_week
+from wijkbot.app import Wijkbot
+from wijkbot.testing import FrozenClock
+
+try:
+    from playwright.async_api import async_playwright, expect
+except ImportError:  # an old venv; `make venv` installs the dev extra, which has playwright
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("playwright is not installed (pip install -e '.[dev]')", allow_module_level=True)
+
+pytestmark = [pytest.mark.browser]
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__digestCsp(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+}, true);
+"""
+
+
+@pytest.fixture
+def chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: scripts/install-test-deps.sh should have installed it")
+        pytest.skip("chromium not installed (run scripts/install-test-deps.sh as root)")
+    return path
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'wijkbot.db'}"
+
+
+@pytest.fixture
+async def base_url(digest_bot: Wijkbot, clock: FrozenClock) -> AsyncIterator[str]:
+    await seed_week(digest_bot, clock)
+    runner = web.AppRunner(digest_bot.web_app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+async def test_the_digest_page_in_chromium(chromium: str, base_url: str) -> None:
+    problems: list[str] = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        context = await browser.new_context(locale="nl-NL", viewport={"width": 1000, "height": 900})
+        context.set_default_timeout(5_000)
+        await context.expose_function("__digestCsp", lambda text: problems.append(f"CSP: {text}"))
+        await context.add_init_script(CSP_LISTENER)
+        page = await context.new_page()
+        page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        try:
+            response = await page.goto(f"{base_url}/inbox/digest/overvecht/2026-W15")
+            assert response is not None and response.status == 200
+            await expect(page.locator("h1")).to_have_text("Weekoverzicht Overvecht: week 15 van 2026")
+            await expect(page.locator("h2")).to_have_text(["Wat kwam er binnen", "Brandpunten", "Wat ligt stil",
+                                                           "Hoe zijn bewoners geholpen", "Initiatieven"])
+            # the style block applied (CSP allows it by hash): tiles are laid out as tiles
+            tile = page.locator(".tile").first
+            assert await tile.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(238, 242, 248)"
+            chart = page.locator("svg.chart")
+            await expect(chart).to_be_visible()
+            await expect(chart).to_have_attribute("role", "img")
+            await expect(chart.locator("title")).to_have_text("Nieuwe zaken per week, laatste 12 weken")
+            await expect(chart.locator("desc")).to_contain_text("2026-W15: 8")
+            await expect(page.locator("table.data caption", has_text="De cijfers van de grafiek")).to_be_visible()
+            await expect(page.locator(".tile-value").first).to_have_text("8")
+            overdue = page.locator(".tile a").nth(2)
+            assert await overdue.get_attribute("href") == "/inbox/zaken?wijk=Overvecht&achterstallig=1"
+            await expect(page.locator("blockquote")).to_have_count(2)
+            assert await page.locator("script").count() == 0
+            ARTIFACTS.mkdir(exist_ok=True)
+            await page.screenshot(path=str(ARTIFACTS / "digest.png"), full_page=True)
+
+            archive = await page.goto(f"{base_url}/inbox/digest/Overvecht")
+            assert archive is not None and archive.status == 200
+            await expect(page.locator("h1")).to_have_text("Weekoverzichten van Overvecht")
+            assert problems == [], problems
+            unknown = await page.goto(f"{base_url}/inbox/digest/Atlantis/2026-W15")
+            assert unknown is not None and unknown.status == 404
+            await expect(page.locator("body")).to_contain_text("bekende wijken: West, Noordwest, Overvecht")
+            malformed = await page.goto(f"{base_url}/inbox/digest/Overvecht/2026-47")
+            assert malformed is not None and malformed.status == 400
+        finally:
+            await context.close()
+            await browser.close()
