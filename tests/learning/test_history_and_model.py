@@ -149,3 +149,23 @@ def test_fast_message_vectors_equal_the_reference_computation(tmp_path: Path, ut
         order_e, order_g = np.argsort(expected[0]), np.argsort(got[0])
         assert list(expected[0][order_e]) == list(got[0][order_g])
         assert np.allclose(expected[1][order_e], got[1][order_g])
+
+
+def test_a_team_name_shared_by_two_teams_is_resolved_by_the_category(tmp_path: Path) -> None:
+    """In Katwijk one Handhaving team also handles fireworks town-wide: its name means two teams."""
+    from wijkbot.rulefiles import load_rules
+
+    katwijk = load_rules(UTRECHT.parent / "katwijk")
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "category", "team"])
+        writer.writerow(["1", "vuurwerk in de nacht", "Vuurwerkoverlast", "Handhaving openbare ruimte Katwijk aan Zee"])
+        writer.writerow(["2", "auto op de stoep", "Overlast en handhaving", "Handhaving openbare ruimte Katwijk aan Zee"])
+        writer.writerow(["3", "iets zonder categorie", "", "Handhaving openbare ruimte Katwijk aan Zee"])
+    examples = load_history(path, katwijk).examples
+    assert [(e.team, e.department) for e in examples] == [
+        ("handhaving-vuurwerk", "vuurwerk"),
+        ("handhaving-katwijk-aan-zee", "handhaving"),
+        ("handhaving-katwijk-aan-zee", "handhaving"),  # without a category: the kern team
+    ]

@@ -54,12 +54,29 @@ def read_text(path: Path) -> tuple[str, str]:
     raise HistoryError(f"{path}: neither UTF-8 nor cp1252")  # cp1252 decodes almost anything; kept for clarity
 
 
-def _lookup(rules: RuleSet) -> tuple[dict[str, str], dict[str, str]]:
+def _lookup(rules: RuleSet) -> tuple[dict[str, str], dict[str, list[str]]]:
     categories = {normalise(c.name): c.id for c in rules.categories.values()}
     categories.update({normalise(c.id): c.id for c in rules.categories.values()})
-    teams = {normalise(t.name): t.id for t in rules.teams}
-    teams.update({normalise(t.id): t.id for t in rules.teams})
+    teams: dict[str, list[str]] = {}
+    for team in rules.teams:  # one name may belong to several teams (a kern team that also has a town-wide duty)
+        for key in (normalise(team.name), normalise(team.id)):
+            teams.setdefault(key, []).append(team.id)
     return categories, teams
+
+
+def _team(candidates: list[str], category: str | None, rules: RuleSet) -> str | None:
+    """The team a name means for this row: the one of the category's department, else a kern team."""
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return candidates[0]
+    by_id = {t.id: t for t in rules.teams}
+    department = rules.categories[category].department if category in rules.categories else None
+    for team_id in candidates:
+        if by_id[team_id].department == department:
+            return team_id
+    local = [t for t in candidates if "*" not in by_id[t].wijken]
+    return (local or candidates)[0]
 
 
 def load_history(path: Path, rules: RuleSet) -> History:
@@ -92,7 +109,7 @@ def parse_rows(rows: Iterable[dict[str, str]], columns: set[str], rules: RuleSet
             history.problems.append(f"line {line}: empty text, skipped")
             continue
         category = categories.get(normalise(row.get("category") or ""))
-        team = teams.get(normalise(row.get("team") or ""))
+        team = _team(teams.get(normalise(row.get("team") or ""), []), category, rules)
         unknown = [f"{key} '{row.get(key)}'" for key, found in (("category", category), ("team", team))
                    if key in columns and (row.get(key) or "").strip() and found is None]
         if unknown:
