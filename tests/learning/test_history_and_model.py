@@ -160,9 +160,10 @@ def test_a_team_name_shared_by_two_teams_is_resolved_by_the_category(tmp_path: P
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id", "text", "category", "team"])
-        writer.writerow(["1", "vuurwerk in de nacht", "Vuurwerkoverlast", "Handhaving openbare ruimte Katwijk aan Zee"])
-        writer.writerow(["2", "auto op de stoep", "Overlast en handhaving", "Handhaving openbare ruimte Katwijk aan Zee"])
-        writer.writerow(["3", "iets zonder categorie", "", "Handhaving openbare ruimte Katwijk aan Zee"])
+        team = "Handhaving openbare ruimte Katwijk aan Zee"
+        writer.writerow(["1", "vuurwerk in de nacht", "Vuurwerkoverlast", team])
+        writer.writerow(["2", "auto op de stoep", "Overlast en handhaving", team])
+        writer.writerow(["3", "iets zonder categorie", "", team])
     examples = load_history(path, katwijk).examples
     assert [(e.team, e.department) for e in examples] == [
         ("handhaving-vuurwerk", "vuurwerk"),
