@@ -13,6 +13,7 @@ import logging
 import signal
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -25,19 +26,28 @@ from wijkbot.domain.followups import Policy
 from wijkbot.domain.routing import Router
 from wijkbot.domain.rules import RuleSet
 from wijkbot.i18n import Translator
+from wijkbot.keys import session_key
 from wijkbot.ports import ChannelAdapter, Clock, system_clock
 from wijkbot.ratelimit import RateLimiter
 from wijkbot.rulefiles import load_rules
+from wijkbot.rulefiles.templates import load_templates
 from wijkbot.services.actions import Actions
+from wijkbot.services.casefile import CaseFile
 from wijkbot.services.conversations import Conversations
 from wijkbot.services.delivery import Delivery
 from wijkbot.services.followups import FollowUps
 from wijkbot.services.intake import Intake
+from wijkbot.services.login import Login, Throttle
+from wijkbot.services.passwords import PasswordHasher
+from wijkbot.services.people import People
+from wijkbot.services.queues import Queues
+from wijkbot.services.reply_templates import ReplyTemplates
 from wijkbot.services.texts import Texts
 from wijkbot.settings import Settings
 from wijkbot.storage.db import Database
 from wijkbot.storage.migrate import migrate
 from wijkbot.storage.outbox import pending_count
+from wijkbot.web.inbox import InboxConfig, InboxServices, create_inbox_app
 from wijkbot.web.server import create_web_app
 
 log = logging.getLogger("wijkbot")
@@ -59,6 +69,8 @@ class Wijkbot:
     actions: Actions
     followups: FollowUps
     conversations: Conversations
+    inbox: InboxServices
+    inbox_config: InboxConfig
     channels: dict[str, ChannelAdapter] = field(default_factory=dict)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
@@ -67,8 +79,13 @@ class Wijkbot:
     def web_app(self) -> web.Application:
         webchat = self.channels["webchat"]
         assert isinstance(webchat, WebChatChannel)
-        routes = [*webchat.routes(), web.get("/privacy", self._privacy)]
-        return create_web_app(routes, self.health, self.settings.max_body_bytes)
+        routes = [*webchat.routes(), web.get("/privacy", self._privacy), web.get("/inbox", self._inbox)]
+        app = create_web_app(routes, self.health, self.settings.max_body_bytes)
+        app.add_subapp("/inbox/", create_inbox_app(self.inbox, self.inbox_config))
+        return app
+
+    async def _inbox(self, _request: web.Request) -> web.Response:
+        raise web.HTTPFound("/inbox/zaken")
 
     async def _privacy(self, _request: web.Request) -> web.Response:
         raise web.HTTPFound(self.rules.municipality.privacy_url or "/chat")
@@ -142,10 +159,31 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
     )
     channels["console"] = ConsoleChannel()
     channels.update(extra_channels or {})
+    actions = Actions(db, rules, texts, clock, wake, policy)
     return Wijkbot(
         settings=settings, clock=clock, db=db, rules=rules, router=router, translator=translator, texts=texts,
-        intake=intake, delivery=delivery, actions=Actions(db, rules, texts, clock, wake, policy),
+        intake=intake, delivery=delivery, actions=actions,
         followups=FollowUps(db, rules, texts, clock, policy, wake), conversations=conversations, channels=channels,
+        inbox=_inbox_services(settings, rules, translator, texts, db, clock, actions),
+        inbox_config=InboxConfig(
+            key=session_key(settings), idle=timedelta(minutes=settings.session_idle_minutes),
+            max_age=timedelta(hours=settings.session_max_hours), cookie_secure=settings.cookie_secure,
+            public_url=settings.public_url or f"http://{settings.host}:{settings.port}"),
+    )
+
+
+def _inbox_services(settings: Settings, rules: RuleSet, translator: Translator, texts: Texts, db: Database,
+                    clock: Clock, actions: Actions) -> InboxServices:
+    """The shared inbox's services (templates are read and validated here, so a bad file stops start-up)."""
+    hasher = PasswordHasher()
+    people = People(db, rules, clock, hasher, settings.password_link_hours)
+    throttle = Throttle(settings.login_max_failures_per_account, settings.login_max_failures_per_address,
+                        timedelta(minutes=settings.login_throttle_minutes))
+    return InboxServices(
+        rules=rules, translator=translator, texts=texts, clock=clock, people=people,
+        login=Login(db, people, hasher, clock, throttle), queues=Queues(db, rules, clock),
+        casefile=CaseFile(db, rules, clock), actions=actions,
+        replies=ReplyTemplates(load_templates(settings.rules_dir, rules), texts),
     )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from wijkbot.rulefiles import RuleFileError, check_examples, load_rules
+from wijkbot.rulefiles import RuleFileError, check_examples, load_rules, load_templates
 from wijkbot.settings import Settings
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -70,6 +70,7 @@ async def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_check_rules(args: argparse.Namespace, settings: Settings) -> int:
     directory = Path(args.dir) if args.dir else settings.rules_dir
     rules = load_rules(directory)
+    templates = load_templates(directory, rules)
     problems = check_examples(rules)
     examples = sum(len(c.examples) for c in rules.categories.values())
     if problems:
@@ -78,7 +79,7 @@ async def cmd_check_rules(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(f"{len(problems)} of {examples} example sentence(s) in {directory} route differently")
     print(f"{directory}: OK ({len(rules.departments)} vakdiensten, {len(rules.categories)} categorieën, "
           f"{len(rules.teams)} teams, {len(rules.buurten)} buurten, {len(rules.streets)} straten, "
-          f"{examples} voorbeeldzinnen kloppen)")
+          f"{examples} voorbeeldzinnen kloppen, {len(templates.templates)} antwoordsjablonen)")
     return 0
 
 

@@ -48,6 +48,19 @@ class Settings(BaseSettings):
     followup_interval_seconds: float = Field(30.0, gt=0)
     delivery_max_attempts: int = Field(8, ge=1)
 
+    # The shared inbox (docs/inbox.md). Without a secret key, one is generated once and kept next to the
+    # embedded database (var/secret_key): fine for one machine; set it when several processes serve the inbox.
+    secret_key: SecretStr | None = None
+    public_url: str | None = None  # how ambtenaren reach the inbox, for set-password links; default http://host:port
+    session_idle_minutes: int = Field(30, ge=1, le=24 * 60)
+    session_max_hours: int = Field(10, ge=1, le=7 * 24)
+    cookie_secure: bool | None = None  # None: Secure when the request came over https
+    login_max_failures_per_account: int = Field(5, ge=1)
+    login_max_failures_per_address: int = Field(20, ge=1)
+    login_throttle_minutes: int = Field(15, ge=1)
+    password_link_hours: int = Field(72, ge=1, le=30 * 24)
+    demo_password: SecretStr | None = None  # demos only: `seed-demo` gives demo accounts this password
+
     telegram_token: SecretStr | None = None
     telegram_webhook_url: str | None = None
     telegram_api_url: str | None = None
