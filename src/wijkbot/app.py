@@ -175,7 +175,7 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
 def _inbox_services(settings: Settings, rules: RuleSet, translator: Translator, texts: Texts, db: Database,
                     clock: Clock, actions: Actions) -> InboxServices:
     """The shared inbox's services (templates are read and validated here, so a bad file stops start-up)."""
-    hasher = PasswordHasher()
+    hasher = PasswordHasher(settings.password_hash_time_cost, settings.password_hash_memory_kib)
     people = People(db, rules, clock, hasher, settings.password_link_hours)
     throttle = Throttle(settings.login_max_failures_per_account, settings.login_max_failures_per_address,
                         timedelta(minutes=settings.login_throttle_minutes))

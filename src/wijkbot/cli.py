@@ -17,6 +17,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+from wijkbot import cli_users
 from wijkbot.rulefiles import RuleFileError, check_examples, load_rules, load_templates
 from wijkbot.settings import Settings
 
@@ -59,11 +60,13 @@ async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from wijkbot.seed import seed_officers
+    from wijkbot.seed import seed_accounts, seed_officers
 
     path = Path(args.file) if args.file else settings.demo_officers_file
     added = await seed_officers(settings, path)
     print(f"{added} demo-ambtenaren toegevoegd" if added else "demo-ambtenaren staan er al")
+    for line in await seed_accounts(settings, path):
+        print(line)
     return 0
 
 
@@ -286,6 +289,7 @@ def parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="toon een zaak met berichten en geschiedenis")
     show.add_argument("reference")
     show.set_defaults(func=cmd_show)
+    cli_users.add_parser(sub)
     return top
 
 

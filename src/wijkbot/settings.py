@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = Field(20, ge=1)
     login_throttle_minutes: int = Field(15, ge=1)
     password_link_hours: int = Field(72, ge=1, le=30 * 24)
+    password_hash_time_cost: int = Field(3, ge=1)  # argon2id, argon2-cffi's defaults (RFC 9106 low-memory)
+    password_hash_memory_kib: int = Field(65536, ge=8 * 1024)
     demo_password: SecretStr | None = None  # demos only: `seed-demo` gives demo accounts this password
 
     telegram_token: SecretStr | None = None

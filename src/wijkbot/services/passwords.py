@@ -32,8 +32,8 @@ def check_password(password: str) -> None:
 class PasswordHasher:
     """argon2id with argon2-cffi's recommended parameters (RFC 9106 low-memory profile)."""
 
-    def __init__(self, hasher: argon2.PasswordHasher | None = None) -> None:
-        self._hasher = hasher or argon2.PasswordHasher(type=argon2.Type.ID)
+    def __init__(self, time_cost: int = 3, memory_kib: int = 65536) -> None:
+        self._hasher = argon2.PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, type=argon2.Type.ID)
         self._dummy: str | None = None  # made on first use: hashing costs tens of milliseconds
 
     async def hash(self, password: str) -> str:
