@@ -8,6 +8,7 @@ disabled account, or one without a password, cannot sign in; a success clears th
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -51,7 +52,7 @@ class Login:
         async with self.db.read() as conn:
             by_account = await people.failures_since(conn, since, email=email)
             by_address = await people.failures_since(conn, since, address=address)
-        waits = [int((oldest + self.throttle.window - now).total_seconds()) + 1
+        waits = [max(1, math.ceil((oldest + self.throttle.window - now).total_seconds()))
                  for (count, oldest), limit in ((by_account, self.throttle.max_per_account),
                                                 (by_address, self.throttle.max_per_address))
                  if count >= limit and oldest is not None]

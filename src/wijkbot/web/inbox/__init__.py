@@ -6,13 +6,19 @@ auth (sign in/out, language, password links), queues, case_page, case_actions, a
 
 from __future__ import annotations
 
+import warnings
+
 from aiohttp import web
+from aiohttp.web_exceptions import NotAppKeyWarning
 
 from wijkbot.web.inbox import admin, auth, case_actions, case_page, queues, render, session
 from wijkbot.web.inbox.context import CONFIG, SERVICES, InboxConfig, InboxServices
 from wijkbot.web.inbox.errors import error_pages
 
 __all__ = ["InboxConfig", "InboxServices", "create_inbox_app"]
+
+# aiohttp-session 2.12 keeps its storage under a string request key; aiohttp 3.14 warns about that on every request
+warnings.filterwarnings("ignore", category=NotAppKeyWarning, module="aiohttp_session")
 
 
 def create_inbox_app(services: InboxServices, config: InboxConfig) -> web.Application:

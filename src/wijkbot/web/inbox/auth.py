@@ -13,7 +13,7 @@ from aiohttp_session import get_session
 from wijkbot.i18n import SUPPORTED
 from wijkbot.services.passwords import PasswordProblem
 from wijkbot.services.people import PeopleError
-from wijkbot.web.inbox.context import services
+from wijkbot.web.inbox.context import PERSON, services
 from wijkbot.web.inbox.render import flash, render, text
 from wijkbot.web.inbox.session import end_session, start_session
 
@@ -26,7 +26,7 @@ def local_target(value: object, default: str = "/inbox/zaken") -> str:
 
 
 async def login_page(request: web.Request) -> web.Response:
-    if request.get("person") is not None:
+    if request.get(PERSON) is not None:
         raise web.HTTPSeeOther("/inbox/zaken")
     return await render(request, "login.html", {"email": "", "error": None})
 

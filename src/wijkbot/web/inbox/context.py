@@ -48,6 +48,7 @@ class InboxServices:
 
 
 SERVICES = web.AppKey("inbox_services", InboxServices)
+PERSON = web.RequestKey("inbox_person", Person | None)  # type: ignore[var-annotated]
 CONFIG = web.AppKey("inbox_config", InboxConfig)
 
 
@@ -61,7 +62,7 @@ def config(request: web.Request) -> InboxConfig:
 
 def person(request: web.Request) -> Person:
     """The signed-in ambtenaar (the auth middleware guarantees one on every non-public route)."""
-    found = request.get("person")
+    found = request.get(PERSON)
     if not isinstance(found, Person):
         raise web.HTTPSeeOther("/inbox/login")
     return found

@@ -19,7 +19,7 @@ from aiohttp_session import get_session
 from babel.dates import format_datetime, format_timedelta
 
 from wijkbot.i18n import SUPPORTED
-from wijkbot.web.inbox.context import services
+from wijkbot.web.inbox.context import PERSON, services
 from wijkbot.web.inbox.session import csrf_token
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -63,11 +63,15 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
         label = t(key)
         return kind if label == key else label  # an event type from a newer feature shows as it is stored
 
+    def channel_label(name: str) -> str:
+        label = t("inbox.channel." + name)
+        return name if label.startswith("inbox.") else label
+
     flash = session.pop("flash", None)
     base = {
-        "t": t, "event_label": event_label, "lang": lang, "when": when, "day": day, "ago": ago,
+        "t": t, "event_label": event_label, "channel_label": channel_label, "lang": lang, "when": when, "day": day, "ago": ago,
         "csrf": csrf_token(session),
-        "me": request.get("person"), "path": request.path_qs, "municipality": inbox.rules.municipality.name,
+        "me": request.get(PERSON), "path": request.path_qs, "municipality": inbox.rules.municipality.name,
         "flash": t(flash) if isinstance(flash, str) and flash.startswith("inbox.") else None,
         "department_name": inbox.texts.department_name, "category_name": _category_name(inbox),
         "team_name": _team_name(inbox),

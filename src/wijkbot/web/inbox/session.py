@@ -18,7 +18,7 @@ from aiohttp_session import Session, get_session, session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from wijkbot.domain.access import Person
-from wijkbot.web.inbox.context import InboxConfig, config, services
+from wijkbot.web.inbox.context import PERSON, InboxConfig, config, services
 
 COOKIE = "wijkbot_inbox"
 PUBLIC = ("/inbox/login", "/inbox/wachtwoord/", "/inbox/taal")
@@ -76,7 +76,7 @@ class CsrfRefused(Exception):
 async def auth_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     session = await get_session(request)
     found = await _current_person(request, session)
-    request["person"] = found
+    request[PERSON] = found
     if found is None and not request.path.startswith(PUBLIC):
         if _wants_json(request):
             return web.json_response({"error": "niet ingelogd"}, status=401)
