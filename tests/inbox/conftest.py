@@ -102,6 +102,9 @@ class Page:
         assert found, f"no field {name} on {self.url}"
         return unescape(found.group(1))
 
+    def has_field(self, name: str) -> bool:
+        return f'name="{name}"' in self.html
+
     @property
     def text(self) -> str:
         """The visible text, roughly (tags removed, entities decoded)."""
