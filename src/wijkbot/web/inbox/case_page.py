@@ -62,7 +62,7 @@ async def presence(request: web.Request) -> web.Response:
 def _ago(inbox: Any, moment: Any, lang: str) -> str:
     from babel.dates import format_timedelta
 
-    return str(format_timedelta(inbox.clock() - moment, threshold=1.5, locale=lang))
+    return str(format_timedelta(inbox.clock() - moment, locale=lang))
 
 
 async def reveal_contact(request: web.Request) -> web.Response:

@@ -56,7 +56,7 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
         return inbox.translator.date(value, lang) if value else ""
 
     def ago(moment: datetime) -> str:
-        return str(format_timedelta(now - moment, threshold=1.5, locale=lang))
+        return str(format_timedelta(now - moment, locale=lang))
 
     def event_label(kind: str) -> str:
         key = "inbox.event." + kind.replace(" ", "_")
