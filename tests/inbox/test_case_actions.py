@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.inbox.conftest import AFVAL, VEILIGHEID, Officer, new_case, signed_in
+from tests.inbox.conftest import AFVAL, Officer, new_case, signed_in
 from wijkbot.app import Wijkbot
 from wijkbot.storage import repository
 from wijkbot.testing import FrozenClock, RecordingChannel
@@ -33,7 +33,8 @@ async def test_reply_with_a_template_reaches_the_resident(any_officers: dict[str
                             {"version": page.field("version"), "reply": "Wat wij doen:\nWe halen het afval weg."})
     assert sent.url.endswith(resident.reference) and "Uw antwoord is verstuurd" in sent.text
     got = await resident.received()
-    assert got == [f"Wat wij doen:\nWe halen het afval weg.\n\nAnouk Voorbeeld, Stadswerken (nummer {resident.reference})"]
+    signature = f"Anouk Voorbeeld, Stadswerken (nummer {resident.reference})"
+    assert got == [f"Wat wij doen:\nWe halen het afval weg.\n\n{signature}"]
     assert (await case_row(any_inbox_bot, resident.reference))["status"] == "in behandeling"
 
 

@@ -55,7 +55,11 @@ class TemplateSet:
 def placeholders_in(text: str) -> set[str]:
     """The {names} a text uses; raises ValueError for unbalanced braces or {0}/{x.y} forms."""
     names = set()
-    for _literal, name, spec, conversion in string.Formatter().parse(text):
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        raise ValueError("a placeholder has an unbalanced { or } (write {{ or }} for a brace itself)") from None
+    for _literal, name, spec, conversion in parsed:
         if name is None:
             continue
         if not name.isidentifier() or spec or conversion:

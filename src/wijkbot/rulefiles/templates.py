@@ -66,6 +66,7 @@ def _sections(reader: Reader, rule: str, lang: str, sections: object) -> dict[st
         reader.problem(FILE, rule, lang, f"must be a mapping of sections ({', '.join(SECTIONS)})")
         return {}
     found: dict[str, str] = {}
+    before = len(reader.problems)
     for key, text in sections.items():
         where = f"{lang}.{key}"
         if key not in SECTIONS:
@@ -84,6 +85,6 @@ def _sections(reader: Reader, rule: str, lang: str, sections: object) -> dict[st
                                               f"use {', '.join(sorted(PLACEHOLDERS))}")
             continue
         found[key] = text.strip()
-    if "we_will" not in found:
+    if "we_will" not in found and len(reader.problems) == before:
         reader.problem(FILE, rule, f"{lang}.we_will", "every answer says what the municipality will do")
     return found

@@ -48,7 +48,7 @@ class InboxServices:
 
 
 SERVICES = web.AppKey("inbox_services", InboxServices)
-PERSON = web.RequestKey("inbox_person", Person | None)  # type: ignore[var-annotated]
+PERSON = web.RequestKey("inbox_person", Person)  # set by the auth middleware when someone is signed in
 CONFIG = web.AppKey("inbox_config", InboxConfig)
 
 

@@ -38,4 +38,4 @@ async def error_pages(request: web.Request, handler: Any) -> web.StreamResponse:
 async def _page(request: web.Request, status: int, key: str) -> web.Response:
     if "application/json" in request.headers.get("Accept", "") or request.path.endswith("/aanwezig"):
         return web.json_response({"error": key}, status=status)
-    return await render(request, "error.html", {"message_key": key, "status": status}, status=status)
+    return await render(request, "error_page.html", {"message_key": key, "status": status}, status=status)

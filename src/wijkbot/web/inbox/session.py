@@ -76,7 +76,8 @@ class CsrfRefused(Exception):
 async def auth_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     session = await get_session(request)
     found = await _current_person(request, session)
-    request[PERSON] = found
+    if found is not None:
+        request[PERSON] = found
     if found is None and not request.path.startswith(PUBLIC):
         if _wants_json(request):
             return web.json_response({"error": "niet ingelogd"}, status=401)
