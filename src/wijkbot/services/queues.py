@@ -98,7 +98,7 @@ class Queues:
         today = self.today()
         filters = self._with_age(query.filters, query.age)
         async with self.db.read() as conn:
-            counts = {name: await queues.count(conn, person, name, today) for name in self.available(person)}
+            counts = await queues.counts(conn, person, self.available(person), today)
             total = await queues.count(conn, person, query.queue, today, filters)
             rows = await queues.page(conn, person, query.queue, today, filters, limit=PAGE_SIZE,
                                      offset=(query.page - 1) * PAGE_SIZE)
