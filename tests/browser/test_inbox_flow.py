@@ -3,7 +3,7 @@
 A resident writes in the web chat; the ambtenaar signs in, finds the case in the queue, picks a reply
 template and sends it; the resident's chat shows the reply. The main flow once more with the keyboard only
 (visible focus at every stop). Screenshots of the queue and the case page go to test-artifacts/.
-Fixtures (Chromium, a listening service with its workers, the real clock) come from test_chat_page.
+Fixtures (Chromium, a listening service with its workers, the real clock) come from tests/browser/conftest.py.
 """
 
 from __future__ import annotations
@@ -13,17 +13,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.browser.test_chat_page import (  # noqa: F401  (fixtures)
-    ACK_TIMEOUT_MS,
-    ARTIFACTS,
-    CSP_LISTENER,
-    Chat,
-    base_url,
-    browser,
-    chat,
-    chromium,
-    clock,
-)
+from tests.browser.test_chat_page import ACK_TIMEOUT_MS, ARTIFACTS, CSP_LISTENER, Chat
 from wijkbot.app import Wijkbot
 
 try:
@@ -46,7 +36,7 @@ async def account(bot: Wijkbot) -> str:
 
 
 @pytest.fixture
-async def inbox(browser: Browser, base_url: str, account: str) -> AsyncIterator[tuple[Page, list[str]]]:  # noqa: F811
+async def inbox(browser: Browser, base_url: str, account: str) -> AsyncIterator[tuple[Page, list[str]]]:
     context = await browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(5_000)
     page = await context.new_page()
@@ -81,7 +71,7 @@ async def tab_to(page: Page, selector: str, stops: list[tuple[str, float, str]],
 
 
 async def test_resident_writes_ambtenaar_replies_with_a_template_resident_sees_it(
-        chat: Chat, inbox: tuple[Page, list[str]], base_url: str) -> None:  # noqa: F811
+        chat: Chat, inbox: tuple[Page, list[str]], base_url: str) -> None:
     await chat.open()
     reference = await chat.say(GROFVUIL)
 
@@ -121,7 +111,7 @@ async def test_resident_writes_ambtenaar_replies_with_a_template_resident_sees_i
 
 
 async def test_main_flow_with_the_keyboard_only(chat: Chat, inbox: tuple[Page, list[str]],
-                                                base_url: str) -> None:  # noqa: F811
+                                                base_url: str) -> None:
     await chat.open()
     reference = await chat.say(GROFVUIL)
     page, problems = inbox
@@ -156,7 +146,7 @@ async def test_main_flow_with_the_keyboard_only(chat: Chat, inbox: tuple[Page, l
 
 
 async def test_skip_link_is_first_and_moves_focus_to_the_content(inbox: tuple[Page, list[str]],
-                                                                 base_url: str) -> None:  # noqa: F811
+                                                                 base_url: str) -> None:
     page, problems = inbox
     await page.goto(f"{base_url}/inbox/login")
     await page.keyboard.press("Tab")
