@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
+from babel.dates import format_timedelta
 
 from wijkbot.domain.access import Access, can_assign_others
 from wijkbot.services.action_base import NotAllowed
@@ -60,8 +61,6 @@ async def presence(request: web.Request) -> web.Response:
 
 
 def _ago(inbox: Any, moment: Any, lang: str) -> str:
-    from babel.dates import format_timedelta
-
     return str(format_timedelta(inbox.clock() - moment, locale=lang))
 
 
@@ -71,9 +70,9 @@ async def reveal_contact(request: web.Request) -> web.Response:
     form = await request.post()
     try:
         contact = await inbox.casefile.reveal_contact(person(request), reference, str(form.get("reason", "")))
-    except NotAllowed:
+    except NotAllowed:  # out of reach: the error middleware answers 404/403
         raise
-    except ValueError as error:
+    except ValueError as error:  # a beheerder without a reason
         return await show_case(request, reference, draft=dict(form), error=("contact", str(error)), status=400)
     return await show_case(request, reference, extra={"contact": contact})
 
