@@ -250,3 +250,24 @@ async def test_contact_details_are_hidden_and_every_view_is_audited(officers: di
     assert "Verzoek inzage (AVG)" in rows and "Terugbellen" in rows and "Anouk Voorbeeld" in rows
     assert resident.address not in audit.html
     assert resident.address not in (await anouk.get("/inbox/zaken?queue=mine")).html
+
+
+async def test_hostile_input_gets_a_clear_answer_and_changes_nothing(officers: dict[str, Officer],
+                                                                     inbox_bot: Wijkbot,
+                                                                     channel: RecordingChannel) -> None:
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk = await signed_in(officers, "anouk")
+    too_long = await anouk.act(resident.reference, "antwoord", reply="x" * 20_001)
+    assert too_long.status == 400 and "te lang" in too_long.text
+    no_version = await anouk.post(f"/inbox/zaak/{resident.reference}/afhandelen",
+                                  {"version": "abc", "outcome": "klaar"})
+    assert no_version.status == 409  # a form that cannot prove it saw the newest state is stale
+    assert (await anouk.get("/inbox/zaak/UT-2026-999999")).status == 404
+    assert (await anouk.get("/inbox/zaak/%3Cscript%3E")).status == 404
+    assert (await anouk.act(resident.reference, "bestaat-niet")).status == 404
+    unknown_officer = await anouk.act(resident.reference, "uitnodigen", officer="niet-een-getal")
+    assert unknown_officer.status == 400
+    nul = await anouk.act(resident.reference, "notitie", note="nul\x00teken")
+    assert "Uw notitie is opgeslagen" in nul.text and "nul\ufffdteken" in nul.text
+    assert (await case_row(inbox_bot, resident.reference))["status"] == "toegewezen"
+    assert await resident.received() == []
