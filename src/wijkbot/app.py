@@ -13,6 +13,7 @@ import logging
 import signal
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -26,23 +27,32 @@ from wijkbot.domain.followups import Policy
 from wijkbot.domain.routing import Router, Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.i18n import Translator
+from wijkbot.keys import session_key
 from wijkbot.mail import SmtpMailer
 from wijkbot.ports import ChannelAdapter, Clock, system_clock
 from wijkbot.ratelimit import RateLimiter
 from wijkbot.rulefiles import load_rules
+from wijkbot.rulefiles.templates import load_templates
 from wijkbot.services.actions import Actions
+from wijkbot.services.casefile import CaseFile
 from wijkbot.services.conversations import Conversations
 from wijkbot.services.delivery import Delivery
 from wijkbot.services.digests import DigestOptions, Digests
 from wijkbot.services.followups import FollowUps
 from wijkbot.services.intake import Intake
 from wijkbot.services.learning import Learning
+from wijkbot.services.login import Login, Throttle
+from wijkbot.services.passwords import PasswordHasher
+from wijkbot.services.people import People
+from wijkbot.services.queues import Queues
+from wijkbot.services.reply_templates import ReplyTemplates
 from wijkbot.services.texts import Texts
 from wijkbot.settings import Settings
 from wijkbot.storage.db import Database
 from wijkbot.storage.migrate import migrate
 from wijkbot.storage.outbox import pending_count
 from wijkbot.web.digest import digest_routes
+from wijkbot.web.inbox import InboxConfig, InboxServices, create_inbox_app
 from wijkbot.web.server import create_web_app
 from wijkbot.x_setup import XParts, build_x
 
@@ -67,6 +77,8 @@ class Wijkbot:
     conversations: Conversations
     learning: Learning
     digests: Digests
+    inbox: InboxServices
+    inbox_config: InboxConfig
     channels: dict[str, ChannelAdapter] = field(default_factory=dict)
     x: XParts | None = None  # the X channel: reply routes, budget and health for the inbox; polling when switched on
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -76,8 +88,13 @@ class Wijkbot:
     def web_app(self) -> web.Application:
         webchat = self.channels["webchat"]
         assert isinstance(webchat, WebChatChannel)
-        routes = [*webchat.routes(), web.get("/privacy", self._privacy), *digest_routes(self.digests)]
-        return create_web_app(routes, self.health, self.settings.max_body_bytes)
+        routes = [*webchat.routes(), web.get("/privacy", self._privacy), web.get("/inbox", self._inbox)]
+        app = create_web_app(routes, self.health, self.settings.max_body_bytes)
+        app.add_subapp("/inbox/", create_inbox_app(self.inbox, self.inbox_config, digest_routes(self.digests)))
+        return app
+
+    async def _inbox(self, _request: web.Request) -> web.Response:
+        raise web.HTTPFound("/inbox/zaken")
 
     async def _privacy(self, _request: web.Request) -> web.Response:
         raise web.HTTPFound(self.rules.municipality.privacy_url or "/chat")
@@ -182,11 +199,32 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
     if x.channel is not None:
         channels[x.channel.name] = x.channel
     channels.update(extra_channels or {})
+    actions = Actions(db, rules, texts, clock, wake, policy)
     return Wijkbot(
         settings=settings, clock=clock, db=db, rules=rules, router=router, translator=translator, texts=texts,
-        intake=intake, delivery=delivery, actions=Actions(db, rules, texts, clock, wake, policy),
+        intake=intake, delivery=delivery, actions=actions,
         followups=FollowUps(db, rules, texts, clock, policy, wake), conversations=conversations, learning=learning,
         digests=_digests(settings, db, rules, translator, clock), channels=channels, x=x,
+        inbox=_inbox_services(settings, rules, translator, texts, db, clock, actions),
+        inbox_config=InboxConfig(
+            key=session_key(settings), idle=timedelta(minutes=settings.session_idle_minutes),
+            max_age=timedelta(hours=settings.session_max_hours), cookie_secure=settings.cookie_secure,
+            public_url=settings.public_url or f"http://{settings.host}:{settings.port}"),
+    )
+
+
+def _inbox_services(settings: Settings, rules: RuleSet, translator: Translator, texts: Texts, db: Database,
+                    clock: Clock, actions: Actions) -> InboxServices:
+    """The shared inbox's services (templates are read and validated here, so a bad file stops start-up)."""
+    hasher = PasswordHasher(settings.password_hash_time_cost, settings.password_hash_memory_kib)
+    people = People(db, rules, clock, hasher, settings.password_link_hours)
+    throttle = Throttle(settings.login_max_failures_per_account, settings.login_max_failures_per_address,
+                        timedelta(minutes=settings.login_throttle_minutes))
+    return InboxServices(
+        rules=rules, translator=translator, texts=texts, clock=clock, people=people,
+        login=Login(db, people, hasher, clock, throttle), queues=Queues(db, rules, clock),
+        casefile=CaseFile(db, rules, clock), actions=actions,
+        replies=ReplyTemplates(load_templates(settings.rules_dir, rules), texts),
     )
 
 
@@ -196,7 +234,7 @@ def _digests(settings: Settings, db: Database, rules: RuleSet, translator: Trans
         mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_user, settings.smtp_password,
                             settings.smtp_starttls, settings.smtp_timeout_seconds)
     options = DigestOptions(
-        public_url=settings.public_url.rstrip("/"), sender=settings.smtp_from, lang=settings.digest_lang,
+        public_url=(settings.public_url or "").rstrip("/"), sender=settings.smtp_from, lang=settings.digest_lang,
         weekday=settings.digest_day, hour=settings.digest_hour, minute=settings.digest_minute,
         policy=DigestPolicy(street_minimum=settings.digest_street_hot_spot,
                             buurt_minimum=settings.digest_buurt_hot_spot))

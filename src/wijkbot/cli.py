@@ -17,8 +17,8 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from wijkbot import cli_digest, cli_learning
-from wijkbot.rulefiles import RuleFileError, check_examples, load_rules
+from wijkbot import cli_digest, cli_learning, cli_users
+from wijkbot.rulefiles import RuleFileError, check_examples, load_rules, load_templates
 from wijkbot.settings import Settings
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -60,17 +60,20 @@ async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from wijkbot.seed import seed_officers
+    from wijkbot.seed import seed_accounts, seed_officers
 
     path = Path(args.file) if args.file else settings.demo_officers_file
     added = await seed_officers(settings, path)
     print(f"{added} demo-ambtenaren toegevoegd" if added else "demo-ambtenaren staan er al")
+    for line in await seed_accounts(settings, path):
+        print(line)
     return 0
 
 
 async def cmd_check_rules(args: argparse.Namespace, settings: Settings) -> int:
     directory = Path(args.dir) if args.dir else settings.rules_dir
     rules = load_rules(directory)
+    templates = load_templates(directory, rules)
     problems = check_examples(rules)
     examples = sum(len(c.examples) for c in rules.categories.values())
     if problems:
@@ -79,7 +82,7 @@ async def cmd_check_rules(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(f"{len(problems)} of {examples} example sentence(s) in {directory} route differently")
     print(f"{directory}: OK ({len(rules.departments)} vakdiensten, {len(rules.categories)} categorieën, "
           f"{len(rules.teams)} teams, {len(rules.buurten)} buurten, {len(rules.streets)} straten, "
-          f"{examples} voorbeeldzinnen kloppen)")
+          f"{examples} voorbeeldzinnen kloppen, {len(templates.templates)} antwoordsjablonen)")
     return 0
 
 
@@ -288,6 +291,7 @@ def parser() -> argparse.ArgumentParser:
     show.set_defaults(func=cmd_show)
     cli_learning.register(sub, _progress_bar, _fail)
     cli_digest.register(sub, _fail)
+    cli_users.add_parser(sub)
     return top
 
 

@@ -45,3 +45,45 @@ async def seed_officers(settings: Settings, path: Path) -> int:
     finally:
         await db.dispose()
     return added
+
+
+async def seed_accounts(settings: Settings, path: Path) -> list[str]:
+    """Inbox accounts for the demo ambtenaren; returns what to print.
+
+    A new demo account gets no password: a one-time set-password link is printed for it (once, on the
+    seed that creates it). Only when WIJKBOT_DEMO_PASSWORD is set explicitly do demo accounts without a
+    password get that one, for demos; there is never a default password.
+    """
+    from wijkbot.services.passwords import PasswordHasher
+    from wijkbot.services.people import People
+    from wijkbot.storage import people as people_rows
+
+    rules = load_rules(settings.rules_dir)
+    emails = [o["email"] for o in load_officers(path)]
+    db = Database(settings.database_url)
+    lines: list[str] = []
+    try:
+        hasher = PasswordHasher(settings.password_hash_time_cost, settings.password_hash_memory_kib)
+        directory = People(db, rules, system_clock, hasher, settings.password_link_hours)
+        async with db.read() as conn:
+            ids = await people_rows.officer_ids_by_email(conn, emails)
+        created = await directory.ensure_accounts(list(ids.values()))
+        base = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+        demo = settings.demo_password.get_secret_value() if settings.demo_password else None
+        profiles = {p.officer_id: p for p in await directory.all()}
+        for officer_id in created:
+            profile = profiles[officer_id]
+            if demo:
+                await directory.set_password(officer_id, demo)
+                continue
+            token = await directory.password_link(officer_id, by="seed-demo")
+            lines.append(f"  {profile.name} ({', '.join(profile.roles)}): {base}/inbox/wachtwoord/{token}")
+        if created and demo:
+            lines.insert(0, f"{len(created)} demo-accounts kregen het wachtwoord uit WIJKBOT_DEMO_PASSWORD")
+        elif created:
+            hours = settings.password_link_hours
+            lines.insert(0, f"{len(created)} demo-accounts voor de inbox; kies een wachtwoord via een eenmalige link "
+                            f"({hours} uur geldig; later: wijkbot users set-password-link EMAIL):")
+    finally:
+        await db.dispose()
+    return lines

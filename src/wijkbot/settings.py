@@ -51,6 +51,21 @@ class Settings(BaseSettings):
 
     retrain_hour: int = Field(3, ge=0, le=23)  # local time of the nightly re-training with inbox corrections
     model_refresh_seconds: int = Field(300, ge=5)  # how often a process looks for a newer routing model
+    # The shared inbox (docs/inbox.md). Without a secret key, one is generated once and kept next to the
+    # embedded database (var/secret_key): fine for one machine; set it when several processes serve the inbox.
+    secret_key: SecretStr | None = None
+    public_url: str | None = None  # how ambtenaren reach the inbox, for set-password links; default http://host:port
+    session_idle_minutes: int = Field(30, ge=1, le=24 * 60)
+    session_max_hours: int = Field(10, ge=1, le=7 * 24)
+    cookie_secure: bool | None = None  # None: Secure when the request came over https
+    login_max_failures_per_account: int = Field(5, ge=1)
+    login_max_failures_per_address: int = Field(20, ge=1)
+    login_throttle_minutes: int = Field(15, ge=1)
+    password_link_hours: int = Field(72, ge=1, le=30 * 24)
+    password_hash_time_cost: int = Field(3, ge=1)  # argon2id, argon2-cffi's defaults (RFC 9106 low-memory)
+    password_hash_memory_kib: int = Field(65536, ge=8 * 1024)
+    demo_password: SecretStr | None = None  # demos only: `seed-demo` gives demo accounts this password
+
     telegram_token: SecretStr | None = None
     telegram_webhook_url: str | None = None
     telegram_api_url: str | None = None
@@ -72,7 +87,6 @@ class Settings(BaseSettings):
     digest_enabled: bool = True
     digest_street_hot_spot: int = Field(3, ge=2)  # cases on one topic in one street in a week
     digest_buurt_hot_spot: int = Field(5, ge=2)  # cases on one topic in one buurt in a week
-    public_url: str = ""
     # The X channel (docs/x.md): off unless credentials are set. OAuth 1.0a (all four keys) or an OAuth 2.0
     # user access token (x_bearer_token). x_api_url points the client at another host (tests, a proxy).
     x_bearer_token: SecretStr | None = None

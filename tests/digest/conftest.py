@@ -76,16 +76,22 @@ class Seeder:
         self.clock.set(moment)
         await self.residents[label].say(text)
 
-    async def officer(self) -> Any:
-        return await self.bot.actions.actor("anouk.voorbeeld@example.org")
+    async def officer(self, label: str) -> Any:
+        """The ambtenaar the case is assigned to now (only they, and their team, may act on it)."""
+        async with self.bot.db.read() as conn:
+            case = await repository.case_by_reference(conn, self.residents[label].reference)
+            assert case is not None
+            row = await repository.officer(conn, case["officer_id"]) if case["officer_id"] else None
+        # a case nobody in the team was assigned to is in reach of the wijk's wijkregisseur
+        return await self.bot.actions.actor(row["email"] if row else REGISSEUR)
 
     async def reply(self, label: str, moment: datetime, text: str = "We kijken ernaar.") -> None:
         self.clock.set(moment)
-        await self.bot.actions.reply(self.residents[label].reference, await self.officer(), text)
+        await self.bot.actions.reply(self.residents[label].reference, await self.officer(label), text)
 
     async def close(self, label: str, moment: datetime) -> None:
         self.clock.set(moment)
-        await self.bot.actions.close(self.residents[label].reference, await self.officer(), "Het is opgelost.")
+        await self.bot.actions.close(self.residents[label].reference, await self.officer(label), "Het is opgelost.")
 
     async def event(self, label: str, moment: datetime, type_: str, data: dict[str, Any]) -> None:
         async with self.bot.db.write() as conn:
@@ -103,14 +109,14 @@ async def seed_week(bot: Wijkbot, clock: FrozenClock) -> dict[str, str]:
     await s.case("c", local(3, 11, 10), "Er ligt grofvuil bij de Bostondreef")
     await s.case("d", local(3, 12, 10), "Ik heb een idee: een buurtfeest organiseren op het plein bij de Einsteindreef")
     # W12: b handed over twice, c waits on the resident
-    officer = await s.officer()
     clock.set(local(3, 17, 10))
-    await bot.actions.hand_over(s.residents["b"].reference, officer, "vth", "Gaat over handhaving")
+    await bot.actions.hand_over(s.residents["b"].reference, await s.officer("b"), "vth", "Gaat over handhaving")
     clock.set(local(3, 18, 10))
-    await bot.actions.hand_over(s.residents["b"].reference, officer, "mobiliteit", "Gaat over de inrichting")
+    await bot.actions.hand_over(s.residents["b"].reference, await s.officer("b"), "mobiliteit",
+                                "Gaat over de inrichting")
     await s.reply("c", local(3, 16, 11), "Waar ligt het precies?")
     clock.set(local(3, 16, 12))
-    await bot.actions.set_status(s.residents["c"].reference, officer, Status.WACHT_OP_BEWONER)
+    await bot.actions.set_status(s.residents["c"].reference, await s.officer("c"), Status.WACHT_OP_BEWONER)
     # W13 (Sunday 29 March: clocks go forward) and W14 (Goede Vrijdag is a working day)
     await s.case("w13a", local(3, 23, 10), "Er ligt grofvuil bij de Amazonedreef")
     await s.close("w13a", local(3, 23, 15))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from tests.digest.conftest import seed_week
+from tests.digest.conftest import REGISSEUR, seed_week
 from wijkbot.app import Wijkbot
 from wijkbot.testing import FrozenClock
 
@@ -36,6 +36,8 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
+PASSWORD = "een zin als wachtwoord voor de test"
+
 @pytest.fixture
 def chromium() -> str:
     path = shutil.which("chromium")
@@ -54,6 +56,9 @@ def database_url(tmp_path: Path) -> str:
 @pytest.fixture
 async def base_url(digest_bot: Wijkbot, clock: FrozenClock) -> AsyncIterator[str]:
     await seed_week(digest_bot, clock)
+    profile = await digest_bot.inbox.people.by_email(REGISSEUR)  # the digest lives in the inbox: log in first
+    await digest_bot.inbox.people.ensure_accounts([profile.officer_id])
+    await digest_bot.inbox.people.set_password(profile.officer_id, PASSWORD)
     runner = web.AppRunner(digest_bot.web_app(), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -76,6 +81,12 @@ async def test_the_digest_page_in_chromium(chromium: str, base_url: str) -> None
         page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         try:
+            await page.goto(f"{base_url}/inbox/digest/overvecht/2026-W15")
+            await expect(page.locator("h1")).to_have_text("Inloggen")  # nobody reads it without logging in
+            await page.get_by_label("E-mailadres").fill(REGISSEUR)
+            await page.get_by_label("Wachtwoord").fill(PASSWORD)
+            await page.keyboard.press("Enter")
+            await expect(page.locator("h1")).not_to_have_text("Inloggen")
             response = await page.goto(f"{base_url}/inbox/digest/overvecht/2026-W15")
             assert response is not None and response.status == 200
             await expect(page.locator("h1")).to_have_text("Weekoverzicht Overvecht: week 15 van 2026")

@@ -65,7 +65,7 @@ async def test_close_tells_the_outcome_and_cancels_followups(bot: Wijkbot, resid
     await bot.actions.close(resident.reference, actor, "Het grofvuil is opgehaald.")
     got = await resident.received()
     assert any("Het grofvuil is opgehaald." in text and "afgehandeld" in text for text in got)
-    with pytest.raises(ActionError, match=r"cannot move"):
+    with pytest.raises(ActionError, match=r"kan niet naar"):
         await bot.actions.close(resident.reference, actor, "nog een keer")
     from sqlalchemy import select
 

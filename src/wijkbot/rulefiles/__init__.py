@@ -13,8 +13,9 @@ from wijkbot.rulefiles import policies, sections
 from wijkbot.rulefiles.examples import check_examples
 from wijkbot.rulefiles.officers import load_officers
 from wijkbot.rulefiles.reader import Reader, RuleFileError
+from wijkbot.rulefiles.templates import load_templates
 
-__all__ = ["RuleFileError", "check_examples", "load_officers", "load_rules"]
+__all__ = ["RuleFileError", "check_examples", "load_officers", "load_rules", "load_templates"]
 
 
 def load_rules(directory: Path | str) -> RuleSet:

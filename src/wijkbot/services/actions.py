@@ -1,68 +1,47 @@
-"""What an ambtenaar does with a case: reply, note, hand over, change status, close, reopen.
+"""What an ambtenaar does with a case: reply, note, change status, close, reopen (and, through the mixins,
+claim, assign, invite, link duplicates, hand over and change the category).
 
-Invariants: every action is one transaction that checks the workflow table, records who did what in the
-case history, and bumps the case version (so a stale form can be detected); a reply goes to the outbox for
-the channel the resident used; a hand-over always names the new department and a reason, and the case keeps
-exactly one lead department; closing cancels the follow-ups that have become pointless.
+Invariants: every action is one transaction that locks the case, checks the actor's access on the server,
+checks the workflow table and the form's version, records who did what in the case history, and bumps the
+case version (a note only adds, so it checks but does not bump); a reply goes to the outbox for the channel
+the resident used; closing cancels the follow-ups that have become pointless.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from wijkbot.domain import followups as followup_plan
-from wijkbot.domain.assignment import assign
-from wijkbot.domain.rules import RuleSet
+from wijkbot.domain.access import Access
+from wijkbot.domain.mentions import handle_of, handles
 from wijkbot.domain.sanitise import is_blank, storable
-from wijkbot.domain.workflow import Status, TransitionError, is_open, transition
-from wijkbot.ports import Clock
+from wijkbot.domain.workflow import Status, TransitionError, transition
 from wijkbot.services import duplicates
-from wijkbot.services.texts import Texts
-from wijkbot.storage import outbox, repository
-from wijkbot.storage.db import Database
+from wijkbot.services.action_base import ActionError, Actor, AlreadyAnswered, NotAllowed, StaleCase
+from wijkbot.services.handover import HandOverActions
+from wijkbot.services.teamwork import TeamworkActions
+from wijkbot.storage import casefile, outbox, people, repository
+
+__all__ = ["ActionError", "Actions", "Actor", "AlreadyAnswered", "NotAllowed", "StaleCase"]
+MAX_TEXT = 20_000
 
 
-class ActionError(ValueError):
-    """An action that cannot be carried out, with a message for the ambtenaar."""
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    officer_id: int
-    name: str
-
-
-class Actions:
+class Actions(HandOverActions, TeamworkActions):
     """The ambtenaar's use cases."""
 
-    def __init__(self, db: Database, rules: RuleSet, texts: Texts, clock: Clock,
-                 notify_outbox: Callable[[], None] = lambda: None,
-                 policy: followup_plan.Policy | None = None) -> None:
-        self.db = db
-        self.policy = policy or followup_plan.Policy()
-        self.rules = rules
-        self.texts = texts
-        self.clock = clock
-        self.notify_outbox = notify_outbox
+    async def reply(self, reference: str, actor: Actor, text: str, *, expected_version: int | None = None,
+                    confirmed: bool = True) -> int:
+        """Send a reply to the resident through their own channel; returns the outbox id.
 
-    async def actor(self, email: str) -> Actor:
-        async with self.db.read() as conn:
-            row = await repository.officer_by_email(conn, email)
-        if row is None:
-            raise ActionError(f"geen ambtenaar met e-mailadres {email}")
-        return Actor(int(row["id"]), str(row["name"]))
-
-    async def reply(self, reference: str, actor: Actor, text: str) -> int:
-        """Send a reply to the resident through their own channel; returns the outbox id."""
-        if is_blank(text):
-            raise ActionError("een antwoord mag niet leeg zijn")
+        With confirmed=False a reply to a resident message that was already answered is refused
+        (AlreadyAnswered), so the inbox can ask "send another one?".
+        """
+        _check_text(text, "een antwoord mag niet leeg zijn")
         async with self.db.write() as conn:
-            case = await self._case(conn, reference)
+            case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
+            if not confirmed:
+                exchange = await casefile.last_exchange(conn, int(case["id"]))
+                if exchange["answered_by"]:
+                    raise AlreadyAnswered(exchange["answered_by"], exchange["answered_at"])
             now = self.clock()
             contact_channel = await self._channel(conn, case)
             body = self.texts.with_case("reply.officer", case["locale"], case, text=storable(text).strip(),
@@ -84,68 +63,49 @@ class Actions:
         self.notify_outbox()
         return outbox_id
 
-    async def note(self, reference: str, actor: Actor, text: str) -> None:
-        """An internal note: never sent to the resident."""
-        if is_blank(text):
-            raise ActionError("een notitie mag niet leeg zijn")
-        async with self.db.write() as conn:
-            case = await self._case(conn, reference)
-            now = self.clock()
-            await repository.add_message(conn, channel="intern", direction="note", body=storable(text).strip(),
-                                         now=now, case_id=case["id"], author_id=actor.officer_id)
-            await repository.add_event(conn, case["id"], now, str(actor.officer_id), "notitie", {})
+    async def note(self, reference: str, actor: Actor, text: str, *, expected_version: int | None = None) -> list[str]:
+        """An internal note, never sent to the resident; returns the names of the colleagues it @mentions.
 
-    async def hand_over(self, reference: str, actor: Actor, department: str, reason: str) -> str:
-        """Give the case to another department (its team for the case's wijk); returns the new team id."""
-        if department not in self.rules.departments:
-            raise ActionError(f"onbekende vakdienst '{department}'; kies uit {', '.join(self.rules.departments)}")
-        if is_blank(reason):
-            raise ActionError("geef een reden voor het overdragen")
+        A mentioned colleague must be able to see the case (invite them first otherwise).
+        """
+        _check_text(text, "een notitie mag niet leeg zijn")
         async with self.db.write() as conn:
-            case = await self._case(conn, reference)
-            if not is_open(Status(case["status"])):
-                raise ActionError(f"{reference} is {case['status']}: heropen de zaak eerst")
-            if department == case["department"]:
-                raise ActionError(f"{reference} ligt al bij {self.texts.department_name(department)}")
+            case = await self._case(conn, reference, actor, Access.HELP, expected_version)
+            mentioned = await self._mentioned(conn, case, text)
             now = self.clock()
-            team = self.rules.team_for(department, case["wijk"])
-            loads = await repository.officer_loads(conn, team.id if team else "")
-            assignment = assign(self.rules, department, case["wijk"], loads)
-            status = Status.TOEGEWEZEN if assignment.officer_id else Status.NIEUW
-            await repository.update_case(conn, case["id"], now, department=department, team=assignment.team.id,
-                                         officer_id=assignment.officer_id, status=status.value, triage=False,
-                                         handover_count=case["handover_count"] + 1, last_contact_at=now)
-            await repository.add_event(conn, case["id"], now, str(actor.officer_id), "overgedragen", {
-                "van": case["department"], "naar": department, "team": assignment.team.id, "reden": reason.strip(),
-                "officer_id": assignment.officer_id,
-            })
-            updated = dict(case) | {"department": department}
-            await self._notify(conn, case, "notice.handover", updated)
-        self.notify_outbox()
-        return assignment.team.id
+            message_id = await repository.add_message(conn, channel="intern", direction="note",
+                                                      body=storable(text).strip(), now=now, case_id=case["id"],
+                                                      author_id=actor.officer_id,
+                                                      meta={"mentions": sorted(mentioned)})
+            await casefile.add_mentions(conn, message_id, int(case["id"]), mentioned, now)
+            await repository.add_event(conn, case["id"], now, str(actor.officer_id), "notitie",
+                                       {"mentions": sorted(mentioned)} if mentioned else {})
+        return sorted(mentioned.values())
 
-    async def set_status(self, reference: str, actor: Actor, wanted: Status) -> None:
+    async def set_status(self, reference: str, actor: Actor, wanted: Status, *,
+                         expected_version: int | None = None) -> None:
+        if wanted in (Status.AFGEHANDELD, Status.HEROPEND):
+            raise ActionError("afhandelen en heropenen gaan met een uitkomst of een reden: gebruik die knoppen")
         async with self.db.write() as conn:
-            case = await self._case(conn, reference)
+            case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
             try:
                 new = transition(Status(case["status"]), wanted)
             except TransitionError as error:
-                raise ActionError(str(error)) from error
+                raise ActionError(_transition_message(error)) from error
             now = self.clock()
             await repository.update_case(conn, case["id"], now, status=new.value)
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "status",
                                        {"van": case["status"], "naar": new.value})
 
-    async def close(self, reference: str, actor: Actor, outcome: str) -> None:
+    async def close(self, reference: str, actor: Actor, outcome: str, *, expected_version: int | None = None) -> None:
         """Close with an outcome the resident reads; pointless follow-ups are cancelled."""
-        if is_blank(outcome):
-            raise ActionError("beschrijf de uitkomst: de bewoner leest die")
+        _check_text(outcome, "beschrijf de uitkomst: de bewoner leest die")
         async with self.db.write() as conn:
-            case = await self._case(conn, reference)
+            case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
             try:
                 transition(Status(case["status"]), Status.AFGEHANDELD)
             except TransitionError as error:
-                raise ActionError(str(error)) from error
+                raise ActionError(_transition_message(error)) from error
             now = self.clock()
             await repository.update_case(conn, case["id"], now, status=Status.AFGEHANDELD.value, closed_at=now,
                                          outcome=storable(outcome).strip(), last_contact_at=now)
@@ -162,13 +122,13 @@ class Actions:
                 await self._notify(conn, linked, "notice.closed", dict(linked), outcome=storable(outcome).strip())
         self.notify_outbox()
 
-    async def reopen(self, reference: str, actor: Actor, reason: str) -> None:
+    async def reopen(self, reference: str, actor: Actor, reason: str, *, expected_version: int | None = None) -> None:
         async with self.db.write() as conn:
-            case = await self._case(conn, reference)
+            case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
             try:
                 transition(Status(case["status"]), Status.HEROPEND)
             except TransitionError as error:
-                raise ActionError(str(error)) from error
+                raise ActionError(_transition_message(error)) from error
             now = self.clock()
             await repository.update_case(conn, case["id"], now, status=Status.HEROPEND.value, closed_at=None)
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "heropend", {"reden": reason})
@@ -176,24 +136,33 @@ class Actions:
             await self._notify(conn, case, "notice.reopened", dict(case))
         self.notify_outbox()
 
-    async def _case(self, conn: AsyncConnection, reference: str) -> RowMapping:
-        case = await repository.case_by_reference(conn, reference)
-        if case is None:
-            raise ActionError(f"geen zaak met nummer {reference}")
-        return case
+    async def _mentioned(self, conn: Any, case: Any, text: str) -> dict[int, str]:
+        wanted = handles(text)
+        if not wanted:
+            return {}
+        everyone = await people.profiles(conn)
+        by_handle = {handle_of(str(p["email"])): p for p in everyone.values()}
+        unknown = [h for h in wanted if h not in by_handle]
+        if unknown:
+            raise ActionError(f"onbekende collega: @{', @'.join(unknown)}")
+        found: dict[int, str] = {}
+        for handle in wanted:
+            officer = by_handle[handle]
+            colleague = Actor(int(officer["id"]), str(officer["name"]))
+            try:
+                await self._authorise(conn, case, colleague, Access.HELP)
+            except NotAllowed:
+                raise ActionError(f"{officer['name']} kan deze zaak niet zien: nodig hem of haar eerst uit") from None
+            found[int(officer["id"])] = str(officer["name"])
+        return found
 
-    async def _channel(self, conn: AsyncConnection, case: RowMapping) -> str:
-        return await repository.contact_channel(conn, int(case["contact_id"]))
 
-    async def _notify(self, conn: AsyncConnection, case: RowMapping, key: str, values: dict[str, Any],
-                      **extra: Any) -> None:
-        now = self.clock()
-        body = self.texts.with_case(key, case["locale"], values, **extra)
-        await outbox.enqueue(conn, contact_id=case["contact_id"], channel=await self._channel(conn, case),
-                             purpose="notice", body=body, now=now, case_id=case["id"])
+def _check_text(text: str, empty_message: str) -> None:
+    if is_blank(text):
+        raise ActionError(empty_message)
+    if len(text) > MAX_TEXT:
+        raise ActionError(f"deze tekst is te lang (meer dan {MAX_TEXT} tekens)")
 
-    async def _replan_update(self, conn: AsyncConnection, case: RowMapping, now: Any) -> None:
-        """Contact resets the 'no news' clock: the next periodic update moves forward."""
-        await repository.cancel_followups(conn, case["id"], kinds=[followup_plan.FollowUpKind.UPDATE.value])
-        due = followup_plan.next_update(now, self.policy, self.rules.municipality.timezone)
-        await repository.plan_followups(conn, case["id"], [(followup_plan.FollowUpKind.UPDATE.value, due)])
+
+def _transition_message(error: TransitionError) -> str:
+    return f"een zaak met status '{error.current}' kan niet naar '{error.wanted}'"

@@ -280,3 +280,73 @@ digests = Table(
     Column("last_error", Text),
     UniqueConstraint("wijk", "week", name="uq_digests_wijk_week"),
 )
+
+# --- the shared inbox (issue 5) ----------------------------------------------------------------------------
+# One login per officer. The hash is argon2id; NULL until the officer sets a password through a one-time link.
+# `session_epoch` is stored in every session cookie: raising it (disable, new password) ends all sessions.
+accounts = Table(
+    "accounts", metadata,
+    Column("officer_id", Integer, ForeignKey("officers.id", ondelete="CASCADE"), primary_key=True),
+    Column("password_hash", String(200)),
+    Column("active", Boolean, nullable=False, server_default="1"),
+    Column("session_epoch", Integer, nullable=False, server_default="0"),
+    Column("created_at", UTC, nullable=False),
+    Column("password_set_at", UTC),
+)
+
+# Roles beyond officers.role (a behandelaar who is also beheerder); access uses the union of both.
+officer_roles = Table(
+    "officer_roles", metadata,
+    Column("officer_id", Integer, ForeignKey("officers.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(20), primary_key=True),
+)
+
+# One-time set-password links: only the SHA-256 of the token is stored.
+password_links = Table(
+    "password_links", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Column("expires_at", UTC, nullable=False),
+    Column("used_at", UTC),
+)
+
+# Failed logins, counted per account (e-mail as typed, lower case) and per client address within a window.
+login_failures = Table(
+    "login_failures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTC, nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("address", String(64), nullable=False),
+    Index("ix_login_failures_email", "email", "at"),
+    Index("ix_login_failures_address", "address", "at"),
+)
+
+# Who has a case open (refreshed by the case page) and since when; also "seen" for @mentions.
+case_views = Table(
+    "case_views", metadata,
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id", ondelete="CASCADE"), primary_key=True),
+    Column("since", UTC, nullable=False),
+    Column("seen_at", UTC, nullable=False),
+)
+
+# Colleagues invited to help on a case (any department); they read it and add notes.
+case_helpers = Table(
+    "case_helpers", metadata,
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id", ondelete="CASCADE"), primary_key=True),
+    Column("invited_by", Integer, ForeignKey("officers.id")),
+    Column("at", UTC, nullable=False),
+    Index("ix_case_helpers_officer", "officer_id"),
+)
+
+# @mentions in internal notes: the mentioned colleague sees the case under "Genoemd" until they open it.
+note_mentions = Table(
+    "note_mentions", metadata,
+    Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id", ondelete="CASCADE"), primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UTC, nullable=False),
+    Index("ix_note_mentions_officer", "officer_id"),
+)

@@ -1,10 +1,10 @@
 """The digest in the inbox: a wijk's weekly page and its archive of past weeks.
 
 GET /inbox/digest/{wijk}/{week} shows the archived digest of that week (made now when there is none yet, e.g.
-the running week); GET /inbox/digest/{wijk} lists the archive. Invariants: ambtenaren only (the lead puts these
-routes behind the inbox's login when merging); the page is served with its own Content-Security-Policy that
-allows exactly its one <style> block (by hash) and nothing else; an unknown wijk is a 404 naming the known
-ones, a malformed week a 400 with the expected form.
+the running week); GET /inbox/digest/{wijk} lists the archive. Invariants: ambtenaren only (the routes live in
+the inbox application, behind its login; the digest holds no personal data, so every ambtenaar may read it);
+the page is served with its own Content-Security-Policy that allows exactly its one <style> block (by hash);
+an unknown wijk is a 404 naming the known ones, a malformed week a 400 with the expected form.
 """
 
 from __future__ import annotations
@@ -40,4 +40,5 @@ def digest_routes(digests: Digests) -> list[web.RouteDef]:
     async def archive(request: web.Request) -> web.Response:
         return page(await digests.archive_page(wijk_of(request), request.query.get("lang")))
 
-    return [web.get("/inbox/digest/{wijk}/{week}", week_page), web.get("/inbox/digest/{wijk}", archive)]
+    # relative to the inbox, which is mounted at /inbox/ and asks every visitor to log in first
+    return [web.get("/digest/{wijk}/{week}", week_page), web.get("/digest/{wijk}", archive)]

@@ -1,0 +1,90 @@
+"""Reading reply templates (templates.yaml in a municipality's folder) into a TemplateSet.
+
+Invariants: the file is optional (no file: no templates); a bad file raises RuleFileError naming file,
+template id and key, all problems at once: unknown category or section, a missing Dutch text or title,
+an unknown placeholder, duplicate ids.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from wijkbot.domain.model import Kind
+from wijkbot.domain.rules import RuleSet
+from wijkbot.domain.templates import ANY, PLACEHOLDERS, SECTIONS, ReplyTemplate, TemplateSet, placeholders_in
+from wijkbot.domain.workflow import Status
+from wijkbot.rulefiles.reader import Reader, RuleFileError
+
+FILE = "templates.yaml"
+LANGUAGES = ("nl", "en")
+
+
+def load_templates(directory: Path | str, rules: RuleSet) -> TemplateSet:
+    folder = Path(directory)
+    reader = Reader(folder)
+    data = reader.yaml(FILE, required=False)
+    templates = [_template(reader, item, rules) for item in reader.items(FILE, data, "templates")]
+    ids = [t.id for t in templates]
+    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        reader.problem(FILE, duplicate, "id", "defined more than once")
+    if reader.problems:
+        raise RuleFileError(folder, reader.problems)
+    return TemplateSet(tuple(templates))
+
+
+def _template(reader: Reader, item: dict[str, Any], rules: RuleSet) -> ReplyTemplate:
+    rule = str(item["id"])
+    categories = reader.words(FILE, rule, item, "categories", required=True)
+    for category in categories:
+        if category != ANY and category not in rules.categories:
+            reader.problem(FILE, rule, "categories", f"unknown category '{category}'")
+    kinds = reader.words(FILE, rule, item, "kinds", required=False)
+    for kind in kinds:
+        if kind not in {k.value for k in Kind}:
+            reader.problem(FILE, rule, "kinds", f"unknown kind '{kind}'")
+    status = item.get("status")
+    if status is not None and status not in {s.value for s in Status}:
+        reader.problem(FILE, rule, "status", f"unknown status '{status}'")
+    titles = item.get("title")
+    if not isinstance(titles, dict) or not isinstance(titles.get("nl"), str) or not titles["nl"].strip():
+        reader.problem(FILE, rule, "title.nl", "a Dutch title is required")
+        titles = {"nl": rule}
+    texts: dict[str, dict[str, str]] = {}
+    for lang in LANGUAGES:
+        sections = item.get(lang)
+        if sections is None:
+            if lang == "nl":
+                reader.problem(FILE, rule, "nl", "the Dutch text is required")
+            continue
+        texts[lang] = _sections(reader, rule, lang, sections)
+    return ReplyTemplate(rule, categories, {k: str(v) for k, v in titles.items()}, texts, kinds, status)
+
+
+def _sections(reader: Reader, rule: str, lang: str, sections: object) -> dict[str, str]:
+    if not isinstance(sections, dict):
+        reader.problem(FILE, rule, lang, f"must be a mapping of sections ({', '.join(SECTIONS)})")
+        return {}
+    found: dict[str, str] = {}
+    before = len(reader.problems)
+    for key, text in sections.items():
+        where = f"{lang}.{key}"
+        if key not in SECTIONS:
+            reader.problem(FILE, rule, where, f"unknown section; use {', '.join(SECTIONS)}")
+            continue
+        if not isinstance(text, str) or not text.strip():
+            reader.problem(FILE, rule, where, "a non-empty text is required")
+            continue
+        try:
+            unknown = placeholders_in(text) - PLACEHOLDERS
+        except ValueError as error:
+            reader.problem(FILE, rule, where, str(error))
+            continue
+        if unknown:
+            reader.problem(FILE, rule, where, f"unknown placeholder(s) {', '.join(sorted(unknown))}; "
+                                              f"use {', '.join(sorted(PLACEHOLDERS))}")
+            continue
+        found[key] = text.strip()
+    if "we_will" not in found and len(reader.problems) == before:
+        reader.problem(FILE, rule, f"{lang}.we_will", "every answer says what the municipality will do")
+    return found

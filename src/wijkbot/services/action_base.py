@@ -1,0 +1,133 @@
+"""What every ambtenaar action shares: the actor, the locked case, authorisation, the stale-form check.
+
+Invariants: an action runs in one write transaction that first locks the case row (FOR UPDATE on
+PostgreSQL; SQLite holds the write lock), then checks that the actor may do this to this case (domain.access,
+on the server, whatever the page showed), then that the form was rendered from the current version
+(`expected_version`): a stale form is refused with the newer state and never overwrites it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wijkbot.domain import followups as followup_plan
+from wijkbot.domain.access import Access, CaseReach, Person, Role, access
+from wijkbot.domain.rules import RuleSet
+from wijkbot.ports import Clock
+from wijkbot.services.texts import Texts
+from wijkbot.storage import casefile, outbox, people, repository
+from wijkbot.storage.db import Database
+
+
+class ActionError(ValueError):
+    """An action that cannot be carried out, with a message for the ambtenaar."""
+
+
+class NotAllowed(ActionError):
+    """The actor may not do this with this case (or may not see it at all: `visible` is False)."""
+
+    def __init__(self, message: str, visible: bool = True) -> None:
+        super().__init__(message)
+        self.visible = visible
+
+
+class StaleCase(ActionError):
+    """The form was made from an older version of the case; nothing was changed."""
+
+    def __init__(self, reference: str, version: int) -> None:
+        super().__init__(f"{reference} is intussen gewijzigd door iemand anders. U ziet nu de nieuwste versie; "
+                         "uw invoer is niet verwerkt, maar staat nog in het formulier.")
+        self.version = version
+
+
+class AlreadyAnswered(ActionError):
+    """The resident's latest message already has a reply; sending another needs a confirmation."""
+
+    def __init__(self, by: str, at: datetime) -> None:
+        super().__init__(f"{by} heeft het laatste bericht van de bewoner al beantwoord. Wilt u toch nog een "
+                         "antwoord sturen? Vink dan 'Toch versturen' aan.")
+        self.by = by
+        self.at = at
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    officer_id: int
+    name: str
+    person: Person | None = None
+
+
+async def load_person(conn: AsyncConnection, officer_id: int) -> Person | None:
+    row = await people.profile(conn, officer_id)
+    if row is None:
+        return None
+    known = {r.value for r in Role}
+    return Person(officer_id, str(row["name"]), frozenset(Role(r) for r in row["roles"] if r in known),
+                  frozenset(row["teams"]), frozenset(row["wijken"]))
+
+
+class ActionBase:
+    def __init__(self, db: Database, rules: RuleSet, texts: Texts, clock: Clock,
+                 notify_outbox: Callable[[], None] = lambda: None,
+                 policy: followup_plan.Policy | None = None) -> None:
+        self.db = db
+        self.policy = policy or followup_plan.Policy()
+        self.rules = rules
+        self.texts = texts
+        self.clock = clock
+        self.notify_outbox = notify_outbox
+
+    async def actor(self, email: str) -> Actor:
+        async with self.db.read() as conn:
+            row = await repository.officer_by_email(conn, email)
+            person = await load_person(conn, int(row["id"])) if row is not None else None
+        if row is None:
+            raise ActionError(f"geen ambtenaar met e-mailadres {email}")
+        return Actor(int(row["id"]), str(row["name"]), person)
+
+    async def _case(self, conn: AsyncConnection, reference: str, actor: Actor | None = None,
+                    need: Access = Access.HANDLE, expected_version: int | None = None) -> RowMapping:
+        case = await casefile.case_lock(conn, reference)
+        if case is None:
+            raise ActionError(f"geen zaak met nummer {reference}")
+        if actor is not None:
+            await self._authorise(conn, case, actor, need)
+        if expected_version is not None and int(case["version"]) != expected_version:
+            raise StaleCase(str(case["reference"]), int(case["version"]))
+        return case
+
+    async def _authorise(self, conn: AsyncConnection, case: RowMapping, actor: Actor, need: Access) -> Access:
+        person = actor.person or await load_person(conn, actor.officer_id)
+        if person is None:
+            raise NotAllowed("onbekende ambtenaar", visible=False)
+        reach = CaseReach(str(case["team"]), case["wijk"], case["officer_id"],
+                          frozenset(await casefile.helpers_of(conn, int(case["id"]))))
+        level = access(person, reach)
+        if level < need:
+            if level == Access.NONE:
+                raise NotAllowed(f"geen zaak met nummer {case['reference']} (of u heeft er geen toegang toe)",
+                                 visible=False)
+            raise NotAllowed(f"u mag dit niet doen bij {case['reference']}: dat kan alleen het behandelend team")
+        return level
+
+    async def _channel(self, conn: AsyncConnection, case: RowMapping) -> str:
+        return await repository.contact_channel(conn, int(case["contact_id"]))
+
+    async def _notify(self, conn: AsyncConnection, case: RowMapping, key: str, values: dict[str, Any],
+                      **extra: Any) -> None:
+        now = self.clock()
+        body = self.texts.with_case(key, case["locale"], values, **extra)
+        await outbox.enqueue(conn, contact_id=case["contact_id"], channel=await self._channel(conn, case),
+                             purpose="notice", body=body, now=now, case_id=case["id"])
+
+    async def _replan_update(self, conn: AsyncConnection, case: RowMapping, now: Any) -> None:
+        """Contact resets the 'no news' clock: the next periodic update moves forward."""
+        await repository.cancel_followups(conn, case["id"], kinds=[followup_plan.FollowUpKind.UPDATE.value])
+        due = followup_plan.next_update(now, self.policy, self.rules.municipality.timezone)
+        await repository.plan_followups(conn, case["id"], [(followup_plan.FollowUpKind.UPDATE.value, due)])

@@ -1,0 +1,139 @@
+"""The case page: everything an ambtenaar sees about one case, presence, and audited contact details.
+
+Invariants: a case is only shown to someone with access (domain.access, checked here on the server); the
+resident's contact address is never part of the page model: it is read only through `reveal_contact`, which
+writes an audit row (who, when, which case, why) in the same transaction, and a beheerder must give a reason;
+presence is a timestamp per (case, officer), refreshed by the page, and others count as "here" for
+PRESENT_FOR after their last sign of life.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from wijkbot.domain.access import Access, CaseReach, Person, access, needs_reason_for_contact
+from wijkbot.domain.rules import RuleSet
+from wijkbot.domain.sanitise import is_blank
+from wijkbot.domain.workflow import TRANSITIONS, Status
+from wijkbot.ports import Clock
+from wijkbot.services.action_base import ActionError, NotAllowed
+from wijkbot.storage import audit, casefile, people, repository
+from wijkbot.storage.db import Database
+
+PRESENT_FOR = timedelta(minutes=2)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    """The case page's data (plain values; the template decides how they look)."""
+
+    case: dict[str, Any]
+    access: Access
+    messages: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    cluster: list[dict[str, Any]]
+    helpers: list[dict[str, Any]]
+    viewers: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+    location: dict[str, Any] | None
+    channel: str
+    exchange: dict[str, Any]
+    team_members: list[dict[str, Any]] = field(default_factory=list)
+    colleagues: list[dict[str, Any]] = field(default_factory=list)
+    next_statuses: list[str] = field(default_factory=list)
+
+
+class CaseFile:
+    def __init__(self, db: Database, rules: RuleSet, clock: Clock) -> None:
+        self.db = db
+        self.rules = rules
+        self.clock = clock
+
+    async def open(self, person: Person, reference: str) -> CaseView:
+        """The case page for `person`; records that they have it open."""
+        now = self.clock()
+        async with self.db.write() as conn:  # presence is a write; the rest reads in the same transaction
+            case = await repository.case_by_reference(conn, reference)
+            level = await self._level(conn, person, case)
+            assert case is not None
+            case_id = int(case["id"])
+            await casefile.touch_view(conn, case_id, person.officer_id, now, now - PRESENT_FOR)
+            messages = [dict(m) for m in await repository.messages_of(conn, case_id)]
+            events = [dict(e) for e in await repository.events_of(conn, case_id)]
+            helper_ids = await casefile.helpers_of(conn, case_id)
+            names = await casefile.officer_names(conn)
+            view = CaseView(
+                case=dict(case) | {"officer_name": names.get(case["officer_id"] or 0)},
+                access=level,
+                messages=[m | {"author": names.get(m["author_id"] or 0)} for m in messages],
+                events=[e | {"actor_name": _actor_name(e["actor"], names)} for e in events],
+                cluster=await casefile.cluster(conn, case),
+                helpers=[{"officer_id": h, "name": names.get(h, "?")} for h in helper_ids],
+                viewers=[v for v in await casefile.viewers(conn, case_id, now - PRESENT_FOR)
+                         if v["officer_id"] != person.officer_id],
+                attachments=await casefile.attachments_of(conn, case_id),
+                location=await casefile.location_of(conn, case_id),
+                channel=await casefile.channel_of(conn, case_id),
+                exchange=await casefile.last_exchange(conn, case_id),
+            )
+            if level >= Access.HANDLE:
+                profiles = await people.profiles(conn)
+                loads = await repository.officer_loads(conn, str(case["team"]))
+                available = {o.officer_id for o in loads if o.available}
+                view.team_members.extend({"officer_id": i, "name": names[i]}
+                                         for i in sorted(available, key=lambda i: names.get(i, "")))
+                view.colleagues.extend(
+                    {"officer_id": p["id"], "name": p["name"], "teams": p["teams"]} for p in profiles.values()
+                    if p["account_active"] and p["id"] not in available and p["id"] not in helper_ids)
+                view.next_statuses.extend(s.value for s in Status if s in TRANSITIONS[Status(case["status"])]
+                                          and s not in (Status.AFGEHANDELD, Status.HEROPEND))
+        return view
+
+    async def presence(self, person: Person, reference: str) -> dict[str, Any]:
+        """A sign of life from an open case page: who else is here, and the case's current version."""
+        now = self.clock()
+        async with self.db.write() as conn:
+            case = await repository.case_by_reference(conn, reference)
+            await self._level(conn, person, case)
+            assert case is not None
+            await casefile.touch_view(conn, int(case["id"]), person.officer_id, now, now - PRESENT_FOR)
+            others = [v for v in await casefile.viewers(conn, int(case["id"]), now - PRESENT_FOR)
+                      if v["officer_id"] != person.officer_id]
+        return {"version": int(case["version"]), "viewers": others}
+
+    async def reveal_contact(self, person: Person, reference: str, reason: str) -> dict[str, Any]:
+        """The resident's contact data, written to the audit log first (with the reason given)."""
+        if needs_reason_for_contact(person) and is_blank(reason):
+            raise ActionError("geef een reden: als beheerder ziet u contactgegevens alleen met een reden")
+        async with self.db.write() as conn:
+            case = await repository.case_by_reference(conn, reference)
+            await self._level(conn, person, case)
+            assert case is not None
+            await audit.write(conn, self.clock(), str(person.officer_id), "contactgegevens bekeken",
+                              case_id=int(case["id"]), reason=reason.strip()[:1000] or None)
+            return await casefile.contact_of(conn, int(case["id"]))
+
+    async def audit_log(self, person: Person, page: int = 1) -> list[dict[str, Any]]:
+        if not person.is_beheerder:
+            raise NotAllowed("alleen een beheerder leest het auditlog")
+        async with self.db.read() as conn:
+            rows = await audit.latest(conn, limit=100, offset=(page - 1) * 100)
+            names = await casefile.officer_names(conn)
+        return [dict(r) | {"actor_name": _actor_name(str(r["actor"]), names)} for r in rows]
+
+    async def _level(self, conn: Any, person: Person, case: Any) -> Access:
+        if case is None:
+            raise NotAllowed("deze zaak bestaat niet", visible=False)
+        reach = CaseReach(str(case["team"]), case["wijk"], case["officer_id"],
+                          frozenset(await casefile.helpers_of(conn, int(case["id"]))))
+        level = access(person, reach)
+        if level == Access.NONE:
+            raise NotAllowed(f"geen zaak met nummer {case['reference']} (of u heeft er geen toegang toe)",
+                             visible=False)
+        return level
+
+
+def _actor_name(actor: str, names: dict[int, str]) -> str:
+    return names.get(int(actor), actor) if actor.isdigit() else actor

@@ -1,0 +1,106 @@
+"""Moving a case to its owner: hand over to another department or team, and change the category.
+
+Invariants: a hand-over always names the new owner (a team of the new department, for the case's wijk
+unless a team is chosen) and a reason, keeps exactly one lead department, counts the hand-overs and tells
+the resident when the department changes. A category change is recorded as "categorie gewijzigd" with
+{"van", "naar", "reden"} (the learning side reads these, so the names are fixed) and, when the new category
+belongs to another department, hands the case over in the same transaction ("overgedragen").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wijkbot.domain.access import Access
+from wijkbot.domain.assignment import choose_officer, choose_team
+from wijkbot.domain.rules import Team
+from wijkbot.domain.sanitise import is_blank
+from wijkbot.domain.workflow import Status, is_open
+from wijkbot.services.action_base import ActionBase, ActionError, Actor
+from wijkbot.storage import repository
+
+
+class HandOverActions(ActionBase):
+    async def hand_over(self, reference: str, actor: Actor, department: str | None, reason: str, *,
+                        team: str | None = None, expected_version: int | None = None) -> str:
+        """Give the case to another department (its team for the case's wijk) or to a chosen team.
+
+        Returns the new team id.
+        """
+        target = self._target(department, team)
+        if is_blank(reason):
+            raise ActionError("geef een reden voor het overdragen")
+        async with self.db.write() as conn:
+            case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
+            if not is_open(Status(case["status"])):
+                raise ActionError(f"{reference} is {case['status']}: heropen de zaak eerst")
+            new_department = target.department if isinstance(target, Team) else target
+            if isinstance(target, Team) and target.id == case["team"]:
+                raise ActionError(f"{reference} ligt al bij {target.name}")
+            if not isinstance(target, Team) and new_department == case["department"]:
+                raise ActionError(f"{reference} ligt al bij {self.texts.department_name(new_department)}")
+            team_id = await self._move(conn, case, actor, target, reason.strip(), self.clock())
+        self.notify_outbox()
+        return team_id
+
+    async def change_category(self, reference: str, actor: Actor, category: str, reason: str = "", *,
+                              expected_version: int | None = None) -> str | None:
+        """Correct the category; returns the new team id when the case moved to another department."""
+        new = self.rules.categories.get(category)
+        if new is None:
+            raise ActionError(f"onbekende categorie '{category}'")
+        async with self.db.write() as conn:
+            case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
+            if case["category"] == category:
+                raise ActionError(f"{reference} heeft deze categorie al")
+            moves = new.department != case["department"]
+            if moves and is_blank(reason):
+                raise ActionError(f"geef een reden: de zaak gaat dan ook naar "
+                                  f"{self.texts.department_name(new.department)}")
+            if moves and not is_open(Status(case["status"])):
+                raise ActionError(f"{reference} is {case['status']}: heropen de zaak eerst")
+            now = self.clock()
+            data = {"van": case["category"], "naar": category, "reden": reason.strip()}
+            if case["category"] is None and case["suggested_category"]:
+                data["suggestie"] = case["suggested_category"]  # what the router proposed in triage
+            await repository.update_case(conn, case["id"], now, category=category, triage=False)
+            await repository.add_event(conn, case["id"], now, str(actor.officer_id), "categorie gewijzigd", data)
+            team_id = await self._move(conn, case, actor, new.department, reason.strip(), now) if moves else None
+        if team_id is not None:
+            self.notify_outbox()
+        return team_id
+
+    def _target(self, department: str | None, team: str | None) -> Team | str:
+        if team:
+            found = next((t for t in self.rules.teams if t.id == team), None)
+            if found is None:
+                raise ActionError(f"onbekend team '{team}'")
+            if department and department != found.department:
+                raise ActionError(f"team {found.name} hoort niet bij {self.texts.department_name(department)}")
+            return found
+        if not department or department not in self.rules.departments:
+            raise ActionError(f"onbekende vakdienst '{department or ''}'; kies uit {', '.join(self.rules.departments)}")
+        return department
+
+    async def _move(self, conn: AsyncConnection, case: RowMapping, actor: Actor, target: Team | str, reason: str,
+                    now: datetime) -> str:
+        """The hand-over itself, inside the caller's transaction: owner, assignment, history, resident notice."""
+        if isinstance(target, Team):
+            department, team = target.department, target
+        else:
+            department, team = target, choose_team(self.rules, target, case["wijk"])
+        officer_id = choose_officer(await repository.officer_loads(conn, team.id))
+        status = Status.TOEGEWEZEN if officer_id else Status.NIEUW
+        await repository.update_case(conn, case["id"], now, department=department, team=team.id,
+                                     officer_id=officer_id, status=status.value, triage=False,
+                                     handover_count=case["handover_count"] + 1, last_contact_at=now)
+        await repository.add_event(conn, case["id"], now, str(actor.officer_id), "overgedragen", {
+            "van": case["department"], "naar": department, "team": team.id, "reden": reason,
+            "officer_id": officer_id, "van_team": case["team"],
+        })
+        if department != case["department"]:
+            await self._notify(conn, case, "notice.handover", dict(case) | {"department": department})
+        return team.id

@@ -1,0 +1,85 @@
+"""Signing in to the inbox: password check with throttling per account and per client address.
+
+Invariants: after `max_per_account` failed attempts for one e-mail address, or `max_per_address` from one
+client address, within the window, further attempts are refused without checking the password until the
+oldest failure leaves the window; the answer never tells whether an e-mail address has an account; a
+disabled account, or one without a password, cannot sign in; a success clears the account's failures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+from wijkbot.domain.access import Person
+from wijkbot.ports import Clock
+from wijkbot.services.passwords import PasswordHasher
+from wijkbot.services.people import People
+from wijkbot.storage import people
+from wijkbot.storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Throttle:
+    max_per_account: int = 5
+    max_per_address: int = 20
+    window: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    """Either a person with their session epoch, or a refusal (`retry_after` seconds when throttled)."""
+
+    person: Person | None = None
+    epoch: int = 0
+    retry_after: int | None = None
+
+
+class Login:
+    def __init__(self, db: Database, directory: People, hasher: PasswordHasher, clock: Clock,
+                 throttle: Throttle | None = None) -> None:
+        self.db = db
+        self.directory = directory
+        self.hasher = hasher
+        self.clock = clock
+        self.throttle = throttle or Throttle()
+
+    async def sign_in(self, email: str, password: str, address: str) -> LoginResult:
+        email = email.strip().lower()[:320]
+        now = self.clock()
+        since = now - self.throttle.window
+        async with self.db.read() as conn:
+            by_account = await people.failures_since(conn, since, email=email)
+            by_address = await people.failures_since(conn, since, address=address)
+        waits = [max(1, math.ceil((oldest + self.throttle.window - now).total_seconds()))
+                 for (count, oldest), limit in ((by_account, self.throttle.max_per_account),
+                                                (by_address, self.throttle.max_per_address))
+                 if count >= limit and oldest is not None]
+        if waits:
+            return LoginResult(retry_after=max(waits))
+        profile = await self.directory.by_email(email) if email else None
+        usable = profile is not None and profile.has_account and profile.active
+        stored_hash = None
+        epoch = 0
+        if usable and profile is not None:
+            async with self.db.read() as conn:
+                account = await people.account(conn, profile.officer_id)
+            stored_hash = account["password_hash"] if account else None
+            epoch = int(account["session_epoch"]) if account else 0
+        if not await self.hasher.verify(stored_hash, password) or profile is None:
+            async with self.db.write() as conn:
+                await people.record_failure(conn, email, address, now, now - self.throttle.window * 4)
+            return LoginResult()
+        async with self.db.write() as conn:
+            await people.clear_failures(conn, email)
+        return LoginResult(person=profile.person(), epoch=epoch)
+
+    async def current(self, officer_id: int, epoch: int) -> Person | None:
+        """The person behind a session, if the account is still active and the session not revoked."""
+        async with self.db.read() as conn:
+            account = await people.account(conn, officer_id)
+        if account is None or not account["active"] or int(account["session_epoch"]) != epoch:
+            return None
+        profile = await self.directory.get(officer_id)
+        return profile.person() if profile else None

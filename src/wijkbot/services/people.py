@@ -1,0 +1,206 @@
+"""Ambtenaren as inbox users: accounts on top of officers, roles, teams, wijken and one-time password links.
+
+Invariants: one account per officer; a new account has no password until the officer sets one through a
+one-time link (or the CLI reads it from stdin); links are random, stored only as their SHA-256, expire and
+work once; disabling an account ends its sessions (session epoch) and takes the officer out of assignment;
+every change a beheerder makes is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from wijkbot.domain.access import Person, Role, parse_roles
+from wijkbot.domain.rules import RuleSet
+from wijkbot.ports import Clock
+from wijkbot.services.passwords import PasswordHasher, PasswordProblem, check_password
+from wijkbot.storage import audit, people, repository
+from wijkbot.storage.db import Database
+
+__all__ = ["PasswordProblem", "People", "PeopleError", "Profile"]
+
+
+class PeopleError(ValueError):
+    """A change to an account that cannot be made, with a message for the beheerder."""
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    officer_id: int
+    name: str
+    email: str
+    roles: tuple[str, ...]
+    teams: tuple[str, ...]
+    wijken: tuple[str, ...]
+    has_account: bool
+    active: bool
+    password_set: bool
+
+    def person(self) -> Person:
+        known = {r.value for r in Role}
+        return Person(self.officer_id, self.name, frozenset(Role(r) for r in self.roles if r in known),
+                      frozenset(self.teams), frozenset(self.wijken))
+
+
+def _profile(row: dict[str, object]) -> Profile:
+    return Profile(int(row["id"]), str(row["name"]), str(row["email"]), tuple(map(str, row["roles"])),  # type: ignore[call-overload]
+                   tuple(map(str, row["teams"])), tuple(map(str, row["wijken"])),  # type: ignore[call-overload]
+                   row["has_account"] is not None, bool(row["account_active"]), bool(row["password_set"]))
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class People:
+    """Accounts, roles and memberships of ambtenaren."""
+
+    def __init__(self, db: Database, rules: RuleSet, clock: Clock, hasher: PasswordHasher,
+                 link_hours: int = 72) -> None:
+        self.db = db
+        self.rules = rules
+        self.clock = clock
+        self.hasher = hasher
+        self.link_hours = link_hours
+
+    async def all(self) -> list[Profile]:
+        async with self.db.read() as conn:
+            rows = await people.profiles(conn)
+        return [_profile(r) for r in rows.values()]
+
+    async def get(self, officer_id: int) -> Profile | None:
+        async with self.db.read() as conn:
+            row = await people.profile(conn, officer_id)
+        return _profile(row) if row else None
+
+    async def by_email(self, email: str) -> Profile | None:
+        async with self.db.read() as conn:
+            row = await repository.officer_by_email(conn, email)
+            found = await people.profile(conn, int(row["id"])) if row else None
+        return _profile(found) if found else None
+
+    async def add(self, *, name: str, email: str, roles: object, teams: list[str], wijken: list[str],
+                  by: str = "cli") -> Profile:
+        """Create an officer (unless the e-mail exists) and their account; returns the profile."""
+        name, email = name.strip(), email.strip().lower()
+        if not name or "@" not in email or len(email) > 320:
+            raise PeopleError("geef een naam en een geldig e-mailadres")
+        role_set = self._roles(roles)
+        self._check_memberships(teams, wijken)
+        now = self.clock()
+        async with self.db.write() as conn:
+            existing = await repository.officer_by_email(conn, email)
+            if existing is not None and await people.account(conn, int(existing["id"])) is not None:
+                raise PeopleError(f"{email} heeft al een account")
+            primary, *extra = _ordered(role_set)
+            if existing is None:
+                officer_id = await repository.add_officer(conn, name=name, email=email, role=primary, teams=teams,
+                                                          now=now)
+            else:
+                officer_id = int(existing["id"])
+            await people.replace_memberships(conn, officer_id, role=primary, extra_roles=extra, teams=teams,
+                                             wijken=wijken)
+            await people.add_account(conn, officer_id, now)
+            await audit.write(conn, now, by, "account aangemaakt", reason=email)
+        profile = await self.get(officer_id)
+        assert profile is not None
+        return profile
+
+    async def ensure_accounts(self, officer_ids: list[int]) -> list[int]:
+        """Give officers without an account one (no password yet); returns the ids that got one."""
+        now = self.clock()
+        created = []
+        async with self.db.write() as conn:
+            for officer_id in officer_ids:
+                if await people.account(conn, officer_id) is None:
+                    await people.add_account(conn, officer_id, now)
+                    created.append(officer_id)
+        return created
+
+    async def update(self, officer_id: int, *, roles: object, teams: list[str], wijken: list[str], by: str) -> None:
+        role_set = self._roles(roles)
+        self._check_memberships(teams, wijken)
+        primary, *extra = _ordered(role_set)
+        async with self.db.write() as conn:
+            await people.replace_memberships(conn, officer_id, role=primary, extra_roles=extra, teams=teams,
+                                             wijken=wijken)
+            await audit.write(conn, self.clock(), by, "rollen en teams gewijzigd", reason=str(officer_id))
+
+    async def set_active(self, officer_id: int, active: bool, by: str) -> None:
+        async with self.db.write() as conn:
+            if await people.account(conn, officer_id) is None:
+                raise PeopleError("deze ambtenaar heeft geen account")
+            await people.set_active(conn, officer_id, active)
+            await audit.write(conn, self.clock(), by, "account aangezet" if active else "account uitgezet",
+                              reason=str(officer_id))
+
+    async def password_link(self, officer_id: int, by: str = "cli") -> str:
+        """A new one-time token to set a password (the caller turns it into a URL)."""
+        token = secrets.token_urlsafe(32)
+        now = self.clock()
+        async with self.db.write() as conn:
+            account = await people.account(conn, officer_id)
+            if account is None:
+                raise PeopleError("deze ambtenaar heeft geen account")
+            if not account["active"]:
+                raise PeopleError("dit account staat uit")
+            await people.add_password_link(conn, officer_id, token_hash(token), now,
+                                           now + timedelta(hours=self.link_hours))
+            await audit.write(conn, now, by, "wachtwoordlink gemaakt", reason=str(officer_id))
+        return token
+
+    async def link_owner(self, token: str) -> Profile | None:
+        """The officer a still valid, unused link belongs to."""
+        async with self.db.read() as conn:
+            link = await people.password_link(conn, token_hash(token))
+        if link is None or link["used_at"] is not None or link["expires_at"] <= self.clock():
+            return None
+        return await self.get(int(link["officer_id"]))
+
+    async def set_password_with_link(self, token: str, password: str) -> Profile:
+        """Use a link once: the password is checked, hashed and stored; all sessions of the account end."""
+        check_password(password)
+        password_hash = await self.hasher.hash(password)
+        now = self.clock()
+        async with self.db.write() as conn:
+            link = await people.password_link(conn, token_hash(token))
+            if link is None or link["used_at"] is not None or link["expires_at"] <= now:
+                raise PeopleError("deze link is verlopen of al gebruikt; vraag een nieuwe aan")
+            await people.use_password_link(conn, token_hash(token), now)
+            await people.set_password_hash(conn, int(link["officer_id"]), password_hash, now)
+            officer_id = int(link["officer_id"])
+        profile = await self.get(officer_id)
+        assert profile is not None
+        return profile
+
+    async def set_password(self, officer_id: int, password: str) -> None:
+        """Set a password directly (the CLI, from stdin)."""
+        check_password(password)
+        password_hash = await self.hasher.hash(password)
+        async with self.db.write() as conn:
+            if await people.account(conn, officer_id) is None:
+                raise PeopleError("deze ambtenaar heeft geen account")
+            await people.set_password_hash(conn, officer_id, password_hash, self.clock())
+
+    def _roles(self, roles: object) -> frozenset[Role]:
+        try:
+            return parse_roles(roles)
+        except ValueError as error:
+            raise PeopleError(str(error)) from error
+
+    def _check_memberships(self, teams: list[str], wijken: list[str]) -> None:
+        known_teams = {t.id for t in self.rules.teams}
+        unknown = [t for t in teams if t not in known_teams]
+        if unknown:
+            raise PeopleError(f"onbekend team: {', '.join(unknown)}")
+        unknown = [w for w in wijken if w not in self.rules.wijken]
+        if unknown:
+            raise PeopleError(f"onbekende wijk: {', '.join(unknown)}")
+
+
+def _ordered(roles: frozenset[Role]) -> list[str]:
+    """Roles in a fixed order; the first is stored as officers.role (the one shown next to a name)."""
+    return [r.value for r in Role if r in roles]

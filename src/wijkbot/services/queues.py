@@ -1,0 +1,124 @@
+"""The inbox queues: mine, my team, triage, overdue, waiting on the resident, my wijk, mentioned, all.
+
+Invariants: a person only ever sees cases within their reach (storage.queues.reach mirrors domain.access);
+filters are validated against the configuration, so an unknown value narrows to nothing instead of failing;
+"today" and ages are computed in the municipality's time zone from the injected clock; the free-text search
+is limited to 200 characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from wijkbot.domain.access import Person
+from wijkbot.domain.model import Channel, Kind
+from wijkbot.domain.rules import RuleSet
+from wijkbot.domain.workdays import working_days_between
+from wijkbot.domain.workflow import Status
+from wijkbot.ports import Clock
+from wijkbot.storage import queues
+from wijkbot.storage.db import Database
+from wijkbot.storage.queues import Filters
+
+QUEUES = ("mine", "team", "mentioned", "triage", "overdue", "waiting", "wijk", "all")
+AGES = {"day": (None, timedelta(days=1)), "week": (None, timedelta(days=7)), "older": (timedelta(days=7), None)}
+PAGE_SIZE = 50
+MAX_SEARCH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class QueueQuery:
+    queue: str = "mine"
+    filters: Filters = field(default_factory=Filters)
+    age: str = ""
+    page: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    query: QueueQuery
+    counts: dict[str, int]
+    rows: list[dict[str, Any]]
+    total: int
+    pages: int
+
+
+class Queues:
+    def __init__(self, db: Database, rules: RuleSet, clock: Clock) -> None:
+        self.db = db
+        self.rules = rules
+        self.clock = clock
+        self.tz = ZoneInfo(rules.municipality.timezone)
+
+    def available(self, person: Person) -> tuple[str, ...]:
+        """The queues this person has: "wijk" only for wijkregisseurs, "team" only with a team."""
+        hidden = set()
+        if not person.regie_wijken:
+            hidden.add("wijk")
+        if not person.teams:
+            hidden.add("team")
+        if not person.handles_cases:
+            hidden |= {"mine", "team", "mentioned"}
+        return tuple(q for q in QUEUES if q not in hidden)
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.tz).date()
+
+    def parse(self, person: Person, params: Mapping[str, str]) -> QueueQuery:
+        """A query from request parameters; unknown queues fall back to the person's first queue."""
+        available = self.available(person)
+        queue = params.get("queue", "")
+        if queue not in available:
+            queue = available[0] if available else "all"
+        known = {
+            "status": {s.value for s in Status}, "kind": {k.value for k in Kind},
+            "department": set(self.rules.departments), "category": set(self.rules.categories),
+            "wijk": set(self.rules.wijken), "buurt": {b.name for b in self.rules.buurten},
+            "channel": {c.value for c in Channel},
+        }
+        # an unknown value stays a filter (so the list is empty, not silently unfiltered)
+        values = {key: params.get(key, "") for key in known}
+        chosen = {key: value if value in known[key] or not value else "\x00" for key, value in values.items()}
+        filters = Filters(status=chosen["status"], kind=chosen["kind"], department=chosen["department"],
+                          category=chosen["category"], wijk=chosen["wijk"], buurt=chosen["buurt"],
+                          channel=chosen["channel"], text=params.get("q", "")[:MAX_SEARCH])
+        age = params.get("age", "")
+        age = age if age in AGES else ""
+        try:
+            number = max(1, min(10_000, int(params.get("page", "1"))))
+        except ValueError:
+            number = 1
+        return QueueQuery(queue, filters, age, number)
+
+    async def show(self, person: Person, query: QueueQuery) -> QueuePage:
+        today = self.today()
+        filters = self._with_age(query.filters, query.age)
+        async with self.db.read() as conn:
+            counts = await queues.counts(conn, person, self.available(person), today)
+            total = await queues.count(conn, person, query.queue, today, filters)
+            rows = await queues.page(conn, person, query.queue, today, filters, limit=PAGE_SIZE,
+                                     offset=(query.page - 1) * PAGE_SIZE)
+        for row in rows:
+            row.update(self.term(row["due_date"], row["status"], today))
+        pages = max(1, -(-total // PAGE_SIZE))
+        return QueuePage(query, counts, rows, total, pages)
+
+    def term(self, due: date, status: str, today: date | None = None) -> dict[str, Any]:
+        """Working days left (or over) until the due date; closed cases are never overdue."""
+        today = today or self.today()
+        closed = status in (Status.AFGEHANDELD.value, Status.GEANNULEERD.value)
+        overdue = not closed and due < today
+        days = working_days_between(due, today) if overdue else working_days_between(today, due)
+        return {"overdue": overdue, "workdays": days, "closed": closed}
+
+    def _with_age(self, filters: Filters, age: str) -> Filters:
+        if not age:
+            return filters
+        now: datetime = self.clock()
+        older, newer = AGES[age]
+        return replace(filters, created_before=now - older if older else None,
+                       created_after=now - newer if newer else None)

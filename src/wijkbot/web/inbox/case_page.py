@@ -1,0 +1,90 @@
+"""The case page: conversation, history, routing explanation, duplicates, presence, audited contact details.
+
+Invariants: access is decided by the services (a case out of reach answers 404, as if it did not exist);
+a re-rendered page after a refused action keeps what the ambtenaar typed (`draft`); contact details are
+only shown in the response to the audited POST, never in a URL or a GET page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+from babel.dates import format_timedelta
+
+from wijkbot.domain.access import Access, can_assign_others
+from wijkbot.services.action_base import NotAllowed
+from wijkbot.services.preview import preview
+from wijkbot.web.inbox.context import person, services
+from wijkbot.web.inbox.render import language, render
+
+
+async def case_page(request: web.Request) -> web.Response:
+    template_id = request.query.get("sjabloon", "")
+    return await show_case(request, request.match_info["reference"], template_id=template_id)
+
+
+async def show_case(request: web.Request, reference: str, *, draft: Mapping[str, Any] | None = None,
+                    error: tuple[str, str] | None = None, status: int = 200, template_id: str = "",
+                    extra: dict[str, Any] | None = None) -> web.Response:
+    inbox = services(request)
+    who = person(request)
+    view = await inbox.casefile.open(who, reference)
+    lang = await language(request)
+    templates = inbox.replies.for_case(view.case, who.name, lang) if view.access >= Access.HANDLE else []
+    draft = dict(draft or {})
+    if template_id and "reply" not in draft:
+        chosen = next((t for t in templates if t.id == template_id), None)
+        if chosen is not None:
+            draft["reply"], draft["template"] = chosen.text, chosen.id
+    term = inbox.queues.term(view.case["due_date"], view.case["status"])
+    return await render(request, "case.html", {
+        "view": view, "case": view.case, "term": term, "templates": templates, "draft": draft,
+        "error": error, "can_handle": view.access >= Access.HANDLE, "can_note": view.access >= Access.HELP,
+        "rules": inbox.rules, "contact": None, "preview": None, "needs_reason": not who.handles_cases,
+        "can_assign_others": can_assign_others(who), "confirm_needed": False,
+    } | (extra or {}), status=status)
+
+
+async def presence(request: web.Request) -> web.Response:
+    """JSON for the page's script: who else has this case open, and its current version."""
+    inbox = services(request)
+    try:
+        found = await inbox.casefile.presence(person(request), request.match_info["reference"])
+    except NotAllowed:
+        return web.json_response({"error": "niet gevonden"}, status=404)
+    lang = await language(request)
+    viewers = [inbox.translator.text("inbox.presence.viewer", lang, name=v["name"],
+                                     since=_ago(inbox, v["since"], lang)) for v in found["viewers"]]
+    return web.json_response({"version": found["version"], "viewers": viewers})
+
+
+def _ago(inbox: Any, moment: Any, lang: str) -> str:
+    return str(format_timedelta(inbox.clock() - moment, locale=lang))
+
+
+async def reveal_contact(request: web.Request) -> web.Response:
+    inbox = services(request)
+    reference = request.match_info["reference"]
+    form = await request.post()
+    try:
+        contact = await inbox.casefile.reveal_contact(person(request), reference, str(form.get("reason", "")))
+    except NotAllowed:  # out of reach: the error middleware answers 404/403
+        raise
+    except ValueError as error:  # a beheerder without a reason
+        return await show_case(request, reference, draft=dict(form), error=("contact", str(error)), status=400)
+    return await show_case(request, reference, extra={"contact": contact})
+
+
+async def reply_preview(request: web.Request) -> web.Response:
+    """How the draft reply will look in the resident's channel (JSON for the script, or the page)."""
+    inbox = services(request)
+    reference = request.match_info["reference"]
+    form = await request.post()
+    text = str(form.get("reply", ""))
+    view = await inbox.casefile.open(person(request), reference)
+    shown = preview(inbox.texts, view.channel, view.case, text, person(request).name)
+    if "application/json" in request.headers.get("Accept", ""):
+        return web.json_response({"channel": shown.channel, "parts": list(shown.parts), "notes": list(shown.notes)})
+    return await show_case(request, reference, draft=dict(form), extra={"preview": shown})

@@ -1,0 +1,41 @@
+"""Error pages of the inbox: 403 (CSRF, not allowed), 404 (no such case, or out of reach), 500.
+
+Invariants: a case out of reach and a case that does not exist look the same (404), so references cannot
+be probed; a 500 page shows no stack trace and no case data, and the log line names only method and path.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from wijkbot.services.action_base import NotAllowed
+from wijkbot.web.inbox.render import render
+from wijkbot.web.inbox.session import CsrfRefused
+
+log = logging.getLogger("wijkbot.inbox")
+
+
+@web.middleware
+async def error_pages(request: web.Request, handler: Any) -> web.StreamResponse:
+    try:
+        response: web.StreamResponse = await handler(request)
+        return response
+    except web.HTTPException:
+        raise
+    except CsrfRefused:
+        return await _page(request, 403, "inbox.error.csrf")
+    except NotAllowed as error:
+        return await _page(request, 403 if error.visible else 404,
+                           "inbox.error.forbidden" if error.visible else "inbox.error.not_found")
+    except Exception:
+        log.exception("inbox error on %s %s", request.method, request.path)
+        return await _page(request, 500, "inbox.error.server")
+
+
+async def _page(request: web.Request, status: int, key: str) -> web.Response:
+    if "application/json" in request.headers.get("Accept", "") or request.path.endswith("/aanwezig"):
+        return web.json_response({"error": key}, status=status)
+    return await render(request, "error_page.html", {"message_key": key, "status": status}, status=status)

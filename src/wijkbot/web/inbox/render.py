@@ -1,0 +1,106 @@
+"""Rendering inbox pages: Jinja2 with autoescape on, texts from the catalogs, dates in the municipality's zone.
+
+Invariants: autoescape is on for every template (a resident's "<script>" shows as text); every page gets
+`t` (texts in the ambtenaar's language), the CSRF token, the signed-in person and a one-time flash message;
+no inline script or style is ever rendered (the CSP forbids them): behaviour lives in /static/inbox.js.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+from aiohttp_session import get_session
+from babel.dates import format_datetime, format_timedelta
+
+from wijkbot.i18n import SUPPORTED
+from wijkbot.web.inbox.context import PERSON, services
+from wijkbot.web.inbox.session import csrf_token
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def setup(app: web.Application) -> None:
+    aiohttp_jinja2.setup(
+        app, loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+
+
+async def language(request: web.Request) -> str:
+    session = await get_session(request)
+    lang = session.get("lang")
+    return lang if lang in SUPPORTED else services(request).translator.default
+
+
+async def render(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
+    inbox = services(request)
+    session = await get_session(request)
+    lang = await language(request)
+    tz = ZoneInfo(inbox.rules.municipality.timezone)
+    now = inbox.clock()
+
+    def t(key: str, **values: Any) -> str:
+        return inbox.translator.text(key, lang, **values)
+
+    def when(moment: datetime | None) -> str:
+        return format_datetime(moment, "d MMM yyyy, HH:mm", tzinfo=tz, locale=lang) if moment else ""
+
+    def day(value: date | None) -> str:
+        return inbox.translator.date(value, lang) if value else ""
+
+    def ago(moment: datetime) -> str:
+        return str(format_timedelta(now - moment, locale=lang))
+
+    def event_label(kind: str) -> str:
+        key = "inbox.event." + kind.replace(" ", "_")
+        label = t(key)
+        return kind if label == key else label  # an event type from a newer feature shows as it is stored
+
+    def channel_label(name: str) -> str:
+        label = t("inbox.channel." + name)
+        return name if label.startswith("inbox.") else label
+
+    flash = session.pop("flash", None)
+    base = {
+        "t": t, "event_label": event_label, "channel_label": channel_label, "lang": lang, "when": when, "day": day,
+        "ago": ago, "csrf": csrf_token(session),
+        "me": request.get(PERSON), "path": request.path_qs, "municipality": inbox.rules.municipality.name,
+        "flash": t(flash) if isinstance(flash, str) and flash.startswith("inbox.") else None,
+        "department_name": inbox.texts.department_name, "category_name": _category_name(inbox),
+        "team_name": _team_name(inbox),
+    }
+    response = aiohttp_jinja2.render_template(template, request, base | context, status=status)
+    response.headers["Cache-Control"] = "no-store"  # pages hold case data: never from a shared cache
+    return response
+
+
+def _category_name(inbox: Any) -> Any:
+    def name(category_id: str | None) -> str:
+        category = inbox.rules.categories.get(category_id or "")
+        return str(category.name) if category else ""
+    return name
+
+
+def _team_name(inbox: Any) -> Any:
+    teams = {t.id: t.name for t in inbox.rules.teams}
+
+    def name(team_id: str | None) -> str:
+        return str(teams.get(team_id or "", team_id or ""))
+    return name
+
+
+def flash(session: Any, key: str) -> None:
+    """A message for the next page (after a redirect)."""
+    session["flash"] = key
+
+
+async def text(request: web.Request, key: str, **values: Any) -> str:
+    """One catalog text in the ambtenaar's language (for messages composed in handlers)."""
+    return services(request).translator.text(key, await language(request), **values)

@@ -1,0 +1,76 @@
+/* wijkbot inbox: progressive enhancement only; every page works without this file.
+   - reply templates fill the reply box at once (without a reload);
+   - "Voorbeeld bekijken" shows the channel preview in place;
+   - the case page says who else has it open, and that the case changed, refreshed every 20 seconds. */
+'use strict';
+(function () {
+  const token = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
+
+  function post(url, body) {
+    return fetch(url, {
+      method: 'POST', credentials: 'same-origin', body: body,
+      headers: { 'X-CSRF-Token': token(), 'Accept': 'application/json' },
+    }).then((r) => (r.ok ? r.json() : Promise.reject(r.status)));
+  }
+
+  function para(text, className) {
+    const p = document.createElement('p');
+    p.textContent = text; // always text, never HTML
+    if (className) p.className = className;
+    return p;
+  }
+
+  function templates() {
+    const select = document.getElementById('template');
+    const reply = document.getElementById('reply-text');
+    const use = document.getElementById('template-use');
+    if (!select || !reply) return;
+    if (use) use.hidden = true; // the select does the work now
+    select.addEventListener('change', () => {
+      const option = select.options[select.selectedIndex];
+      const text = option && option.dataset.text;
+      if (text === undefined) return;
+      if (reply.value.trim() && !window.confirm(select.dataset.confirm || 'Replace the text?')) return;
+      reply.value = text;
+      const hidden = document.querySelector('#reply-form input[name="template"]');
+      if (hidden) hidden.value = option.value;
+    });
+  }
+
+  function preview() {
+    const button = document.getElementById('reply-preview-button');
+    const box = document.getElementById('reply-preview');
+    const form = document.getElementById('reply-form');
+    if (!button || !box || !form) return;
+    button.addEventListener('click', (event) => {
+      event.preventDefault();
+      post(box.dataset.url, new FormData(form)).then((shown) => {
+        box.replaceChildren();
+        const title = document.createElement('h3');
+        title.textContent = box.dataset.title;
+        box.append(title);
+        shown.parts.forEach((part) => box.append(para(part, 'msg-text preview-part')));
+        shown.notes.forEach((note) => box.append(para(note, 'hint')));
+      }).catch(() => form.requestSubmit(button)); // fall back to the page version
+    });
+  }
+
+  function presence() {
+    const box = document.getElementById('presence');
+    if (!box) return;
+    const version = box.dataset.version;
+    const refresh = () => post(box.dataset.url, new FormData()).then((state) => {
+      const lines = state.viewers.map((line) => para(line));
+      if (String(state.version) !== version) lines.push(para(box.dataset.changed, 'changed'));
+      box.replaceChildren(...lines);
+    }).catch(() => {});
+    window.setInterval(refresh, 20000);
+  }
+
+  function focusErrors() {
+    const summary = document.getElementById('error-summary');
+    if (summary) summary.focus();
+  }
+
+  document.addEventListener('DOMContentLoaded', () => { templates(); preview(); presence(); focusErrors(); });
+})();

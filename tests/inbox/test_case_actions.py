@@ -1,0 +1,273 @@
+"""Every action on the case page, as an ambtenaar does it in the browser, and what the resident gets."""
+
+from __future__ import annotations
+
+import re
+
+from tests.inbox.conftest import AFVAL, Officer, new_case, signed_in
+from wijkbot.app import Wijkbot
+from wijkbot.storage import repository
+from wijkbot.testing import FrozenClock, RecordingChannel
+
+
+async def events(bot: Wijkbot, reference: str) -> list[tuple[str, dict]]:
+    async with bot.db.read() as conn:
+        case = await repository.case_by_reference(conn, reference)
+        return [(e["type"], e["data"]) for e in await repository.events_of(conn, case["id"])]
+
+
+async def case_row(bot: Wijkbot, reference: str):
+    async with bot.db.read() as conn:
+        return await repository.case_by_reference(conn, reference)
+
+
+async def test_reply_with_a_template_reaches_the_resident(any_officers: dict[str, Officer], any_inbox_bot: Wijkbot,
+                                                          channel: RecordingChannel) -> None:
+    resident = await new_case(any_inbox_bot, channel, AFVAL)
+    anouk = await signed_in(any_officers, "anouk")
+    assert resident.reference in (await anouk.get("/inbox/zaken?queue=mine")).references()
+    page = await anouk.get(f"/inbox/zaak/{resident.reference}?sjabloon=grofvuil-ophalen")
+    draft = re.search(r'<textarea id="reply-text"[^>]*>(.*?)</textarea>', page.html, re.S).group(1)
+    assert "Wat wij doen:" in draft and "Andere mogelijkheden:" in draft
+    sent = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord",
+                            {"version": page.field("version"), "reply": "Wat wij doen:\nWe halen het afval weg."})
+    assert sent.url.endswith(resident.reference) and "Uw antwoord is verstuurd" in sent.text
+    got = await resident.received()
+    signature = f"Anouk Voorbeeld, Stadswerken (nummer {resident.reference})"
+    assert got == [f"Wat wij doen:\nWe halen het afval weg.\n\n{signature}"]
+    assert (await case_row(any_inbox_bot, resident.reference))["status"] == "in behandeling"
+
+
+async def test_preview_shows_the_text_as_the_channel_will(officers: dict[str, Officer], inbox_bot: Wijkbot,
+                                                          channel: RecordingChannel) -> None:
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk = await signed_in(officers, "anouk")
+    page = await anouk.act(resident.reference, "voorbeeld", reply="We komen morgen.")
+    assert page.status == 200 and "Zo ziet de bewoner het" in page.text
+    assert f"We komen morgen.\n\nAnouk Voorbeeld, Stadswerken (nummer {resident.reference})" in page.text
+    assert "We komen morgen." in page.html.split('id="reply-text"')[1]  # the draft is kept
+    async with anouk.session.post(anouk.server.make_url(f"/inbox/zaak/{resident.reference}/voorbeeld"),
+                                  data={"reply": "Kort"}, headers={"Accept": "application/json",
+                                                                   "X-CSRF-Token": page.field("csrf")}) as response:
+        shown = await response.json()
+    assert shown["parts"] == [f"Kort\n\nAnouk Voorbeeld, Stadswerken (nummer {resident.reference})"]
+    assert await resident.received() == []  # a preview sends nothing
+
+
+async def test_a_stale_form_never_overwrites_a_newer_change(any_officers: dict[str, Officer],
+                                                            any_inbox_bot: Wijkbot, channel: RecordingChannel) -> None:
+    resident = await new_case(any_inbox_bot, channel, AFVAL)
+    anouk, bram = await signed_in(any_officers, "anouk"), await signed_in(any_officers, "bram")
+    old = await anouk.get(f"/inbox/zaak/{resident.reference}")
+    assert "Uw antwoord is verstuurd" in (await bram.act(resident.reference, "antwoord", reply="Bram was eerst.")).text
+    late = await anouk.post(f"/inbox/zaak/{resident.reference}/afhandelen",
+                            {"version": old.field("version"), "outcome": "Opgelost volgens Anouk"})
+    assert late.status == 409 and "intussen gewijzigd" in late.text
+    assert "Opgelost volgens Anouk" in late.html  # what she typed is still in the form
+    assert "Bram was eerst." in late.text  # and she sees the newer state
+    case = await case_row(any_inbox_bot, resident.reference)
+    assert case["status"] == "in behandeling" and case["outcome"] is None
+    assert [t for t in await resident.received()] == [
+        f"Bram was eerst.\n\nBram de Proef, Stadswerken (nummer {resident.reference})"]
+
+
+async def test_a_second_reply_to_an_answered_message_is_warned_about(officers: dict[str, Officer],
+                                                                    inbox_bot: Wijkbot,
+                                                                    channel: RecordingChannel) -> None:
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk, bram = await signed_in(officers, "anouk"), await signed_in(officers, "bram")
+    await bram.act(resident.reference, "antwoord", reply="Eerste antwoord.")
+    page = await anouk.act(resident.reference, "antwoord", reply="Tweede antwoord.")
+    assert page.status == 409 and "Bram de Proef heeft het laatste bericht van de bewoner al beantwoord" in page.text
+    assert "Tweede antwoord." in page.html
+    confirmed = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord",
+                                 {"version": page.field("version"), "reply": "Tweede antwoord.", "confirm": "ja"})
+    assert "Uw antwoord is verstuurd" in confirmed.text
+    assert len(await resident.received()) == 2
+    await resident.say("Dank, maar het ligt er nog steeds")
+    await resident.received()
+    page = await anouk.get(f"/inbox/zaak/{resident.reference}")
+    assert 'id="answered-warning"' not in page.html  # a new resident message is not answered yet
+
+
+async def test_note_with_a_mention_puts_the_case_under_mentioned(officers: dict[str, Officer], inbox_bot: Wijkbot,
+                                                                channel: RecordingChannel) -> None:
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk = await signed_in(officers, "anouk")
+    unknown = await anouk.act(resident.reference, "notitie", note="Wat vind jij, @niemand.hier?")
+    assert unknown.status == 400 and "onbekende collega: @niemand.hier" in unknown.text
+    outside = await anouk.act(resident.reference, "notitie", note="@gijs.namaakers kijk jij mee?")
+    assert outside.status == 400 and "nodig hem of haar eerst uit" in outside.text
+    saved = await anouk.act(resident.reference, "notitie", note="@bram.deproef kun jij dit morgen doen?")
+    assert "Interne notitie van Anouk Voorbeeld" in saved.text
+    bram = await signed_in(officers, "bram")
+    assert resident.reference in (await bram.get("/inbox/zaken?queue=mentioned")).references()
+    await bram.get(f"/inbox/zaak/{resident.reference}")  # seen
+    assert resident.reference not in (await bram.get("/inbox/zaken?queue=mentioned")).references()
+    assert await resident.received() == []  # notes never reach the resident
+    assert ("notitie", {"mentions": [(await inbox_bot.inbox.people.by_email("bram.deproef@example.org")).officer_id]}) \
+        in await events(inbox_bot, resident.reference)
+
+
+async def test_hand_over_to_a_department_needs_a_reason_and_is_counted(any_officers: dict[str, Officer],
+                                                                       any_inbox_bot: Wijkbot,
+                                                                       channel: RecordingChannel) -> None:
+    resident = await new_case(any_inbox_bot, channel, AFVAL)
+    anouk = await signed_in(any_officers, "anouk")
+    refused = await anouk.act(resident.reference, "overdragen", target="dept:vth", reason=" ")
+    assert refused.status == 400 and "geef een reden" in refused.text
+    moved = await anouk.act(resident.reference, "overdragen", target="dept:vth", reason="Bedrijfsafval: handhaving")
+    assert moved.url.endswith("/inbox/zaken") and "De zaak is overgedragen" in moved.text
+    assert (await anouk.get(f"/inbox/zaak/{resident.reference}")).status == 404  # out of her reach now
+    case = await case_row(any_inbox_bot, resident.reference)
+    assert (case["department"], case["team"], case["handover_count"]) == ("vth", "vth", 1)
+    assert any("Vergunningen" in text for text in await resident.received())
+    ilse = await signed_in(any_officers, "ilse")
+    page = await ilse.get(f"/inbox/zaak/{resident.reference}")
+    assert "1 keer overgedragen" in page.text and "Bedrijfsafval: handhaving" in page.text
+
+
+async def test_hand_over_to_another_team_of_the_same_department(officers: dict[str, Officer], inbox_bot: Wijkbot,
+                                                               channel: RecordingChannel) -> None:
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk = await signed_in(officers, "anouk")
+    await anouk.act(resident.reference, "overdragen", target="team:stadswerken-centrum-oost", reason="Ligt in Oost")
+    case = await case_row(inbox_bot, resident.reference)
+    assert (case["department"], case["team"]) == ("stadswerken", "stadswerken-centrum-oost")
+    kind, data = (await events(inbox_bot, resident.reference))[-1]
+    assert kind == "overgedragen" and data["van_team"] == "stadswerken-west" and data["reden"] == "Ligt in Oost"
+    assert await resident.received() == []  # same department: nothing changes for the resident
+    lars = await signed_in(officers, "lars")
+    assert (await lars.get(f"/inbox/zaak/{resident.reference}")).status == 200
+
+
+async def test_change_category_is_recorded_for_learning_and_moves_the_case(any_officers: dict[str, Officer],
+                                                                           any_inbox_bot: Wijkbot,
+                                                                           channel: RecordingChannel) -> None:
+    resident = await new_case(any_inbox_bot, channel, AFVAL)
+    anouk = await signed_in(any_officers, "anouk")
+    same_department = await anouk.act(resident.reference, "categorie", category="zwerfafval", reason="")
+    assert "De categorie is gewijzigd" in same_department.text
+    assert ("categorie gewijzigd", {"van": "grofvuil", "naar": "zwerfafval", "reden": ""}) \
+        in await events(any_inbox_bot, resident.reference)
+    no_reason = await anouk.act(resident.reference, "categorie", category="fietswrak", reason="")
+    assert no_reason.status == 400 and "geef een reden" in no_reason.text
+    moved = await anouk.act(resident.reference, "categorie", category="fietswrak", reason="Het is een fietswrak")
+    assert moved.url.endswith("/inbox/zaken")
+    history = await events(any_inbox_bot, resident.reference)
+    assert history[-2] == ("categorie gewijzigd", {"van": "zwerfafval", "naar": "fietswrak",
+                                                   "reden": "Het is een fietswrak"})
+    assert history[-1][0] == "overgedragen" and history[-1][1]["naar"] == "vth"
+    case = await case_row(any_inbox_bot, resident.reference)
+    assert (case["category"], case["department"], case["handover_count"]) == ("fietswrak", "vth", 1)
+
+
+async def test_status_close_and_reopen(officers: dict[str, Officer], inbox_bot: Wijkbot,
+                                       channel: RecordingChannel) -> None:
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk = await signed_in(officers, "anouk")
+    assert "De status is gewijzigd" in (await anouk.act(resident.reference, "status", status="wacht op bewoner")).text
+    assert resident.reference in (await anouk.get("/inbox/zaken?queue=waiting")).references()
+    bad = await anouk.act(resident.reference, "status", status="afgehandeld")
+    assert bad.status == 400
+    empty = await anouk.act(resident.reference, "afhandelen", outcome="")
+    assert empty.status == 400 and "beschrijf de uitkomst" in empty.text
+    closed = await anouk.act(resident.reference, "afhandelen", outcome="Het grofvuil is opgehaald.")
+    assert "De zaak is afgehandeld" in closed.text
+    assert any("Het grofvuil is opgehaald." in t for t in await resident.received())
+    reopened = await anouk.act(resident.reference, "heropenen", reason="Bewoner meldt: ligt er weer")
+    assert "De zaak is weer geopend" in reopened.text
+    assert (await case_row(inbox_bot, resident.reference))["status"] == "heropend"
+
+
+async def test_link_and_unlink_duplicates(officers: dict[str, Officer], inbox_bot: Wijkbot,
+                                          channel: RecordingChannel) -> None:
+    first = await new_case(inbox_bot, channel, AFVAL)
+    second = await new_case(inbox_bot, channel, "Bij de container in de Kanaalstraat staat een oude bank")
+    anouk = await signed_in(officers, "anouk")
+    missing = await anouk.act(second.reference, "koppelen", lead="UT-2026-999999")
+    assert missing.status == 400
+    linked = await anouk.act(second.reference, "koppelen", lead=first.reference)
+    assert "gekoppeld aan de hoofdzaak" in linked.text
+    lead_page = await anouk.get(f"/inbox/zaak/{first.reference}")
+    cluster = lead_page.html.split('id="cluster-title"')[1].split("</section>")[0]
+    assert first.reference in cluster and second.reference in cluster and "hoofdzaak" in cluster
+    assert "De koppeling is opgeheven" in (await anouk.act(second.reference, "ontkoppelen")).text
+    assert (await case_row(inbox_bot, second.reference))["duplicate_of"] is None
+
+
+async def test_who_else_has_the_case_open(officers: dict[str, Officer], inbox_bot: Wijkbot,
+                                         channel: RecordingChannel, clock: FrozenClock) -> None:
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk, bram = await signed_in(officers, "anouk"), await signed_in(officers, "bram")
+    page = await anouk.get(f"/inbox/zaak/{resident.reference}")
+    assert "bekijkt deze zaak ook" not in page.text
+    clock.advance(minutes=1)
+    page = await bram.get(f"/inbox/zaak/{resident.reference}")
+    assert "Anouk Voorbeeld bekijkt deze zaak ook (sinds 1 minuut)" in page.text
+    async with anouk.session.post(anouk.server.make_url(f"/inbox/zaak/{resident.reference}/aanwezig"),
+                                  headers={"X-CSRF-Token": anouk.last.field("csrf")}) as response:
+        state = await response.json()
+    assert state["viewers"] == ["Bram de Proef bekijkt deze zaak ook (sinds 0 seconden)"]
+    clock.advance(minutes=3)  # Bram closed the tab: no sign of life for longer than two minutes
+    async with anouk.session.post(anouk.server.make_url(f"/inbox/zaak/{resident.reference}/aanwezig"),
+                                  headers={"X-CSRF-Token": anouk.last.field("csrf")}) as response:
+        assert (await response.json())["viewers"] == []
+
+
+async def test_resident_html_is_shown_as_text(any_officers: dict[str, Officer], any_inbox_bot: Wijkbot,
+                                              channel: RecordingChannel) -> None:
+    resident = await new_case(any_inbox_bot, channel,
+                              'Grofvuil in de Kanaalstraat <script>alert("x")</script><img src=x onerror=alert(1)>')
+    anouk = await signed_in(any_officers, "anouk")
+    queue = await anouk.get("/inbox/zaken?queue=mine")
+    page = await anouk.get(f"/inbox/zaak/{resident.reference}")
+    for html in (queue.html, page.html):
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html or "&lt;script&gt;" in html
+    assert '<script>alert("x")</script>' in page.text  # shown as text
+
+
+async def test_contact_details_are_hidden_and_every_view_is_audited(officers: dict[str, Officer],
+                                                                    inbox_bot: Wijkbot,
+                                                                    channel: RecordingChannel) -> None:
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk = await signed_in(officers, "anouk")
+    page = await anouk.get(f"/inbox/zaak/{resident.reference}")
+    assert resident.address not in page.html
+    shown = await anouk.post(f"/inbox/zaak/{resident.reference}/contact", {"reason": "Terugbellen"})
+    assert resident.address in shown.text and "auditlog" in shown.text
+    olaf = await signed_in(officers, "olaf")
+    refused = await olaf.post(f"/inbox/zaak/{resident.reference}/contact",
+                              {"csrf": (await olaf.get(f"/inbox/zaak/{resident.reference}")).field("csrf"),
+                               "reason": " "})
+    assert refused.status == 400 and resident.address not in refused.html
+    granted = await olaf.post(f"/inbox/zaak/{resident.reference}/contact", {"reason": "Verzoek inzage (AVG)"})
+    assert resident.address in granted.text
+    audit = await olaf.get("/inbox/beheer/audit")
+    rows = audit.html.split("<tbody>")[1]
+    assert rows.count("contactgegevens bekeken") == 2
+    assert "Verzoek inzage (AVG)" in rows and "Terugbellen" in rows and "Anouk Voorbeeld" in rows
+    assert resident.address not in audit.html
+    assert resident.address not in (await anouk.get("/inbox/zaken?queue=mine")).html
+
+
+async def test_hostile_input_gets_a_clear_answer_and_changes_nothing(officers: dict[str, Officer],
+                                                                     inbox_bot: Wijkbot,
+                                                                     channel: RecordingChannel) -> None:
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk = await signed_in(officers, "anouk")
+    too_long = await anouk.act(resident.reference, "antwoord", reply="x" * 20_001)
+    assert too_long.status == 400 and "te lang" in too_long.text
+    no_version = await anouk.post(f"/inbox/zaak/{resident.reference}/afhandelen",
+                                  {"version": "abc", "outcome": "klaar"})
+    assert no_version.status == 409  # a form that cannot prove it saw the newest state is stale
+    assert (await anouk.get("/inbox/zaak/UT-2026-999999")).status == 404
+    assert (await anouk.get("/inbox/zaak/%3Cscript%3E")).status == 404
+    assert (await anouk.act(resident.reference, "bestaat-niet")).status == 404
+    unknown_officer = await anouk.act(resident.reference, "uitnodigen", officer="niet-een-getal")
+    assert unknown_officer.status == 400
+    nul = await anouk.act(resident.reference, "notitie", note="nul\x00teken")
+    assert "Uw notitie is opgeslagen" in nul.text and "nul\ufffdteken" in nul.text
+    assert (await case_row(inbox_bot, resident.reference))["status"] == "toegewezen"
+    assert await resident.received() == []

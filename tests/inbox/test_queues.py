@@ -1,0 +1,77 @@
+"""Queues: counts, filters, search (never in a URL), overdue marks, and the English inbox."""
+
+from __future__ import annotations
+
+from tests.inbox.conftest import AFVAL, VEILIGHEID, Officer, new_case, signed_in
+from wijkbot.app import Wijkbot
+from wijkbot.testing import FrozenClock, RecordingChannel
+
+
+def count(page, queue: str) -> int:
+    part = page.html.split(f'data-queue="{queue}"')[1]
+    return int(part.split('class="count">(')[1].split(")")[0])
+
+
+async def test_queues_have_counts_and_the_right_cases(any_officers: dict[str, Officer], any_inbox_bot: Wijkbot,
+                                                      channel: RecordingChannel, clock: FrozenClock) -> None:
+    afval = await new_case(any_inbox_bot, channel, AFVAL)
+    await new_case(any_inbox_bot, channel, "Er ligt grofvuil bij de Amsterdamsestraatweg")
+    unsure = await new_case(any_inbox_bot, channel, "Ik heb een vraag over iets in West, in de Kanaalstraat")
+    noor = await signed_in(any_officers, "noor")  # wijkregisseur West
+    page = await noor.get("/inbox/zaken?queue=wijk")
+    assert afval.reference in page.references() and count(page, "wijk") == len(page.references()) >= 2
+    assert unsure.reference in (await noor.get("/inbox/zaken?queue=triage")).references()
+    anouk = await signed_in(any_officers, "anouk")
+    page = await anouk.get("/inbox/zaken")
+    assert 'data-queue="wijk"' not in page.html  # only a wijkregisseur has "all in my wijk"
+    assert count(page, "overdue") == 0
+    clock.advance(days=10)
+    anouk = await signed_in(any_officers, "anouk")  # ten days later: a new session
+    page = await anouk.get("/inbox/zaken?queue=overdue")
+    assert afval.reference in page.references() and count(page, "overdue") >= 1
+    assert "Te laat:" in page.text and "werkdagen over de termijn" in page.text
+
+
+async def test_search_goes_by_post_and_finds_message_text(any_officers: dict[str, Officer], any_inbox_bot: Wijkbot,
+                                                          channel: RecordingChannel) -> None:
+    afval = await new_case(any_inbox_bot, channel, AFVAL)
+    other = await new_case(any_inbox_bot, channel, "Er ligt grofvuil bij de Amsterdamsestraatweg 100%_klaar")
+    anouk = await signed_in(any_officers, "anouk")
+    await anouk.get("/inbox/zaken?queue=all")
+    found = await anouk.post("/inbox/zaken", {"queue": "all", "q": "kanaalstraat"})
+    assert found.references() == [afval.reference]
+    assert "kanaalstraat" not in found.url.lower()  # the search text never lands in a URL
+    wildcard = await anouk.post("/inbox/zaken", {"queue": "all", "q": "100%_"})
+    assert wildcard.references() == [other.reference]  # % and _ are searched literally
+    by_reference = await anouk.post("/inbox/zaken", {"queue": "all", "q": afval.reference.lower()})
+    assert by_reference.references() == [afval.reference]
+    nothing = await anouk.post("/inbox/zaken", {"queue": "all", "q": "_klaar%x"})
+    assert nothing.references() == []
+
+
+async def test_filters_narrow_the_list(officers: dict[str, Officer], inbox_bot: Wijkbot,
+                                       channel: RecordingChannel) -> None:
+    afval = await new_case(inbox_bot, channel, AFVAL)
+    drugs = await new_case(inbox_bot, channel, VEILIGHEID)
+    olaf = await signed_in(officers, "olaf")  # the beheerder reads every case
+    await olaf.get("/inbox/zaken?queue=all")
+    assert set((await olaf.post("/inbox/zaken", {"queue": "all"})).references()) == {afval.reference, drugs.reference}
+    assert (await olaf.post("/inbox/zaken", {"queue": "all", "department": "veiligheid"})).references() == \
+        [drugs.reference]
+    assert (await olaf.post("/inbox/zaken", {"queue": "all", "wijk": "West"})).references() == [afval.reference]
+    assert (await olaf.post("/inbox/zaken", {"queue": "all", "channel": "telegram"})).references() == []
+    assert (await olaf.post("/inbox/zaken", {"queue": "all", "category": "grofvuil", "age": "day"})).references() \
+        == [afval.reference]
+    assert (await olaf.post("/inbox/zaken", {"queue": "all", "age": "older"})).references() == []
+    assert (await olaf.post("/inbox/zaken", {"queue": "all", "status": "bestaat niet"})).references() == []
+
+
+async def test_the_inbox_in_english(officers: dict[str, Officer], inbox_bot: Wijkbot,
+                                    channel: RecordingChannel) -> None:
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk = await signed_in(officers, "anouk")
+    page = await anouk.post("/inbox/taal", {"lang": "en", "next": f"/inbox/zaak/{resident.reference}"})
+    assert page.url.endswith(resident.reference)
+    assert "Reply to the resident" in page.text and "Send reply" in page.text and 'lang="en"' in page.html
+    page = await anouk.get("/inbox/zaken")
+    assert "My cases" in page.text and "working days left" in page.text
