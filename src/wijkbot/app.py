@@ -205,7 +205,7 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
         intake=intake, delivery=delivery, actions=actions,
         followups=FollowUps(db, rules, texts, clock, policy, wake), conversations=conversations, learning=learning,
         digests=_digests(settings, db, rules, translator, clock), channels=channels, x=x,
-        inbox=_inbox_services(settings, rules, translator, texts, db, clock, actions),
+        inbox=_inbox_services(settings, rules, translator, texts, db, clock, actions, x),
         inbox_config=InboxConfig(
             key=session_key(settings), idle=timedelta(minutes=settings.session_idle_minutes),
             max_age=timedelta(hours=settings.session_max_hours), cookie_secure=settings.cookie_secure,
@@ -214,8 +214,12 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
 
 
 def _inbox_services(settings: Settings, rules: RuleSet, translator: Translator, texts: Texts, db: Database,
-                    clock: Clock, actions: Actions) -> InboxServices:
-    """The shared inbox's services (templates are read and validated here, so a bad file stops start-up)."""
+                    clock: Clock, actions: Actions, x: XParts) -> InboxServices:
+    """The shared inbox's services (templates are read and validated here, so a bad file stops start-up).
+
+    The X channel's reply routes are always there (an X case keeps its route when X is switched off); its
+    budget and state only when X is on, so the inbox shows no X banner otherwise.
+    """
     hasher = PasswordHasher(settings.password_hash_time_cost, settings.password_hash_memory_kib)
     people = People(db, rules, clock, hasher, settings.password_link_hours)
     throttle = Throttle(settings.login_max_failures_per_account, settings.login_max_failures_per_address,
@@ -225,6 +229,7 @@ def _inbox_services(settings: Settings, rules: RuleSet, translator: Translator, 
         login=Login(db, people, hasher, clock, throttle), queues=Queues(db, rules, clock),
         casefile=CaseFile(db, rules, clock), actions=actions,
         replies=ReplyTemplates(load_templates(settings.rules_dir, rules), texts),
+        x_replies=x.replies, x_guard=x.guard if settings.x_enabled else None,
     )
 
 

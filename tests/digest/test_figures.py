@@ -83,13 +83,15 @@ async def test_every_figure_links_to_the_cases_behind_it(digest_bot: Wijkbot, cl
     refs = await seed_week(digest_bot, clock)
     rendered = await digest_bot.digests.render("Overvecht", W15, base="")
     page = rendered.html
-    assert 'href="/inbox/zaken?wijk=Overvecht&amp;week=2026-W15"' in page
-    assert 'href="/inbox/zaken?wijk=Overvecht&amp;achterstallig=1"' in page
-    assert 'href="/inbox/zaken?wijk=Overvecht&amp;week=2026-W15&amp;categorie=grofvuil&amp;buurt=BU03440321' \
-           '&amp;straat=Zamenhofdreef"' in page
-    assert f'href="/inbox/zaken?wijk=Overvecht&amp;duplicaat_van={refs["vuil1"]}"' in page
-    assert f'href="/inbox/zaken?wijk=Overvecht&amp;zaak={refs["b"]}"' in page
-    assert 'href="/inbox/zaken?wijk=Overvecht&amp;tevredenheid=2026-W15"' in page
+    assert 'href="/inbox/zaken?queue=all&amp;wijk=Overvecht&amp;week=2026-W15"' in page
+    assert 'href="/inbox/zaken?queue=all&amp;wijk=Overvecht&amp;overdue=2026-W15"' in page
+    assert 'href="/inbox/zaken?queue=all&amp;wijk=Overvecht&amp;week=2026-W15&amp;category=grofvuil' \
+           '&amp;street=Zamenhofdreef"' in page
+    assert f'href="/inbox/zaken?queue=all&amp;until=2026-W15&amp;cluster={refs["vuil1"]}"' in page
+    assert f'href="/inbox/zaken?queue=all&amp;wijk=Overvecht&amp;case={refs["b"]}"' in page
+    assert 'href="/inbox/zaken?queue=all&amp;wijk=Overvecht&amp;rated=2026-W15"' in page
+    # the text part carries one link per table, parameters in one fixed order
+    assert "/inbox/zaken?queue=all&wijk=Overvecht&status=wacht+op+bewoner&open=2026-W15" in rendered.text
     # Every number in a table's first data column of a count table is a link
     assert page.count('href="/inbox/zaken?') > 60
 

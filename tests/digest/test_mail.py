@@ -84,9 +84,10 @@ async def test_the_digest_arrives_with_text_and_html(mail_bot: Wijkbot, clock: F
     body = parts(message)
     assert set(body) == {"text/plain", "text/html"}
     assert "Deze week kwamen er 8 nieuwe zaken binnen." in body["text/plain"]
-    assert "https://wijkbot.example.org/inbox/zaken?wijk=Overvecht&achterstallig=1" in body["text/plain"]
+    assert "https://wijkbot.example.org/inbox/zaken?queue=all&wijk=Overvecht&overdue=2026-W15" in body["text/plain"]
     assert "<svg" in body["text/html"] and "<script" not in body["text/html"]
-    assert 'href="https://wijkbot.example.org/inbox/zaken?wijk=Overvecht&amp;week=2026-W15"' in body["text/html"]
+    assert 'href="https://wijkbot.example.org/inbox/zaken?queue=all&amp;wijk=Overvecht&amp;week=2026-W15"' \
+        in body["text/html"]
 
     async with mail_bot.db.read() as conn:
         row = await digest_archive.find(conn, "Overvecht", "2026-W15")

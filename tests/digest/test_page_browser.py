@@ -103,7 +103,7 @@ async def test_the_digest_page_in_chromium(chromium: str, base_url: str) -> None
             await expect(page.locator("table.data caption", has_text="De cijfers van de grafiek")).to_be_visible()
             await expect(page.locator(".tile-value").first).to_have_text("8")
             overdue = page.locator(".tile a").nth(2)
-            assert await overdue.get_attribute("href") == "/inbox/zaken?wijk=Overvecht&achterstallig=1"
+            assert await overdue.get_attribute("href") == "/inbox/zaken?queue=all&wijk=Overvecht&overdue=2026-W15"
             await expect(page.locator("blockquote")).to_have_count(2)
             assert await page.locator("script").count() == 0
             ARTIFACTS.mkdir(exist_ok=True)

@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 from wijkbot.domain.model import Channel
+from wijkbot.domain.x import Mode
 from wijkbot.i18n import Translator
+from wijkbot.services.case_filters import FILTERS
 from wijkbot.services.queues import AGES, QUEUES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,15 +17,17 @@ TEMPLATES = ROOT / "src" / "wijkbot" / "web" / "templates"
 LITERAL = re.compile(r"""t\(\s*["'](inbox\.[a-z_.]+)["']""")
 EVENTS = ("aangemaakt", "bericht", "antwoord", "notitie", "overgedragen", "status", "afgehandeld", "heropend",
           "toegewezen", "uitgenodigd", "gekoppeld", "dubbele gekoppeld", "ontkoppeld", "categorie gewijzigd",
-          "bezorging mislukt", "herinnering", "tussenbericht")
+          "bezorging mislukt", "herinnering", "tussenbericht", "x gepauzeerd", "x gestopt", "geëscaleerd",
+          "tevredenheid")
 
 
 def wanted() -> set[str]:
     keys = {k for path in TEMPLATES.glob("*.html") for k in LITERAL.findall(path.read_text(encoding="utf-8"))
-            if not k.endswith(".")}
+            if not k.endswith((".", "_"))}
     keys |= {f"inbox.queue.{q}" for q in QUEUES} | {f"inbox.age.{a}" for a in AGES}
-    keys |= {f"inbox.filter.{f}" for f in ("status", "kind", "department", "category", "wijk", "buurt", "channel",
-                                           "age")}
+    keys |= {f"inbox.filter.{f}" for f in (*FILTERS, "age")}  # every filter is named in the "Filters" line
+    keys |= {f"inbox.reply.mode_{m.value}" for m in Mode} | {f"inbox.x.banner_{s}" for s in ("warning", "paused",
+                                                                                               "stopped")}
     keys |= {f"inbox.channel.{c.value}" for c in Channel}
     keys |= {f"inbox.event.{e.replace(' ', '_')}" for e in EVENTS}
     keys |= {f"inbox.error.{e}{suffix}" for e in ("csrf", "forbidden", "not_found", "server")

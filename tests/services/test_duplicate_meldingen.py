@@ -32,7 +32,7 @@ async def test_second_reporter_is_linked_and_both_hear_the_outcome(any_bot: Wijk
     assert linked["officer_id"] == lead["officer_id"]  # one person sees the whole cluster
     assert "ook al door iemand anders gemeld" in got[0]
     assert any(first.reference in r for r in linked["routing"]["reasons"])
-    assert "duplicaat gekoppeld" in await event_types(any_bot, first.reference)
+    assert "dubbele gekoppeld" in await event_types(any_bot, first.reference)  # the name the inbox uses too
 
     async with any_bot.db.read() as conn:
         officer = await repository.officer(conn, lead["officer_id"])

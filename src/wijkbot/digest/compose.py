@@ -1,9 +1,11 @@
 """Compose the digest document from the figures: what came in, hot spots, what is stuck, how residents were
 served, initiatives; every figure with a link to the cases behind it.
 
-Invariants: every link is built by `links.case_list_url` with the wijk (and the week where the figure is about
-the week); lists are cut to `list_length` rows with a link to the whole list; nothing about a resident is shown
-(cases by reference, buurt and topic; streets only as places of hot spots; quotes only scrubbed).
+Invariants: every link is built by `links.case_list_url` with the wijk (a duplicate cluster's without it: the
+digest counts every linked report, wherever it was made) and the week the figure is about, so the inbox lists
+exactly the cases the figure counts; lists are cut to `list_length` rows with a link to the whole list;
+nothing about a resident is shown (cases by reference, buurt and topic; streets only as places of hot spots;
+quotes only scrubbed).
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from datetime import datetime
 
 from wijkbot.digest.chart import Bar, bar_chart
 from wijkbot.digest.document import Cell, Document, Quote, Section, Table, Tile
-from wijkbot.digest.links import case_list_url, digest_url
+from wijkbot.digest.links import NOT_SET, case_list_url, digest_url
 from wijkbot.digest.wording import Wording
-from wijkbot.domain.digest.figures import CaseLine, Digest, Row, Service
+from wijkbot.domain.digest.figures import CaseLine, Digest, HotSpot, Row, Service
 from wijkbot.domain.digest.summary import DigestPolicy
 from wijkbot.domain.scrub import PLACEHOLDER
 
 OTHER_ROWS_AFTER = 8  # breakdowns longer than this end in one "other" row
+INITIATIVE = "initiatief"
+WAITING = "wacht op bewoner"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +34,17 @@ class Composer:
     base: str = ""  # "" on the inbox page, the public address in mail
     policy: DigestPolicy = field(default_factory=DigestPolicy)
 
-    def link(self, **filters: str | int | None) -> str:
+    def link(self, **filters: str | int | Sequence[str] | None) -> str:
+        """The wijk's cases matching `filters` (inbox parameter names, see links.PARAMETERS)."""
         return case_list_url(self.base, wijk=self.digest.wijk, **filters)
 
     @property
     def week(self) -> str:
         return str(self.digest.week)
+
+    @property
+    def week_before(self) -> str:
+        return str(self.digest.week.shifted(-1))
 
     def document(self, generated_at: datetime) -> Document:
         t, d = self.words.t, self.digest
@@ -57,13 +66,13 @@ class Composer:
             Tile(t("digest.tile.cases"), w.number(d.inflow.cases.this_week), w.count_note(d.inflow.cases),
                  self.link(week=self.week)),
             Tile(t("digest.tile.messages"), w.number(d.inflow.messages.this_week), w.count_note(d.inflow.messages),
-                 self.link(week=self.week)),
+                 self.link(inbound=self.week)),
             Tile(t("digest.tile.overdue"), w.number(len(d.stuck.overdue)),
-                 t("digest.tile.overdue_note", open=w.number(d.open_cases)), self.link(achterstallig=1)),
+                 t("digest.tile.overdue_note", open=w.number(d.open_cases)), self.link(overdue=self.week)),
             Tile(t("digest.tile.escalations"), w.number(len(d.stuck.escalations)), t("digest.tile.this_week"),
-                 self.link(geescaleerd=self.week)),
+                 self.link(escalated=self.week)),
             Tile(t("digest.tile.satisfaction"), w.score(overall.average_score),
-                 t("digest.tile.satisfaction_note", n=w.number(overall.surveys)), self.link(tevredenheid=self.week)),
+                 t("digest.tile.satisfaction_note", n=w.number(overall.surveys)), self.link(rated=self.week)),
         )
 
     # --- what came in -------------------------------------------------------------------------------------
@@ -77,16 +86,17 @@ class Composer:
                                                      t("digest.col.messages")),
                             tuple((Cell(str(x.week), self.link(week=str(x.week))),
                                    Cell(w.number(x.cases), self.link(week=str(x.week)), True),
-                                   Cell(w.number(x.messages), numeric=True)) for x in trend))
+                                   Cell(w.number(x.messages), self.link(inbound=str(x.week)), True))
+                                  for x in trend))
         summary = t("digest.inflow.summary", cases=w.number(inflow.cases.this_week),
                     change=w.change(inflow.cases.change), average=w.number(inflow.cases.average4, 1),
                     messages=w.number(inflow.messages.this_week), message_change=w.change(inflow.messages.change))
         tables = (
-            self._breakdown(t("digest.inflow.by_kind"), t("digest.col.kind"), inflow.by_kind, w.kind, "soort"),
+            self._breakdown(t("digest.inflow.by_kind"), t("digest.col.kind"), inflow.by_kind, w.kind, "kind"),
             self._breakdown(t("digest.inflow.by_category"), t("digest.col.category"), inflow.by_category,
-                            w.category, "categorie"),
+                            w.category, "category"),
             self._breakdown(t("digest.inflow.by_department"), t("digest.col.department"), inflow.by_department,
-                            w.department, "vakdienst"),
+                            w.department, "department"),
             self._breakdown(t("digest.inflow.by_buurt"), t("digest.col.buurt"), inflow.by_buurt,
                             lambda code: w.buurt(code, _label(inflow.by_buurt, code)), "buurt"),
             self._channels(),
@@ -109,13 +119,15 @@ class Composer:
     def _breakdown(self, caption: str, first: str, rows: Sequence[Row], name: Callable[[str], str],
                    parameter: str) -> Table:
         shown = list(rows[:OTHER_ROWS_AFTER]) if len(rows) > OTHER_ROWS_AFTER + 1 else list(rows)
-        body = [(Cell(name(r.key)), *self._count_cells(r, self.link(week=self.week, **{parameter: r.key or None})))
+        # a row without a key (no category, no buurt) lists the cases where that field is not filled in
+        body = [(Cell(name(r.key)), *self._count_cells(r, self.link(week=self.week, **{parameter: r.key or NOT_SET})))
                 for r in shown]
         rest = rows[len(shown):]
         if rest:
             this_week = sum(r.count.this_week for r in rest)
+            others = [r.key or NOT_SET for r in rest]
             body.append((Cell(self.words.t("digest.other", n=len(rest))),
-                         Cell(self.words.number(this_week), self.link(week=self.week), True),
+                         Cell(self.words.number(this_week), self.link(week=self.week, **{parameter: others}), True),
                          Cell(self.words.number(sum(r.count.previous for r in rest)), numeric=True),
                          Cell(self.words.number(sum(r.count.average4 for r in rest), 1), numeric=True),
                          Cell(self.words.change(sum(r.count.change for r in rest)), numeric=True)))
@@ -125,7 +137,7 @@ class Composer:
     def _channels(self) -> Table:
         t, w, inflow = self.words.t, self.words, self.digest.inflow
         messages = {r.key: r.count.this_week for r in inflow.messages_by_channel}
-        body = tuple((Cell(w.channel(r.key)), *self._count_cells(r, self.link(week=self.week, kanaal=r.key)),
+        body = tuple((Cell(w.channel(r.key)), *self._count_cells(r, self.link(week=self.week, channel=r.key)),
                       Cell(w.number(messages.get(r.key, 0)), numeric=True)) for r in inflow.by_channel)
         return Table(t("digest.inflow.by_channel"), (*self._count_headers(t("digest.col.channel")),
                                                     t("digest.col.messages")), body, t("digest.none"),
@@ -137,16 +149,15 @@ class Composer:
         spots = tuple((
             Cell(w.category(s.category)),
             Cell(s.place if s.scale == "straat" else w.buurt(s.buurt_code, s.place)),
-            Cell(w.number(s.this_week), self.link(week=self.week, categorie=s.category, buurt=s.buurt_code,
-                                                  straat=s.place if s.scale == "straat" else None), True),
+            Cell(w.number(s.this_week), self._hot_spot_link(s), True),
             Cell(w.number(s.last_four_weeks), numeric=True),
             Cell(t("digest.yes") if s.structural else t("digest.no")),
         ) for s in d.hot_spots)
         clusters = tuple((
-            Cell(c.lead_reference, self.link(duplicaat_van=c.lead_reference)),
+            Cell(c.lead_reference, self._cluster_link(c.lead_reference)),
             Cell(w.category(c.category)),
             Cell(c.street or c.buurt or t("digest.unknown.buurt")),
-            Cell(w.number(c.reports), self.link(duplicaat_van=c.lead_reference), True),
+            Cell(w.number(c.reports), self._cluster_link(c.lead_reference), True),
             Cell(w.number(c.new_this_week), numeric=True),
             Cell(t("digest.cluster.open") if c.open else t("digest.cluster.closed")),
         ) for c in d.clusters)
@@ -161,11 +172,21 @@ class Composer:
                   clusters, t("digest.clusters.none")),
         ))
 
+    def _hot_spot_link(self, spot: HotSpot) -> str:
+        # a street spot counts one topic in one street (whatever the buurt), a buurt spot one topic in one buurt
+        if spot.scale == "straat":
+            return self.link(week=self.week, category=spot.category, street=spot.place)
+        return self.link(week=self.week, category=spot.category, buurt=spot.buurt_code or NOT_SET)
+
+    def _cluster_link(self, lead: str) -> str:
+        # the reports of a cluster: the lead and its duplicates made up to the end of the week, in any wijk
+        return case_list_url(self.base, cluster=lead, until=self.week)
+
     # --- what is stuck ------------------------------------------------------------------------------------
     def _case_table(self, caption: str, lines: Sequence[CaseLine], columns: Sequence[tuple[str, Callable[
             [CaseLine], Cell]]], empty: str, all_href: str) -> Table:
         shown = lines[: self.policy.list_length]
-        rows = tuple((Cell(c.reference, self.link(zaak=c.reference)), *(make(c) for _, make in columns))
+        rows = tuple((Cell(c.reference, self.link(case=c.reference)), *(make(c) for _, make in columns))
                      for c in shown)
         more = None
         if len(lines) > len(shown):
@@ -181,19 +202,19 @@ class Composer:
         overdue = self._case_table(t("digest.stuck.overdue", n=len(s.overdue)), s.overdue, (
             topic, department, (t("digest.col.buurt"), lambda c: Cell(c.buurt or t("digest.unknown.buurt"))), age,
             (t("digest.col.late"), lambda c: Cell(w.number(c.working_days_late), numeric=True))),
-            t("digest.stuck.overdue_none"), self.link(achterstallig=1))
+            t("digest.stuck.overdue_none"), self.link(overdue=self.week))
         escalations = Table(t("digest.stuck.escalations", n=len(s.escalations)), (
             t("digest.col.case"), t("digest.col.step"), t("digest.col.to"), t("digest.col.department"),
             t("digest.col.age")), tuple((
-                Cell(e.case.reference, self.link(zaak=e.case.reference)),
+                Cell(e.case.reference, self.link(case=e.case.reference)),
                 Cell(w.number(e.step) if e.step is not None else "–", numeric=True), Cell(e.to or "–"),
                 Cell(w.department(e.case.department)), Cell(w.days(e.case.age_days), numeric=True))
-                for e in s.escalations), t("digest.stuck.escalations_none"), href=self.link(geescaleerd=self.week))
+                for e in s.escalations), t("digest.stuck.escalations_none"), href=self.link(escalated=self.week))
         handed = self._case_table(t("digest.stuck.handed_over", n=len(s.handed_over)), s.handed_over, (
             (t("digest.col.handovers"), lambda c: Cell(w.number(c.handovers), numeric=True)), topic, department, age),
-            t("digest.stuck.handed_over_none"), self.link(open=1, overdrachten=2))
+            t("digest.stuck.handed_over_none"), self.link(open=self.week, handovers=2))
         waiting = self._case_table(t("digest.stuck.waiting", n=len(s.waiting)), s.waiting, (topic, department, age),
-                                   t("digest.stuck.waiting_none"), self.link(open=1, status="wacht op bewoner"))
+                                   t("digest.stuck.waiting_none"), self.link(open=self.week, status=WAITING))
         summary = t("digest.stuck.summary", open=w.number(self.digest.open_cases), overdue=w.number(len(s.overdue)))
         return Section("stil", t("digest.stuck.title"), (summary,), None, (overdue, escalations, handed, waiting),
                        notes=(t("digest.stuck.note"),))
@@ -205,7 +226,7 @@ class Composer:
                            if s.answered or s.closed or not s.department)
         survey_rows = tuple((
             Cell(w.department(s.department)),
-            Cell(w.number(s.surveys), self.link(tevredenheid=self.week, vakdienst=s.department or None), True),
+            Cell(w.number(s.surveys), self.link(rated=self.week, department=s.department or None), True),
             Cell(w.score(s.average_score), numeric=True), Cell(w.share(s.solved_share), numeric=True),
             Cell(w.share(s.response_rate), numeric=True),
         ) for s in self.digest.service if s.surveys or not s.department)
@@ -217,21 +238,21 @@ class Composer:
             Table(t("digest.served.speed"), (t("digest.col.department"), t("digest.col.answered"),
                                              t("digest.col.median"), t("digest.col.p90"), t("digest.col.closed"),
                                              t("digest.col.median"), t("digest.col.p90"), t("digest.col.within")),
-                  speed_rows, href=self.link(afgehandeld=self.week)),
+                  speed_rows, href=self.link(closed=self.week)),
             Table(t("digest.served.surveys"), (t("digest.col.department"), t("digest.col.responses"),
                                                t("digest.col.score"), t("digest.col.solved"),
                                                t("digest.col.response_rate")), survey_rows,
-                  href=self.link(tevredenheid=self.week)),
+                  href=self.link(rated=self.week)),
         ), t("digest.quotes.title"), quotes, notes=(t("digest.served.note"),))
 
     def _speed_row(self, s: Service) -> tuple[Cell, ...]:
         w = self.words
         department = s.department or None
         return (Cell(w.department(s.department)),
-                Cell(w.number(s.answered), self.link(beantwoord=self.week, vakdienst=department), True),
+                Cell(w.number(s.answered), self.link(answered=self.week, department=department), True),
                 Cell(w.duration(s.first_answer_median), numeric=True),
                 Cell(w.duration(s.first_answer_p90), numeric=True),
-                Cell(w.number(s.closed), self.link(afgehandeld=self.week, vakdienst=department), True),
+                Cell(w.number(s.closed), self.link(closed=self.week, department=department), True),
                 Cell(w.duration(s.closing_median), numeric=True), Cell(w.duration(s.closing_p90), numeric=True),
                 Cell(w.share(s.within_term_share), numeric=True))
 
@@ -239,8 +260,10 @@ class Composer:
     def _initiatives(self) -> Section:
         t, w, d = self.words.t, self.words, self.digest
         by_ambition = tuple((
-            Cell(w.ambition(a)), Cell(w.number(new), self.link(week=self.week, soort="initiatief", ambitie=a), True),
-            Cell(w.number(running), self.link(open=1, soort="initiatief", ambitie=a), True),
+            Cell(w.ambition(a)), Cell(w.number(new), self.link(week=self.week, kind=INITIATIVE, ambition=a), True),
+            # running: open at the end of the week and made before it
+            Cell(w.number(running), self.link(open=self.week, until=self.week_before, kind=INITIATIVE, ambition=a),
+                 True),
         ) for a, new, running in d.initiatives.by_ambition)
         lines = self._case_table(t("digest.initiatives.list"), d.initiatives.lines, (
             (t("digest.col.new"),
@@ -249,14 +272,14 @@ class Composer:
             (t("digest.col.ambition"), lambda c: Cell(w.ambition(c.ambition))),
             (t("digest.col.buurt"), lambda c: Cell(c.buurt or t("digest.unknown.buurt"))),
             (t("digest.col.age"), lambda c: Cell(w.days(c.age_days), numeric=True)),
-        ), t("digest.initiatives.none"), self.link(open=1, soort="initiatief"))
+        ), t("digest.initiatives.none"), self.link(active=self.week, kind=INITIATIVE))
         paragraphs: tuple[str, ...] = ()
         if not w.rules.ambitions.get(d.wijk):
             paragraphs = (t("digest.initiatives.no_ambition", wijk=d.wijk),)
         return Section("initiatieven", t("digest.initiatives.title"), paragraphs, None, (
             Table(t("digest.initiatives.by_ambition"), (t("digest.col.ambition"), t("digest.col.new"),
                                                         t("digest.col.running")), by_ambition,
-                  t("digest.initiatives.none"), href=self.link(open=1, soort="initiatief")), lines))
+                  t("digest.initiatives.none"), href=self.link(active=self.week, kind=INITIATIVE)), lines))
 
 
 def _label(rows: Sequence[Row], key: str) -> str:

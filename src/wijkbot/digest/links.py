@@ -1,50 +1,64 @@
 """The one place that builds links from a digest figure to the inbox's filtered list of cases.
 
-Every figure in the digest links to `/inbox/zaken` with the filters that produce exactly the cases behind it.
-The parameter names are the inbox's (issue 5); if they change, they change here only (PARAMETERS).
-Invariants: parameters appear in a fixed order (stable, testable URLs); empty filters are left out; values are
-URL-encoded; `base` is "" for the inbox page itself and the public address for mail.
+Every figure in the digest links to `/inbox/zaken` with the filters that produce exactly the cases behind it,
+e.g. `/inbox/zaken?queue=all&wijk=Overvecht&overdue=2026-W15`. The names are the inbox's own query parameters
+(services/case_filters.py FILTERS, same names and order; a test keeps the two aligned); a week filter lists the
+cases as the digest counted them at the end of that week (docs/digest.md says which filter each figure uses).
+Invariants: the list is the inbox's "all" queue, which shows every case the reader may see and no other, so a
+filter never widens what a person may see; parameters appear in a fixed order (stable, testable URLs); empty
+filters are left out; values are URL-encoded; `base` is "" for the inbox page itself and the public address
+for mail.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import quote, urlencode
 
 CASE_LIST = "/inbox/zaken"
 DIGEST = "/inbox/digest"
+QUEUE = ("queue", "all")  # every case the reader may see; the filters narrow it
+NOT_SET = "none"  # the value for "not filled in" (a case without category or buurt)
 
-# digest filter -> inbox query parameter, in the order they appear in a URL
-PARAMETERS = {
-    "wijk": "wijk",
-    "week": "week",  # cases created in this ISO week ("2026-W47")
-    "soort": "soort",
-    "categorie": "categorie",
-    "vakdienst": "vakdienst",
-    "buurt": "buurt",  # a buurt code
-    "straat": "straat",
-    "kanaal": "kanaal",
-    "status": "status",
-    "open": "open",  # 1: open at the end of the week
-    "achterstallig": "achterstallig",  # 1: open and past the due date
-    "overdrachten": "overdrachten",  # the minimum number of hand-overs
-    "geescaleerd": "geescaleerd",  # a week: escalated in that week
-    "afgehandeld": "afgehandeld",  # a week: closed in that week
-    "beantwoord": "beantwoord",  # a week: first answer given in that week
-    "tevredenheid": "tevredenheid",  # a week: survey answered in that week
-    "ambitie": "ambitie",
-    "duplicaat_van": "duplicaat_van",  # the lead case's reference: the whole cluster
-    "zaak": "zaak",  # one case reference
-}
+# the inbox's filter parameters, in the order they appear in a URL
+PARAMETERS = (
+    "wijk",
+    "week",  # created in this ISO week ("2026-W47"), local time
+    "until",  # created up to the end of this ISO week
+    "inbound",  # the resident wrote on the case in this ISO week
+    "kind",
+    "category",
+    "department",  # the lead department now
+    "buurt",  # a buurt code (CBS), or NOT_SET
+    "street",
+    "channel",  # the channel the resident used
+    "status",  # the status now
+    "open",  # open at the end of this ISO week
+    "overdue",  # open at the end of this ISO week, due on or before its Sunday
+    "active",  # created in this ISO week, or open at its end
+    "handovers",  # at least this many hand-overs
+    "escalated",  # escalated in this ISO week
+    "closed",  # closed in this ISO week (referrals out of scope left out)
+    "answered",  # first answer to the resident in this ISO week
+    "rated",  # survey answered in this ISO week
+    "ambition",  # an ambition id, "none" (fits none) or "not-set"
+    "cluster",  # a case reference: the lead and every duplicate linked to it
+    "case",  # one case reference
+)
 
 
-def case_list_url(base: str = "", **filters: str | int | None) -> str:
-    """The inbox's list of cases matching `filters` (keys from PARAMETERS)."""
+def case_list_url(base: str = "", **filters: str | int | Sequence[str] | None) -> str:
+    """The inbox's list of cases matching `filters` (names from PARAMETERS; a list or tuple means "any of")."""
     unknown = set(filters) - set(PARAMETERS)
     if unknown:
         raise ValueError(f"unknown case-list filter(s): {', '.join(sorted(unknown))}")
-    pairs = [(PARAMETERS[key], str(filters[key])) for key in PARAMETERS
-             if key in filters and filters[key] is not None and filters[key] != ""]
-    return f"{base.rstrip('/')}{CASE_LIST}?{urlencode(pairs)}" if pairs else f"{base.rstrip('/')}{CASE_LIST}"
+    pairs = [QUEUE]
+    for key in PARAMETERS:
+        value = filters.get(key)
+        for one in value if isinstance(value, list | tuple) else (value,):
+            if one is not None and one != "":
+                pairs.append((key, str(one)))
+    return f"{base.rstrip('/')}{CASE_LIST}?{urlencode(pairs)}"
 
 
 def digest_url(wijk: str, week: str | None = None, base: str = "") -> str:

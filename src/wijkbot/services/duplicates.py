@@ -20,6 +20,11 @@ from wijkbot.domain.workflow import OPEN_STATUSES
 from wijkbot.storage import intake_rows
 from wijkbot.storage.tables import cases
 
+# The two case events of a duplicate link, the same whether intake or an ambtenaar made it: on the new
+# duplicate {"aan": lead reference, "reden": ...}, on the lead {"zaak": the duplicate's reference}.
+LINKED = "gekoppeld"
+LEAD_EVENT = "dubbele gekoppeld"
+
 
 class NewCase(Protocol):
     row: dict[str, Any]
@@ -55,7 +60,7 @@ async def link_duplicates(conn: AsyncConnection, policy: DuplicatePolicy, new_ca
         days = max(0, (now - row["created_at"]).days)
         reason = f"zelfde melding als {row['reference']} ({_place(case.row, row)}, {days} dagen geleden)"
         case.row["routing"] = case.row["routing"] | {"reasons": [*case.row["routing"]["reasons"], reason]}
-        case.events.append(("gekoppeld", {"aan": row["reference"], "reden": reason}))
+        case.events.append((LINKED, {"aan": row["reference"], "reden": reason}))
         linked.append((lead.case_id, case))
     return linked
 

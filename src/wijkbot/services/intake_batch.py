@@ -21,7 +21,7 @@ from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import has_words, is_blank, storable
 from wijkbot.domain.text import words
 from wijkbot.domain.workflow import Status
-from wijkbot.services.duplicates import link_duplicates
+from wijkbot.services.duplicates import LEAD_EVENT, link_duplicates
 from wijkbot.services.texts import Texts
 from wijkbot.storage import intake_rows
 from wijkbot.storage.tables import case_events, cases, followups, messages, outbox
@@ -193,7 +193,7 @@ class IntakeBatch:
                                                       [(case_id, self.now) for case_id in ids])
         for case, case_id, reference in zip(new_cases, ids, references, strict=True):
             case.row["id"], case.row["reference"] = case_id, reference
-        lead_event_rows = [{"case_id": lead_id, "at": self.now, "actor": "systeem", "type": "duplicaat gekoppeld",
+        lead_event_rows = [{"case_id": lead_id, "at": self.now, "actor": "systeem", "type": LEAD_EVENT,
                             "data": {"zaak": case.row["reference"]}} for lead_id, case in lead_events]
         for item in fresh:
             ack = item.acknowledgement

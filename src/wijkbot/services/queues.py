@@ -1,7 +1,8 @@
 """The inbox queues: mine, my team, triage, overdue, waiting on the resident, my wijk, mentioned, all.
 
-Invariants: a person only ever sees cases within their reach (storage.queues.reach mirrors domain.access);
-filters are validated against the configuration, so an unknown value narrows to nothing instead of failing;
+Invariants: a person only ever sees cases within their reach (storage.queues.reach mirrors domain.access) and a
+filter only narrows that; filters are validated against the configuration (services/case_filters.py), so an
+unknown value narrows to nothing instead of failing or being ignored;
 "today" and ages are computed in the municipality's time zone from the injected clock; the free-text search
 is limited to 200 characters.
 """
@@ -15,11 +16,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from wijkbot.domain.access import Person
-from wijkbot.domain.model import Channel, Kind
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workdays import working_days_between
 from wijkbot.domain.workflow import Status
 from wijkbot.ports import Clock
+from wijkbot.services import case_filters
+from wijkbot.services.case_filters import values_of
 from wijkbot.storage import queues
 from wijkbot.storage.db import Database
 from wijkbot.storage.queues import Filters
@@ -36,6 +38,8 @@ class QueueQuery:
     filters: Filters = field(default_factory=Filters)
     age: str = ""
     page: int = 1
+    active: tuple[case_filters.Active, ...] = ()  # the filters in use, as given (shown, removable, carried along)
+    problems: tuple[tuple[str, dict[str, str]], ...] = ()  # (catalog key, values): a bad week, an unknown filter
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,31 +72,26 @@ class Queues:
     def today(self) -> date:
         return self.clock().astimezone(self.tz).date()
 
-    def parse(self, person: Person, params: Mapping[str, str]) -> QueueQuery:
-        """A query from request parameters; unknown queues fall back to the person's first queue."""
+    def parse(self, person: Person, params: Mapping[str, Any]) -> QueueQuery:
+        """A query from request parameters (see services.case_filters); unknown queues fall back to the person's
+        first queue; a filter value that cannot be valid gives an empty list, never an unfiltered one."""
         available = self.available(person)
-        queue = params.get("queue", "")
+        queue = (values_of(params, "queue") or ("",))[0]
         if queue not in available:
             queue = available[0] if available else "all"
-        known = {
-            "status": {s.value for s in Status}, "kind": {k.value for k in Kind},
-            "department": set(self.rules.departments), "category": set(self.rules.categories),
-            "wijk": set(self.rules.wijken), "buurt": {b.name for b in self.rules.buurten},
-            "channel": {c.value for c in Channel},
-        }
-        # an unknown value stays a filter (so the list is empty, not silently unfiltered)
-        values = {key: params.get(key, "") for key in known}
-        chosen = {key: value if value in known[key] or not value else "\x00" for key, value in values.items()}
-        filters = Filters(status=chosen["status"], kind=chosen["kind"], department=chosen["department"],
-                          category=chosen["category"], wijk=chosen["wijk"], buurt=chosen["buurt"],
-                          channel=chosen["channel"], text=params.get("q", "")[:MAX_SEARCH])
-        age = params.get("age", "")
-        age = age if age in AGES else ""
+        parsed = case_filters.parse(params, self.rules, text=(values_of(params, "q") or ("",))[0][:MAX_SEARCH])
+        active = list(parsed.active)
+        age = "" if "age" in values_of(params, "remove") else (values_of(params, "age") or ("",))[0]
+        if age:
+            active.append(case_filters.Active("age", (age,), age in AGES))
+        filters = parsed.filters
+        if age and age not in AGES:
+            filters = replace(filters, nothing=True)
         try:
-            number = max(1, min(10_000, int(params.get("page", "1"))))
+            number = max(1, min(10_000, int((values_of(params, "page") or ("1",))[0])))
         except ValueError:
             number = 1
-        return QueueQuery(queue, filters, age, number)
+        return QueueQuery(queue, filters, age if age in AGES else "", number, tuple(active), parsed.problems)
 
     async def show(self, person: Person, query: QueueQuery) -> QueuePage:
         today = self.today()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from wijkbot.domain.access import Access, can_assign_others
 from wijkbot.domain.workflow import Status, is_open
+from wijkbot.services import duplicates
 from wijkbot.services.action_base import ActionBase, ActionError, Actor, NotAllowed, load_person
 from wijkbot.storage import casefile, people, repository
 
@@ -88,9 +89,9 @@ class TeamworkActions(ActionBase):
                 await casefile.set_duplicate_of(conn, follower, int(lead["id"]))
             await casefile.set_duplicate_of(conn, int(case["id"]), int(lead["id"]))
             await repository.update_case(conn, case["id"], now)
-            await repository.add_event(conn, case["id"], now, str(actor.officer_id), "gekoppeld",
+            await repository.add_event(conn, case["id"], now, str(actor.officer_id), duplicates.LINKED,
                                        {"aan": lead["reference"]})
-            await repository.add_event(conn, lead["id"], now, str(actor.officer_id), "dubbele gekoppeld",
+            await repository.add_event(conn, lead["id"], now, str(actor.officer_id), duplicates.LEAD_EVENT,
                                        {"zaak": case["reference"]})
         return str(lead["reference"])
 

@@ -10,19 +10,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.digest.facts import CaseFact, ClusterFact, DigestFacts, EventFact, MessageFact
 from wijkbot.domain.digest.summary import trend_weeks
 from wijkbot.domain.weeks import IsoWeek
 from wijkbot.domain.workflow import Status
+from wijkbot.storage import case_sets
 from wijkbot.storage.tables import case_events, cases, contacts, messages, officer_wijken, officers
 
-REPORTED_EVENTS = ("geëscaleerd", "tevredenheid")
+REPORTED_EVENTS = (case_sets.ESCALATED, case_sets.SURVEY)
 
 _first_answer = (
-    select(func.min(case_events.c.at)).where(case_events.c.case_id == cases.c.id, case_events.c.type == "antwoord")
+    select(func.min(case_events.c.at))
+    .where(case_events.c.case_id == cases.c.id, case_events.c.type == case_sets.ANSWER)
     .correlate(cases).scalar_subquery().label("first_answer_at")
 )
 _CASE_COLUMNS = (
@@ -61,33 +63,17 @@ def _closed_at(row: Any) -> datetime | None:
     return row.closed_at  # type: ignore[no-any-return]
 
 
-def _open_at(moment: datetime) -> Any:
-    """Created before `moment` and not closed by then (a cancelled case counts as closed at its last change)."""
-    # Spelled out without NOT over a nullable comparison: NOT (NULL < x) is NULL, which would drop open cases.
-    unclosed = cases.c.closed_at.is_(None)
-    return and_(
-        cases.c.created_at < moment, or_(unclosed, cases.c.closed_at >= moment),
-        not_(and_(unclosed, cases.c.status == Status.GEANNULEERD.value, cases.c.updated_at < moment)),
-        not_(and_(unclosed, cases.c.status == Status.AFGEHANDELD.value)),
-    )
-
-
 async def facts(conn: AsyncConnection, wijk: str, week: IsoWeek, tz: str) -> DigestFacts:
     """Everything `summarise` needs for one wijk and week."""
     start, end = week.start(tz), week.end(tz)
     window = trend_weeks(week)[0].start(tz)
     recent = [_fact(r) for r in await conn.execute(
         _cases_of(wijk).where(cases.c.created_at >= window, cases.c.created_at < end))]
-    open_at_end = [_fact(r) for r in await conn.execute(_cases_of(wijk).where(_open_at(end)))]
-    closed = [_fact(r) for r in await conn.execute(_cases_of(wijk).where(
-        or_(and_(cases.c.closed_at >= start, cases.c.closed_at < end),
-            and_(cases.c.closed_at.is_(None), cases.c.status == Status.GEANNULEERD.value,
-                 cases.c.updated_at >= start, cases.c.updated_at < end))))]
-    first = (select(case_events.c.case_id, func.min(case_events.c.at).label("first_at"))
-             .where(case_events.c.type == "antwoord").group_by(case_events.c.case_id)
-             .having(and_(func.min(case_events.c.at) >= start, func.min(case_events.c.at) < end)).subquery())
+    # the same conditions as the inbox's filters (case_sets), so every figure's link lists exactly these cases
+    open_at_end = [_fact(r) for r in await conn.execute(_cases_of(wijk).where(case_sets.open_at(end)))]
+    closed = [_fact(r) for r in await conn.execute(_cases_of(wijk).where(case_sets.closed_between(start, end)))]
     answered = [_fact(r) for r in await conn.execute(
-        _cases_of(wijk).join(first, first.c.case_id == cases.c.id))]
+        _cases_of(wijk).where(case_sets.first_answer_between(start, end)))]
     inbound = [MessageFact(r.created_at, r.channel) for r in await conn.execute(
         select(messages.c.created_at, messages.c.channel).join(cases, cases.c.id == messages.c.case_id)
         .where(cases.c.wijk == wijk, messages.c.direction == "in", messages.c.created_at >= window,

@@ -10,8 +10,7 @@ it runs the same on SQLite and PostgreSQL and takes milliseconds on 10,000 cases
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
@@ -19,26 +18,12 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.access import Person
+from wijkbot.storage.case_filters import Filters, filtered
 from wijkbot.storage.repository import OPEN
 from wijkbot.storage.tables import case_helpers, case_views, cases, contacts, messages, note_mentions, officers
 
 WAITING = "wacht op bewoner"
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """What an ambtenaar narrows a queue down with; empty strings mean "any"."""
-
-    status: str = ""
-    kind: str = ""
-    department: str = ""
-    category: str = ""
-    wijk: str = ""
-    buurt: str = ""
-    channel: str = ""
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    text: str = ""
+__all__ = ["Filters", "count", "counts", "page", "queue_condition", "reach"]
 
 
 def reach(person: Person) -> ColumnElement[bool]:
@@ -79,31 +64,9 @@ def queue_condition(name: str, person: Person, today: date) -> ColumnElement[boo
     return conditions[name]
 
 
-def _filtered(query: Select[Any], filters: Filters) -> Select[Any]:
-    for column, value in ((cases.c.status, filters.status), (cases.c.kind, filters.kind),
-                          (cases.c.department, filters.department), (cases.c.category, filters.category),
-                          (cases.c.wijk, filters.wijk), (cases.c.buurt, filters.buurt)):
-        if value:
-            query = query.where(column == value)
-    if filters.channel:
-        query = query.where(contacts.c.channel == filters.channel)
-    if filters.created_after is not None:
-        query = query.where(cases.c.created_at >= filters.created_after)
-    if filters.created_before is not None:
-        query = query.where(cases.c.created_at < filters.created_before)
-    text = filters.text.strip()
-    if text:
-        in_messages = select(messages.c.case_id).where(messages.c.body.icontains(text, autoescape=True))
-        query = query.where(or_(
-            cases.c.reference.icontains(text, autoescape=True), cases.c.street.icontains(text, autoescape=True),
-            cases.c.buurt.icontains(text, autoescape=True), cases.c.id.in_(in_messages),
-        ))
-    return query
-
-
 def _base(person: Person, queue: str, today: date, filters: Filters, columns: Sequence[Any]) -> Select[Any]:
     query = select(*columns).select_from(cases.join(contacts, contacts.c.id == cases.c.contact_id))
-    return _filtered(query.where(reach(person), queue_condition(queue, person, today)), filters)
+    return filtered(query.where(reach(person), queue_condition(queue, person, today)), filters)
 
 
 async def count(conn: AsyncConnection, person: Person, queue: str, today: date,

@@ -18,6 +18,7 @@ from wijkbot.services.action_base import NotAllowed
 from wijkbot.services.preview import preview
 from wijkbot.web.inbox.context import person, services
 from wijkbot.web.inbox.render import language, render
+from wijkbot.web.inbox.x_status import x_banner, x_route
 
 
 async def case_page(request: web.Request) -> web.Response:
@@ -39,11 +40,14 @@ async def show_case(request: web.Request, reference: str, *, draft: Mapping[str,
         if chosen is not None:
             draft["reply"], draft["template"] = chosen.text, chosen.id
     term = inbox.queues.term(view.case["due_date"], view.case["status"])
+    # an X case: which way a reply will leave (DM, or only a short public text), shown before anything is sent
+    route = await x_route(inbox, reference, lang) if view.channel == "x" and view.access >= Access.HANDLE else None
     return await render(request, "case.html", {
         "view": view, "case": view.case, "term": term, "templates": templates, "draft": draft,
         "error": error, "can_handle": view.access >= Access.HANDLE, "can_note": view.access >= Access.HELP,
         "rules": inbox.rules, "contact": None, "preview": None, "needs_reason": not who.handles_cases,
-        "can_assign_others": can_assign_others(who), "confirm_needed": False,
+        "can_assign_others": can_assign_others(who), "confirm_needed": False, "x_route": route,
+        "x_banner": await x_banner(inbox, lang),
     } | (extra or {}), status=status)
 
 
@@ -84,7 +88,11 @@ async def reply_preview(request: web.Request) -> web.Response:
     form = await request.post()
     text = str(form.get("reply", ""))
     view = await inbox.casefile.open(person(request), reference)
-    shown = preview(inbox.texts, view.channel, view.case, text, person(request).name)
+    lang = await language(request)
+    route = await x_route(inbox, reference, lang) if view.channel == "x" else None
+    shown = preview(inbox.texts, view.channel, view.case, text, person(request).name, lang=lang, x_route=route)
     if "application/json" in request.headers.get("Accept", ""):
-        return web.json_response({"channel": shown.channel, "parts": list(shown.parts), "notes": list(shown.notes)})
+        mode = inbox.translator.text(f"inbox.reply.mode_{shown.mode}", lang) if shown.mode else ""
+        return web.json_response({"channel": shown.channel, "parts": list(shown.parts), "notes": list(shown.notes),
+                                  "mode": shown.mode, "mode_label": mode})
     return await show_case(request, reference, draft=dict(form), extra={"preview": shown})

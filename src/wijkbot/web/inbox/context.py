@@ -22,6 +22,8 @@ from wijkbot.services.people import People
 from wijkbot.services.queues import Queues
 from wijkbot.services.reply_templates import ReplyTemplates
 from wijkbot.services.texts import Texts
+from wijkbot.services.x_guard import XGuard
+from wijkbot.services.x_replies import XReplies
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class InboxServices:
     casefile: CaseFile
     actions: Actions
     replies: ReplyTemplates
+    x_replies: XReplies | None = None  # how a reply to an X case leaves (DM or a short public text)
+    x_guard: XGuard | None = None  # the X channel's budget and state; None when X is switched off
 
 
 SERVICES = web.AppKey("inbox_services", InboxServices)

@@ -1,4 +1,10 @@
-"""The queue page: the person's queues with counts, filters, search and one page of cases."""
+"""The queue page: the person's queues with counts, filters, search and one page of cases.
+
+Filters come by GET from links (the weekly digest links every figure here) or by POST from the page's own form
+(the search text may be personal data: never in a URL). Every active filter is shown in a "Filters" line with a
+button that removes it; filters the form has no field for travel along as hidden fields, so paging, searching
+and choosing another filter keep them.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,14 @@ from aiohttp import web
 
 from wijkbot.domain.model import Channel, Kind
 from wijkbot.domain.workflow import Status
+from wijkbot.services.case_filters import FORM_FILTERS
 from wijkbot.services.queues import AGES
 from wijkbot.web.inbox.context import person, services
-from wijkbot.web.inbox.render import render
+from wijkbot.web.inbox.filter_labels import chips
+from wijkbot.web.inbox.render import language, render
+from wijkbot.web.inbox.x_status import x_banner
+
+SELECTS = (*FORM_FILTERS, "age")
 
 
 async def index(request: web.Request) -> web.Response:
@@ -18,20 +29,27 @@ async def index(request: web.Request) -> web.Response:
 async def queue_page(request: web.Request) -> web.Response:
     inbox = services(request)
     who = person(request)
-    # Filters and search come by POST (the search text may be personal data: never in a URL); a queue link by GET.
-    params_in = {k: str(v) for k, v in (await request.post()).items()} if request.method == "POST" else request.query
+    params_in = await request.post() if request.method == "POST" else request.query
     query = inbox.queues.parse(who, params_in)
     shown = await inbox.queues.show(who, query)
     rules = inbox.rules
+    lang = await language(request)
+    buurten = {b.code: b.name for b in rules.buurten}
     options = {
         "status": [s.value for s in Status], "kind": [k.value for k in Kind],
         "department": sorted(rules.departments, key=lambda d: rules.departments[d].name),
         "category": sorted(rules.categories, key=lambda c: rules.categories[c].name),
-        "wijk": sorted(rules.wijken), "buurt": sorted({b.name for b in rules.buurten}),
+        "wijk": sorted(rules.wijken), "buurt": sorted(buurten, key=lambda code: (buurten[code], code)),
         "channel": [c.value for c in Channel if c is not Channel.CONSOLE], "age": list(AGES),
     }
-    params = {key: params_in.get(key, "") for key in (*options, "q")}
+    # a valid filter with one value shows in its field; every other value is carried in a hidden field
+    in_field = {a.key: a.values[0] for a in query.active if a.key in SELECTS and len(a.values) == 1 and a.valid}
+    carried = [(a.key, value) for a in query.active if a.key not in in_field for value in a.values]
+    params = {key: in_field.get(key, "") for key in SELECTS} | {"q": query.filters.text}
     return await render(request, "queue.html", {
         "page": shown, "queues": inbox.queues.available(who), "options": options, "params": params,
-        "filtered": any(params.values()),
-    })
+        "filtered": bool(query.active) or bool(query.filters.text), "carried": carried,
+        "chips": chips(inbox, lang, query.active), "buurt_names": buurten,
+        "problems": [inbox.translator.text(key, lang, **values) for key, values in query.problems],
+        "x_banner": await x_banner(inbox, lang),
+    }, status=400 if query.problems else 200)

@@ -74,7 +74,7 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
         "me": request.get(PERSON), "path": request.path_qs, "municipality": inbox.rules.municipality.name,
         "flash": t(flash) if isinstance(flash, str) and flash.startswith("inbox.") else None,
         "department_name": inbox.texts.department_name, "category_name": _category_name(inbox),
-        "team_name": _team_name(inbox),
+        "team_name": _team_name(inbox), "x_banner": None,
     }
     response = aiohttp_jinja2.render_template(template, request, base | context, status=status)
     response.headers["Cache-Control"] = "no-store"  # pages hold case data: never from a shared cache

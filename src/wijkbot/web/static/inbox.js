@@ -49,6 +49,14 @@
         const title = document.createElement('h3');
         title.textContent = box.dataset.title;
         box.append(title);
+        if (shown.mode_label) {
+          const mode = para('', 'preview-mode');
+          const strong = document.createElement('strong');
+          strong.textContent = shown.mode_label;
+          mode.append(strong);
+          mode.dataset.mode = shown.mode;
+          box.append(mode);
+        }
         shown.parts.forEach((part) => box.append(para(part, 'msg-text preview-part')));
         shown.notes.forEach((note) => box.append(para(note, 'hint')));
       }).catch(() => form.requestSubmit(button)); // fall back to the page version

@@ -1,0 +1,163 @@
+"""What narrows a list of cases in the inbox, as SQL: the queue page's filters and the digest's figures.
+
+Invariants: a filter only ever adds a condition (AND), so it can narrow a queue but never widen what a person
+may see (`queues.reach` is applied first); every condition is portable (plain comparisons, correlated EXISTS,
+escaped LIKE) and runs the same on SQLite and PostgreSQL; the week conditions come from `case_sets`, the
+same SQL the digest counts with; `nothing` makes the list empty (a filter value that cannot be valid must not
+fall back to an unfiltered list).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+
+from wijkbot.domain.routing import AMBITION_NOT_SET
+from wijkbot.storage import case_sets
+from wijkbot.storage.tables import cases, contacts, messages
+
+NOT_SET = "none"  # the value that asks for an empty field (a case without category, buurt or street)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A period, half-open in UTC, with the local date of its last day (due dates are local dates)."""
+
+    start: datetime
+    end: datetime
+    last_day: date
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What an ambtenaar narrows a queue down with; empty means "any".
+
+    A tuple of values means "any of these"; NOT_SET in it means "not filled in". Windows are ISO weeks in local
+    time, converted by the service.
+    """
+
+    status: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    department: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    wijk: tuple[str, ...] = ()
+    buurt: tuple[str, ...] = ()  # buurt codes
+    channel: tuple[str, ...] = ()
+    ambition: tuple[str, ...] = ()
+    street: str = ""
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    text: str = ""
+    created_in: Window | None = None
+    created_until: datetime | None = None  # created before this moment
+    inbound_in: Window | None = None
+    open_at: datetime | None = None  # open at this moment
+    overdue_at: Window | None = None  # open at the window's end, due on or before its last day
+    active_in: Window | None = None  # created in the window, or open at its end
+    handovers: int | None = None  # at least this many hand-overs
+    escalated_in: Window | None = None
+    closed_in: Window | None = None  # referrals out of scope left out, as in the digest's service figures
+    answered_in: Window | None = None  # the first answer to the resident
+    rated_in: Window | None = None  # a survey answer
+    cluster: str = ""  # a case reference: its whole duplicate cluster
+    reference: str = ""
+    nothing: bool = False
+
+
+def _any_of(column: Any, values: tuple[str, ...]) -> ColumnElement[bool]:
+    named = [v for v in values if v != NOT_SET]
+    conditions = [column.in_(named)] if named else []
+    if NOT_SET in values:
+        conditions.append(column.is_(None))
+    return or_(*conditions)
+
+
+def _ambition(values: tuple[str, ...]) -> ColumnElement[bool]:
+    # The digest counts an initiative without an ambition as "not set" (summary._initiatives).
+    if AMBITION_NOT_SET in values:
+        return or_(cases.c.ambition.in_(values), cases.c.ambition.is_(None))
+    return cases.c.ambition.in_(values)
+
+
+def _lists(filters: Filters) -> list[ColumnElement[bool]]:
+    conditions = [_any_of(column, values) for column, values in (
+        (cases.c.status, filters.status), (cases.c.kind, filters.kind), (cases.c.department, filters.department),
+        (cases.c.category, filters.category), (cases.c.wijk, filters.wijk), (cases.c.buurt_code, filters.buurt),
+        (contacts.c.channel, filters.channel)) if values]
+    if filters.ambition:
+        conditions.append(_ambition(filters.ambition))
+    if filters.street == NOT_SET:
+        conditions.append(cases.c.street.is_(None))
+    elif filters.street:  # the digest groups streets case-insensitively; lower() on both sides keeps SQL portable
+        conditions.append(func.lower(func.trim(cases.c.street)) == func.lower(filters.street.strip()))
+    return conditions
+
+
+def _moments(filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.created_after is not None:
+        conditions.append(cases.c.created_at >= filters.created_after)
+    if filters.created_before is not None:
+        conditions.append(cases.c.created_at < filters.created_before)
+    if filters.created_until is not None:
+        conditions.append(cases.c.created_at < filters.created_until)
+    if filters.created_in is not None:
+        conditions += [cases.c.created_at >= filters.created_in.start, cases.c.created_at < filters.created_in.end]
+    if filters.open_at is not None:
+        conditions.append(case_sets.open_at(filters.open_at))
+    if filters.overdue_at is not None:
+        conditions += [case_sets.open_at(filters.overdue_at.end), cases.c.due_date <= filters.overdue_at.last_day]
+    if filters.active_in is not None:
+        window = filters.active_in
+        conditions.append(or_(case_sets.open_at(window.end),
+                              and_(cases.c.created_at >= window.start, cases.c.created_at < window.end)))
+    return conditions
+
+
+def _events(filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.inbound_in is not None:
+        conditions.append(case_sets.inbound_between(filters.inbound_in.start, filters.inbound_in.end))
+    if filters.escalated_in is not None:
+        conditions.append(case_sets.event_between(case_sets.ESCALATED, filters.escalated_in.start,
+                                                  filters.escalated_in.end))
+    if filters.closed_in is not None:
+        conditions += [case_sets.closed_between(filters.closed_in.start, filters.closed_in.end),
+                       cases.c.out_of_scope == false()]
+    if filters.answered_in is not None:
+        conditions.append(case_sets.first_answer_between(filters.answered_in.start, filters.answered_in.end))
+    if filters.rated_in is not None:
+        conditions.append(case_sets.event_between(case_sets.SURVEY, filters.rated_in.start, filters.rated_in.end))
+    return conditions
+
+
+def _search(text: str) -> ColumnElement[bool]:
+    in_messages = select(messages.c.case_id).where(messages.c.body.icontains(text, autoescape=True))
+    return or_(cases.c.reference.icontains(text, autoescape=True), cases.c.street.icontains(text, autoescape=True),
+               cases.c.buurt.icontains(text, autoescape=True), cases.c.id.in_(in_messages))
+
+
+def conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """Every condition the filters ask for (all must hold)."""
+    if filters.nothing:
+        return [false()]
+    found = [*_lists(filters), *_moments(filters), *_events(filters)]
+    if filters.handovers is not None:
+        found.append(cases.c.handover_count >= filters.handovers)
+    if filters.reference:
+        found.append(cases.c.reference == filters.reference)
+    if filters.cluster:
+        found.append(case_sets.in_cluster_of(filters.cluster))
+    text = filters.text.strip()
+    if text:
+        found.append(_search(text))
+    return found
+
+
+def filtered(query: Select[Any], filters: Filters) -> Select[Any]:
+    """`query` (over cases joined with contacts) narrowed by the filters."""
+    found = conditions(filters)
+    return query.where(*found) if found else query
