@@ -163,3 +163,15 @@ async def test_a_link_never_shows_more_than_the_reader_may_see(seeded: Seeded) -
                   "Open zaken die vaker dan één keer"):
         shown, references = await follow(anouk, link(seeded, where).href)
         assert (shown, references) == (0, set()), where
+
+
+async def test_the_digests_cluster_is_the_case_pages_cluster(seeded: Seeded) -> None:
+    """Both read cases.duplicate_of: the lead and every case pointing at it."""
+    refs, regisseur = seeded.refs, seeded.browsers["regisseur"]
+    [cluster] = seeded.digest.clusters
+    assert cluster.lead_reference == refs["vuil1"]
+    listed = (await follow(regisseur, link(seeded, f"Dezelfde melding van meerdere bewoners / {refs['vuil1']}").href))
+    page = await regisseur.get(f"/inbox/zaak/{refs['vuil3']}")
+    block = page.html.split('id="cluster-title"')[1].split("</ul>")[0]
+    on_the_page = set(re.findall(r">(UT-\d{4}-\d{6})<", block))
+    assert listed == (cluster.reports, on_the_page) == (3, {refs["vuil1"], refs["vuil2"], refs["vuil3"]})

@@ -109,6 +109,21 @@ async def test_the_digest_page_in_chromium(chromium: str, base_url: str) -> None
             ARTIFACTS.mkdir(exist_ok=True)
             await page.screenshot(path=str(ARTIFACTS / "digest.png"), full_page=True)
 
+            # the figure's link opens the inbox with exactly those cases, the filter shown and removable
+            await overdue.click()
+            await expect(page.locator("#result-count")).to_have_text("Aantal zaken: 5")
+            await expect(page.locator("table.cases tbody tr")).to_have_count(5)
+            chip = page.locator("#active-filters li")
+            await expect(chip).to_have_count(2)
+            await expect(chip.nth(1)).to_contain_text("Over de termijn aan het eind van: week 15 van 2026")
+            await page.screenshot(path=str(ARTIFACTS / "inbox-filters.png"), full_page=True)
+            remove = page.get_by_role("button", name="Filter weghalen: Over de termijn aan het eind van: week 15")
+            await remove.focus()
+            await page.keyboard.press("Enter")  # the keyboard alone removes a filter
+            await expect(page.locator("#active-filters li")).to_have_count(1)
+            await expect(page.locator("#active-filters")).to_contain_text("Wijk: Overvecht")
+            await expect(page.locator("#result-count")).not_to_have_text("Aantal zaken: 5")  # every Overvecht case
+
             archive = await page.goto(f"{base_url}/inbox/digest/Overvecht")
             assert archive is not None and archive.status == 200
             await expect(page.locator("h1")).to_have_text("Weekoverzichten van Overvecht")

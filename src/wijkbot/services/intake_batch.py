@@ -207,7 +207,7 @@ class IntakeBatch:
         for item, message_id in zip(fresh, message_ids, strict=True):
             item.message_id = message_id
         await intake_rows.insert_rows(self.conn, case_events, [
-            {"case_id": c.row["id"], "at": self.now, "actor": "systeem" if kind == "aangemaakt" else "bewoner",
+            {"case_id": c.row["id"], "at": self.now, "actor": "bewoner" if kind == "bericht" else "systeem",
              "type": kind, "data": {"message_id": by_item[data.pop("item")]} if "item" in data else data}
             for c in touched.values() for kind, data in c.events
         ] + lead_event_rows)
