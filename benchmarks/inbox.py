@@ -6,7 +6,9 @@ an ambtenaar's page asks for, through the services the inbox uses:
   1. the counts of every queue a teamleider sees (the queue page runs these on every view),
   2. one page of 50 cases of "all cases", and of "my team",
   3. a search for a word in the message texts (case-insensitive LIKE with escaped wildcards), rare and common,
-  4. opening the case page (messages, history, presence write).
+  4. opening the case page (messages, history, presence write),
+  5. the lists the weekly digest links to (filters by ISO week: created, open or overdue at its end, closed,
+     first answered; they use the same SQL as the digest's figures).
 Usage: python benchmarks/inbox.py [--cases 10000] [--database-url URL] [--repeat 20]
 """
 
@@ -26,6 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from wijkbot.app import build  # noqa: E402
 from wijkbot.domain.model import InboundMessage, ReplyAddress  # noqa: E402
+from wijkbot.domain.weeks import IsoWeek  # noqa: E402
 from wijkbot.seed import seed_officers  # noqa: E402
 from wijkbot.services.queues import QueueQuery  # noqa: E402
 from wijkbot.settings import Settings  # noqa: E402
@@ -57,6 +60,16 @@ async def fill(bot, cases: int) -> None:
         await asyncio.gather(*(bot.intake.receive(m) for m in messages))
         print(f"\r  {min(cases, start + batch)}/{cases} cases", end="", file=sys.stderr)
     print(file=sys.stderr)
+
+
+def digest_links(bot) -> list[tuple[str, dict[str, str]]]:
+    week = str(IsoWeek.containing(bot.clock(), bot.rules.municipality.timezone))
+    return [("created in the week", {"week": week}),
+            ("overdue at the end of the week", {"overdue": week}),
+            ("open, handed over twice", {"open": week, "handovers": "2"}),
+            ("closed in the week, one department", {"closed": week, "department": "stadswerken"}),
+            ("first answered in the week", {"answered": week}),
+            ("a category in a street", {"week": week, "category": "grofvuil", "street": "Amsterdamsestraatweg"})]
 
 
 async def timed(repeat: int, work) -> list[float]:
@@ -97,6 +110,8 @@ async def main() -> None:
         ("search, rare word (1 case)", olaf, QueueQuery("all", Filters(text="uniekwoord"))),
         ("search, common word (1/6 of cases)", olaf, QueueQuery("all", Filters(text="lantaarnpaal"))),
         ("search, no hit", olaf, QueueQuery("all", Filters(text="bestaatnergens"))),
+        *((f"digest link: {label}", olaf, queues.parse(olaf, {"queue": "all", "wijk": "West", **params}))
+          for label, params in digest_links(bot)),
     ):
         times = await timed(args.repeat, lambda p=person, q=query: queues.show(p, q))
         print(f"{label:<50} {ms(times)}")

@@ -2,9 +2,10 @@
 
 Invariants: every query starts from `reach(person)`, the SQL form of domain.access (a case of one of the
 person's teams, assigned to them, one they were invited to, one in a wijk they are wijkregisseur of; a
-beheerder reads every case), so a list can never show a case the case page would refuse. Search is a
-portable case-insensitive LIKE with escaped wildcards over message texts, the reference, street and buurt:
-it runs the same on SQLite and PostgreSQL and takes milliseconds on 10,000 cases (benchmarks/inbox.py).
+beheerder reads every case), so a list can never show a case the case page would refuse; filters
+(`case_filters`) only add conditions to it. Search is a portable case-insensitive LIKE with escaped
+wildcards over message texts, the reference, street and buurt: it runs the same on SQLite and PostgreSQL and
+takes milliseconds on 10,000 cases (benchmarks/inbox.py).
 """
 
 from __future__ import annotations
