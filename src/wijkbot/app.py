@@ -20,6 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import text
 
 from wijkbot.channels.console import ConsoleChannel
+from wijkbot.channels.telegram import TelegramChannel, TelegramConfig
 from wijkbot.channels.webchat import WebChatChannel
 from wijkbot.domain.followups import Policy
 from wijkbot.domain.routing import Router
@@ -29,10 +30,13 @@ from wijkbot.ports import ChannelAdapter, Clock, system_clock
 from wijkbot.ratelimit import RateLimiter
 from wijkbot.rulefiles import load_rules
 from wijkbot.services.actions import Actions
+from wijkbot.services.case_choices import CaseChoices
 from wijkbot.services.conversations import Conversations
 from wijkbot.services.delivery import Delivery
 from wijkbot.services.followups import FollowUps
+from wijkbot.services.inbound import Inbound
 from wijkbot.services.intake import Intake
+from wijkbot.services.resident_commands import ResidentCommands
 from wijkbot.services.texts import Texts
 from wijkbot.settings import Settings
 from wijkbot.storage.db import Database
@@ -59,15 +63,18 @@ class Wijkbot:
     actions: Actions
     followups: FollowUps
     conversations: Conversations
+    inbound: Inbound
     channels: dict[str, ChannelAdapter] = field(default_factory=dict)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     _scheduler: AsyncIOScheduler | None = None
 
     def web_app(self) -> web.Application:
-        webchat = self.channels["webchat"]
-        assert isinstance(webchat, WebChatChannel)
-        routes = [*webchat.routes(), web.get("/privacy", self._privacy)]
+        routes = [web.get("/privacy", self._privacy)]
+        for channel in self.channels.values():  # web chat API, Telegram webhook: each channel brings its own
+            channel_routes = getattr(channel, "routes", None)
+            if callable(channel_routes):
+                routes.extend(channel_routes())
         return create_web_app(routes, self.health, self.settings.max_body_bytes)
 
     async def _privacy(self, _request: web.Request) -> web.Response:
@@ -85,10 +92,14 @@ class Wijkbot:
                 "outbox_pending": pending, "municipality": self.rules.municipality.id, "workers": workers}
 
     async def start_workers(self) -> None:
-        """Delivery worker (woken at once after intake) and the follow-up clock."""
+        """Delivery worker (woken at once after intake), channel workers (Telegram polling) and the follow-up clock."""
         self._stop.clear()
         self._tasks.append(asyncio.create_task(
             self.delivery.run(self._stop, self.settings.delivery_interval_seconds), name="delivery"))
+        for name, channel in self.channels.items():
+            run = getattr(channel, "run", None)
+            if callable(run):
+                self._tasks.append(asyncio.create_task(run(self._stop), name=f"channel-{name}"))
         scheduler = AsyncIOScheduler(timezone=self.rules.municipality.timezone)
         scheduler.add_job(self.followups.run_due, "interval", seconds=self.settings.followup_interval_seconds,
                           id="followups", max_instances=1, coalesce=True)
@@ -110,6 +121,10 @@ class Wijkbot:
 
     async def close(self) -> None:
         await self.stop_workers()
+        for channel in self.channels.values():
+            aclose = getattr(channel, "aclose", None)
+            if callable(aclose):
+                await aclose()
         await self.db.dispose()
 
 
@@ -130,22 +145,39 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
     def wake() -> None:
         delivery.wake.set()
 
-    intake = Intake(db, rules, router, texts, clock, policy, wake, settings.long_message_chars)
+    intake = Intake(db, rules, router, texts, clock, policy, wake, settings.long_message_chars,
+                    max_attachment_bytes=settings.max_attachment_bytes)
     conversations = Conversations(db, texts)
+    inbound = Inbound(intake, ResidentCommands(db, rules, texts, clock, wake),
+                      CaseChoices(db, rules, router, texts, clock, policy, wake, settings.long_message_chars))
 
     async def history(session: str, after: int) -> list[dict[str, Any]]:
         return await conversations.delivered("webchat", session, after)
 
     channels["webchat"] = WebChatChannel(
-        intake.receive, history, clock, lambda key, lang: translator.text(key, lang),
+        inbound.receive, history, clock, lambda key, lang: translator.text(key, lang),
         RateLimiter(settings.webchat_rate_per_minute), RateLimiter(settings.webchat_client_rate_per_minute),
     )
     channels["console"] = ConsoleChannel()
+    if settings.telegram_token is not None:
+        channels["telegram"] = TelegramChannel(telegram_config(settings), inbound.receive, clock)
     channels.update(extra_channels or {})
     return Wijkbot(
         settings=settings, clock=clock, db=db, rules=rules, router=router, translator=translator, texts=texts,
         intake=intake, delivery=delivery, actions=Actions(db, rules, texts, clock, wake, policy),
-        followups=FollowUps(db, rules, texts, clock, policy, wake), conversations=conversations, channels=channels,
+        followups=FollowUps(db, rules, texts, clock, policy, wake), conversations=conversations, inbound=inbound,
+        channels=channels,
+    )
+
+
+def telegram_config(settings: Settings) -> TelegramConfig:
+    assert settings.telegram_token is not None
+    secret = settings.telegram_webhook_secret
+    return TelegramConfig(
+        token=settings.telegram_token.get_secret_value(), api_url=settings.telegram_api_url,
+        webhook_url=settings.telegram_webhook_url, webhook_secret=secret.get_secret_value() if secret else None,
+        max_file_bytes=settings.max_attachment_bytes, messages_per_second=settings.telegram_messages_per_second,
+        seconds_per_chat=settings.telegram_seconds_per_chat, poll_timeout=settings.telegram_poll_timeout,
     )
 
 

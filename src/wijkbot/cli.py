@@ -295,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # pydantic ValidationError: name the bad setting, no traceback
         return _fail(f"ongeldige instelling: {error}")
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for chatty in ("alembic", "apscheduler"):
+    # httpx logs every request URL at INFO, and a Bot API URL contains the bot token; python-telegram-bot logs
+    # request parameters (chat ids, texts) at DEBUG. Neither belongs in our logs.
+    for chatty in ("alembic", "apscheduler", "httpx", "httpcore", "telegram"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         return int(asyncio.run(args.func(args, settings)))

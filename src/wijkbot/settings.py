@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     followup_interval_seconds: float = Field(30.0, gt=0)
     delivery_max_attempts: int = Field(8, ge=1)
 
-    telegram_token: SecretStr | None = None
-    telegram_webhook_url: str | None = None
-    telegram_api_url: str | None = None
+    max_attachment_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=50 * 1024 * 1024)
+
+    telegram_token: SecretStr | None = None  # switches the Telegram channel on
+    telegram_webhook_url: str | None = None  # set: webhook mode (setWebhook on start); unset: polling
+    telegram_api_url: str | None = None  # Bot API server root, e.g. a municipality's own Bot API server
+    telegram_webhook_secret: SecretStr | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
+    telegram_messages_per_second: float = Field(29.0, gt=0, le=30)
+    telegram_seconds_per_chat: float = Field(1.05, ge=0)
+    telegram_poll_timeout: int = Field(30, ge=0, le=50)

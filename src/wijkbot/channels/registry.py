@@ -5,9 +5,10 @@ Adding a channel touches its adapter module, one line here, its settings and its
 
 from __future__ import annotations
 
-from wijkbot.channels import console, webchat
+from wijkbot.channels import console, telegram, webchat
 
 KNOWN_CHANNELS: dict[str, str] = {
     webchat.NAME: "web chat on the municipality's site",
     console.NAME: "terminal (wijkbot chat)",
+    telegram.NAME: "Telegram bot (webhook or polling; WIJKBOT_TELEGRAM_TOKEN switches it on)",
 }
