@@ -61,6 +61,7 @@ class _Failure:
     retry_after: int | None
     chat_id: int | None
     times: int
+    skip: int = 0
 
 
 class ApiError(Exception):
@@ -115,17 +116,18 @@ class FakeTelegram:
         return self.url
 
     async def stop(self) -> None:
+        self._new_update.set()  # end any long poll still waiting (its client may be gone)
         if self._runner is not None:
             await self._runner.cleanup()
 
     # --- switches ----------------------------------------------------------------------------------------
     def fail(self, method: str, status: int, *, retry_after: int | None = None, times: int = 1,
-             chat_id: int | None = None, description: str | None = None) -> None:
-        """Answer the next `times` calls of `method` (to `chat_id`, if given) with this error."""
+             chat_id: int | None = None, description: str | None = None, skip: int = 0) -> None:
+        """Answer `times` calls of `method` (to `chat_id`, if given) with this error, after letting `skip` pass."""
         default = {429: "Too Many Requests: retry after {n}", 500: "Internal Server Error",
                    502: "Bad Gateway", 403: "Forbidden: bot was blocked by the user", 400: "Bad Request"}
         text = description or default.get(status, "Error").format(n=retry_after)
-        self._failures.append(_Failure(method, status, text, retry_after, chat_id, times))
+        self._failures.append(_Failure(method, status, text, retry_after, chat_id, times, skip))
 
     def block(self, chat_id: int) -> None:
         """The resident blocked the bot: every send to this chat answers 403 from now on."""
@@ -275,6 +277,9 @@ class FakeTelegram:
     def _scripted(self, method: str, chat_id: int | None) -> None:
         for failure in self._failures:
             if failure.method == method and (failure.chat_id is None or failure.chat_id == chat_id):
+                if failure.skip > 0:
+                    failure.skip -= 1
+                    continue
                 failure.times -= 1
                 if failure.times <= 0:
                     self._failures.remove(failure)

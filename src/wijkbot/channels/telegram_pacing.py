@@ -1,11 +1,13 @@
 """Outbound pacing for the Telegram Bot API: about 30 messages a second overall, one a second per chat.
 
 Invariants (per process): every send first waits for its chat's turn (FIFO, so a resident's messages and the
-parts of one long message keep their order and are at least `chat_interval` apart) and then for a global slot
-(at most `per_second` slot starts a second); a send that would have to wait longer than `max_wait` is not
-started at all but refused with `Busy(retry_after)`, so the outbox row goes back with a due time instead of
-being held past its lease (storage.outbox.LEASE, 60 s) and claimed, and sent, a second time; a 429 pushes the
-chat and the global clock back by its retry_after. Memory stays bounded: idle chats are forgotten once
+parts of one long message keep their order and are at least `chat_interval` apart) and then for a global slot:
+slots are spaced 1/`per_second` apart, and, measured on the moments sends really start (a busy event loop can
+wake several late at once), never more than `per_second` of them fall within 1 s plus a safety `margin`, so
+network jitter does not push Telegram's count over its limit; a send that would have to wait longer than
+`max_wait` is not started at all but refused with `Busy(retry_after)`, so the outbox row goes back with a due
+time instead of being held past its lease (storage.outbox.LEASE, 60 s) and claimed, and sent, a second time;
+a 429 pushes the chat and the global clock back by its retry_after. Memory stays bounded: idle chats are forgotten once
 their interval has passed. Several processes each pace on their own: run Telegram delivery in one process,
 or divide `per_second` between them.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -52,10 +55,12 @@ class Turn:
 class Pacer:
     def __init__(self, per_second: float = 29.0, chat_interval: float = 1.05, max_wait: float = 20.0,
                  clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep, margin: float = 0.05) -> None:
         if per_second <= 0 or chat_interval < 0:
             raise ValueError("per_second must be positive and chat_interval not negative")
         self.spacing = 1.0 / per_second
+        self.window = 1.0 + margin
+        self._started: deque[float] = deque(maxlen=max(int(per_second), 1))
         self.chat_interval = chat_interval
         self.max_wait = max_wait
         self._clock = clock
@@ -111,7 +116,13 @@ class Pacer:
         self._next_slot = start + self.spacing
         if start > now:
             await self._sleep(start - now)
-        chat.last = max(self._clock(), start)
+        while len(self._started) == self._started.maxlen:
+            wait = self._started[0] + self.window - self._clock()
+            if wait <= 1e-6:  # (a float tolerance: a clock read after sleeping exactly `wait` may be 1 ulp short)
+                break
+            await self._sleep(wait)
+        chat.last = self._clock()
+        self._started.append(chat.last)  # no await since the check: no other send can slip in between
         chat.pending -= 1
         self._pending -= 1
 

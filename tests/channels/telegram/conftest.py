@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,16 +93,17 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     await instance.stop()
 
 
+@asynccontextmanager
 async def open_world(database_url: str, clock: FrozenClock, fake: FakeTelegram, mode: str,
                      **settings: Any) -> AsyncIterator[TelegramWorld]:
     port = free_port()
     webhook = f"http://127.0.0.1:{port}/telegram/webhook" if mode == "webhook" else None
     # One message a second per chat is what Telegram asks; conversation tests do not need to wait for it (the
     # pacing tests and the benchmark use the real interval).
-    settings = {"telegram_seconds_per_chat": 0.0} | settings
+    settings = {"telegram_seconds_per_chat": 0.0, "telegram_poll_timeout": 1} | settings
     config = Settings(database_url=database_url, rules_dir=UTRECHT, locales_dir=ROOT / "locales",
                       telegram_token=fake.token, telegram_api_url=fake.url, telegram_webhook_url=webhook,
-                      telegram_poll_timeout=1, _env_file=None, **settings)  # type: ignore[call-arg]
+                      _env_file=None, **settings)  # type: ignore[call-arg]
     bot = await _bot(config, clock, RecordingChannel())
     runner = web.AppRunner(bot.web_app(), access_log=None)
     await runner.setup()
@@ -129,12 +131,12 @@ def mode(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 async def world(tmp_path: Any, clock: FrozenClock, fake: FakeTelegram, mode: str) -> AsyncIterator[TelegramWorld]:
     """SQLite, both modes."""
-    async for w in open_world(f"sqlite:///{tmp_path / 'wijkbot.db'}", clock, fake, mode):
+    async with open_world(f"sqlite:///{tmp_path / 'wijkbot.db'}", clock, fake, mode) as w:
         yield w
 
 
 @pytest.fixture
 async def webhook_world(tmp_path: Any, clock: FrozenClock, fake: FakeTelegram) -> AsyncIterator[TelegramWorld]:
     """SQLite, webhook mode: for outbound behaviour, which does not depend on how updates arrive."""
-    async for w in open_world(f"sqlite:///{tmp_path / 'wijkbot.db'}", clock, fake, "webhook"):
+    async with open_world(f"sqlite:///{tmp_path / 'wijkbot.db'}", clock, fake, "webhook") as w:
         yield w

@@ -30,7 +30,7 @@ async def officer_of(bot: Wijkbot, reference: str) -> Actor:
 async def any_world(database_url: str, clock: FrozenClock, fake: FakeTelegram,
                     mode: str) -> AsyncIterator[TelegramWorld]:
     """Both modes, on SQLite and on PostgreSQL."""
-    async for w in open_world(database_url, clock, fake, mode):
+    async with open_world(database_url, clock, fake, mode) as w:
         yield w
 
 
