@@ -183,9 +183,11 @@ class IntakeBatch:
             open_cases.setdefault(item.contact["id"], []).insert(0, item.case)  # type: ignore[arg-type]
 
     def _join(self, item: _Item, candidates: list[_Case]) -> None:
-        keyed = [placement.open_case(n, c.row, c.last_written) for n, c in enumerate(candidates)]
+        # Stored cases go by their id (what LastSent names); a case opened in this batch has none yet.
+        by_key = {c.row.get("id") or -n: c for n, c in enumerate(candidates, start=1)}
+        keyed = [placement.open_case(key, c.row, c.last_written) for key, c in by_key.items()]
         where = place(keyed, self.last_sent.get(item.contact["id"]), self.now)
-        case = candidates[where.case_id]
+        case = by_key[where.case_id]
         item.case = case
         case.row["last_contact_at"] = self.now
         case.last_written = self.now
