@@ -139,21 +139,23 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from wijkbot.app import build
+    from wijkbot.domain import commands
     from wijkbot.domain.model import InboundMessage, ReplyAddress
 
     bot = await build(settings)
     address = f"terminal-{uuid.uuid4().hex[:8]}"
-    print("Schrijf uw bericht (leeg + Enter om te stoppen; /status toont uw meldingen).")
+    print("Schrijf uw bericht (leeg + Enter om te stoppen; /status toont uw meldingen, /help meer).")
     try:
         while True:
             line = await asyncio.to_thread(_read_line)
             if line is None or not line.strip():
                 return 0
-            if line.strip() == "/status":
-                print(f"\ngemeente> {await bot.conversations.status('console', address)}\n")
-                continue
-            await bot.intake.receive(InboundMessage(
-                ReplyAddress("console", address), uuid.uuid4().hex, line, bot.clock(), locale=args.lang))
+            command = commands.parse(line.strip())
+            if command is not None and commands.resolve(command[0]) is None:
+                command = None
+            await bot.inbound.receive(InboundMessage(
+                ReplyAddress("console", address), uuid.uuid4().hex, line, bot.clock(), locale=args.lang,
+                command=command[0] if command else None, command_args=command[1] if command else ""))
             await bot.delivery.drain()
     finally:
         await bot.close()
@@ -213,7 +215,7 @@ async def cmd_close(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     from wijkbot.app import build
-    from wijkbot.storage import repository
+    from wijkbot.storage import attachments, repository
 
     bot = await build(settings)
     try:
@@ -223,16 +225,46 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
                 return _fail(f"geen zaak met nummer {args.reference}")
             messages = await repository.messages_of(conn, case["id"])
             events = await repository.events_of(conn, case["id"])
+            files = await attachments.of_case(conn, case["id"])
         for key in ("reference", "kind", "status", "category", "department", "team", "officer_id", "wijk", "buurt",
                     "due_date", "handover_count", "outcome"):
             print(f"{key:<15} {case[key]}")
+        if case["latitude"] is not None:
+            print(f"{'locatie':<15} {case['latitude']:.6f}, {case['longitude']:.6f}")
         print("berichten:")
         for m in messages:
             print(f"  [{m['created_at']:%Y-%m-%d %H:%M}] {m['direction']}: {m['body']}")
+        if files:
+            print("bijlagen (wijkbot attachment ID BESTAND --as E-MAIL):")
+        for f in files:
+            print(f"  {f['id']}: {f['file_name']} ({f['content_type']}, {f['size']} bytes), bericht {f['message_id']}")
         print("geschiedenis:")
         for e in events:
             print(f"  [{e['at']:%Y-%m-%d %H:%M}] {e['actor']} {e['type']} {json.dumps(e['data'], ensure_ascii=False)}")
         return 0
+    finally:
+        await bot.close()
+
+
+async def cmd_attachment(args: argparse.Namespace, settings: Settings) -> int:
+    """Save a resident's photo or file to disk, for an ambtenaar; the audit log records who opened it."""
+    from wijkbot.app import build
+    from wijkbot.services.actions import ActionError
+    from wijkbot.storage import attachments
+
+    bot = await build(settings)
+    try:
+        actor = await bot.actions.actor(args.officer)
+        async with bot.db.write() as conn:
+            found = await attachments.read_by(conn, args.id, f"{actor.officer_id}", bot.clock())
+        if found is None:
+            return _fail(f"geen bijlage met nummer {args.id}")
+        meta, content = found
+        await asyncio.to_thread(Path(args.file).write_bytes, content)
+        print(f"{meta['file_name']} ({meta['content_type']}, {len(content)} bytes) opgeslagen als {args.file}")
+        return 0
+    except ActionError as error:
+        return _fail(str(error))
     finally:
         await bot.close()
 
@@ -285,6 +317,11 @@ def parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="toon een zaak met berichten en geschiedenis")
     show.add_argument("reference")
     show.set_defaults(func=cmd_show)
+    attachment = sub.add_parser("attachment", help="sla een foto of bestand van een bewoner op (wordt gelogd)")
+    attachment.add_argument("id", type=int)
+    attachment.add_argument("file")
+    attachment.add_argument("--as", dest="officer", required=True, help="e-mailadres van de ambtenaar")
+    attachment.set_defaults(func=cmd_attachment)
     return top
 
 

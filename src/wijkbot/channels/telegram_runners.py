@@ -108,12 +108,12 @@ async def run_polling(bot: Bot, handle: Handle, stop: asyncio.Event, poll_second
             await pause(stop, failures)
             continue
         failures = 0
-        for update in updates:
-            try:
-                await handle(update)
-            except Exception as error:  # keep the offset: this update comes again after the pause
+        # Handled together, so the intake writes them in one group commit; in arrival order per resident.
+        results = await asyncio.gather(*(handle(u) for u in updates), return_exceptions=True)
+        for update, result in zip(updates, results, strict=True):
+            if isinstance(result, BaseException):  # keep the offset: this update (and later ones) come again
                 failures += 1
-                log.error("update %s not stored (%s); trying again", update.update_id, type(error).__name__)
+                log.error("update %s not stored (%s); trying again", update.update_id, type(result).__name__)
                 await pause(stop, failures)
                 break
             offset = update.update_id + 1

@@ -1,7 +1,8 @@
 """Stored files (photos, PDF) of residents' messages, for the ambtenaar who handles the case.
 
 Invariants: runs inside the caller's transaction; the bytes are read only by `content` (listing a case's
-files never loads them); a file always belongs to a message, and to that message's case once it has one.
+files never loads them), and `read_by` records in the audit log who opened which file; a file always belongs to
+a message, and to that message's case once it has one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from wijkbot.storage.tables import attachments
+from wijkbot.storage.tables import attachments, audit_log
 
 _INSERT = insert(attachments)
 _LIST = (
@@ -52,3 +53,13 @@ async def content(conn: AsyncConnection, attachment_id: int) -> tuple[dict[str, 
         return None
     meta = {k: v for k, v in found.items() if k != "data"}
     return meta, bytes(found["data"])
+
+
+async def read_by(conn: AsyncConnection, attachment_id: int, actor: str,
+                  now: datetime) -> tuple[dict[str, Any], bytes] | None:
+    """One file with its bytes, for an ambtenaar; the audit log says who opened it, and when."""
+    found = await content(conn, attachment_id)
+    if found is not None:
+        await conn.execute(insert(audit_log).values(at=now, actor=actor[:100], action="bijlage geopend",
+                                                    case_id=found[0]["case_id"], reason=f"bijlage {attachment_id}"))
+    return found

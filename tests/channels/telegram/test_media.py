@@ -98,3 +98,41 @@ async def test_a_location_first_then_the_words(world: TelegramWorld, fake: FakeT
     reference = reference_in((await world.say("Hier ligt een kapotte fiets al weken tegen het hek"))[0])
     case = await world.case(reference)
     assert (case["latitude"], case["longitude"]) == (52.1, 5.08)
+
+
+async def test_the_ambtenaar_sees_the_photo_with_the_case_and_opening_it_is_logged(world: TelegramWorld,
+                                                                                   fake: FakeTelegram,
+                                                                                   tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import select
+
+    from wijkbot.storage import repository
+    from wijkbot.storage.tables import audit_log
+
+    await world.deliver(fake.photo(CHAT, JPEG, caption="Grofvuil naast de container op de Amsterdamsestraatweg"))
+    reference = reference_in((await world.received())[0])
+    env = os.environ | {"WIJKBOT_DATABASE_URL": world.bot.settings.database_url,
+                        "WIJKBOT_RULES_DIR": str(world.bot.settings.rules_dir)}
+    shown = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "wijkbot", "show", reference], env=env,
+                                    capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    line = next(li for li in shown.stdout.splitlines() if "image/jpeg" in li)
+    attachment_id = line.split(":")[0].strip()
+    case = await world.case(reference)
+    async with world.bot.db.read() as conn:
+        officer = await repository.officer(conn, case["officer_id"])
+    assert officer is not None
+    saved = tmp_path / "foto.jpg"
+    opened = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "wijkbot", "attachment", attachment_id, str(saved), "--as",
+                         officer["email"]], env=env, capture_output=True, text=True, timeout=60)
+    assert opened.returncode == 0, opened.stderr
+    assert saved.read_bytes() == JPEG
+    async with world.bot.db.read() as conn:
+        audit = (await conn.execute(select(audit_log))).mappings().all()
+    assert [(a["actor"], a["action"], a["case_id"]) for a in audit] == [
+        (str(officer["id"]), "bijlage geopend", case["id"])]
