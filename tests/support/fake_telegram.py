@@ -99,6 +99,7 @@ class FakeTelegram:
         self._window: deque[float] = deque()
         self._last_to_chat: dict[int, float] = {}
         self._runner: web.AppRunner | None = None
+        self._session: ClientSession | None = None  # Telegram's side of the webhook: one connection pool
         self.url = ""
         self.webhook_statuses: list[int] = []
 
@@ -117,6 +118,8 @@ class FakeTelegram:
 
     async def stop(self) -> None:
         self._new_update.set()  # end any long poll still waiting (its client may be gone)
+        if self._session is not None:
+            await self._session.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -205,8 +208,9 @@ class FakeTelegram:
         headers = {"Content-Type": "application/json"}
         if self.webhook.get("secret_token"):
             headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook["secret_token"]
-        async with ClientSession() as session, session.post(self.webhook["url"], data=json.dumps(update),
-                                                            headers=headers) as response:
+        if self._session is None:
+            self._session = ClientSession()
+        async with self._session.post(self.webhook["url"], data=json.dumps(update), headers=headers) as response:
             self.webhook_statuses.append(response.status)
             return response.status
 

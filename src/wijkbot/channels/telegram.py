@@ -130,8 +130,7 @@ class TelegramChannel:
             return
         edited = f"{message.text}\n\n✓ {label}"
         try:
-            async with self.pacer.turn(str(message.chat.id), 1, max_wait=5.0) as turn:
-                await turn.go()
+            async with self.pacer.turn(str(message.chat.id), 1, max_wait=5.0) as turn, turn.slot():
                 if len(edited.encode("utf-16-le")) // 2 <= TEXT_LIMIT:
                     await self.bot.edit_message_text(edited, chat_id=message.chat.id, message_id=message.message_id)
                 else:

@@ -70,13 +70,13 @@ class Sender:
         try:
             async with self._pacer.turn(message.reply_to.address, len(parts) - first) as turn:
                 for index in range(first, len(parts)):
-                    await turn.go()
-                    try:
-                        result = await self._bot.send_message(
-                            chat_id, parts[index], reply_markup=markup if index == len(parts) - 1 else None,
-                            link_preview_options=LinkPreviewOptions(is_disabled=True))
-                    except Exception as error:
-                        raise self._failure(error, message.reply_to.address, index) from error
+                    async with turn.slot():
+                        try:
+                            result = await self._bot.send_message(
+                                chat_id, parts[index], reply_markup=markup if index == len(parts) - 1 else None,
+                                link_preview_options=LinkPreviewOptions(is_disabled=True))
+                        except Exception as error:
+                            raise self._failure(error, message.reply_to.address, index) from error
                     sent.append(str(result.message_id))
         except Busy as busy:
             raise TemporaryFailure(str(busy), busy.retry_after, first) from busy

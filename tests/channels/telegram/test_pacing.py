@@ -100,8 +100,7 @@ async def test_the_pacer_refuses_a_wait_longer_than_the_lease_allows() -> None:
     starts: list[float] = []
 
     async def send_one() -> None:
-        async with pacer.turn("chat-1") as turn:
-            await turn.go()
+        async with pacer.turn("chat-1") as turn, turn.slot():
             starts.append(time.now)
 
     tasks = [asyncio.ensure_future(send_one()) for _ in range(5)]
@@ -121,11 +120,26 @@ async def test_the_pacer_spreads_a_burst_over_the_global_limit() -> None:
     starts: list[float] = []
 
     async def send_to(chat: str) -> None:
-        async with pacer.turn(chat) as turn:
-            await turn.go()
+        async with pacer.turn(chat) as turn, turn.slot():
             starts.append(time.now)
 
     await time.run([asyncio.ensure_future(send_to(f"chat-{n % 45}")) for n in range(90)])
     assert busiest_second(starts) <= 30
     assert max(starts) == pytest.approx(89 / 30 + 2 * 0.05)  # spaced 1/30 s, plus the 50 ms margin per second
     assert sorted(starts) == starts  # first come, first served
+
+
+async def test_a_request_held_up_on_its_way_counts_until_its_second_has_passed() -> None:
+    """We cannot see when Telegram receives a request, only that it is between its start and its answer."""
+    time = VirtualTime()
+    pacer = Pacer(per_second=5, chat_interval=1.0, max_wait=60.0, clock=time, sleep=time.sleep)
+    starts: list[float] = []
+
+    async def slow(chat: str) -> None:
+        async with pacer.turn(chat) as turn, turn.slot():
+            starts.append(time.now)
+            await time.sleep(2.0)  # a busy event loop or a slow network: answered 2 s after the start
+
+    await time.run([asyncio.ensure_future(slow(f"chat-{n}")) for n in range(6)])
+    assert starts[:5] == pytest.approx([0.0, 0.2, 0.4, 0.6, 0.8])
+    assert starts[5] == pytest.approx(2.0 + 1.05)  # after the first answer, plus a second and the margin
