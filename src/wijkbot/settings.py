@@ -6,9 +6,10 @@ secrets are never logged (SecretStr); settings are read once, in the composition
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB = "sqlite:///var/wijkbot.db"  # "sqlite+aiosqlite://" is accepted too
@@ -53,7 +54,15 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None  # switches the Telegram channel on
     telegram_webhook_url: str | None = None  # set: webhook mode (setWebhook on start); unset: polling
     telegram_api_url: str | None = None  # Bot API server root, e.g. a municipality's own Bot API server
-    telegram_webhook_secret: SecretStr | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
+    telegram_webhook_secret: SecretStr | None = None  # the secret_token header; default: derived from the token
     telegram_messages_per_second: float = Field(29.0, gt=0, le=30)
     telegram_seconds_per_chat: float = Field(1.05, ge=0)
     telegram_poll_timeout: int = Field(30, ge=0, le=50)
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a secret token."""
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("1 tot 256 tekens: letters, cijfers, _ of -")
+        return value

@@ -29,7 +29,7 @@ from wijkbot.channels.telegram_sending import TEXT_LIMIT, Sender
 from wijkbot.channels.telegram_updates import NAME, to_inbound
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.model import OutboundMessage
-from wijkbot.ports import Clock, OnMessage
+from wijkbot.ports import Clock, OnMessage, TemporaryFailure
 
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -103,7 +103,10 @@ class TelegramChannel:
 
     # --- out -------------------------------------------------------------------------------------------
     async def send(self, message: OutboundMessage) -> str | None:
-        await self.ready()
+        try:
+            await self.ready()
+        except TelegramError as error:  # Telegram unreachable, or the token refused: the outbox keeps it
+            raise TemporaryFailure(f"Telegram not ready ({type(error).__name__})") from error
         return await self._sender.send(message)
 
     # --- in --------------------------------------------------------------------------------------------

@@ -12,10 +12,12 @@ import time
 from pathlib import Path
 
 import aiohttp
+from sqlalchemy import select
 
 from tests.channels.telegram.conftest import CHAT, TelegramWorld, free_port, open_world
 from tests.support.fake_telegram import FakeTelegram
-from wijkbot.storage.tables import messages
+from wijkbot.domain.model import InboundMessage, ReplyAddress
+from wijkbot.storage.tables import messages, outbox
 from wijkbot.testing import FrozenClock
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -119,3 +121,26 @@ async def test_serve_with_only_a_token_polls_answers_and_stops_on_sigterm(tmp_pa
     assert "polling" in output and "stopped" in output
     assert fake.token not in output and fake.token.split(":")[1] not in output  # httpx would log the URL
     assert str(CHAT) not in output and "Kanaalstraat" not in output
+
+
+async def test_a_configured_webhook_secret_is_the_one_registered(tmp_path: Path, clock: FrozenClock,
+                                                                 fake: FakeTelegram) -> None:
+    async with open_world(f"sqlite:///{tmp_path / 'w.db'}", clock, fake, "webhook",
+                          telegram_webhook_secret="eigen_geheim-2026") as world:
+        assert fake.webhook is not None and fake.webhook["secret_token"] == "eigen_geheim-2026"
+        assert len(await world.say("De lantaarnpaal in de Kanaalstraat is kapot")) == 1
+
+
+async def test_a_refused_token_keeps_messages_in_the_outbox(webhook_world: TelegramWorld,
+                                                            fake: FakeTelegram) -> None:
+    real = fake.token
+    fake.token = "1:revoked"  # BotFather revoked the token while we were running: 401 to every call
+    message = InboundMessage(ReplyAddress("telegram", str(CHAT)), "x-1", "De lantaarnpaal in de Kanaalstraat is kapot",
+                             webhook_world.clock())
+    await webhook_world.bot.inbound.receive(message)
+    assert await webhook_world.received() == []
+    async with webhook_world.bot.db.read() as conn:
+        row = (await conn.execute(select(outbox))).mappings().one()
+    assert row["status"] == "pending" and "InvalidToken" in row["last_error"]
+    assert real not in row["last_error"]
+    fake.token = real
