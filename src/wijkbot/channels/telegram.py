@@ -95,6 +95,7 @@ class TelegramChannel:
         self._sender = Sender(self.bot, self.pacer, self.tag)
         self._ready_lock = asyncio.Lock()
         self._ready = False
+        self._background: set[asyncio.Task[None]] = set()
         self._tag_key = hmac.new(config.token.encode(), b"wijkbot log tag", hashlib.sha256).digest()
 
     def tag(self, address: str) -> str:
@@ -131,6 +132,12 @@ class TelegramChannel:
         message = query.message
         if duplicate or not isinstance(message, Message) or not message.text:
             return
+        # The edit waits for the chat's turn: in the background, so the webhook answers 200 at once.
+        task = asyncio.create_task(self._show_choice(message, label))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _show_choice(self, message: Message, label: str) -> None:
         edited = f"{message.text}\n\n✓ {label}"
         try:
             async with self.pacer.turn(str(message.chat.id), 1, max_wait=5.0) as turn, turn.slot():
@@ -198,7 +205,13 @@ class TelegramChannel:
         else:
             await run_polling(self.bot, self.handle_update, stop, self.config.poll_timeout)
 
+    async def settled(self) -> None:
+        """Until the background edits started so far are done (tests, and shutdown)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+
     async def aclose(self) -> None:
+        await self.settled()
         if self._ready:
             await self.bot.shutdown()
             self._ready = False

@@ -59,6 +59,7 @@ class TelegramWorld:
 
     async def received(self, chat: int = CHAT) -> list[str]:
         """Deliver what is due; the texts this chat got since the last look."""
+        await self.channel.settled()
         await self.bot.delivery.drain()
         texts = self.fake.texts_to(chat)
         new, self._seen[chat] = texts[self._seen.get(chat, 0):], len(texts)
