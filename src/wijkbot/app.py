@@ -13,14 +13,13 @@ import logging
 import signal
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import text
 
 from wijkbot.channels.console import ConsoleChannel
-from wijkbot.channels.telegram import TelegramChannel, TelegramConfig
 from wijkbot.channels.webchat import WebChatChannel
 from wijkbot.domain.followups import Policy
 from wijkbot.domain.routing import Router
@@ -43,6 +42,9 @@ from wijkbot.storage.db import Database
 from wijkbot.storage.migrate import migrate
 from wijkbot.storage.outbox import pending_count
 from wijkbot.web.server import create_web_app
+
+if TYPE_CHECKING:
+    from wijkbot.channels.telegram import TelegramConfig
 
 log = logging.getLogger("wijkbot")
 
@@ -160,6 +162,9 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
     )
     channels["console"] = ConsoleChannel()
     if settings.telegram_token is not None:
+        # Imported only when switched on: python-telegram-bot and httpx cost ~11 MB of memory.
+        from wijkbot.channels.telegram import TelegramChannel
+
         channels["telegram"] = TelegramChannel(telegram_config(settings), inbound.receive, clock)
     channels.update(extra_channels or {})
     return Wijkbot(
@@ -171,6 +176,8 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
 
 
 def telegram_config(settings: Settings) -> TelegramConfig:
+    from wijkbot.channels.telegram import TelegramConfig
+
     assert settings.telegram_token is not None
     secret = settings.telegram_webhook_secret
     return TelegramConfig(
