@@ -7,6 +7,7 @@
 #   make lint       ruff, mypy, import-linter
 #   make bench      intake benchmark
 #   make bench-routing  routing benchmark (cross-validated on ../shared/eval/katwijk_dev.csv)
+#   make bench-telegram Telegram burst: 500 residents, outbound rate against the 30/s limit, 429s
 #   make clean      remove var/ and test/lint artefacts (keeps .venv)
 
 PYTHON ?= python3
@@ -15,7 +16,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-deps lint bench bench-routing clean
+.PHONY: help venv run test test-deps lint bench bench-routing bench-telegram clean
 
 help:
 	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
@@ -55,7 +56,7 @@ test: venv test-deps
 	exit $$status
 
 lint: venv
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -64,6 +65,9 @@ bench: venv
 
 bench-routing: venv
 	$(BIN)/python benchmarks/routing.py
+
+bench-telegram: venv
+	$(BIN)/python benchmarks/telegram_burst.py
 
 clean:
 	rm -rf var test-artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache .coverage htmlcov

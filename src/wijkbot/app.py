@@ -14,7 +14,7 @@ import signal
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -34,11 +34,13 @@ from wijkbot.ratelimit import RateLimiter
 from wijkbot.rulefiles import load_rules
 from wijkbot.rulefiles.templates import load_templates
 from wijkbot.services.actions import Actions
+from wijkbot.services.case_choices import CaseChoices
 from wijkbot.services.casefile import CaseFile
 from wijkbot.services.conversations import Conversations
 from wijkbot.services.delivery import Delivery
 from wijkbot.services.digests import DigestOptions, Digests
 from wijkbot.services.followups import FollowUps
+from wijkbot.services.inbound import Inbound
 from wijkbot.services.intake import Intake
 from wijkbot.services.learning import Learning
 from wijkbot.services.login import Login, Throttle
@@ -46,6 +48,7 @@ from wijkbot.services.passwords import PasswordHasher
 from wijkbot.services.people import People
 from wijkbot.services.queues import Queues
 from wijkbot.services.reply_templates import ReplyTemplates
+from wijkbot.services.resident_commands import ResidentCommands
 from wijkbot.services.texts import Texts
 from wijkbot.settings import Settings
 from wijkbot.storage.db import Database
@@ -55,6 +58,9 @@ from wijkbot.web.digest import digest_routes
 from wijkbot.web.inbox import InboxConfig, InboxServices, create_inbox_app
 from wijkbot.web.server import create_web_app
 from wijkbot.x_setup import XParts, build_x
+
+if TYPE_CHECKING:
+    from wijkbot.channels.telegram import TelegramConfig
 
 log = logging.getLogger("wijkbot")
 
@@ -79,6 +85,7 @@ class Wijkbot:
     digests: Digests
     inbox: InboxServices
     inbox_config: InboxConfig
+    inbound: Inbound
     channels: dict[str, ChannelAdapter] = field(default_factory=dict)
     x: XParts | None = None  # the X channel: reply routes, budget and health for the inbox; polling when switched on
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -86,9 +93,11 @@ class Wijkbot:
     _scheduler: AsyncIOScheduler | None = None
 
     def web_app(self) -> web.Application:
-        webchat = self.channels["webchat"]
-        assert isinstance(webchat, WebChatChannel)
-        routes = [*webchat.routes(), web.get("/privacy", self._privacy), web.get("/inbox", self._inbox)]
+        routes = [web.get("/privacy", self._privacy), web.get("/inbox", self._inbox)]
+        for channel in self.channels.values():  # web chat API, Telegram webhook: each channel brings its own
+            channel_routes = getattr(channel, "routes", None)
+            if callable(channel_routes):
+                routes.extend(channel_routes())
         app = create_web_app(routes, self.health, self.settings.max_body_bytes)
         app.add_subapp("/inbox/", create_inbox_app(self.inbox, self.inbox_config, digest_routes(self.digests)))
         return app
@@ -115,12 +124,16 @@ class Wijkbot:
         return report
 
     async def start_workers(self) -> None:
-        """Delivery worker (woken at once after intake) and the follow-up clock."""
+        """Delivery worker (woken at once after intake), channel workers (Telegram polling) and the follow-up clock."""
         self._stop.clear()
         self._tasks.append(asyncio.create_task(
             self.delivery.run(self._stop, self.settings.delivery_interval_seconds), name="delivery"))
         if self.x is not None:
             self._tasks.extend(self.x.start(self._stop))
+        for name, channel in self.channels.items():
+            run = getattr(channel, "run", None)
+            if callable(run):
+                self._tasks.append(asyncio.create_task(run(self._stop), name=f"channel-{name}"))
         scheduler = AsyncIOScheduler(timezone=self.rules.municipality.timezone)
         scheduler.add_job(self.followups.run_due, "interval", seconds=self.settings.followup_interval_seconds,
                           id="followups", max_instances=1, coalesce=True)
@@ -158,6 +171,10 @@ class Wijkbot:
         await self.stop_workers()
         if self.x is not None:
             await self.x.close()
+        for channel in self.channels.values():
+            aclose = getattr(channel, "aclose", None)
+            if callable(aclose):
+                await aclose()
         await self.db.dispose()
 
 
@@ -178,8 +195,11 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
     def wake() -> None:
         delivery.wake.set()
 
-    intake = Intake(db, rules, router, texts, clock, policy, wake, settings.long_message_chars)
+    intake = Intake(db, rules, router, texts, clock, policy, wake, settings.long_message_chars,
+                    max_attachment_bytes=settings.max_attachment_bytes)
     conversations = Conversations(db, texts)
+    inbound = Inbound(intake, ResidentCommands(db, rules, texts, clock, wake),
+                      CaseChoices(db, rules, router, texts, clock, policy, wake, settings.long_message_chars))
 
     def install(routes: Routes) -> None:
         intake.router = routes
@@ -191,25 +211,44 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
         return await conversations.delivered("webchat", session, after)
 
     channels["webchat"] = WebChatChannel(
-        intake.receive, history, clock, lambda key, lang: translator.text(key, lang),
+        inbound.receive, history, clock, lambda key, lang: translator.text(key, lang),
         RateLimiter(settings.webchat_rate_per_minute), RateLimiter(settings.webchat_client_rate_per_minute),
     )
     channels["console"] = ConsoleChannel()
     x = build_x(settings, db, intake, texts, clock)
     if x.channel is not None:
         channels[x.channel.name] = x.channel
+    if settings.telegram_token is not None:
+        # Imported only when switched on: python-telegram-bot and httpx cost ~11 MB of memory.
+        from wijkbot.channels.telegram import TelegramChannel
+
+        channels["telegram"] = TelegramChannel(telegram_config(settings), inbound.receive, clock)
     channels.update(extra_channels or {})
     actions = Actions(db, rules, texts, clock, wake, policy)
     return Wijkbot(
         settings=settings, clock=clock, db=db, rules=rules, router=router, translator=translator, texts=texts,
         intake=intake, delivery=delivery, actions=actions,
         followups=FollowUps(db, rules, texts, clock, policy, wake), conversations=conversations, learning=learning,
+        inbound=inbound,
         digests=_digests(settings, db, rules, translator, clock), channels=channels, x=x,
         inbox=_inbox_services(settings, rules, translator, texts, db, clock, actions, x),
         inbox_config=InboxConfig(
             key=session_key(settings), idle=timedelta(minutes=settings.session_idle_minutes),
             max_age=timedelta(hours=settings.session_max_hours), cookie_secure=settings.cookie_secure,
             public_url=settings.public_url or f"http://{settings.host}:{settings.port}"),
+    )
+
+
+def telegram_config(settings: Settings) -> TelegramConfig:
+    from wijkbot.channels.telegram import TelegramConfig
+
+    assert settings.telegram_token is not None
+    secret = settings.telegram_webhook_secret
+    return TelegramConfig(
+        token=settings.telegram_token.get_secret_value(), api_url=settings.telegram_api_url,
+        webhook_url=settings.telegram_webhook_url, webhook_secret=secret.get_secret_value() if secret else None,
+        max_file_bytes=settings.max_attachment_bytes, messages_per_second=settings.telegram_messages_per_second,
+        seconds_per_chat=settings.telegram_seconds_per_chat, poll_timeout=settings.telegram_poll_timeout,
     )
 
 

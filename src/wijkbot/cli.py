@@ -143,21 +143,23 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from wijkbot.app import build
+    from wijkbot.domain import commands
     from wijkbot.domain.model import InboundMessage, ReplyAddress
 
     bot = await build(settings)
     address = f"terminal-{uuid.uuid4().hex[:8]}"
-    print("Schrijf uw bericht (leeg + Enter om te stoppen; /status toont uw meldingen).")
+    print("Schrijf uw bericht (leeg + Enter om te stoppen; /status toont uw meldingen, /help meer).")
     try:
         while True:
             line = await asyncio.to_thread(_read_line)
             if line is None or not line.strip():
                 return 0
-            if line.strip() == "/status":
-                print(f"\ngemeente> {await bot.conversations.status('console', address)}\n")
-                continue
-            await bot.intake.receive(InboundMessage(
-                ReplyAddress("console", address), uuid.uuid4().hex, line, bot.clock(), locale=args.lang))
+            command = commands.parse(line.strip())
+            if command is not None and commands.resolve(command[0]) is None:
+                command = None
+            await bot.inbound.receive(InboundMessage(
+                ReplyAddress("console", address), uuid.uuid4().hex, line, bot.clock(), locale=args.lang,
+                command=command[0] if command else None, command_args=command[1] if command else ""))
             await bot.delivery.drain()
     finally:
         await bot.close()
@@ -217,7 +219,7 @@ async def cmd_close(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     from wijkbot.app import build
-    from wijkbot.storage import repository
+    from wijkbot.storage import attachments, repository
 
     bot = await build(settings)
     try:
@@ -227,16 +229,46 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
                 return _fail(f"geen zaak met nummer {args.reference}")
             messages = await repository.messages_of(conn, case["id"])
             events = await repository.events_of(conn, case["id"])
+            files = await attachments.of_case(conn, case["id"])
         for key in ("reference", "kind", "status", "category", "department", "team", "officer_id", "wijk", "buurt",
                     "due_date", "handover_count", "outcome"):
             print(f"{key:<15} {case[key]}")
+        if case["latitude"] is not None:
+            print(f"{'locatie':<15} {case['latitude']:.6f}, {case['longitude']:.6f}")
         print("berichten:")
         for m in messages:
             print(f"  [{m['created_at']:%Y-%m-%d %H:%M}] {m['direction']}: {m['body']}")
+        if files:
+            print("bijlagen (wijkbot attachment ID BESTAND --as E-MAIL):")
+        for f in files:
+            print(f"  {f['id']}: {f['file_name']} ({f['content_type']}, {f['size']} bytes), bericht {f['message_id']}")
         print("geschiedenis:")
         for e in events:
             print(f"  [{e['at']:%Y-%m-%d %H:%M}] {e['actor']} {e['type']} {json.dumps(e['data'], ensure_ascii=False)}")
         return 0
+    finally:
+        await bot.close()
+
+
+async def cmd_attachment(args: argparse.Namespace, settings: Settings) -> int:
+    """Save a resident's photo or file to disk, for an ambtenaar; the audit log records who opened it."""
+    from wijkbot.app import build
+    from wijkbot.services.actions import ActionError
+    from wijkbot.storage import attachments
+
+    bot = await build(settings)
+    try:
+        actor = await bot.actions.actor(args.officer)
+        async with bot.db.write() as conn:
+            found = await attachments.read_by(conn, args.id, f"{actor.officer_id}", bot.clock())
+        if found is None:
+            return _fail(f"geen bijlage met nummer {args.id}")
+        meta, content = found
+        await asyncio.to_thread(Path(args.file).write_bytes, content)
+        print(f"{meta['file_name']} ({meta['content_type']}, {len(content)} bytes) opgeslagen als {args.file}")
+        return 0
+    except ActionError as error:
+        return _fail(str(error))
     finally:
         await bot.close()
 
@@ -292,6 +324,11 @@ def parser() -> argparse.ArgumentParser:
     cli_learning.register(sub, _progress_bar, _fail)
     cli_digest.register(sub, _fail)
     cli_users.add_parser(sub)
+    attachment = sub.add_parser("attachment", help="sla een foto of bestand van een bewoner op (wordt gelogd)")
+    attachment.add_argument("id", type=int)
+    attachment.add_argument("file")
+    attachment.add_argument("--as", dest="officer", required=True, help="e-mailadres van de ambtenaar")
+    attachment.set_defaults(func=cmd_attachment)
     return top
 
 
@@ -302,7 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # pydantic ValidationError: name the bad setting, no traceback
         return _fail(f"ongeldige instelling: {error}")
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for chatty in ("alembic", "apscheduler"):
+    # httpx logs every request URL at INFO, and a Bot API URL contains the bot token; python-telegram-bot logs
+    # request parameters (chat ids, texts) at DEBUG. Neither belongs in our logs.
+    for chatty in ("alembic", "apscheduler", "httpx", "httpcore", "telegram"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         return int(asyncio.run(args.func(args, settings)))

@@ -17,11 +17,16 @@ from wijkbot.domain.x import Cursor, Page, Request, Stream
 
 
 class TemporaryFailure(Exception):
-    """The channel could not deliver now (429, 5xx, network); retry later."""
+    """The channel could not deliver now (429, 5xx, network); retry later.
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    `parts_sent` says how many parts of a split message did go out before the failure, so the retry sends
+    only the rest (the message comes back with `OutboundMessage.parts_sent`).
+    """
+
+    def __init__(self, reason: str, retry_after: float | None = None, parts_sent: int = 0) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+        self.parts_sent = parts_sent
 
 
 class ChannelPaused(TemporaryFailure):

@@ -6,10 +6,11 @@ secrets are never logged (SecretStr); settings are read once, in the composition
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB = "sqlite:///var/wijkbot.db"  # "sqlite+aiosqlite://" is accepted too
@@ -66,10 +67,6 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = Field(65536, ge=8 * 1024)
     demo_password: SecretStr | None = None  # demos only: `seed-demo` gives demo accounts this password
 
-    telegram_token: SecretStr | None = None
-    telegram_webhook_url: str | None = None
-    telegram_api_url: str | None = None
-
     # Outgoing mail (the weekly digest to the wijkregisseurs); no host = mail off (digests are still archived).
     smtp_host: str | None = None
     smtp_port: int = Field(587, ge=1, le=65535)
@@ -118,3 +115,21 @@ class Settings(BaseSettings):
             raise ValueError("X: set all four of WIJKBOT_X_API_KEY, WIJKBOT_X_API_SECRET, "
                              "WIJKBOT_X_ACCESS_TOKEN and WIJKBOT_X_ACCESS_TOKEN_SECRET (or WIJKBOT_X_BEARER_TOKEN)")
         return self
+
+    max_attachment_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=50 * 1024 * 1024)
+
+    telegram_token: SecretStr | None = None  # switches the Telegram channel on
+    telegram_webhook_url: str | None = None  # set: webhook mode (setWebhook on start); unset: polling
+    telegram_api_url: str | None = None  # Bot API server root, e.g. a municipality's own Bot API server
+    telegram_webhook_secret: SecretStr | None = None  # the secret_token header; default: derived from the token
+    telegram_messages_per_second: float = Field(29.0, gt=0, le=30)
+    telegram_seconds_per_chat: float = Field(1.05, ge=0)
+    telegram_poll_timeout: int = Field(30, ge=0, le=50)
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a secret token."""
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("1 tot 256 tekens: letters, cijfers, _ of -")
+        return value

@@ -65,11 +65,32 @@ class Harness:
 
     async def say(self, text: str, external_id: str | None = None, **hints: str) -> list[str]:
         """Send a message as the resident; return the texts they received since the last call."""
-        self.last = await self.bot.intake.receive(InboundMessage(
+        self.last = await self.bot.inbound.receive(InboundMessage(
             ReplyAddress(self.channel.name, self.address), external_id or uuid.uuid4().hex, text,
             self.bot.clock(), locale=self.locale, street=hints.get("street"), postcode=hints.get("postcode"),
         ))
         return await self.received()
+
+    async def choose(self, value: str, label: str = "", external_id: str | None = None) -> list[str]:
+        """Press a button (its value); return the texts received since the last call."""
+        self.last = await self.bot.inbound.receive(InboundMessage(
+            ReplyAddress(self.channel.name, self.address), external_id or uuid.uuid4().hex, label or value,
+            self.bot.clock(), choice=value,
+        ))
+        return await self.received()
+
+    async def command(self, name: str, args: str = "") -> list[str]:
+        """Type a slash command (/status, /taal en, ...); return the texts received since the last call."""
+        self.last = await self.bot.inbound.receive(InboundMessage(
+            ReplyAddress(self.channel.name, self.address), uuid.uuid4().hex, f"/{name} {args}".strip(),
+            self.bot.clock(), command=name, command_args=args,
+        ))
+        return await self.received()
+
+    def buttons(self) -> tuple[tuple[str, str], ...]:
+        """The buttons (label, value) under the last message this resident received."""
+        mine = [m for m in self.channel.sent if m.reply_to.address == self.address]
+        return mine[-1].actions if mine else ()
 
     async def received(self) -> list[str]:
         """Deliver what is due and return what this resident got that the test has not seen yet."""

@@ -321,3 +321,34 @@ async def test_page_declares_an_icon(chat: Chat) -> None:
     has_icon = await chat.page.evaluate(
         "async () => !!document.querySelector(\"link[rel~='icon']\") || (await fetch('/favicon.ico')).ok")
     assert has_icon, "no <link rel=icon> and GET /favicon.ico fails"
+
+
+async def test_the_which_case_question_has_buttons_and_a_press_opens_a_new_case(chat: Chat, bot: Wijkbot) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from wijkbot.storage.tables import messages
+
+    page = chat.page
+    await chat.open()
+    first = await chat.say("De lantaarnpaal in de Kanaalstraat is kapot")
+    async with bot.db.write() as conn:  # the resident wrote that three hours ago
+        await conn.execute(update(messages).values(created_at=bot.clock() - timedelta(hours=3)))
+    await page.locator("#chat-input").fill(GROFVUIL)
+    await page.locator("#chat-input").press("Enter")
+    question = page.locator(".msg-out").nth(1)
+    await expect(question, "the question arrives").to_be_visible(timeout=ACK_TIMEOUT_MS)
+    buttons = question.locator(".msg-actions button")
+    await expect(buttons).to_have_text([f"{first} · Straatverlichting kapot", "Iets nieuws"])
+
+    await buttons.nth(1).click()
+    await expect(buttons.nth(1)).to_have_class(re.compile(r"\bis-chosen\b"))
+    await expect(buttons.nth(0)).to_be_disabled()
+    await expect(page.locator(".msg-in").nth(2).locator(".msg-text")).to_have_text("Iets nieuws")
+    answer = page.locator(".msg-out").nth(2)
+    await expect(answer, "the new case is acknowledged").to_be_visible(timeout=ACK_TIMEOUT_MS)
+    second = await answer.get_attribute("data-case") or ""
+    assert REFERENCE.match(second) and second != first
+    await expect(answer.locator(".msg-text")).to_contain_text("Stadswerken")
+    chat.assert_no_problems()

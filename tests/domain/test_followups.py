@@ -63,3 +63,23 @@ def test_plan_has_an_update_and_a_reminder_at_nine_local() -> None:
 def test_still_due(kind: FollowUpKind, status: Status, last_contact: datetime, expected: bool) -> None:
     planned_at = utc(2026, 11, 30, 8)
     assert still_due(kind, status, last_contact, planned_at, POLICY) is expected
+
+
+@pytest.mark.parametrize(("utc", "expected_local"), [
+    (datetime(2026, 11, 23, 12, 0, tzinfo=UTC), None),  # 13:00 local: at once
+    (datetime(2026, 11, 23, 19, 59, tzinfo=UTC), None),  # 20:59 local
+    (datetime(2026, 11, 23, 20, 0, tzinfo=UTC), datetime(2026, 11, 24, 8, 0)),  # 21:00 local: next morning
+    (datetime(2026, 11, 23, 23, 30, tzinfo=UTC), datetime(2026, 11, 24, 8, 0)),  # 00:30 local
+    (datetime(2026, 11, 28, 22, 0, tzinfo=UTC), datetime(2026, 11, 29, 8, 0)),  # Saturday night: Sunday 08:00
+    (datetime(2026, 3, 28, 21, 0, tzinfo=UTC), datetime(2026, 3, 29, 8, 0)),  # the night the clocks go forward
+])
+def test_waking_moment_holds_night_messages_until_eight(utc: datetime, expected_local: datetime | None) -> None:
+    from zoneinfo import ZoneInfo
+
+    from wijkbot.domain.followups import waking_moment
+
+    got = waking_moment(utc)
+    if expected_local is None:
+        assert got == utc
+    else:
+        assert got == expected_local.replace(tzinfo=ZoneInfo("Europe/Amsterdam"))

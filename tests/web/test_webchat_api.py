@@ -118,3 +118,31 @@ async def test_chat_page_has_strict_csp_and_health_reports(client: TestClient) -
     health = await client.get("/health")
     assert health.status == 200
     assert (await health.json())["database"] == "ok"
+
+
+async def test_a_pressed_button_is_posted_as_a_choice(bot: Wijkbot, clock) -> None:  # type: ignore[no-untyped-def]
+    async with TestClient(TestServer(bot.web_app())) as c:
+        await post(c, "De lantaarnpaal in de Kanaalstraat is kapot")
+        clock.advance(hours=3)
+        await post(c, "Er ligt grofvuil naast de container op de Amsterdamsestraatweg")
+        question = (await messages(c, bot))[-1]
+        assert [a["label"] for a in question["actions"]][-1] == "Iets nieuws"
+        new = question["actions"][-1]
+        response = await post(c, new["label"], choice=new["value"])
+        assert response.status == 202
+        second = (await response.json())["case"]
+        assert second != question["case"]
+        answer = (await messages(c, bot))[-1]
+        assert answer["case"] == second and second in answer["text"]
+        too_long = await post(c, "x", choice="case:" + "9" * 80)
+        assert too_long.status == 400
+
+
+async def test_status_typed_in_the_web_chat_is_the_command(client: TestClient, any_bot: Wijkbot) -> None:
+    await post(client, "De lantaarnpaal in de Kanaalstraat is kapot")
+    response = await post(client, "/status")
+    assert response.status == 202
+    got = await messages(client, any_bot)
+    assert "bij een medewerker" in got[-1]["text"]
+    await post(client, "/ Kanaalstraat paal 12")  # not a command: joins the case as text
+    assert "toegevoegd" in (await messages(client, any_bot))[-1]["text"]

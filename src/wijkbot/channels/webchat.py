@@ -1,6 +1,8 @@
 """The web chat channel: a JSON API the chat page (or any client) posts to and polls.
 
-Wire contract: POST /api/webchat/messages {"session", "text", "locale"?, "id"?} -> 202 {"case", "message_id"};
+Wire contract: POST /api/webchat/messages {"session", "text", "locale"?, "id"?, "choice"?} -> 202 {"case",
+"message_id"} ("choice": the value of a pressed answer button, "text" then its label; a text that starts with a
+known slash command such as /status is passed on as that command);
 GET /api/webchat/messages?session=<id>&after=<id> -> {"messages": [{"id", "text", "sent_at", "case",
 "actions"}]}. Invariants: the adapter decides nothing; a malformed body gets 400 with a reason, a flood
 gets 429 with Retry-After, and neither loses what was sent before; outbound delivery is pull-based, so
@@ -18,12 +20,14 @@ from typing import Any
 
 from aiohttp import web
 
+from wijkbot.domain.commands import parse, resolve
 from wijkbot.domain.model import InboundMessage, OutboundMessage, ReplyAddress
 from wijkbot.ports import Clock, OnMessage
 from wijkbot.ratelimit import RateLimiter
 
 NAME = "webchat"
 SESSION = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
+MAX_CHOICE = 64  # the same limit as a Telegram button value
 History = Callable[[str, int], Awaitable[Sequence[dict[str, Any]]]]
 Errors = Callable[[str, str | None], str]
 
@@ -67,6 +71,12 @@ class WebChatChannel:
         if not isinstance(text, str):
             return self._bad("text moet een tekst zijn")
         locale = body.get("locale") if isinstance(body.get("locale"), str) else None
+        choice = body.get("choice") if isinstance(body.get("choice"), str) and body.get("choice") else None
+        if choice is not None and len(choice) > MAX_CHOICE:
+            return self._bad(f"choice mag hoogstens {MAX_CHOICE} tekens zijn")
+        command = parse(text) if choice is None else None
+        if command is not None and resolve(command[0]) is None:
+            command = None  # "/ iets" or an unknown word: in the web chat that is just text
         client_id = body.get("id") if isinstance(body.get("id"), str) and body.get("id") else None
         wait = self._per_session.hit(session) or self._per_client.hit(request.remote or "-")
         if wait:
@@ -79,7 +89,8 @@ class WebChatChannel:
         result = await self._on_message(InboundMessage(
             reply_to=ReplyAddress(NAME, session), external_id=external_id[:200], text=text,
             received_at=self._clock(), locale=locale,
-            street=_opt_str(body.get("street")), postcode=_opt_str(body.get("postcode")),
+            street=_opt_str(body.get("street")), postcode=_opt_str(body.get("postcode")), choice=choice,
+            command=command[0] if command else None, command_args=command[1] if command else "",
         ))
         return web.json_response({"case": getattr(result, "reference", None),
                                   "message_id": getattr(result, "message_id", None)}, status=202)

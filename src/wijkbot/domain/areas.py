@@ -9,6 +9,7 @@ rather than guessed, while the wijk (usually unique per PC4) is still set.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,6 +23,16 @@ _POSTCODE = re.compile(r"\b([1-9][0-9]{3})\s?([A-Za-z]{2})?\b")
 _FUZZY_NAME_CUTOFF = 88.0
 _MIN_FUZZY_NAME = 8
 _FUZZY_CACHE_SIZE = 100_000
+
+
+def _by_initial(places: dict[str, _Place]) -> dict[str, tuple[tuple[int, ...], tuple[str, ...]]]:
+    """Place names grouped by first letter, sorted by length: a typo search takes a slice, not a scan."""
+    grouped: dict[str, list[str]] = {}
+    for name in places:
+        if name:
+            grouped.setdefault(name[0], []).append(name)
+    return {initial: (tuple(len(n) for n in sorted(names, key=len)), tuple(sorted(names, key=len)))
+            for initial, names in grouped.items()}
 
 
 def _key(name: str) -> str:
@@ -51,7 +62,7 @@ class AreaIndex:
                 self._buurt_names.setdefault(_key(name), _Place(name, buurt))
         self._wijk_names = {_key(b.wijk): b.wijk for b in buurten}
         self._fuzzy_cache: dict[tuple[str, str], str | None] = {}
-        self._by_length: dict[tuple[str, int, str], list[str]] = {}
+        self._initials: dict[int, dict[str, tuple[tuple[int, ...], tuple[str, ...]]]] = {}
         self._longest = max((len(normalise(n.name).split()) for n in
                              (*self._streets.values(), *self._buurt_names.values())), default=1)
 
@@ -122,15 +133,15 @@ class AreaIndex:
         Most word groups of a message are longer or shorter than any street, so they are not compared at all,
         and the rest are compared with a few names (a long message went from ~20 ms to well under 1 ms).
         """
+        index = self._initials.get(id(places))
+        if index is None:
+            index = self._initials[id(places)] = _by_initial(places)
+        lengths, names = index.get(candidate[0], ((), ()))
+        slack = 1.0 - _FUZZY_NAME_CUTOFF / 100.0
         length = len(candidate)
-        key = (label, length, candidate[0])
-        names = self._by_length.get(key)
-        if names is None:
-            slack = 1.0 - _FUZZY_NAME_CUTOFF / 100.0
-            low, high = length * (1 - slack) / (1 + slack), length * (1 + slack) / (1 - slack)
-            names = [name for name in places if low <= len(name) <= high and name[:1] == candidate[0]]
-            self._by_length[key] = names
-        return names
+        low = bisect_left(lengths, length * (1 - slack) / (1 + slack))
+        high = bisect_right(lengths, length * (1 + slack) / (1 - slack))
+        return list(names[low:high])
 
     def _from_wijk_name(self, grams: list[str]) -> Area | None:
         for candidate in grams:

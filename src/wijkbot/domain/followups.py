@@ -44,6 +44,20 @@ def due_date(created_at: datetime, sla_days: int, tz: str = "Europe/Amsterdam") 
     return add_working_days(created_at.astimezone(ZoneInfo(tz)).date(), sla_days)
 
 
+def waking_moment(moment: datetime, tz: str = "Europe/Amsterdam") -> datetime:
+    """When a message we start may be sent: at once by day, else at 08:00 local time (weekends included).
+
+    Answers to what a resident just wrote (acknowledgements, questions back) are not held; everything we
+    start ourselves (updates, status changes, an ambtenaar's late reply, the survey) is.
+    """
+    zone = ZoneInfo(tz)
+    local = moment.astimezone(zone)
+    if QUIET_UNTIL <= local.time() < QUIET_FROM:
+        return moment
+    day = local.date() if local.time() < QUIET_UNTIL else local.date() + timedelta(days=1)
+    return datetime.combine(day, QUIET_UNTIL, tzinfo=zone)
+
+
 def next_allowed_moment(moment: datetime, tz: str = "Europe/Amsterdam") -> datetime:
     """The moment itself when it lies in working hours on a working day, else the next working morning."""
     zone = ZoneInfo(tz)

@@ -2,6 +2,8 @@
 
 Invariants: values are immutable; a ReplyAddress always names the channel the resident used, so a reply
 leaves through that same channel; text is kept exactly as received (no trimming) next to its clean form.
+Everything an adapter may add beyond the text (a pressed button, a slash command, a shared location, files) is
+optional with a neutral default, so a channel that has none of it keeps working unchanged.
 """
 
 from __future__ import annotations
@@ -38,8 +40,31 @@ class ReplyAddress:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file a resident sent (a photo, a document), as the channel fetched it.
+
+    `content` is empty when the channel did not fetch the file (too large, a kind we do not keep, or the
+    download failed); `size` is then what the channel announced, so the answer can say why.
+    """
+
+    content_type: str
+    file_name: str
+    content: bytes = field(default=b"", repr=False)
+    size: int = 0
+
+    @property
+    def byte_size(self) -> int:
+        return len(self.content) if self.content else self.size
+
+
+@dataclass(frozen=True, slots=True)
 class InboundMessage:
-    """A resident's message as a channel adapter hands it over, before anything is decided about it."""
+    """A resident's message as a channel adapter hands it over, before anything is decided about it.
+
+    `choice` is the value of a button the resident pressed (the text is then the button's label);
+    `command` is a slash command without the slash ("status"), with `command_args` after it; `location` is
+    a shared (latitude, longitude) in WGS84.
+    """
 
     reply_to: ReplyAddress
     external_id: str
@@ -48,7 +73,11 @@ class InboundMessage:
     locale: str | None = None
     street: str | None = None
     postcode: str | None = None
-    attachments: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    location: tuple[float, float] | None = None
+    choice: str | None = None
+    command: str | None = None
+    command_args: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +89,7 @@ class OutboundMessage:
     text: str
     case_reference: str | None = None
     actions: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    parts_sent: int = 0  # a channel that splits long texts already delivered this many parts (do not resend)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from wijkbot.domain.routing import Decision, Router
 from wijkbot.learning.fastpath import MessageVectors
 from wijkbot.learning.features import location_features, text_features
-from wijkbot.learning.model import LinearModel
+from wijkbot.learning.model import FloatArray, LinearModel
 
 MODEL_NAMES = ("category", "department", "team")
 
@@ -34,6 +36,7 @@ class LearnedRouter:
         self.rules = router.rules
         self.models = models or LearnedModels()
         self._vectors = MessageVectors()
+        self._joint = _joint(self.models)
 
     def route(self, text: str, street: str | None = None, postcode: str | None = None,
               town: str | None = None) -> Decision:
@@ -44,14 +47,20 @@ class LearnedRouter:
         area = base.area.wijk or models.area_by_pc4.get((postcode or "")[:4])
         location = location_features(street, postcode, town, area)
         columns, values = self._vectors.of(models.category, text, location)
-        category, margin, _ = models.category.best(models.category.scores_of(columns, values))
+        department_scores = None
+        if self._joint is not None:  # one gather of weight rows serves both models
+            coef, intercept, split = self._joint
+            both = intercept + values @ coef[columns] if len(columns) else intercept.copy()
+            category_scores, department_scores = both[:split], both[split:]
+        else:
+            category_scores = models.category.scores_of(columns, values)
+        category, margin, _ = models.category.best(category_scores)
         threshold = models.category.threshold if models.category.threshold > 0 else 0.5
         triage = margin < threshold
         confidence = round(min(1.0, margin / (2 * threshold)), 3)  # 0.5 at the threshold
         department = self.rules.categories[category].department
         if models.department is not None:
-            shared = _same_blocks(models.department, models.category)
-            scores = (models.department.scores_of(columns, values) if shared
+            scores = (department_scores if department_scores is not None
                       else models.department.scores([text_features(text), location]))
             department, _, _ = models.department.best(scores)
         reasons = (
@@ -79,3 +88,12 @@ class LearnedRouter:
 def _same_blocks(a: LinearModel, b: LinearModel) -> bool:
     """Models trained on one feature space can share one message vector."""
     return len(a.blocks) == len(b.blocks) and all(x is y for x, y in zip(a.blocks, b.blocks, strict=True))
+
+
+def _joint(models: LearnedModels) -> tuple[FloatArray, FloatArray, int] | None:
+    """Category and department weights side by side, when both models share their feature space."""
+    if models.category is None or models.department is None or not _same_blocks(models.department, models.category):
+        return None
+    coef = np.ascontiguousarray(np.hstack([models.category.coef, models.department.coef]))
+    intercept = np.concatenate([models.category.intercept, models.department.intercept])
+    return coef, intercept, len(models.category.labels)

@@ -19,7 +19,7 @@ from wijkbot.domain.sanitise import is_blank
 from wijkbot.domain.workflow import TRANSITIONS, Status
 from wijkbot.ports import Clock
 from wijkbot.services.action_base import ActionError, NotAllowed
-from wijkbot.storage import audit, casefile, people, repository
+from wijkbot.storage import attachments, audit, casefile, people, repository
 from wijkbot.storage.db import Database
 
 PRESENT_FOR = timedelta(minutes=2)
@@ -114,6 +114,17 @@ class CaseFile:
             await audit.write(conn, self.clock(), str(person.officer_id), "contactgegevens bekeken",
                               case_id=int(case["id"]), reason=reason.strip()[:1000] or None)
             return await casefile.contact_of(conn, int(case["id"]))
+
+    async def attachment(self, person: Person, attachment_id: int) -> tuple[dict[str, Any], bytes]:
+        """A resident's photo or file, for someone who may read its case; the audit log records the opening."""
+        async with self.db.write() as conn:
+            found = await attachments.content(conn, attachment_id)
+            case = await repository.case_by_id(conn, int(found[0]["case_id"])) if found and found[0]["case_id"] \
+                else None
+            await self._level(conn, person, case)  # no case, or out of reach: "does not exist"
+            opened = await attachments.read_by(conn, attachment_id, str(person.officer_id), self.clock())
+        assert opened is not None
+        return opened
 
     async def audit_log(self, person: Person, page: int = 1) -> list[dict[str, Any]]:
         if not person.is_beheerder:

@@ -4,7 +4,8 @@ Invariants: a message leaves only through the adapter of its own channel; a temp
 with exponential backoff (or the channel's retry_after); a paused channel (ChannelPaused: an X budget used
 up, refused credentials) holds the row without spending an attempt; after the last attempt, or on a
 permanent failure, the row is marked failed with its reason (flagged, never dropped) and the case history
-says so; an unknown or disabled channel is a temporary failure, so switching it on later still delivers.
+says so; an unknown or disabled channel is a temporary failure, so switching it on later still delivers; the
+parts of a split message a channel reports as delivered are recorded with the retry and never sent again.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class _Outcome:
     error: str = ""
     retry_at: datetime | None = None
     unreachable: bool = False
+    parts_sent: int = 0
 
 
 class Delivery:
@@ -77,6 +79,7 @@ class Delivery:
         message = OutboundMessage(
             outbox_id=row["id"], reply_to=ReplyAddress(row["channel"], row["address"]), text=row["body"],
             case_reference=None, actions=tuple((str(a[0]), str(a[1])) for a in row["actions"] or ()),
+            parts_sent=int(row.get("parts_sent") or 0),
         )
         try:
             if adapter is None:
@@ -88,17 +91,17 @@ class Delivery:
             at = self.clock() + timedelta(seconds=backoff(1, error.retry_after))
             return _Outcome("hold", error=str(error), retry_at=at)
         except TemporaryFailure as error:
-            return self._retry(row, str(error), error.retry_after)
+            return self._retry(row, str(error), error.retry_after, max(error.parts_sent, message.parts_sent))
         except Exception as error:  # an adapter bug must not lose the message: retry, then flag
             log.exception("channel %s raised while sending outbox row %s", row["channel"], row["id"])
             return self._retry(row, f"{type(error).__name__}: {error}", None)
 
-    def _retry(self, row: dict[str, Any], error: str, retry_after: float | None) -> _Outcome:
+    def _retry(self, row: dict[str, Any], error: str, retry_after: float | None, parts_sent: int = 0) -> _Outcome:
         if row["attempts"] >= self.max_attempts:
             return _Outcome("failed", error=f"gave up after {row['attempts']} attempts: {error}")
         at = self.clock() + timedelta(seconds=backoff(row["attempts"], retry_after))
         log.warning("outbox row %s (%s) will be retried at %s: %s", row["id"], row["channel"], at.isoformat(), error)
-        return _Outcome("retry", error=error, retry_at=at)
+        return _Outcome("retry", error=error, retry_at=at, parts_sent=parts_sent)
 
     async def _record(self, rows: list[dict[str, Any]], outcomes: list[_Outcome]) -> None:
         """All outcomes of one batch in one transaction."""
@@ -109,7 +112,7 @@ class Delivery:
             for row, outcome in zip(rows, outcomes, strict=True):
                 if outcome.state == "retry":
                     assert outcome.retry_at is not None
-                    await outbox.mark_retry(conn, row["id"], outcome.retry_at, outcome.error[:500])
+                    await outbox.mark_retry(conn, row["id"], outcome.retry_at, outcome.error[:500], outcome.parts_sent)
                 elif outcome.state == "hold":
                     assert outcome.retry_at is not None
                     await outbox.mark_held(conn, row["id"], outcome.retry_at, outcome.error[:500])

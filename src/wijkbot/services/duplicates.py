@@ -40,6 +40,8 @@ def _key(row: dict[str, Any] | RowMapping, case_id: int = 0) -> CaseKey:
 async def link_duplicates(conn: AsyncConnection, policy: DuplicatePolicy, new_cases: list[Any],
                           now: datetime) -> list[tuple[int, NewCase]]:
     """Point each new duplicate at its lead (row fields and an event); returns (lead id, case) pairs."""
+    for case in new_cases:
+        case.row.setdefault("duplicate_of", None)  # every row of one insert has the same columns
     candidates = [c for c in new_cases if c.row["category"] and c.row["kind"] in policy.kinds
                   and not c.row["out_of_scope"] and (c.row["street"] or c.row["buurt_code"])]
     if not policy.enabled or not candidates:

@@ -3,7 +3,8 @@
 Invariants: a row is claimed (FOR UPDATE SKIP LOCKED on PostgreSQL, the write lock on SQLite) and marked done
 or skipped in the same transaction that writes its effect, so it runs at most once across processes and
 restarts; a resident update is re-checked against the case (closed, waiting, recently contacted: skipped)
-and planned again for the next interval; nothing is sent at night (planning puts rows in working hours).
+and planned again for the next interval; nothing is sent at night (planning puts rows in working hours); a
+resident who sent /stop (contacts.opted_out) gets no more updates, while the ambtenaar's reminders still run.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from wijkbot.ports import Clock
 from wijkbot.services.texts import Texts
 from wijkbot.storage import outbox, repository
 from wijkbot.storage.db import Database
-from wijkbot.storage.tables import cases, followups
+from wijkbot.storage.tables import cases, contacts, followups
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,8 @@ class FollowUps:
         now = self.clock()
         query = (
             select(followups, cases.c.status.label("case_status"), cases.c.last_contact_at, cases.c.reference,
-                   cases.c.contact_id, cases.c.locale, cases.c.department, cases.c.due_date)
-            .join(cases, cases.c.id == followups.c.case_id)
+                   cases.c.contact_id, cases.c.locale, cases.c.department, cases.c.due_date, contacts.c.opted_out)
+            .join(cases, cases.c.id == followups.c.case_id).join(contacts, contacts.c.id == cases.c.contact_id)
             .where(followups.c.status == "planned", followups.c.due_at <= now)
             .order_by(followups.c.due_at, followups.c.id).limit(self.batch_size)
         )
@@ -67,6 +68,8 @@ class FollowUps:
             kind = plan.FollowUpKind(row["kind"])
             due = plan.still_due(kind, Status(row["case_status"]), row["last_contact_at"], row["due_at"],
                                  self.policy, self.rules.municipality.timezone)
+            if kind is plan.FollowUpKind.UPDATE and row["opted_out"]:
+                due = False  # the resident sent /stop: no more messages without news (answers still come)
             if due:
                 await self._run(conn, kind, row, now)
             await conn.execute(update(followups).where(followups.c.id == row["id"]).values(

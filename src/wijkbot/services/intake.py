@@ -4,7 +4,8 @@ Invariants: an inbound message is stored in the same transaction as everything d
 deduplicated on (channel, external id): a redelivered message creates nothing new and returns the first
 result; if deciding fails, the message is still stored (marked unprocessed) and the resident still hears
 from us; every resident gets an answer in the outbox (a question back for an empty or unreadable message);
-a message from a resident with an open case is added to that case (re-routing is an officer action);
+a message from a resident with an open case is added to that case, or kept there while the resident is
+asked with buttons whether it is something new (re-routing is an officer action);
 a new case always has a lead department and a team.
 
 Messages that arrive together are written together (group commit, see IntakeBatch): one transaction and a
@@ -23,14 +24,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain import followups as followup_plan
+from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.model import InboundMessage
 from wijkbot.domain.routing import Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import storable
 from wijkbot.ports import Clock
+from wijkbot.services import inbound_media
 from wijkbot.services.intake_batch import IntakeBatch, IntakeResult
 from wijkbot.services.texts import Texts
-from wijkbot.storage import intake_rows, outbox
+from wijkbot.storage import attachments, intake_rows, outbox
 from wijkbot.storage.db import Database
 from wijkbot.storage.tables import messages
 
@@ -50,7 +53,8 @@ class Intake:
 
     def __init__(self, db: Database, rules: RuleSet, router: Routes, texts: Texts, clock: Clock,
                  policy: followup_plan.Policy, notify_outbox: Callable[[], None] = lambda: None,
-                 long_message_chars: int = 5000, max_batch: int = 200) -> None:
+                 long_message_chars: int = 5000, max_batch: int = 200,
+                 max_attachment_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.db = db
         self.rules = rules
         self.router = router
@@ -60,6 +64,7 @@ class Intake:
         self.notify_outbox = notify_outbox
         self.long_message_chars = long_message_chars
         self.max_batch = max_batch
+        self.max_attachment_bytes = max_attachment_bytes
         self._queue: list[_Waiting] = []
         self._worker: asyncio.Task[None] | None = None
 
@@ -133,7 +138,7 @@ class Intake:
     async def _write(self, batch: list[InboundMessage]) -> list[IntakeResult]:
         async with self.db.write() as conn:
             work = IntakeBatch(conn, self.rules, self.router, self.texts, self.policy, self.clock(),
-                               self.long_message_chars)
+                               self.long_message_chars, self.max_attachment_bytes)
             return await work.run(batch)
 
     async def _after_conflict(self, message: InboundMessage) -> IntakeResult | BaseException:
@@ -161,10 +166,14 @@ class Intake:
                 now = self.clock()
                 pair = (message.reply_to.channel, message.reply_to.address)
                 contact = (await intake_rows.contacts_for(conn, {pair: message.locale}, now))[pair]
+                media = inbound_media.sort_media(message, self.max_attachment_bytes)
                 ids = await intake_rows.insert_returning_ids(conn, messages, [{
                     "channel": pair[0], "direction": "in", "body": storable(message.text), "created_at": now,
-                    "contact_id": contact["id"], "external_id": message.external_id, "meta": {"unprocessed": True},
+                    "contact_id": contact["id"], "external_id": message.external_id,
+                    "meta": {"unprocessed": True, **inbound_media.meta(media)},
                 }])
+                await attachments.add_many(conn, [attachments.row(ids[0], None, a.content_type, a.file_name,
+                                                                  a.content, now) for a in media.kept])
                 await outbox.enqueue(conn, contact_id=contact["id"], channel=pair[0], purpose="ack", now=now,
                                      body=self.texts.simple("ack.received", contact["locale"]))
             return IntakeResult(ids[0], None)

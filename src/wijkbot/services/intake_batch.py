@@ -3,31 +3,40 @@
 Invariants: statements are set-based (a fixed number per batch); messages are handled in arrival order, so a
 resident's second message in the same batch joins the case their first one opened; officer loads are
 updated in memory as cases are assigned, so one batch spreads work like one-by-one intake would.
+
+A resident with open cases: a message that plainly continues one of them joins it; any other message is kept
+with the newest open case and the answer asks, with buttons, which case it is about (services.placement).
+Files are kept with the message and its case (services.inbound_media); a photo or location sent before any
+words joins the case those words open, if they come within the hour.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain import followups as followup_plan
-from wijkbot.domain.assignment import OfficerLoad, assign
+from wijkbot.domain.assignment import OfficerLoad
+from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
+from wijkbot.domain.conversation import LastSent, place
 from wijkbot.domain.model import InboundMessage
 from wijkbot.domain.routing import Decision, Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import has_words, is_blank, storable
 from wijkbot.domain.text import words
 from wijkbot.domain.workflow import Status
+from wijkbot.services import inbound_media, placement
 from wijkbot.services.duplicates import LEAD_EVENT, link_duplicates
+from wijkbot.services.new_case import new_case_row, team_for
 from wijkbot.services.texts import Texts
-from wijkbot.storage import intake_rows
+from wijkbot.storage import attachments, conversation_rows, intake_rows
 from wijkbot.storage.tables import case_events, cases, followups, messages, outbox
 
-DEFAULT_SLA_DAYS = 5
 MIN_WORDS_WITHOUT_SUBJECT = 3
+CONTEXT_WINDOW = timedelta(hours=1)  # a photo or location without words waits this long for them
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +54,9 @@ class _Case:
     row: dict[str, Any]
     new: bool
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    last_written: datetime | None = None  # when the resident last wrote on it
+    located: bool = False  # a location the resident shared was set on it in this batch
+    context: list[int] = field(default_factory=list)  # earlier messages (photo, location) that join it
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +74,7 @@ class _Item:
     message: InboundMessage
     body: str
     contact: dict[str, Any]
+    media: inbound_media.Media = field(default_factory=inbound_media.Media)
     case: _Case | None = None
     duplicate_of: dict[str, Any] | None = None  # a stored message, or {"item": the first one in this batch}
     answer: str = ""
@@ -69,11 +82,19 @@ class _Item:
     purpose: str = "ack"
     message_id: int = 0
     lang: str = "nl"
+    ask: list[dict[str, Any]] | None = None  # the open cases to ask about (newest first), when not plain
+    actions: tuple[tuple[str, str], ...] = ()
+    stored_ids: tuple[int, ...] = ()  # split off: already stored messages that move into a new case
+
+    @property
+    def has_content(self) -> bool:
+        return not is_blank(self.body) or self.media.any
 
 
 class IntakeBatch:
     def __init__(self, conn: AsyncConnection, rules: RuleSet, router: Routes, texts: Texts,
-                 policy: followup_plan.Policy, now: datetime, long_chars: int) -> None:
+                 policy: followup_plan.Policy, now: datetime, long_chars: int,
+                 max_attachment_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.conn = conn
         self.rules = rules
         self.router = router
@@ -81,7 +102,9 @@ class IntakeBatch:
         self.policy = policy
         self.now = now
         self.long_chars = long_chars
+        self.max_attachment_bytes = max_attachment_bytes
         self.tz = rules.municipality.timezone
+        self.last_sent: dict[int, LastSent] = {}
 
     async def run(self, batch: list[InboundMessage]) -> list[IntakeResult]:
         keys = [(m.reply_to.channel, m.external_id) for m in batch]
@@ -91,13 +114,14 @@ class IntakeBatch:
             pair = (m.reply_to.channel, m.reply_to.address)
             wishes[pair] = m.locale or wishes.get(pair)
         contacts = await intake_rows.contacts_for(self.conn, wishes, self.now)
-        open_cases = {cid: _Case(row, new=False) for cid, row in
-                      (await intake_rows.open_cases_of(self.conn, [c["id"] for c in contacts.values()])).items()}
+        await conversation_rows.mark_reachable(self.conn, [c["id"] for c in contacts.values() if c["unreachable"]])
+        open_cases = await self._open_cases([c["id"] for c in contacts.values()])
         items: list[_Item] = []
         first_seen: dict[tuple[str, str], _Item] = {}
         for message, key in zip(batch, keys, strict=True):
             contact = contacts[(message.reply_to.channel, message.reply_to.address)]
-            item = _Item(message, storable(message.text), contact)
+            item = _Item(message, storable(message.text), contact,
+                         inbound_media.sort_media(message, self.max_attachment_bytes))
             if key in stored or key in first_seen:
                 item.duplicate_of = stored.get(key) or {"item": first_seen[key]}
             else:
@@ -105,15 +129,35 @@ class IntakeBatch:
             items.append(item)
         fresh = [i for i in items if i.duplicate_of is None]
         decisions = {id(i): self._decide(i, open_cases) for i in fresh}
-        loads = await intake_rows.officer_loads_for(self.conn, [self._team_for(d) for d in decisions.values() if d])
+        teams = [team_for(self.rules, d) for d in decisions.values() if d]
+        loads = await intake_rows.officer_loads_for(self.conn, teams)
         for item in fresh:
             self._handle(item, decisions[id(item)], open_cases, loads)
-        await self._write(fresh, open_cases)
+        await self._gather_context(fresh)
+        await self._write(fresh)
         return [self._result(i) for i in items]
 
-    def _decide(self, item: _Item, open_cases: dict[int, _Case]) -> Decision | None:
-        if item.contact["id"] in open_cases and not is_blank(item.body):
-            return None  # joins the open case; decided in _handle
+    async def split_off(self, message: InboundMessage, stored_ids: tuple[int, ...],
+                        contact: dict[str, Any]) -> IntakeResult:
+        """Stored messages the resident says are something new: route them into a new case of their own."""
+        item = _Item(message, storable(message.text), contact, inbound_media.Media(location=message.location),
+                     stored_ids=stored_ids)
+        decision = self.router.route(item.body, message.street, message.postcode)
+        loads = await intake_rows.officer_loads_for(self.conn, [team_for(self.rules, decision)])
+        item.lang = self.texts.t.language(contact["locale"])
+        self._open_new_case(item, decision, loads)
+        await self._write([item])
+        return self._result(item)
+
+    async def _open_cases(self, contact_ids: list[int]) -> dict[int, list[_Case]]:
+        rows = await conversation_rows.open_cases(self.conn, contact_ids)
+        written, self.last_sent = await placement.facts(self.conn, rows)
+        return {contact_id: [_Case(row, new=False, last_written=written.get(row["id"])) for row in case_rows]
+                for contact_id, case_rows in rows.items()}
+
+    def _decide(self, item: _Item, open_cases: dict[int, list[_Case]]) -> Decision | None:
+        if open_cases.get(item.contact["id"]) and item.has_content:
+            return None  # joins an open case; decided in _handle
         if not has_words(item.body):
             return None
         decision = self.router.route(item.body, item.message.street, item.message.postcode)
@@ -121,67 +165,67 @@ class IntakeBatch:
             return None
         return decision
 
-    def _team_for(self, decision: Decision) -> str:
-        team = self.rules.team_for(decision.department, decision.area.wijk)
-        return team.id if team else ""
-
-    def _handle(self, item: _Item, decision: Decision | None, open_cases: dict[int, _Case],
+    def _handle(self, item: _Item, decision: Decision | None, open_cases: dict[int, list[_Case]],
                 loads: dict[str, list[OfficerLoad]]) -> None:
-        lang = self.texts.t.language(item.contact["locale"])
-        existing = open_cases.get(item.contact["id"])
-        if existing is not None and not is_blank(item.body):
-            item.case = existing
-            existing.row["last_contact_at"] = self.now
-            if existing.row["status"] == Status.WACHT_OP_BEWONER.value:
-                existing.row["status"] = Status.IN_BEHANDELING.value
-            existing.events.append(("bericht", {"item": id(item)}))
-            item.lang = lang  # "added to <reference>" is written once every case has its reference
+        item.lang = lang = self.texts.t.language(item.contact["locale"])
+        candidates = open_cases.get(item.contact["id"]) or []
+        if candidates and item.has_content:
+            self._join(item, candidates)
             return
         if decision is None:
-            item.answer = self.texts.simple("ack.empty" if is_blank(item.body) else "ack.nonsense", lang)
+            if is_blank(item.body) and item.media.any:
+                item.answer = inbound_media.needs_words(item.media, self.texts, lang)
+            else:
+                item.answer = self.texts.simple("ack.empty" if is_blank(item.body) else "ack.nonsense", lang)
             item.purpose = "question"
             return
-        item.case = self._new_case(item, decision, lang, loads)
-        item.acknowledgement = _Acknowledgement(decision, item.case.row["due_date"], lang,
-                                                len(item.body) > self.long_chars)
+        self._open_new_case(item, decision, loads)
         if not decision.out_of_scope:
-            open_cases[item.contact["id"]] = item.case
+            open_cases.setdefault(item.contact["id"], []).insert(0, item.case)  # type: ignore[arg-type]
 
-    def _new_case(self, item: _Item, decision: Decision, lang: str, loads: dict[str, list[OfficerLoad]]) -> _Case:
-        category = self.rules.categories.get(decision.suggested_category or "")
-        sla = category.sla_days if category and not decision.triage else DEFAULT_SLA_DAYS
-        due = followup_plan.due_date(self.now, sla, self.tz)
-        department = decision.department  # out of scope: the category's own department, for the pointer
-        team_loads = loads.setdefault(self._team_for(decision), [])
-        assignment = assign(self.rules, department, decision.area.wijk, team_loads)
-        if assignment.officer_id is not None:  # count the new case, so the next one goes to someone else
-            loads[assignment.team.id] = [
-                OfficerLoad(o.officer_id, o.available, o.open_cases + (o.officer_id == assignment.officer_id))
-                for o in team_loads
-            ]
-        status = Status.AFGEHANDELD if decision.out_of_scope else (
-            Status.TOEGEWEZEN if assignment.officer_id else Status.NIEUW)
-        row: dict[str, Any] = {
-            "kind": decision.kind.value, "status": status.value, "category": decision.category,
-            "suggested_category": decision.suggested_category, "department": department,
-            "team": assignment.team.id, "officer_id": assignment.officer_id, "wijk": decision.area.wijk,
-            "buurt": decision.area.buurt, "buurt_code": decision.area.buurt_code, "street": decision.area.street,
-            "confidence": decision.confidence, "triage": decision.triage, "urgent": decision.urgent,
-            "out_of_scope": decision.out_of_scope, "ambition": decision.ambition, "contact_id": item.contact["id"],
-            "locale": lang, "sla_days": sla, "due_date": due, "created_at": self.now, "updated_at": self.now,
-            "last_contact_at": self.now, "closed_at": self.now if decision.out_of_scope else None,
-            "outcome": "Doorverwezen" if decision.out_of_scope else None,
-            "routing": {"reasons": list(decision.reasons), "matched_terms": list(decision.matched_terms),
-                        "area_matched_by": decision.area.matched_by},
-        }
-        case = _Case(row, new=True)
-        case.events.append(("aangemaakt", {
-            "reasons": list(decision.reasons), "department": department, "team": assignment.team.id,
-            "officer_id": assignment.officer_id, "status": status.value,
-        }))
-        return case
+    def _join(self, item: _Item, candidates: list[_Case]) -> None:
+        # Stored cases go by their id (what LastSent names); a case opened in this batch has none yet.
+        by_key = {c.row.get("id") or -n: c for n, c in enumerate(candidates, start=1)}
+        keyed = [placement.open_case(key, c.row, c.last_written) for key, c in by_key.items()]
+        where = place(keyed, self.last_sent.get(item.contact["id"]), self.now)
+        case = by_key[where.case_id]
+        item.case = case
+        case.row["last_contact_at"] = self.now
+        case.last_written = self.now
+        if case.row["status"] == Status.WACHT_OP_BEWONER.value:
+            case.row["status"] = Status.IN_BEHANDELING.value
+        case.events.append(("bericht", {"item": id(item)}))
+        if where.ask:
+            item.ask = [c.row for c in candidates]
+            item.purpose = "choice"
+        elif item.media.location is not None:  # provisional messages keep their location in meta only
+            case.row["latitude"], case.row["longitude"] = item.media.location
+            case.located = True
 
-    async def _write(self, fresh: list[_Item], open_cases: dict[int, _Case]) -> None:
+    def _open_new_case(self, item: _Item, decision: Decision, loads: dict[str, list[OfficerLoad]]) -> None:
+        row, created = new_case_row(self.rules, decision, item.contact["id"], item.lang, self.now, loads)
+        item.case = _Case(row, new=True, events=[("aangemaakt", created)], last_written=self.now)
+        if item.media.location is not None:
+            row["latitude"], row["longitude"] = item.media.location
+        item.acknowledgement = _Acknowledgement(decision, row["due_date"], item.lang, len(item.body) > self.long_chars)
+
+    async def _gather_context(self, fresh: list[_Item]) -> None:
+        """A photo or location sent just before the words that opened a case belongs to that case."""
+        opened = {i.contact["id"]: i.case for i in reversed(fresh)
+                  if i.case is not None and i.case.new and not i.stored_ids and not i.contact.get("created_now")}
+        if not opened:
+            return
+        found = await conversation_rows.unlinked_context(self.conn, opened, self.now - CONTEXT_WINDOW)
+        for contact_id, rows in found.items():
+            case = opened[contact_id]
+            assert case is not None
+            case.context = [r["id"] for r in rows]
+            for r in rows:
+                case.events.append(("bericht", {"message_id": r["id"]}))
+                if r["meta"].get("location"):
+                    case.row["latitude"], case.row["longitude"] = r["meta"]["location"]
+
+    async def _write(self, fresh: list[_Item]) -> None:
         touched = {id(i.case): i.case for i in fresh if i.case is not None}
         new_cases = [c for c in touched.values() if c.new]
         lead_events = await link_duplicates(self.conn, self.rules.municipality.duplicates, new_cases, self.now)
@@ -195,28 +239,39 @@ class IntakeBatch:
             case.row["id"], case.row["reference"] = case_id, reference
         lead_event_rows = [{"case_id": lead_id, "at": self.now, "actor": "systeem", "type": LEAD_EVENT,
                             "data": {"zaak": case.row["reference"]}} for lead_id, case in lead_events]
-        for item in fresh:
-            ack = item.acknowledgement
-            if ack is not None and item.case is not None:
-                item.answer = self.texts.acknowledgement(ack.decision, item.case.row["reference"], ack.due, ack.lang,
-                                                         ack.long, known=item.case.row.get("duplicate_of") is not None)
-            elif item.case is not None:
-                item.answer = self.texts.with_case("ack.added", item.lang, item.case.row)
-        message_ids = await intake_rows.insert_returning_ids(self.conn, messages, [self._message_row(i) for i in fresh])
-        by_item = {id(i): mid for i, mid in zip(fresh, message_ids, strict=True)}
-        for item, message_id in zip(fresh, message_ids, strict=True):
+        inserted = [i for i in fresh if not i.stored_ids]
+        message_ids = await intake_rows.insert_returning_ids(self.conn, messages,
+                                                             [self._message_row(i) for i in inserted])
+        for item, message_id in zip(inserted, message_ids, strict=True):
             item.message_id = message_id
+        await conversation_rows.move_messages(self.conn, [
+            (mid, i.case.row["id"]) for i in fresh if i.stored_ids and i.case for mid in i.stored_ids
+        ] + [(mid, c.row["id"]) for c in new_cases for mid in c.context])
+        for item in fresh:
+            if item.stored_ids:
+                item.message_id = item.stored_ids[0]
+            self._compose(item)
+        by_item = {id(i): i.message_id for i in fresh}
+        await attachments.add_many(self.conn, [
+            attachments.row(i.message_id, i.case.row["id"] if i.case else None, a.content_type, a.file_name,
+                            a.content, self.now)
+            for i in inserted for a in i.media.kept
+        ])
         await intake_rows.insert_rows(self.conn, case_events, [
             {"case_id": c.row["id"], "at": self.now, "actor": "bewoner" if kind == "bericht" else "systeem",
-             "type": kind, "data": {"message_id": by_item[data.pop("item")]} if "item" in data else data}
+             "type": kind, "data": {"message_id": by_item[data["item"]]} if "item" in data else data}
             for c in touched.values() for kind, data in c.events
         ] + lead_event_rows)
         await intake_rows.touch_cases(self.conn, [
             {"b_id": c.row["id"], "b_at": self.now, "b_status": c.row["status"]} for c in touched.values() if not c.new
         ])
+        await conversation_rows.set_locations(self.conn, [
+            (c.row["id"], c.row["latitude"], c.row["longitude"]) for c in touched.values() if c.located and not c.new
+        ])
         await intake_rows.insert_rows(self.conn, outbox, [
             {"contact_id": i.contact["id"], "channel": i.message.reply_to.channel, "purpose": i.purpose,
-             "body": i.answer, "case_id": i.case.row["id"] if i.case else None, "actions": [], "status": "pending",
+             "body": i.answer, "case_id": i.case.row["id"] if i.case else None,
+             "actions": [list(a) for a in i.actions], "status": "pending",
              "attempts": 0, "next_attempt_at": self.now, "created_at": self.now}
             for i in fresh
         ])
@@ -226,11 +281,29 @@ class IntakeBatch:
             for p in followup_plan.plan(self.now, c.row["sla_days"], self.policy, self.tz)
         ])
 
+    def _compose(self, item: _Item) -> None:
+        """The answer, now that every case has its reference and every message its id."""
+        ack = item.acknowledgement
+        if ack is not None and item.case is not None:
+            item.answer = self.texts.acknowledgement(ack.decision, item.case.row["reference"], ack.due, ack.lang,
+                                                     ack.long, known=item.case.row.get("duplicate_of") is not None)
+        elif item.case is not None and item.ask:
+            item.answer, item.actions = placement.question(self.rules, self.texts, item.lang, item.message_id,
+                                                           item.ask)
+        elif item.case is not None and item.media.location is not None:
+            item.answer = inbound_media.location_saved(item.case.row, self.texts, item.lang)
+        elif item.case is not None:
+            item.answer = self.texts.with_case("ack.added", item.lang, item.case.row)
+        extra = inbound_media.notes(item.media, self.texts, item.lang, self.max_attachment_bytes)
+        if extra:
+            item.answer = "\n\n".join([item.answer, *extra])
+
     def _message_row(self, item: _Item) -> dict[str, Any]:
         meta: dict[str, Any] = {k: v for k, v in (("street", item.message.street),
                                                   ("postcode", item.message.postcode)) if v}
-        if item.message.attachments:
-            meta["attachments"] = list(item.message.attachments)
+        meta.update(inbound_media.meta(item.media))
+        if item.ask:
+            meta["provisional"] = True  # the resident was asked whether it belongs to this case
         return {"channel": item.message.reply_to.channel, "direction": "in", "body": item.body,
                 "created_at": self.now, "contact_id": item.contact["id"],
                 "case_id": item.case.row["id"] if item.case else None,

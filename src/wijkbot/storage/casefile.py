@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from wijkbot.storage import attachments
 from wijkbot.storage.tables import case_helpers, case_views, cases, contacts, messages, note_mentions, officers
 
 
@@ -138,18 +139,18 @@ async def channel_of(conn: AsyncConnection, case_id: int) -> str:
 
 
 async def attachments_of(conn: AsyncConnection, case_id: int) -> list[dict[str, Any]]:
-    """Photos and other files residents sent with this case.
-
-    Nothing yet: the Telegram channel brings an `attachments` table; the lead connects it here. Expected
-    shape per item: {"id", "kind": "photo", "url": "/inbox/bijlage/<id>", "caption", "created_at"}.
-    """
-    return []
+    """Photos and other files residents sent with this case (no bytes: the page links to each file)."""
+    return [{"id": a["id"], "kind": "photo" if a["content_type"].startswith("image/") else "file",
+             "url": f"/inbox/zaak-bijlage/{a['id']}", "caption": a["file_name"], "created_at": a["created_at"],
+             "content_type": a["content_type"], "size": a["size"]}
+            for a in await attachments.of_case(conn, case_id)]
 
 
 async def location_of(conn: AsyncConnection, case_id: int) -> dict[str, Any] | None:
-    """A location the resident shared (latitude, longitude); None until a channel stores one.
-
-    The web chat sends street and postcode only (already on the case). Expected shape once Telegram stores
-    shared locations: {"latitude": float, "longitude": float, "label": str | None}.
-    """
-    return None
+    """A location the resident shared (Telegram): latitude and longitude, with the street the case names."""
+    row = (await conn.execute(select(cases.c.latitude, cases.c.longitude, cases.c.street)
+                              .where(cases.c.id == case_id))).first()
+    if row is None or row.latitude is None or row.longitude is None:
+        return None
+    return {"latitude": round(float(row.latitude), 6), "longitude": round(float(row.longitude), 6),
+            "label": row.street}

@@ -76,13 +76,20 @@ def _by_channel(pairs: Iterable[Pair]) -> dict[str, list[str]]:
 
 async def contacts_for(conn: AsyncConnection, wishes: dict[Pair, str | None],
                        now: datetime) -> dict[Pair, dict[str, Any]]:
-    """Contact rows for (channel, address) pairs, created on first contact; a new locale wish is kept."""
+    """Contact rows for (channel, address) pairs, created on first contact; a new locale wish is kept.
+
+    A contact created by this call carries `created_now: True` (it cannot have any history yet).
+    """
     found = await _contacts(conn, list(wishes))
+    existing = set(found)
     missing = [{"channel": c, "address": a, "locale": wishes[(c, a)] or "nl", "created_at": now}
                for (c, a) in wishes if (c, a) not in found]
     if missing:
         await conn.execute(_INSERT["contacts"], missing)
         found = await _contacts(conn, list(wishes))
+        for channel, address in wishes:
+            if (channel, address) not in existing:
+                found[(channel, address)]["created_now"] = True
     changes = [{"b_id": row["id"], "b_locale": wishes[pair]} for pair, row in found.items()
                if wishes[pair] and wishes[pair] != row["locale"]]
     if changes:

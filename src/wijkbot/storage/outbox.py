@@ -3,7 +3,8 @@
 Invariants: a row is claimed by pushing its next_attempt_at forward by a lease inside a short transaction
 (FOR UPDATE SKIP LOCKED on PostgreSQL), so two delivery workers never send the same row at once and a
 worker that dies mid-send only delays the row; a row ends as `sent` or, after the last attempt or a
-permanent failure, as `failed` with the reason: it is flagged, never deleted.
+permanent failure, as `failed` with the reason: it is flagged, never deleted. A channel that delivers a long
+text in parts records how many went out before a failure (`parts_sent`), so a retry does not repeat them.
 """
 
 from __future__ import annotations
@@ -61,8 +62,12 @@ async def mark_sent_many(conn: AsyncConnection, sent: list[tuple[int, str | None
                                    for outbox_id, external in sent])
 
 
-async def mark_retry(conn: AsyncConnection, outbox_id: int, at: datetime, error: str) -> None:
-    await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(next_attempt_at=at, last_error=error))
+async def mark_retry(conn: AsyncConnection, outbox_id: int, at: datetime, error: str, parts_sent: int = 0) -> None:
+    """Try again at `at`; a split message keeps count of the parts already delivered (never fewer than before)."""
+    values: dict[str, Any] = {"next_attempt_at": at, "last_error": error}
+    if parts_sent:
+        values["parts_sent"] = parts_sent
+    await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(**values))
 
 
 async def mark_held(conn: AsyncConnection, outbox_id: int, at: datetime, error: str) -> None:

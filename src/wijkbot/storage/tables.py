@@ -130,6 +130,9 @@ cases = Table(
     # A duplicate melding points at the open case it was linked to (same category, same street or buurt, within
     # the configured window); the lead case's outcome is sent to every linked reporter.
     Column("duplicate_of", Integer, ForeignKey("cases.id")),
+    # A location the resident shared (WGS84), kept with the case whether or not it could be mapped to a buurt.
+    Column("latitude", Float),
+    Column("longitude", Float),
     Index("ix_cases_contact_status", "contact_id", "status"),
     Index("ix_cases_duplicate_of", "duplicate_of"),
     Index("ix_cases_team_status", "team", "status"),
@@ -150,6 +153,24 @@ messages = Table(
     Column("meta", JSON, nullable=False),
     UniqueConstraint("channel", "external_id", name="uq_messages_channel_external_id"),
     Index("ix_messages_case", "case_id"),
+    Index("ix_messages_contact", "contact_id", "created_at"),  # a photo or location sent before the words
+)
+
+# Files residents sent (photos, PDF), kept with the message and its case for the ambtenaar. Only accepted
+# files are stored (domain.attachments); a refused one is described in the message's meta instead.
+attachments = Table(
+    "attachments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", Integer, ForeignKey("messages.id"), nullable=False),
+    Column("case_id", Integer, ForeignKey("cases.id")),
+    Column("content_type", String(100), nullable=False),
+    Column("file_name", String(200), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Index("ix_attachments_case", "case_id"),
+    Index("ix_attachments_message", "message_id"),
 )
 
 case_events = Table(
@@ -179,6 +200,8 @@ outbox = Table(
     Column("created_at", UTC, nullable=False),
     Column("sent_at", UTC),
     Column("external_id", String(200)),
+    # A channel that splits a long text reports the parts it delivered before a failure; the retry skips them.
+    Column("parts_sent", Integer, nullable=False, server_default="0"),
     Index("ix_outbox_due", "status", "next_attempt_at"),
     Index("ix_outbox_contact", "contact_id", "status"),
 )

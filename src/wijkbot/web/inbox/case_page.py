@@ -20,6 +20,9 @@ from wijkbot.web.inbox.context import person, services
 from wijkbot.web.inbox.render import language, render
 from wijkbot.web.inbox.x_status import x_banner, x_route
 
+# Shown in the page; anything else (PDF, SVG, unknown) is downloaded, never rendered by the browser.
+INLINE_IMAGES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
 
 async def case_page(request: web.Request) -> web.Response:
     template_id = request.query.get("sjabloon", "")
@@ -79,6 +82,21 @@ async def reveal_contact(request: web.Request) -> web.Response:
     except ValueError as error:  # a beheerder without a reason
         return await show_case(request, reference, draft=dict(form), error=("contact", str(error)), status=400)
     return await show_case(request, reference, extra={"contact": contact})
+
+
+async def attachment(request: web.Request) -> web.Response:
+    """A resident's photo (shown inline) or other file (downloaded), for someone who may read the case."""
+    try:
+        attachment_id = int(request.match_info["attachment"])
+    except ValueError as error:
+        raise web.HTTPNotFound() from error
+    meta, data = await services(request).casefile.attachment(person(request), attachment_id)
+    content_type = str(meta["content_type"])
+    image = content_type in INLINE_IMAGES
+    response = web.Response(body=data, content_type=content_type if image else "application/octet-stream")
+    response.headers["Content-Disposition"] = "inline" if image else f'attachment; filename="bijlage-{attachment_id}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 async def reply_preview(request: web.Request) -> web.Response:

@@ -127,7 +127,8 @@
     if (inbound || nearBottom) log.scrollTop = log.scrollHeight;
   }
 
-  // Action buttons POST their value as the resident's text; after a successful answer the group is disabled.
+  // Action buttons POST their label as the resident's text and their value as the choice; after a successful
+  // answer the group is disabled.
   function renderActions(actions) {
     const group = el('div', 'msg-actions');
     group.setAttribute('role', 'group');
@@ -138,7 +139,7 @@
       b.addEventListener('click', async () => {
         if (group.dataset.busy) return;
         group.dataset.busy = '1';
-        const ok = await send(act.value);
+        const ok = await send(String(act.label ?? act.value), act.value);
         delete group.dataset.busy;
         if (!ok) return;   // the error is in #chat-status; the buttons stay usable
         input.focus();
@@ -163,7 +164,8 @@
   }
 
   // Returns true when the server accepted the message (202); on failure the caller keeps the typed text.
-  async function send(text) {
+  // `choice` is the value of a pressed answer button (then `text` is its label).
+  async function send(text, choice) {
     if (!text.trim() || sending) return false;
     const wait = Math.ceil((blockedUntil - Date.now()) / 1000);
     if (wait > 0) { setStatus(t.rate(wait), 'rate'); return false; }
@@ -172,7 +174,7 @@
     try {
       const res = await fetch(API, {
         method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ session: s, text, locale }),
+        body: JSON.stringify(choice ? { session: s, text, locale, choice } : { session: s, text, locale }),
       });
       const data = await res.json().catch(() => ({}));
       if (res.ok) {

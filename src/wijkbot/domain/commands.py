@@ -1,0 +1,72 @@
+"""Slash commands a resident can type in any channel (/start, /status, /taal, /stop, /privacy, /verwijder).
+
+Invariants: pure; a command is recognised only at the very start of a message (`/name`, optionally
+`@botname`, then whitespace or the end), so "/ Kanaalstraat" or "1/2" are ordinary text; Dutch and English
+names lead to the same command; an unknown name is reported as such (`resolve` returns None), never guessed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+import re
+from datetime import date
+
+
+class Command(enum.StrEnum):
+    START = "start"
+    HELP = "help"
+    STATUS = "status"
+    LANGUAGE = "taal"
+    STOP = "stop"
+    PRIVACY = "privacy"
+    ERASE = "verwijder"
+
+
+ALIASES: dict[str, Command] = {
+    "start": Command.START, "begin": Command.START,
+    "help": Command.HELP, "hulp": Command.HELP,
+    "status": Command.STATUS,
+    "taal": Command.LANGUAGE, "language": Command.LANGUAGE, "lang": Command.LANGUAGE,
+    "stop": Command.STOP,
+    "privacy": Command.PRIVACY,
+    "verwijder": Command.ERASE, "verwijderen": Command.ERASE, "delete": Command.ERASE, "erase": Command.ERASE,
+}
+LANGUAGES: dict[str, str] = {
+    "nl": "nl", "nederlands": "nl", "dutch": "nl", "ned": "nl",
+    "en": "en", "english": "en", "engels": "en", "eng": "en",
+}
+ERASE_CHOICE = "privacy:erase"  # the value of the button under the /privacy answer
+
+_COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]{1,64})?(?=\s|$)")
+
+
+def parse(text: str) -> tuple[str, str] | None:
+    """("status", "UT-2026-000012") for "/status UT-2026-000012"; None when the text is not a command."""
+    match = _COMMAND.match(text)
+    if match is None:
+        return None
+    return match.group(1).lower(), text[match.end():].strip()
+
+
+def resolve(name: str | None) -> Command | None:
+    """The command a name stands for ("hulp" -> HELP, "status@wijkbot" -> STATUS); None if unknown."""
+    if not name:
+        return None
+    return ALIASES.get(name.split("@", 1)[0].strip().lower().lstrip("/"))
+
+
+def language(args: str) -> str | None:
+    """The language a resident asks for in "/taal en" ("en", "nl"), or None when it is not one we have."""
+    words = args.strip().lower().split()
+    return LANGUAGES.get(words[0]) if words else None
+
+
+def erasure_due(requested: date) -> date:
+    """The AVG term for a request to erase data: one month (art. 12(3)), to the same day of the next month.
+
+    On a day the next month does not have (31 January), the term ends on that month's last day.
+    """
+    year, month = (requested.year + 1, 1) if requested.month == 12 else (requested.year, requested.month + 1)
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(requested.day, last))

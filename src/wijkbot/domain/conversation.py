@@ -1,0 +1,101 @@
+"""Which open case a resident's new message belongs to, and the buttons that let them say so.
+
+A resident may have several cases open. A new message is plainly a continuation of one of them when that case
+waits on the resident, when the resident wrote on it in the last half hour, or when the last thing we sent
+them was a question or an ambtenaar's answer about it (recently). Otherwise the message is kept with the most
+recent open case for now, and the resident is asked with buttons whether it belongs there, to another open
+case, or is something new. Invariants: pure (time is passed in); a placement always names a case, so a
+message is never left without one when the resident never answers; button values are short (Telegram allows
+64 bytes) and carry the message they are about, so an old button still means what it said.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+RECENT_WRITING = timedelta(minutes=30)
+ANSWER_WINDOW = timedelta(days=3)
+MAX_CASE_BUTTONS = 3
+INVITING = frozenset({"reply", "question"})  # outbox purposes that ask the resident something
+
+_CHOICE = re.compile(r"^case:(?:(new)|([A-Z0-9][A-Z0-9-]{0,39})):([0-9]{1,18})$")
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCase:
+    """What placement needs to know of one open case."""
+
+    id: int
+    waits_on_resident: bool
+    last_resident_message_at: datetime | None
+    needs_location: bool = False  # we asked the resident for a street or postcode in the acknowledgement
+
+
+@dataclass(frozen=True, slots=True)
+class LastSent:
+    """The most recent message we sent to this resident."""
+
+    case_id: int | None
+    purpose: str  # ack, reply, question, update, notice, choice, ...
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    case_id: int
+    ask: bool  # True: keep it here provisionally and ask the resident with buttons
+
+
+def place(open_cases: Sequence[OpenCase], last_sent: LastSent | None, now: datetime) -> Placement:
+    """Where a new message goes. `open_cases` is not empty and is ordered newest first."""
+    if not open_cases:
+        raise ValueError("place() needs at least one open case")
+    waiting = [c for c in open_cases if c.waits_on_resident]
+    if waiting:
+        return Placement(waiting[0].id, ask=False)
+    recent = [c for c in open_cases
+              if c.last_resident_message_at is not None and now - c.last_resident_message_at <= RECENT_WRITING]
+    if recent:
+        latest = max(recent, key=lambda c: c.last_resident_message_at or now)
+        return Placement(latest.id, ask=False)
+    if last_sent is not None and now - last_sent.at <= ANSWER_WINDOW:
+        for case in open_cases:
+            asked = last_sent.purpose in INVITING or (last_sent.purpose == "ack" and case.needs_location)
+            if case.id == last_sent.case_id and asked:
+                return Placement(case.id, ask=False)
+    return Placement(open_cases[0].id, ask=True)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseChoice:
+    """A pressed button of the which-case question: the message it is about, and a case reference or new."""
+
+    message_id: int
+    reference: str | None  # None: "something new"
+
+    @property
+    def new(self) -> bool:
+        return self.reference is None
+
+
+def choice_value(message_id: int, reference: str | None) -> str:
+    """The button value: "case:UT-2026-000012:345" or "case:new:345"."""
+    return f"case:{reference or 'new'}:{message_id}"
+
+
+def parse_choice(value: str | None) -> CaseChoice | None:
+    """The pressed button, or None when the value is not one of ours (or was tampered with)."""
+    match = _CHOICE.match((value or "").strip())
+    if match is None:
+        return None
+    return CaseChoice(int(match.group(3)), None if match.group(1) else match.group(2))
+
+
+def case_buttons(message_id: int, cases: Sequence[tuple[str, str]], new_label: str) -> tuple[tuple[str, str], ...]:
+    """One button per open case (reference and label, newest first, at most three) and one for something new."""
+    buttons = [(f"{reference} · {label}" if label else reference, choice_value(message_id, reference))
+               for reference, label in cases[:MAX_CASE_BUTTONS]]
+    return (*buttons, (new_label, choice_value(message_id, None)))

@@ -1,0 +1,39 @@
+"""The one door every channel's messages come in through: commands, button presses and everything else.
+
+Invariants: channel-neutral (the web chat, Telegram and X all call `receive`); a slash command goes to
+ResidentCommands, a pressed button to the handler of its value's prefix ("case:" which-case answers,
+"privacy:" the erase request, more registered by other features such as surveys), everything else, and a
+button nobody claims, to Intake as the resident's words; each of them stores the message before deciding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from wijkbot.domain.model import InboundMessage
+from wijkbot.services.case_choices import CaseChoices
+from wijkbot.services.intake import Intake
+from wijkbot.services.intake_batch import IntakeResult
+from wijkbot.services.resident_commands import ResidentCommands
+
+ChoiceHandler = Callable[[InboundMessage], Awaitable[IntakeResult]]
+
+
+class Inbound:
+    def __init__(self, intake: Intake, commands: ResidentCommands, choices: CaseChoices) -> None:
+        self.intake = intake
+        self.commands = commands
+        self._choices: dict[str, ChoiceHandler] = {"case:": choices.handle, "privacy:": commands.handle}
+
+    def on_choice(self, prefix: str, handler: ChoiceHandler) -> None:
+        """Let another feature answer the buttons whose values start with `prefix` (e.g. "survey:")."""
+        self._choices[prefix] = handler
+
+    async def receive(self, message: InboundMessage) -> IntakeResult:
+        if message.command is not None:
+            return await self.commands.handle(message)
+        if message.choice is not None:
+            for prefix, handler in self._choices.items():
+                if message.choice.startswith(prefix):
+                    return await handler(message)
+        return await self.intake.receive(message)

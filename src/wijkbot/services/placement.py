@@ -1,0 +1,54 @@
+"""Multi-case conversations inside the intake batch: which open case a message joins, and the question.
+
+Invariants: the facts placement needs (every open case of the batch's residents, when each resident last wrote
+on each, what we last sent each) are read with a fixed number of statements, and only for residents who have
+an open case; a message that is not plainly a continuation is kept with the newest open case and the resident
+is asked with buttons (domain.conversation), so nothing waits on an answer that may never come.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wijkbot.domain.conversation import LastSent, OpenCase, case_buttons
+from wijkbot.domain.model import Kind
+from wijkbot.domain.rules import RuleSet
+from wijkbot.domain.workflow import Status
+from wijkbot.services.texts import Texts
+from wijkbot.storage import conversation_rows
+
+
+async def facts(conn: AsyncConnection, open_rows: dict[int, list[dict[str, Any]]]
+                ) -> tuple[dict[int, datetime], dict[int, LastSent]]:
+    """When the resident last wrote on each open case, and what we last sent each resident."""
+    if not open_rows:
+        return {}, {}
+    case_ids = [row["id"] for rows in open_rows.values() for row in rows]
+    written = await conversation_rows.last_resident_messages(conn, case_ids)
+    sent = {contact_id: LastSent(row["case_id"], row["purpose"], row["created_at"])
+            for contact_id, row in (await conversation_rows.last_sent(conn, open_rows)).items()}
+    return written, sent
+
+
+def open_case(key: int, row: dict[str, Any], last_written: datetime | None) -> OpenCase:
+    needs_location = row.get("wijk") is None and row.get("kind") != Kind.VRAAG.value
+    return OpenCase(key, row["status"] == Status.WACHT_OP_BEWONER.value, last_written, needs_location)
+
+
+def label(rules: RuleSet, texts: Texts, row: dict[str, Any]) -> str:
+    """A short name for a case on a button: its category, else its department."""
+    category = rules.categories.get(row.get("category") or row.get("suggested_category") or "")
+    return category.name if category else texts.department_name(row["department"])
+
+
+def question(rules: RuleSet, texts: Texts, lang: str, message_id: int,
+             cases: Sequence[dict[str, Any]]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The which-case question (kept with the newest case until the resident answers) and its buttons."""
+    text = texts.with_case("notice.which_case", lang, cases[0])
+    buttons = case_buttons(message_id, [(c["reference"], label(rules, texts, c)) for c in cases],
+                           texts.simple("notice.which_case_new", lang))
+    return text, buttons

@@ -1,0 +1,165 @@
+"""What a resident can ask of the bot itself, in any channel: /start, /help, /status [nummer], /taal en|nl,
+/stop, /privacy and /verwijder (a request to remove their data).
+
+Invariants: a command is stored first (messages, deduplicated) and answered through the outbox, like every
+message; a resident only ever sees their own cases (another resident's reference is "not found", never
+"not yours"); /stop ends the follow-up messages (contacts.opted_out), never the answers to what the resident
+asked; a request to remove data is never carried out silently: it becomes a case for a person, due within the
+AVG term of one month, and the resident is told so with its reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wijkbot.domain import commands
+from wijkbot.domain.assignment import assign
+from wijkbot.domain.commands import Command
+from wijkbot.domain.followups import FollowUpKind, next_allowed_moment
+from wijkbot.domain.model import InboundMessage, Kind
+from wijkbot.domain.rules import RuleSet
+from wijkbot.domain.workflow import Status, is_open
+from wijkbot.ports import Clock
+from wijkbot.services import inbound_rows
+from wijkbot.services.intake_batch import IntakeResult
+from wijkbot.services.texts import Texts
+from wijkbot.storage import intake_rows, outbox, repository
+from wijkbot.storage.db import Database
+from wijkbot.storage.repository import OPEN
+from wijkbot.storage.tables import cases, contacts
+
+ERASURE = "verwijderverzoek"
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    text: str
+    case_id: int | None = None
+    reference: str | None = None
+    actions: tuple[tuple[str, str], ...] = ()
+
+
+class ResidentCommands:
+    def __init__(self, db: Database, rules: RuleSet, texts: Texts, clock: Clock,
+                 notify_outbox: Callable[[], None] = lambda: None) -> None:
+        self.db = db
+        self.rules = rules
+        self.texts = texts
+        self.clock = clock
+        self.notify_outbox = notify_outbox
+
+    async def handle(self, message: InboundMessage) -> IntakeResult:
+        """A slash command (message.command), or the erase button under the /privacy answer."""
+        command = Command.ERASE if message.choice == commands.ERASE_CHOICE else commands.resolve(message.command)
+        async with self.db.write() as conn:
+            duplicate = await inbound_rows.already_stored(conn, message)
+            if duplicate is not None:
+                return duplicate
+            now = self.clock()
+            contact = await inbound_rows.contact_of(conn, message, now)
+            answer = await self._answer(conn, command, message.command_args, contact, now)
+            meta: dict[str, Any] = {"command": command.value if command else (message.command or "")[:40]}
+            if message.choice:
+                meta["choice"] = message.choice
+            message_id = await inbound_rows.store(conn, message, contact, now, answer.case_id, meta)
+            await outbox.enqueue(conn, contact_id=contact["id"], channel=message.reply_to.channel,
+                                 purpose="notice", body=answer.text, now=now, case_id=answer.case_id,
+                                 actions=answer.actions)
+        self.notify_outbox()
+        return IntakeResult(message_id, answer.reference)
+
+    async def _answer(self, conn: AsyncConnection, command: Command | None, args: str, contact: dict[str, Any],
+                      now: datetime) -> _Answer:
+        lang = self.texts.t.language(contact["locale"])
+        m = self.rules.municipality
+        if command is Command.START:
+            text = self.texts.simple("notice.welcome", lang, municipality=m.name, phone=m.phone,
+                                     wijkbureau=m.wijkbureau, privacy_url=m.privacy_url)
+            if contact["opted_out"]:
+                await self._set_contact(conn, contact["id"], opted_out=False)
+                text += "\n\n" + self.texts.simple("notice.resumed", lang)
+            return _Answer(text)
+        if command is Command.STATUS:
+            return await self._status(conn, contact, args, lang)
+        if command is Command.LANGUAGE:
+            return await self._language(conn, contact, args, lang)
+        if command is Command.STOP:
+            await self._set_contact(conn, contact["id"], opted_out=True)
+            return _Answer(self.texts.simple("notice.stopped", lang))
+        if command is Command.PRIVACY:
+            button = (self.texts.simple("notice.privacy_erase_button", lang), commands.ERASE_CHOICE)
+            return _Answer(self.texts.simple("notice.privacy", lang, privacy_url=m.privacy_url, phone=m.phone),
+                           actions=(button,))
+        if command is Command.ERASE:
+            return await self._erasure(conn, contact, lang, now)
+        key = "notice.help" if command is Command.HELP else "notice.unknown_command"
+        return _Answer(self.texts.simple(key, lang, phone=m.phone))
+
+    async def _status(self, conn: AsyncConnection, contact: dict[str, Any], args: str, lang: str) -> _Answer:
+        own = await repository.cases_of_contact(conn, contact["id"])
+        wanted = args.strip().split()[0].upper()[:40] if args.strip() else ""
+        if wanted:
+            found = [c for c in own if c["reference"] == wanted]
+            if not found:
+                return _Answer(self.texts.simple("notice.status_unknown", lang, reference=wanted))
+            return _Answer(self._line(found[0], lang), found[0]["id"], found[0]["reference"])
+        open_cases = [c for c in own if is_open(Status(c["status"]))]
+        if not open_cases:
+            return _Answer(self.texts.simple("status.none", lang))
+        return _Answer("\n".join(self._line(c, lang) for c in open_cases))
+
+    def _line(self, case: Any, lang: str) -> str:
+        status = self.texts.simple(f"status.{case['status']}", lang)
+        return self.texts.with_case("status.line", lang, case, status=status)
+
+    async def _language(self, conn: AsyncConnection, contact: dict[str, Any], args: str, lang: str) -> _Answer:
+        wanted = commands.language(args)
+        if wanted is None:
+            return _Answer(self.texts.simple("notice.language_help", lang))
+        await self._set_contact(conn, contact["id"], locale=wanted)
+        # Answers on open cases (replies, updates) follow the case's language: switch those too.
+        await conn.execute(update(cases).where(cases.c.contact_id == contact["id"], cases.c.status.in_(OPEN))
+                           .values(locale=wanted))
+        return _Answer(self.texts.simple("notice.language_set", wanted))
+
+    async def _set_contact(self, conn: AsyncConnection, contact_id: int, **values: Any) -> None:
+        await conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**values))
+
+    async def _erasure(self, conn: AsyncConnection, contact: dict[str, Any], lang: str, now: datetime) -> _Answer:
+        """A case for a person: the municipality must answer within a month (AVG art. 12(3))."""
+        for case in await repository.cases_of_contact(conn, contact["id"]):
+            if (case["routing"] or {}).get("request") == ERASURE and is_open(Status(case["status"])):
+                pending = self.texts.with_case("notice.erasure_pending", lang, case)
+                return _Answer(pending, case["id"], case["reference"])
+        zone = ZoneInfo(self.rules.municipality.timezone)
+        today = now.astimezone(zone).date()
+        due = commands.erasure_due(today)
+        department = self.rules.municipality.triage_department
+        team = self.rules.team_for(department, None)
+        loads = await intake_rows.officer_loads_for(conn, [team.id if team else ""])
+        assignment = assign(self.rules, department, None, loads.get(team.id if team else "", []))
+        status = Status.TOEGEWEZEN if assignment.officer_id else Status.NIEUW
+        row = {
+            "reference": f"new-erasure-{now.timestamp()}", "kind": Kind.VRAAG.value, "status": status.value,
+            "department": department, "team": assignment.team.id, "officer_id": assignment.officer_id,
+            "confidence": 1.0, "contact_id": contact["id"], "locale": lang, "sla_days": (due - today).days,
+            "due_date": due, "created_at": now, "updated_at": now, "last_contact_at": now,
+            "routing": {"request": ERASURE, "reasons": [
+                "De bewoner vraagt om verwijdering van zijn gegevens (AVG artikel 17). "
+                "Antwoord binnen een maand (AVG artikel 12, lid 3)."], "matched_terms": []},
+        }
+        case_id = (await intake_rows.insert_returning_ids(conn, cases, [row]))[0]
+        reference = (await intake_rows.set_references(conn, self.rules.municipality.reference_prefix,
+                                                      [(case_id, now)]))[0]
+        await repository.add_event(conn, case_id, now, "bewoner", ERASURE, {"uiterlijk": due.isoformat()})
+        remind = next_allowed_moment(datetime.combine(due - timedelta(days=7), time(9, 0), tzinfo=zone), str(zone))
+        await repository.plan_followups(conn, case_id, [(FollowUpKind.REMINDER.value, remind)])
+        return _Answer(self.texts.simple("notice.erasure_requested", lang, reference=reference,
+                                         due=self.texts.t.date(due, lang)), case_id, reference)

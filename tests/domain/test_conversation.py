@@ -1,0 +1,89 @@
+"""Which open case a new message belongs to (pure), and the button values of the which-case question."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from wijkbot.domain.conversation import (
+    CaseChoice,
+    LastSent,
+    OpenCase,
+    Placement,
+    case_buttons,
+    choice_value,
+    parse_choice,
+    place,
+)
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+NEWEST, OLDER = 2, 1
+
+
+def ago(**delta: float) -> datetime:
+    return NOW - timedelta(**delta)
+
+
+@pytest.mark.parametrize(
+    ("cases", "last_sent", "expected"),
+    [
+        # the resident wrote on it a few minutes ago: just go on
+        ([OpenCase(NEWEST, False, ago(minutes=10))], None, Placement(NEWEST, ask=False)),
+        ([OpenCase(NEWEST, False, ago(minutes=31))], None, Placement(NEWEST, ask=True)),
+        # of two recent ones, the one written on last
+        ([OpenCase(NEWEST, False, ago(minutes=20)), OpenCase(OLDER, False, ago(minutes=5))], None,
+         Placement(OLDER, ask=False)),
+        # the case waits on the resident's answer, even days later
+        ([OpenCase(NEWEST, False, ago(days=3)), OpenCase(OLDER, True, ago(days=9))], None,
+         Placement(OLDER, ask=False)),
+        # an ambtenaar's answer about a case was the last thing sent: the resident answers it
+        ([OpenCase(NEWEST, False, ago(days=2)), OpenCase(OLDER, False, ago(days=5))],
+         LastSent(OLDER, "reply", ago(hours=4)), Placement(OLDER, ask=False)),
+        ([OpenCase(NEWEST, False, ago(days=9))], LastSent(NEWEST, "reply", ago(days=4)), Placement(NEWEST, ask=True)),
+        # the acknowledgement asked for a street: an answer to that
+        ([OpenCase(NEWEST, False, ago(hours=2), needs_location=True)], LastSent(NEWEST, "ack", ago(hours=2)),
+         Placement(NEWEST, ask=False)),
+        ([OpenCase(NEWEST, False, ago(hours=2))], LastSent(NEWEST, "ack", ago(hours=2)), Placement(NEWEST, ask=True)),
+        # a progress message invites no answer; nothing known: ask, keeping it with the newest
+        ([OpenCase(NEWEST, False, ago(days=6))], LastSent(NEWEST, "update", ago(hours=1)), Placement(NEWEST, ask=True)),
+        ([OpenCase(NEWEST, False, None), OpenCase(OLDER, False, None)], None, Placement(NEWEST, ask=True)),
+    ],
+)
+def test_place(cases: list[OpenCase], last_sent: LastSent | None, expected: Placement) -> None:
+    assert place(cases, last_sent, NOW) == expected
+
+
+def test_place_needs_an_open_case() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        place([], None, NOW)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("case:UT-2026-000012:345", CaseChoice(345, "UT-2026-000012")),
+        ("case:new:7", CaseChoice(7, None)),
+        (" case:new:7 ", CaseChoice(7, None)),
+        ("case:new:", None),
+        ("case:ut-2026-1:7", None),  # references are upper case
+        ("case:UT-2026-000012:7; DROP TABLE", None),
+        ("survey:good", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_choice(value: str | None, expected: CaseChoice | None) -> None:
+    assert parse_choice(value) == expected
+
+
+def test_buttons_round_trip_and_fit_telegram() -> None:
+    buttons = case_buttons(123456789, [("UT-2026-000003", "Grofvuil"), ("UT-2026-000002", ""),
+                                       ("UT-2026-000001", "Hondenpoep"), ("UT-2025-000009", "Graffiti")], "Iets nieuws")
+    assert [label for label, _ in buttons] == ["UT-2026-000003 · Grofvuil", "UT-2026-000002",
+                                               "UT-2026-000001 · Hondenpoep", "Iets nieuws"]
+    assert all(len(value.encode()) <= 64 for _, value in buttons)
+    assert [parse_choice(value) for _, value in buttons] == [
+        CaseChoice(123456789, "UT-2026-000003"), CaseChoice(123456789, "UT-2026-000002"),
+        CaseChoice(123456789, "UT-2026-000001"), CaseChoice(123456789, None)]
+    assert choice_value(5, None) == "case:new:5"
