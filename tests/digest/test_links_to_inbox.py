@@ -18,11 +18,12 @@ from tests.digest.conftest import REGISSEUR, digest_settings, make_bot, seed_wee
 from tests.inbox.conftest import Officer, Page
 from wijkbot.app import Wijkbot
 from wijkbot.digest.compose import Composer
-from wijkbot.digest.links import PARAMETERS
+from wijkbot.digest.links import NOT_SET, PARAMETERS, case_list_url
 from wijkbot.digest.wording import Wording
 from wijkbot.domain.digest.figures import Digest
 from wijkbot.domain.weeks import IsoWeek
 from wijkbot.services.case_filters import FILTERS
+from wijkbot.storage.case_filters import NOT_SET as STORAGE_NOT_SET
 from wijkbot.testing import FrozenClock
 
 W15 = IsoWeek(2026, 15)
@@ -107,6 +108,25 @@ def link(seeded: Seeded, where: str) -> Link:
 
 def test_the_digest_speaks_the_inboxs_parameter_names() -> None:
     assert PARAMETERS == FILTERS
+    assert NOT_SET == STORAGE_NOT_SET  # "none": a case without category or buurt
+
+
+@pytest.mark.parametrize(("filters", "url"), [
+    ({}, "/inbox/zaken?queue=all"),
+    ({"overdue": "2026-W15", "wijk": "Leidsche Rijn"}, "/inbox/zaken?queue=all&wijk=Leidsche+Rijn&overdue=2026-W15"),
+    ({"week": "2026-W15", "category": ["grofvuil", NOT_SET], "buurt": None},  # the "other" row: any of these
+     "/inbox/zaken?queue=all&week=2026-W15&category=grofvuil&category=none"),
+    ({"status": "wacht op bewoner", "handovers": 2, "street": ""},
+     "/inbox/zaken?queue=all&status=wacht+op+bewoner&handovers=2"),
+])
+def test_case_list_urls(filters: dict[str, Any], url: str) -> None:
+    assert case_list_url("", **filters) == url
+    assert case_list_url("https://wijkbot.example.org/", **filters) == "https://wijkbot.example.org" + url
+
+
+def test_an_unknown_filter_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="achterstallig"):
+        case_list_url(achterstallig=1)
 
 
 async def test_every_count_in_the_digest_is_the_length_of_the_list_it_links_to(seeded: Seeded) -> None:
