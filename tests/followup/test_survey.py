@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tests.followup.test_never_silent import GROFVUIL, case_of, events, officer_of
 from wijkbot.app import Wijkbot
 from wijkbot.storage import repository
 from wijkbot.storage.tables import note_mentions, surveys
 from wijkbot.testing import FrozenClock, Harness
-from tests.followup.test_never_silent import GROFVUIL, case_of, events, officer_of
 
 
 async def close(bot: Wijkbot, reference: str) -> Any:
