@@ -11,6 +11,7 @@ ambtenaar decides whether to reopen, never the bot.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Callable
 from datetime import datetime
@@ -41,6 +42,8 @@ class Surveys:
         self.texts = texts
         self.clock = clock
         self.notify_outbox = notify_outbox
+        self._lookups: list[tuple[tuple[str, str], asyncio.Future[dict[str, Any] | None]]] = []
+        self._lookup_task: asyncio.Task[None] | None = None
 
     async def ask(self, conn: AsyncConnection, case: Any, now: datetime) -> None:
         """Inside the closing transaction: a new token and the first question."""
@@ -80,9 +83,7 @@ class Surveys:
         if message.command is not None or message.choice is not None or is_blank(message.text):
             return None
         now = self.clock()
-        async with self.db.read() as conn:
-            found = await survey_rows.latest_open(conn, message.reply_to.channel, message.reply_to.address,
-                                                  now - survey.VALID_FOR)
+        found = await self._open_survey((message.reply_to.channel, message.reply_to.address), now)
         if found is None:
             return None
         answer = survey.parse_text(found["token"], message.text) if found["answered_at"] is None else None
@@ -99,6 +100,30 @@ class Surveys:
                 result = await self._why(conn, message, contact, found, now)
         self.notify_outbox()
         return result
+
+    async def _open_survey(self, pair: tuple[str, str], now: datetime) -> dict[str, Any] | None:
+        """One query for all messages arriving together (like intake's group commit), so a burst of messages
+        still reaches intake together instead of one by one."""
+        waiting: asyncio.Future[dict[str, Any] | None] = asyncio.get_running_loop().create_future()
+        self._lookups.append((pair, waiting))
+        if self._lookup_task is None or self._lookup_task.done():
+            self._lookup_task = asyncio.create_task(self._look_up(now), name="survey-lookup")
+        return await waiting
+
+    async def _look_up(self, now: datetime) -> None:
+        while self._lookups:
+            batch, self._lookups = self._lookups, []
+            try:
+                async with self.db.read() as conn:
+                    found = await survey_rows.latest_open(conn, [p for p, _f in batch], now - survey.VALID_FOR)
+            except Exception as error:  # never strand a caller
+                for _pair, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for pair, future in batch:
+                if not future.done():
+                    future.set_result(found.get(pair))
 
     async def _apply(self, conn: AsyncConnection, message: InboundMessage, contact: dict[str, Any],
                      found: dict[str, Any], answer: survey.SurveyAnswer, now: datetime) -> IntakeResult:

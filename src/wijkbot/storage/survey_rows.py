@@ -29,16 +29,25 @@ async def of_contact(conn: AsyncConnection, token: str, contact_id: int) -> dict
     return dict(row) if row else None
 
 
-async def latest_open(conn: AsyncConnection, channel: str, address: str, since: datetime) -> dict[str, Any] | None:
-    """The resident's newest survey still waiting for something (score, yes/no or the why), made after `since`."""
-    row = (await conn.execute(
-        select(*_COLUMNS).join(cases, cases.c.id == surveys.c.case_id)
+async def latest_open(conn: AsyncConnection, pairs: list[tuple[str, str]],
+                      since: datetime) -> dict[tuple[str, str], dict[str, Any]]:
+    """Per (channel, address): the newest survey still waiting for something (score, yes/no or the why)."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    if not pairs:
+        return found
+    rows = (await conn.execute(
+        select(*_COLUMNS, contacts.c.channel, contacts.c.address).join(cases, cases.c.id == surveys.c.case_id)
         .join(contacts, contacts.c.id == cases.c.contact_id)
-        .where(contacts.c.channel == channel, contacts.c.address == address, surveys.c.created_at >= since,
+        .where(contacts.c.address.in_({a for _c, a in pairs}), surveys.c.created_at >= since,
                surveys.c.why.is_(None))
-        .order_by(surveys.c.created_at.desc()).limit(1)
-    )).mappings().first()
-    return dict(row) if row else None
+        .order_by(surveys.c.created_at)
+    )).mappings()
+    wanted = set(pairs)
+    for row in rows:  # oldest first, so the newest of each resident is kept
+        pair = (str(row["channel"]), str(row["address"]))
+        if pair in wanted:
+            found[pair] = dict(row)
+    return found
 
 
 async def record(conn: AsyncConnection, token: str, **values: Any) -> None:
