@@ -225,6 +225,9 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
         channels["telegram"] = TelegramChannel(telegram_config(settings), inbound.receive, clock)
     channels.update(extra_channels or {})
     actions = Actions(db, rules, texts, clock, wake, policy)
+    inbound.on_choice("survey:", actions.surveys.handle_choice)  # the verdict after closing (services/surveys.py)
+    inbound.on_text(actions.surveys.handle_text)
+    inbound.on_choice("stop:", inbound.commands.stop_choice)  # after /stop: the final outcome, or nothing
     return Wijkbot(
         settings=settings, clock=clock, db=db, rules=rules, router=router, translator=translator, texts=texts,
         intake=intake, delivery=delivery, actions=actions,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parents[2]
 WIJKBOT = [sys.executable, "-m", "wijkbot"]
@@ -131,6 +132,17 @@ async def test_officer_reply_from_the_cli_reaches_the_web_chat(tmp_path: Path) -
                                      "We halen het donderdag op."], env=env, capture_output=True, text=True,
                                     timeout=60)
             assert result.returncode == 0, result.stderr
+            from wijkbot.domain.followups import waking_moment
+            from wijkbot.ports import system_clock
+            from wijkbot.storage.tables import outbox
+
+            now = system_clock()
+            if waking_moment(now) > now:  # the suite runs at night: a reply we start waits for 08:00
+                async with bot.db.read() as conn:
+                    held = (await conn.execute(select(outbox.c.body, outbox.c.next_attempt_at)
+                                               .where(outbox.c.purpose == "reply"))).one()
+                assert "We halen het donderdag op." in held.body and held.next_attempt_at == waking_moment(now)
+                return
             got = await (await client.get("/api/webchat/messages", params={"session": "cli-sessie-01"})).json()
             texts = [m["text"] for m in got["messages"]]
             assert len(texts) == 2 and "We halen het donderdag op." in texts[1] and officer["name"] in texts[1]

@@ -16,12 +16,16 @@ from typing import Any
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from wijkbot.domain import case_plan
 from wijkbot.domain import followups as followup_plan
 from wijkbot.domain.access import Access, CaseReach, Person, Role, access
 from wijkbot.domain.rules import RuleSet
 from wijkbot.ports import Clock
+from wijkbot.services import started_messages
+from wijkbot.services.case_terms import case_policy
+from wijkbot.services.surveys import Surveys
 from wijkbot.services.texts import Texts
-from wijkbot.storage import casefile, outbox, people, repository
+from wijkbot.storage import casefile, people, repository
 from wijkbot.storage.db import Database
 
 
@@ -82,6 +86,7 @@ class ActionBase:
         self.texts = texts
         self.clock = clock
         self.notify_outbox = notify_outbox
+        self.surveys = Surveys(db, rules, texts, clock, notify_outbox)  # asked inside the closing transaction
 
     async def actor(self, email: str) -> Actor:
         async with self.db.read() as conn:
@@ -119,15 +124,15 @@ class ActionBase:
     async def _channel(self, conn: AsyncConnection, case: RowMapping) -> str:
         return await repository.contact_channel(conn, int(case["contact_id"]))
 
-    async def _notify(self, conn: AsyncConnection, case: RowMapping, key: str, values: dict[str, Any],
-                      **extra: Any) -> None:
-        now = self.clock()
+    async def _notify(self, conn: AsyncConnection, case: RowMapping, key: str, values: dict[str, Any], *,
+                      final: bool = False, **extra: Any) -> int | None:
+        """A status message we start: held at night, not sent after /stop (except a wanted final outcome)."""
         body = self.texts.with_case(key, case["locale"], values, **extra)
-        await outbox.enqueue(conn, contact_id=case["contact_id"], channel=await self._channel(conn, case),
-                             purpose="notice", body=body, now=now, case_id=case["id"])
+        return await started_messages.send(conn, case, purpose="notice", body=body, now=self.clock(),
+                                           tz=self.rules.municipality.timezone, final=final)
 
     async def _replan_update(self, conn: AsyncConnection, case: RowMapping, now: Any) -> None:
         """Contact resets the 'no news' clock: the next periodic update moves forward."""
         await repository.cancel_followups(conn, case["id"], kinds=[followup_plan.FollowUpKind.UPDATE.value])
-        due = followup_plan.next_update(now, self.policy, self.rules.municipality.timezone)
+        due = case_plan.next_update(now, case_policy(self.rules, case), self.rules.municipality.timezone)
         await repository.plan_followups(conn, case["id"], [(followup_plan.FollowUpKind.UPDATE.value, due)])

@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from wijkbot.domain.access import Access
+from wijkbot.domain.followups import waking_moment
 from wijkbot.domain.mentions import handle_of, handles
 from wijkbot.domain.sanitise import is_blank, storable
 from wijkbot.domain.workflow import Status, TransitionError, transition
-from wijkbot.services import duplicates
+from wijkbot.services import case_terms, duplicates
 from wijkbot.services.action_base import ActionError, Actor, AlreadyAnswered, NotAllowed, StaleCase
 from wijkbot.services.handover import HandOverActions
 from wijkbot.services.teamwork import TeamworkActions
@@ -49,8 +50,11 @@ class Actions(HandOverActions, TeamworkActions):
             message_id = await repository.add_message(conn, channel=contact_channel, direction="out", body=body,
                                                       now=now, contact_id=case["contact_id"], case_id=case["id"],
                                                       author_id=actor.officer_id)
+            # A person's answer still reaches a resident who sent /stop (they asked us something); at night it
+            # waits for the morning.
             outbox_id = await outbox.enqueue(conn, contact_id=case["contact_id"], channel=contact_channel,
-                                             purpose="reply", body=body, now=now, case_id=case["id"])
+                                             purpose="reply", body=body, now=now, case_id=case["id"],
+                                             send_at=waking_moment(now, self.rules.municipality.timezone))
             values: dict[str, Any] = {"last_contact_at": now}
             if case["status"] in (Status.NIEUW.value, Status.TOEGEWEZEN.value, Status.HEROPEND.value):
                 values["status"] = Status.IN_BEHANDELING.value
@@ -93,9 +97,17 @@ class Actions(HandOverActions, TeamworkActions):
             except TransitionError as error:
                 raise ActionError(_transition_message(error)) from error
             now = self.clock()
-            await repository.update_case(conn, case["id"], now, status=new.value)
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "status",
                                        {"van": case["status"], "naar": new.value})
+            if case["status"] == Status.WACHT_OP_BEWONER.value and new is not Status.WACHT_OP_BEWONER:
+                await case_terms.resume(conn, self.rules, case, now, status=new.value)
+            else:
+                await repository.update_case(conn, case["id"], now, status=new.value)
+            if new is Status.WACHT_OP_BEWONER and case["status"] != new.value:
+                await case_terms.pause(conn, self.rules, case, now)
+                await self._notify(conn, case, "notice.waiting", dict(case),
+                                   days=case_terms.case_policy(self.rules, case).waiting_close_days)
+        self.notify_outbox()
 
     async def close(self, reference: str, actor: Actor, outcome: str, *, expected_version: int | None = None) -> None:
         """Close with an outcome the resident reads; pointless follow-ups are cancelled."""
@@ -112,14 +124,17 @@ class Actions(HandOverActions, TeamworkActions):
             await repository.cancel_followups(conn, case["id"])
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "afgehandeld",
                                        {"uitkomst": outcome.strip()})
-            await self._notify(conn, case, "notice.closed", dict(case), outcome=storable(outcome).strip())
+            await self._notify(conn, case, "notice.closed", dict(case), final=True, outcome=storable(outcome).strip())
+            await self.surveys.ask(conn, case, now)
             for linked in await duplicates.open_linked(conn, case["id"]):  # every reporter hears the outcome
                 await repository.update_case(conn, linked["id"], now, status=Status.AFGEHANDELD.value, closed_at=now,
                                              outcome=storable(outcome).strip(), last_contact_at=now)
                 await repository.cancel_followups(conn, linked["id"])
                 await repository.add_event(conn, linked["id"], now, str(actor.officer_id), "afgehandeld",
                                            {"uitkomst": outcome.strip(), "via": case["reference"]})
-                await self._notify(conn, linked, "notice.closed", dict(linked), outcome=storable(outcome).strip())
+                await self._notify(conn, linked, "notice.closed", dict(linked), final=True,
+                                   outcome=storable(outcome).strip())
+                await self.surveys.ask(conn, linked, now)
         self.notify_outbox()
 
     async def reopen(self, reference: str, actor: Actor, reason: str, *, expected_version: int | None = None) -> None:

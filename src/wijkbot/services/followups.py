@@ -2,42 +2,50 @@
 
 Invariants: a row is claimed (FOR UPDATE SKIP LOCKED on PostgreSQL, the write lock on SQLite) and marked done
 or skipped in the same transaction that writes its effect, so it runs at most once across processes and
-restarts; a resident update is re-checked against the case (closed, waiting, recently contacted: skipped)
-and planned again for the next interval; nothing is sent at night (planning puts rows in working hours); a
-resident who sent /stop (contacts.opted_out) gets no more updates, while the ambtenaar's reminders still run.
+restarts; each case follows its own ServicePolicy (services.case_terms); a resident update is re-checked
+against the case (closed, waiting, recently contacted: skipped) and planned again for the next interval; an
+escalation step re-checks that the case is still open and overdue (services.escalation); "waiting-close"
+closes a case the resident did not answer (services.waiting_close); nothing we start is sent at night and
+nothing after /stop (services.started_messages), while the ambtenaar's reminders and escalations still run.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from wijkbot.domain import case_plan
 from wijkbot.domain import followups as plan
 from wijkbot.domain.rules import RuleSet
-from wijkbot.domain.workflow import Status
+from wijkbot.domain.workflow import Status, is_open
 from wijkbot.ports import Clock
+from wijkbot.services import started_messages
+from wijkbot.services.case_terms import case_policy
+from wijkbot.services.escalation import escalate
 from wijkbot.services.texts import Texts
-from wijkbot.storage import outbox, repository
+from wijkbot.services.waiting_close import close_unanswered
+from wijkbot.storage import repository
 from wijkbot.storage.db import Database
-from wijkbot.storage.tables import cases, contacts, followups
+from wijkbot.storage.tables import cases, followups
 
 log = logging.getLogger(__name__)
 
 
 class FollowUps:
-    def __init__(self, db: Database, rules: RuleSet, texts: Texts, clock: Clock, policy: plan.Policy,
+    def __init__(self, db: Database, rules: RuleSet, texts: Texts, clock: Clock, policy: plan.Policy | None = None,
                  notify_outbox: Callable[[], None] = lambda: None, batch_size: int = 200) -> None:
         self.db = db
         self.rules = rules
         self.texts = texts
         self.clock = clock
-        self.policy = policy
         self.notify_outbox = notify_outbox
         self.batch_size = batch_size
+        self.tz = rules.municipality.timezone
 
     async def run_due(self) -> int:
         """Run every follow-up that is due now; returns how many were handled (run or skipped)."""
@@ -55,37 +63,61 @@ class FollowUps:
     async def _run_batch(self, conn: AsyncConnection) -> int:
         now = self.clock()
         query = (
-            select(followups, cases.c.status.label("case_status"), cases.c.last_contact_at, cases.c.reference,
-                   cases.c.contact_id, cases.c.locale, cases.c.department, cases.c.due_date, contacts.c.opted_out)
-            .join(cases, cases.c.id == followups.c.case_id).join(contacts, contacts.c.id == cases.c.contact_id)
+            select(followups.c.id, followups.c.case_id, followups.c.kind, followups.c.due_at)
             .where(followups.c.status == "planned", followups.c.due_at <= now)
             .order_by(followups.c.due_at, followups.c.id).limit(self.batch_size)
         )
         if not self.db.is_sqlite:
-            query = query.with_for_update(of=followups, skip_locked=True)
+            query = query.with_for_update(skip_locked=True)
         rows = [dict(r) for r in (await conn.execute(query)).mappings()]
+        if not rows:
+            return 0
+        case_rows = {int(r["id"]): dict(r) for r in (await conn.execute(
+            select(cases).where(cases.c.id.in_({r["case_id"] for r in rows})))).mappings()}
+        touched: set[int] = set()
         for row in rows:
-            kind = plan.FollowUpKind(row["kind"])
-            due = plan.still_due(kind, Status(row["case_status"]), row["last_contact_at"], row["due_at"],
-                                 self.policy, self.rules.municipality.timezone)
-            if kind is plan.FollowUpKind.UPDATE and row["opted_out"]:
-                due = False  # the resident sent /stop: no more messages without news (answers still come)
-            if due:
-                await self._run(conn, kind, row, now)
+            case = case_rows[row["case_id"]]
+            if row["case_id"] in touched:  # an earlier row of this batch changed it: read it again
+                case = dict(await repository.case_by_id(conn, row["case_id"]) or case)
+            ran = await self._run(conn, row, case, now)
+            touched.add(row["case_id"])
             await conn.execute(update(followups).where(followups.c.id == row["id"]).values(
-                status="done" if due else "skipped", done_at=now))
+                status="done" if ran else "skipped", done_at=now))
         return len(rows)
 
-    async def _run(self, conn: AsyncConnection, kind: plan.FollowUpKind, row: dict[str, Any], now: Any) -> None:
-        if kind is plan.FollowUpKind.UPDATE:
-            channel = await repository.contact_channel(conn, row["contact_id"])
-            body = self.texts.with_case("followup.update", row["locale"], row)
-            await outbox.enqueue(conn, contact_id=row["contact_id"], channel=channel, purpose="update", body=body,
-                                 now=now, case_id=row["case_id"])
-            await repository.update_case(conn, row["case_id"], now, last_contact_at=now)
-            await repository.add_event(conn, row["case_id"], now, "systeem", "tussenbericht", {})
-            next_due = plan.next_update(now, self.policy, self.rules.municipality.timezone)
-            await repository.plan_followups(conn, row["case_id"], [(kind.value, next_due)])
-        else:
-            await repository.add_event(conn, row["case_id"], now, "systeem", "herinnering",
-                                       {"termijn": str(row["due_date"])})
+    async def _run(self, conn: AsyncConnection, row: dict[str, Any], case: dict[str, Any], now: datetime) -> bool:
+        kind = row["kind"]
+        if kind == plan.FollowUpKind.UPDATE.value:
+            return await self._update(conn, row, case, now)
+        if kind == plan.FollowUpKind.REMINDER.value:
+            if not is_open(Status(case["status"])) or case["status"] == Status.WACHT_OP_BEWONER.value:
+                return False
+            await repository.add_event(conn, case["id"], now, "systeem", "herinnering",
+                                       {"termijn": str(case["due_date"])})
+            return True
+        if kind == case_plan.WAITING_CLOSE:
+            return await close_unanswered(conn, self.texts, case, now)
+        if case_plan.escalation_step(kind) is not None:
+            return await escalate(conn, self.rules, case, kind, now)
+        log.warning("unknown follow-up kind %r skipped", kind)
+        return False
+
+    async def _update(self, conn: AsyncConnection, row: dict[str, Any], case: dict[str, Any], now: datetime) -> bool:
+        policy = case_policy(self.rules, case)
+        interval = plan.Policy(update_interval_days=policy.update_every_days)
+        if not plan.still_due(plan.FollowUpKind.UPDATE, Status(case["status"]), case["last_contact_at"],
+                              row["due_at"], interval, self.tz):
+            if is_open(Status(case["status"])) and case["status"] != Status.WACHT_OP_BEWONER.value:
+                # In touch since this was planned: the next one counts from that contact, so silence never
+                # lasts longer than the interval (waiting cases get theirs again when the wait ends).
+                await repository.plan_followups(conn, case["id"], [
+                    (plan.FollowUpKind.UPDATE.value, case_plan.next_update(case["last_contact_at"], policy, self.tz))])
+            return False
+        body = self.texts.with_case("followup.update", case["locale"], case)
+        if await started_messages.send(conn, case, purpose="update", body=body, now=now, tz=self.tz) is None:
+            return False  # the resident sent /stop: no messages without news
+        await repository.update_case(conn, case["id"], now, last_contact_at=now)
+        await repository.add_event(conn, case["id"], now, "systeem", "tussenbericht", {})
+        await repository.plan_followups(conn, case["id"], [
+            (plan.FollowUpKind.UPDATE.value, case_plan.next_update(now, policy, self.tz))])
+        return True

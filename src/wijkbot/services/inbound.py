@@ -17,6 +17,7 @@ from wijkbot.services.intake_batch import IntakeResult
 from wijkbot.services.resident_commands import ResidentCommands
 
 ChoiceHandler = Callable[[InboundMessage], Awaitable[IntakeResult]]
+TextHandler = Callable[[InboundMessage], Awaitable[IntakeResult | None]]
 
 
 class Inbound:
@@ -24,10 +25,15 @@ class Inbound:
         self.intake = intake
         self.commands = commands
         self._choices: dict[str, ChoiceHandler] = {"case:": choices.handle, "privacy:": commands.handle}
+        self._texts: list[TextHandler] = []
 
     def on_choice(self, prefix: str, handler: ChoiceHandler) -> None:
         """Let another feature answer the buttons whose values start with `prefix` (e.g. "survey:")."""
         self._choices[prefix] = handler
+
+    def on_text(self, handler: TextHandler) -> None:
+        """Let another feature take a typed message first (e.g. a survey answer); None from it: intake's turn."""
+        self._texts.append(handler)
 
     async def receive(self, message: InboundMessage) -> IntakeResult:
         if message.command is not None:
@@ -36,4 +42,8 @@ class Inbound:
             for prefix, handler in self._choices.items():
                 if message.choice.startswith(prefix):
                     return await handler(message)
+        for text_handler in self._texts:
+            taken = await text_handler(message)
+            if taken is not None:
+                return taken
         return await self.intake.receive(message)

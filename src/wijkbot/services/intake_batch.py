@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from wijkbot.domain import case_plan
 from wijkbot.domain import followups as followup_plan
 from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
@@ -28,7 +29,8 @@ from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import has_words, is_blank, storable
 from wijkbot.domain.text import words
 from wijkbot.domain.workflow import Status
-from wijkbot.services import inbound_media, placement
+from wijkbot.services import case_terms, inbound_media, placement
+from wijkbot.services.case_terms import case_policy
 from wijkbot.services.duplicates import LEAD_EVENT, link_duplicates
 from wijkbot.services.new_case import new_case_row, team_for
 from wijkbot.services.texts import Texts
@@ -57,6 +59,7 @@ class _Case:
     last_written: datetime | None = None  # when the resident last wrote on it
     located: bool = False  # a location the resident shared was set on it in this batch
     context: list[int] = field(default_factory=list)  # earlier messages (photo, location) that join it
+    resumed: bool = False  # it waited on the resident, who answered: the term runs again
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +197,7 @@ class IntakeBatch:
         case.last_written = self.now
         if case.row["status"] == Status.WACHT_OP_BEWONER.value:
             case.row["status"] = Status.IN_BEHANDELING.value
+            case.resumed = True
         case.events.append(("bericht", {"item": id(item)}))
         if where.ask:
             item.ask = [c.row for c in candidates]
@@ -276,10 +280,14 @@ class IntakeBatch:
             for i in fresh
         ])
         await intake_rows.insert_rows(self.conn, followups, [
-            {"case_id": c.row["id"], "kind": p.kind.value, "due_at": p.due_at, "status": "planned"}
+            {"case_id": c.row["id"], "kind": kind, "due_at": due_at, "status": "planned"}
             for c in new_cases if not c.row["out_of_scope"]
-            for p in followup_plan.plan(self.now, c.row["sla_days"], self.policy, self.tz)
+            for kind, due_at in case_plan.plan_case(self.now, c.row["due_date"], case_policy(self.rules, c.row),
+                                                    self.tz)
         ])
+        for c in touched.values():
+            if c.resumed:  # rare, so one case at a time
+                await case_terms.resume(self.conn, self.rules, c.row, self.now)
 
     def _compose(self, item: _Item) -> None:
         """The answer, now that every case has its reference and every message its id."""

@@ -1,4 +1,5 @@
-"""What a new case looks like: SLA and due date, lead department, team and named ambtenaar, first status.
+"""What a new case looks like: term and due date (its ServicePolicy), lead department, team, named ambtenaar,
+first status.
 
 Invariants: a new case always has a lead department and a team (assignment never returns neither); an
 out-of-scope message becomes a case that is closed at once with a pointer, so it is still on record; the
@@ -15,8 +16,7 @@ from wijkbot.domain.assignment import OfficerLoad, assign
 from wijkbot.domain.routing import Decision
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workflow import Status
-
-DEFAULT_SLA_DAYS = 5
+from wijkbot.services.case_terms import policy_of
 
 
 def team_for(rules: RuleSet, decision: Decision) -> str:
@@ -27,8 +27,7 @@ def team_for(rules: RuleSet, decision: Decision) -> str:
 def new_case_row(rules: RuleSet, decision: Decision, contact_id: int, lang: str, now: datetime,
                  loads: dict[str, list[OfficerLoad]]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The case row and the data of its "aangemaakt" event."""
-    category = rules.categories.get(decision.suggested_category or "")
-    sla = category.sla_days if category and not decision.triage else DEFAULT_SLA_DAYS
+    sla = policy_of(rules, decision.suggested_category, decision.department, decision.triage).answer_days
     due = followup_plan.due_date(now, sla, rules.municipality.timezone)
     department = decision.department  # out of scope: the category's own department, for the pointer
     team_loads = loads.setdefault(team_for(rules, decision), [])

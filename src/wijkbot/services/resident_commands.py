@@ -36,6 +36,8 @@ from wijkbot.storage.repository import OPEN
 from wijkbot.storage.tables import cases, contacts
 
 ERASURE = "verwijderverzoek"
+STOP_OUTCOME_YES = "stop:outcome:ja"  # after /stop: still send the final outcome of my cases
+STOP_OUTCOME_NO = "stop:outcome:nee"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,25 @@ class ResidentCommands:
         self.notify_outbox()
         return IntakeResult(message_id, answer.reference)
 
+    async def stop_choice(self, message: InboundMessage) -> IntakeResult:
+        """The answer to "still want the outcome?" under /stop: stored on the contact (contacts.wants_outcome)."""
+        async with self.db.write() as conn:
+            duplicate = await inbound_rows.already_stored(conn, message)
+            if duplicate is not None:
+                return duplicate
+            now = self.clock()
+            contact = await inbound_rows.contact_of(conn, message, now)
+            lang = self.texts.t.language(contact["locale"])
+            wants = message.choice == STOP_OUTCOME_YES
+            if contact["opted_out"]:
+                await self._set_contact(conn, contact["id"], wants_outcome=wants)
+            key = "notice.stop_outcome_saved" if wants and contact["opted_out"] else "notice.stop_outcome_none"
+            message_id = await inbound_rows.store(conn, message, contact, now, None, {"choice": message.choice})
+            await outbox.enqueue(conn, contact_id=contact["id"], channel=message.reply_to.channel,
+                                 purpose="notice", body=self.texts.simple(key, lang), now=now)
+        self.notify_outbox()
+        return IntakeResult(message_id, None)
+
     async def _answer(self, conn: AsyncConnection, command: Command | None, args: str, contact: dict[str, Any],
                       now: datetime) -> _Answer:
         lang = self.texts.t.language(contact["locale"])
@@ -91,8 +112,11 @@ class ResidentCommands:
         if command is Command.LANGUAGE:
             return await self._language(conn, contact, args, lang)
         if command is Command.STOP:
-            await self._set_contact(conn, contact["id"], opted_out=True)
-            return _Answer(self.texts.simple("notice.stopped", lang))
+            await self._set_contact(conn, contact["id"], opted_out=True, wants_outcome=False)
+            text = self.texts.simple("notice.stopped", lang) + "\n\n" + self.texts.simple(
+                "notice.stop_outcome_question", lang)
+            return _Answer(text, actions=((self.texts.simple("notice.stop_outcome_yes", lang), STOP_OUTCOME_YES),
+                                          (self.texts.simple("notice.stop_outcome_no", lang), STOP_OUTCOME_NO)))
         if command is Command.PRIVACY:
             button = (self.texts.simple("notice.privacy_erase_button", lang), commands.ERASE_CHOICE)
             return _Answer(self.texts.simple("notice.privacy", lang, privacy_url=m.privacy_url, phone=m.phone),

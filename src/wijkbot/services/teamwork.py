@@ -43,6 +43,9 @@ class TeamworkActions(ActionBase):
             await repository.update_case(conn, case["id"], now, **values)
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "toegewezen", {
                 "officer_id": officer_id, "van": case["officer_id"], "zelf": officer_id == actor.officer_id})
+            # The resident hears who handles it: a first name and the department, never contact data.
+            await self._notify(conn, case, "notice.assigned", dict(case), name=str(target["name"]).split()[0])
+        self.notify_outbox()
         return str(target["name"])
 
     async def invite(self, reference: str, actor: Actor, officer_id: int, reason: str = "", *,

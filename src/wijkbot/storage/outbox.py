@@ -37,10 +37,12 @@ _SENT = update(outbox).where(outbox.c.id == bindparam("b_id")).values(
 
 async def enqueue(conn: AsyncConnection, *, contact_id: int, channel: str, purpose: str, body: str,
                   now: datetime, case_id: int | None = None,
-                  actions: Sequence[tuple[str, str]] = ()) -> int:
+                  actions: Sequence[tuple[str, str]] = (), send_at: datetime | None = None) -> int:
+    """A message for one resident; `send_at` holds one we start ourselves until morning (quiet hours)."""
     result = await conn.execute(insert(outbox).values(
         contact_id=contact_id, channel=channel, purpose=purpose, body=body, case_id=case_id,
-        actions=[list(a) for a in actions], status="pending", attempts=0, next_attempt_at=now, created_at=now,
+        actions=[list(a) for a in actions], status="pending", attempts=0, next_attempt_at=send_at or now,
+        created_at=now,
     ))
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 

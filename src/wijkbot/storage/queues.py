@@ -96,7 +96,8 @@ async def page(conn: AsyncConnection, person: Person, queue: str, today: date, f
     columns = [cases.c.id, cases.c.reference, cases.c.kind, cases.c.status, cases.c.category,
                cases.c.suggested_category, cases.c.department, cases.c.team, cases.c.officer_id, cases.c.wijk,
                cases.c.buurt, cases.c.street, cases.c.triage, cases.c.urgent, cases.c.due_date, cases.c.created_at,
-               cases.c.handover_count, cases.c.duplicate_of, contacts.c.channel, owner.label("officer_name"),
+               cases.c.handover_count, cases.c.duplicate_of, cases.c.escalation_level, contacts.c.channel,
+               owner.label("officer_name"),
                first_text.label("snippet")]
     order = [cases.c.id.desc()] if queue == "all" else [cases.c.due_date, cases.c.id]
     query = _base(person, queue, today, filters, columns).order_by(*order).limit(limit).offset(offset)

@@ -69,6 +69,8 @@ contacts = Table(
     Column("locale", String(10), nullable=False, server_default="nl"),
     Column("opted_out", Boolean, nullable=False, server_default="0"),
     Column("unreachable", Boolean, nullable=False, server_default="0"),
+    # After /stop: does the resident still want the final outcome of their cases? (asked with buttons)
+    Column("wants_outcome", Boolean, nullable=False, server_default="0"),
     Column("created_at", UTC, nullable=False),
     UniqueConstraint("channel", "address", name="uq_contacts_channel_address"),
 )
@@ -133,6 +135,10 @@ cases = Table(
     # A location the resident shared (WGS84), kept with the case whether or not it could be mapped to a buurt.
     Column("latitude", Float),
     Column("longitude", Float),
+    # The term pauses while the case waits on the resident: since when, and how many working days so far.
+    Column("waiting_since", UTC),
+    Column("paused_days", Integer, nullable=False, server_default="0"),
+    Column("escalation_level", Integer, nullable=False, server_default="0"),  # highest escalation step run
     Index("ix_cases_contact_status", "contact_id", "status"),
     Index("ix_cases_duplicate_of", "duplicate_of"),
     Index("ix_cases_team_status", "team", "status"),
@@ -215,6 +221,18 @@ followups = Table(
     Column("status", String(20), nullable=False, server_default="planned"),  # planned | done | skipped | cancelled
     Column("done_at", UTC),
     Index("ix_followups_due", "status", "due_at"),
+)
+
+surveys = Table(
+    "surveys", metadata,  # the resident's verdict after closing; the token is in the buttons' values
+    Column("token", String(40), primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Column("score", Integer),
+    Column("solved", Boolean),
+    Column("why", Text),
+    Column("answered_at", UTC),
+    Index("ix_surveys_case", "case_id"),
 )
 
 audit_log = Table(
