@@ -17,7 +17,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from wijkbot import cli_digest, cli_learning, cli_users
+from wijkbot import cli_digest, cli_learning, cli_simulate, cli_users
 from wijkbot.rulefiles import RuleFileError, check_examples, load_rules, load_templates
 from wijkbot.settings import Settings
 
@@ -323,6 +323,7 @@ def parser() -> argparse.ArgumentParser:
     show.set_defaults(func=cmd_show)
     cli_learning.register(sub, _progress_bar, _fail)
     cli_digest.register(sub, _fail)
+    cli_simulate.register(sub, _fail)
     cli_users.add_parser(sub)
     attachment = sub.add_parser("attachment", help="sla een foto of bestand van een bewoner op (wordt gelogd)")
     attachment.add_argument("id", type=int)

@@ -1,0 +1,194 @@
+"""The run loop: fake time in steps of 15 minutes, the real service, simulated residents and ambtenaren.
+
+Invariants: at every step, in order: residents' messages due now are received, the outbox is drained, due
+follow-ups run, ambtenaren and residents act, the outbox is drained again; every delivery is recorded with
+the fake time it left at. The database lives in a temporary directory that is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import random
+import tempfile
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from wijkbot.app import Wijkbot, build
+from wijkbot.domain.model import InboundMessage, OutboundMessage, ReplyAddress
+from wijkbot.seed import seed_officers
+from wijkbot.services.action_base import ActionError
+from wijkbot.services.case_terms import policy_of
+from wijkbot.settings import Settings
+from wijkbot.simulation import scenario
+from wijkbot.simulation.report import Report, measure
+from wijkbot.storage import tables
+from wijkbot.testing import FrozenClock
+
+STEP = timedelta(minutes=15)
+CHANNEL = "sim"
+
+
+@dataclass
+class TimedChannel:
+    """The residents' channel: records each message with the (fake) moment it was delivered."""
+
+    clock: FrozenClock
+    name: str = CHANNEL
+    sent: list[tuple[datetime, OutboundMessage]] = field(default_factory=list)
+
+    async def send(self, message: OutboundMessage) -> str | None:
+        self.sent.append((self.clock(), message))
+        return f"{self.name}-{len(self.sent)}"
+
+
+@dataclass
+class World:
+    """What the simulation keeps between steps: the agenda of planned acts and what it has seen."""
+
+    bot: Wijkbot
+    clock: FrozenClock
+    channel: TimedChannel
+    rng: random.Random
+    tz: str
+    agenda: list[tuple[datetime, int, str, tuple[Any, ...]]] = field(default_factory=list)
+    counter: itertools.count[int] = field(default_factory=itertools.count)
+    sent_at: dict[str, datetime] = field(default_factory=dict)  # address -> when the melding was sent
+    references: dict[str, str] = field(default_factory=dict)  # address -> case reference
+    verdicts: dict[str, tuple[int, bool] | None] = field(default_factory=dict)
+    seen: int = 0
+    failed_actions: int = 0
+    failures: Counter[str] = field(default_factory=Counter)
+
+    def plan(self, moment: datetime, what: str, *payload: Any) -> None:
+        heapq.heappush(self.agenda, (moment, next(self.counter), what, payload))
+
+
+async def simulate(days: int, residents: int, seed: int, rules_dir: Path | None = None,
+                   locales_dir: Path | None = None) -> Report:
+    """Run the simulation and return its report."""
+    with tempfile.TemporaryDirectory(prefix="wijkbot-sim-") as tmp:
+        values: dict[str, Any] = {"database_url": f"sqlite:///{Path(tmp) / 'sim.db'}"}
+        if rules_dir is not None:
+            values["rules_dir"] = rules_dir
+        if locales_dir is not None:
+            values["locales_dir"] = locales_dir
+        settings = Settings(**values, _env_file=None)
+        await seed_officers(settings, settings.demo_officers_file)
+        tz = "Europe/Amsterdam"
+        clock = FrozenClock(scenario.first_monday(tz))
+        channel = TimedChannel(clock)
+        bot = await build(settings, clock, extra_channels={CHANNEL: channel})
+        try:
+            tz = bot.rules.municipality.timezone
+            world = World(bot, clock, channel, random.Random(seed), tz)
+            start = clock()
+            end = start + timedelta(days=days)
+            todo = scenario.meldingen(world.rng, residents, start, days, tz)
+            index = 0
+            while clock() < end:
+                now = clock()
+                while index < len(todo) and todo[index].at <= now:
+                    await _send_melding(world, todo[index])
+                    index += 1
+                await bot.delivery.drain()
+                await bot.followups.run_due()
+                await bot.delivery.drain()
+                while world.agenda and world.agenda[0][0] <= now:
+                    _, _, what, payload = heapq.heappop(world.agenda)
+                    await _act(world, what, payload)
+                await bot.delivery.drain()
+                _watch_surveys(world)
+                clock.advance(minutes=STEP.total_seconds() / 60)
+            return await measure(bot, channel.sent, world.sent_at, start, clock(), world.failed_actions,
+                                 dict(world.failures))
+        finally:
+            await bot.close()
+
+
+async def _send_melding(world: World, melding: scenario.Melding) -> None:
+    bot = world.bot
+    world.sent_at[melding.address] = world.clock()
+    result = await bot.inbound.receive(InboundMessage(
+        ReplyAddress(CHANNEL, melding.address), uuid.uuid4().hex, melding.text, world.clock()))
+    if result.reference is None or not result.new_case or result.duplicate:  # a duplicate closes with its lead
+        return
+    world.references[melding.address] = result.reference
+    async with bot.db.read() as conn:
+        found = await conn.execute(select(tables.cases).where(tables.cases.c.reference == result.reference))
+        case = found.mappings().one()
+    policy = policy_of(bot.rules, case["category"], case["department"], bool(case["triage"]))
+    plan = scenario.officer_plan(world.rng, world.clock(), policy.answer_days, world.tz)
+    if plan.hand_over_at is not None:
+        world.plan(plan.hand_over_at, "hand_over", result.reference)
+    world.plan(plan.reply_at, "reply", result.reference)
+    world.plan(plan.close_at, "close", result.reference)
+
+
+async def _officer_email(world: World, reference: str) -> tuple[str, str] | None:
+    """The e-mail address of the case's ambtenaar (or one of its team), and the case's department."""
+    async with world.bot.db.read() as conn:
+        case = (await conn.execute(select(tables.cases).where(tables.cases.c.reference == reference))).mappings().one()
+        query = select(tables.officers.c.email).order_by(tables.officers.c.id)
+        if case["officer_id"] is not None:
+            query = query.where(tables.officers.c.id == case["officer_id"])
+        else:
+            query = query.join(tables.officer_teams, tables.officer_teams.c.officer_id == tables.officers.c.id).where(
+                tables.officer_teams.c.team == case["team"])
+        email = (await conn.execute(query)).scalar()
+    return (str(email), str(case["department"])) if email is not None else None
+
+
+async def _act(world: World, what: str, payload: tuple[Any, ...]) -> None:
+    actions = world.bot.actions
+    if what == "press":
+        address, value = payload
+        await world.bot.inbound.receive(InboundMessage(
+            ReplyAddress(CHANNEL, address), uuid.uuid4().hex, value, world.clock(), choice=value))
+        return
+    reference = payload[0]
+    found = await _officer_email(world, reference)
+    if found is None:  # nobody in the team: the case waits, escalation must catch it
+        world.failed_actions += 1
+        world.failures[f"{what}: geen ambtenaar in het team"] += 1
+        return
+    email, department = found
+    try:
+        actor = await actions.actor(email)
+        if what == "hand_over":
+            others = sorted(d for d in world.bot.rules.departments if d != department)
+            await actions.hand_over(reference, actor, world.rng.choice(others), "Hoort bij een andere vakdienst")
+        elif what == "reply":
+            await actions.reply(reference, actor, "Dank voor uw melding. We pakken het deze week op.")
+        elif what == "close":
+            await actions.close(reference, actor, "De melding is verholpen.")
+    except ActionError as error:
+        world.failed_actions += 1
+        world.failures[f"{what}: {error}"[:80]] += 1
+
+
+def _watch_surveys(world: World) -> None:
+    """Residents answer the survey's buttons: a score some hours later, then whether it was solved."""
+    for moment, message in world.channel.sent[world.seen:]:
+        address = message.reply_to.address
+        values = [value for _label, value in message.actions if value.startswith("survey:")]
+        if not values:
+            continue
+        if address not in world.verdicts:
+            world.verdicts[address] = scenario.survey_answer(world.rng)
+        verdict = world.verdicts[address]
+        if verdict is None:
+            continue
+        score, solved = verdict
+        endings = (f":score:{score}", f":solved:{'ja' if solved else 'nee'}")
+        wanted = [v for v in values if v.endswith(endings)]
+        if wanted:
+            later = moment + timedelta(hours=world.rng.randint(1, 3)) if ":score:" in wanted[0] else moment + STEP
+            world.plan(scenario.working_moment_after(later, world.tz), "press", address, wanted[0])
+    world.seen = len(world.channel.sent)
