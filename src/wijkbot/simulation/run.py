@@ -123,6 +123,8 @@ async def _send_melding(world: World, melding: scenario.Melding) -> None:
     async with bot.db.read() as conn:
         found = await conn.execute(select(tables.cases).where(tables.cases.c.reference == result.reference))
         case = found.mappings().one()
+    if case["duplicate_of"] is not None:  # linked to an open case: closed with its lead, nobody acts on it
+        return
     policy = policy_of(bot.rules, case["category"], case["department"], bool(case["triage"]))
     plan = scenario.officer_plan(world.rng, world.clock(), policy.answer_days, world.tz)
     if plan.hand_over_at is not None:
