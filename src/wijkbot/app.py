@@ -198,11 +198,13 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
     intake = Intake(db, rules, router, texts, clock, policy, wake, settings.long_message_chars,
                     max_attachment_bytes=settings.max_attachment_bytes)
     conversations = Conversations(db, texts)
-    inbound = Inbound(intake, ResidentCommands(db, rules, texts, clock, wake),
-                      CaseChoices(db, rules, router, texts, clock, policy, wake, settings.long_message_chars))
+    choices = CaseChoices(db, rules, router, texts, clock, policy, wake, settings.long_message_chars)
+    inbound = Inbound(intake, ResidentCommands(db, rules, texts, clock, wake), choices)
 
     def install(routes: Routes) -> None:
+        # Both places that open cases route with the active model ("iets nieuws" opens one too).
         intake.router = routes
+        choices.router = routes
 
     learning = Learning(db, rules, router, clock, install)
     await learning.refresh()  # the active learned model, if `wijkbot learn` made one

@@ -18,7 +18,6 @@ import re
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -33,12 +32,10 @@ except ImportError:  # an old venv; `make venv` installs the dev extra, which ha
         raise
     pytest.skip("playwright is not installed (pip install -e '.[dev]')", allow_module_level=True)
 
+from tests.support.browser import ARTIFACTS, CHROMIUM_ARGS
+
 pytestmark = [pytest.mark.browser]
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 ACK_TIMEOUT_MS = 10_000  # intake + delivery worker + the page's next poll (every 1.5 s); usually well under 2 s
 GROFVUIL = "Er ligt al een week grofvuil naast de container op de Amsterdamsestraatweg"
 REFERENCE = re.compile(r"^UT-\d{4}-\d+$")

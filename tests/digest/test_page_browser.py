@@ -24,11 +24,9 @@ except ImportError:  # an old venv; `make venv` installs the dev extra, which ha
         raise
     pytest.skip("playwright is not installed (pip install -e '.[dev]')", allow_module_level=True)
 
+from tests.support.browser import ARTIFACTS, CHROMIUM_ARGS
+
 pytestmark = [pytest.mark.browser]
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 CSP_LISTENER = """
 document.addEventListener('securitypolicyviolation', (e) => {
   window.__digestCsp(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);

@@ -182,3 +182,23 @@ async def test_another_process_model_is_picked_up(tmp_path: Path, bot_factory) -
     resident = Harness(second, channel)
     await resident.say("Al dagen heel donker in de Biltstraat")
     assert (await case_of(second, resident.reference))["category"] == "straatverlichting"
+
+
+async def test_something_new_chosen_with_a_button_is_routed_with_the_learned_model(tmp_path: Path,
+                                                                                   bot_factory) -> None:
+    bot, channel = await bot_factory()
+    export = tmp_path / "export.csv"
+    write_history(export, rows=80)
+    await bot.learning.import_history(load_history(export, bot.rules))
+    assert await bot.learning.retrain() is not None
+    resident = Harness(bot, channel)
+    await resident.say("Er ligt grofvuil naast de container in de Kanaalstraat")
+    first = resident.reference
+    bot.clock.advance(hours=2)  # type: ignore[attr-defined]  # later that day: the bot asks which case
+    await resident.say("Het is hier al dagen heel donker bij de Vleutenseweg")
+    new = next(value for _label, value in resident.buttons() if value.startswith("case:new"))
+    await resident.choose(new)
+    assert resident.reference != first
+    case = await case_of(bot, resident.reference)
+    assert case["category"] == "straatverlichting"
+    assert any(r.startswith("geleerd van") for r in case["routing"]["reasons"])

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from wijkbot.domain import followups as followup_plan
 from wijkbot.domain.conversation import CaseChoice, parse_choice
 from wijkbot.domain.model import InboundMessage
-from wijkbot.domain.routing import Router
+from wijkbot.domain.routing import Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workflow import Status, is_open
 from wijkbot.ports import Clock
@@ -30,7 +30,7 @@ from wijkbot.storage.tables import messages
 
 
 class CaseChoices:
-    def __init__(self, db: Database, rules: RuleSet, router: Router, texts: Texts, clock: Clock,
+    def __init__(self, db: Database, rules: RuleSet, router: Routes, texts: Texts, clock: Clock,
                  policy: followup_plan.Policy, notify_outbox: Callable[[], None] = lambda: None,
                  long_message_chars: int = 5000) -> None:
         self.db = db
