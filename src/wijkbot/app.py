@@ -217,7 +217,7 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
         RateLimiter(settings.webchat_rate_per_minute), RateLimiter(settings.webchat_client_rate_per_minute),
     )
     channels["console"] = ConsoleChannel()
-    x = build_x(settings, db, intake, texts, clock)
+    x = build_x(settings, db, inbound, texts, clock)
     if x.channel is not None:
         channels[x.channel.name] = x.channel
     if settings.telegram_token is not None:

@@ -16,7 +16,7 @@ from typing import Any
 from wijkbot.channels.x import Credentials, XChannel
 from wijkbot.domain.x import Limits, Stream
 from wijkbot.ports import Clock
-from wijkbot.services.intake import Intake
+from wijkbot.services.inbound import Inbound
 from wijkbot.services.texts import Texts
 from wijkbot.services.x_guard import XGuard
 from wijkbot.services.x_polling import XPoller
@@ -65,7 +65,7 @@ def _secret(value: Any) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
-def build_x(settings: Settings, db: Database, intake: Intake, texts: Texts, clock: Clock) -> XParts:
+def build_x(settings: Settings, db: Database, inbound: Inbound, texts: Texts, clock: Clock) -> XParts:
     guard = XGuard(db, limits_from(settings), clock, texts, enabled=settings.x_enabled)
     replies = XReplies(db, texts, clock)
     parts = XParts(guard, replies)
@@ -78,7 +78,7 @@ def build_x(settings: Settings, db: Database, intake: Intake, texts: Texts, cloc
     )
     parts.channel = XChannel(credentials, guard, replies.route, clock, api_url=settings.x_api_url,
                              account_id=settings.x_account_id)
-    parts.poller = XPoller(db, intake, parts.channel, guard, clock, {
+    parts.poller = XPoller(db, inbound, parts.channel, guard, clock, {
         Stream.MENTIONS: settings.x_mentions_interval_seconds, Stream.DM_EVENTS: settings.x_dm_interval_seconds,
     }, account_id=settings.x_account_id)
     log.info("X channel configured (%s)", "OAuth 1.0a" if credentials.oauth1 else "OAuth 2.0 token")

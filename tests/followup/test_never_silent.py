@@ -99,7 +99,13 @@ async def test_no_answer_while_waiting_closes_the_case_with_a_notice(bot: Wijkbo
     await bot.actions.set_status(resident.reference, actor, Status.IN_BEHANDELING)
     await bot.actions.set_status(resident.reference, actor, Status.WACHT_OP_BEWONER)
     await resident.received()
-    clock.advance(days=20)
+    clock.advance(days=7)  # five working days waiting: reminded of the question, and of the closing day
+    await bot.followups.run_due()
+    got = await resident.received()
+    assert len(got) == 1 and "wachten nog op uw antwoord" in got[0] and "gesloten" not in got[0]
+    closes = (await planned(bot, (await case_of(bot, resident.reference))["id"]))["waiting-close"]
+    assert bot.translator.date(closes.astimezone(AMS).date(), "nl") in got[0]
+    clock.advance(days=13)
     await bot.followups.run_due()
     got = await resident.received()
     assert len(got) == 1 and "gesloten" in got[0] and resident.reference in got[0]

@@ -23,10 +23,14 @@ def test_small_simulation_meets_the_targets(capsys: pytest.CaptureFixture[str]) 
     assert report["escalations_twice"] == 0
     assert report["sent_twice"] == 0
     assert report["sent_at_night"] == 0
+    assert report["sent_after_stop"] == 0
     assert report["targets_met"] is True
     # The run really exercised the ladder and the survey, so the targets above are not met by doing nothing.
     assert report["escalations_per_step"]
     assert isinstance(report["surveys_sent"], int) and report["surveys_sent"] > 0
+    # ... and the residents' own moves: /stop, typed survey answers, answering a question (seed 1 has each).
+    for exercised in ("residents_stopped", "typed_survey_answers", "cases_waiting_on_resident"):
+        assert isinstance(report[exercised], int) and report[exercised] > 0, exercised
 
 
 def test_same_seed_same_report_and_plain_text_in_dutch(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,7 +2,9 @@
 
 Invariants: only what intake needs is taken from X (post or event id, author id, text, language); names and
 handles are never read; an item that does not have the published shape is skipped, never guessed at; the
-resident's own words are kept, only the block of @handles X puts in front of a reply is removed.
+resident's own words are kept, only the block of @handles X puts in front of a reply is removed; a DM that
+starts with a slash command (/status, /stop, ...) is a command as in every channel, a public post never is
+(its answer would be public).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from wijkbot.domain import commands
 from wijkbot.domain.model import InboundMessage, ReplyAddress
 from wijkbot.domain.x import Page
 
@@ -82,9 +85,12 @@ def dm_events_page(body: Mapping[str, Any], own_id: str, received_at: datetime) 
         one_to_one = not conversation or "-" in conversation  # 1:1 conversations are "<id>-<id>"
         if event.get("event_type") != "MessageCreate" or sender is None or sender == own_id or not one_to_one:
             continue
+        text = _text(event.get("text"))
+        command = commands.parse(text.strip())
         messages.append(InboundMessage(
-            reply_to=ReplyAddress(NAME, sender), external_id=DM_PREFIX + event_id,
-            text=_text(event.get("text")), received_at=received_at,
+            reply_to=ReplyAddress(NAME, sender), external_id=DM_PREFIX + event_id, text=text,
+            received_at=received_at, command=command[0] if command else None,
+            command_args=command[1] if command else "",
         ))
     return Page(tuple(messages), tuple(ids), _next_token(body))
 

@@ -1,4 +1,5 @@
-"""Slash commands a resident can type in any channel (/start, /status, /taal, /stop, /privacy, /verwijder).
+"""Slash commands a resident can type in any channel (/start, /status, /taal, /stop, /uitkomst, /privacy,
+/verwijder).
 
 Invariants: pure; a command is recognised only at the very start of a message (`/name`, optionally
 `@botname`, then whitespace or the end), so "/ Kanaalstraat" or "1/2" are ordinary text; Dutch and English
@@ -21,6 +22,7 @@ class Command(enum.StrEnum):
     STOP = "stop"
     PRIVACY = "privacy"
     ERASE = "verwijder"
+    OUTCOME = "uitkomst"  # after /stop: do send me the final outcome (typed, for channels without buttons)
 
 
 ALIASES: dict[str, Command] = {
@@ -30,6 +32,7 @@ ALIASES: dict[str, Command] = {
     "taal": Command.LANGUAGE, "language": Command.LANGUAGE, "lang": Command.LANGUAGE,
     "stop": Command.STOP,
     "privacy": Command.PRIVACY,
+    "uitkomst": Command.OUTCOME, "outcome": Command.OUTCOME,
     "verwijder": Command.ERASE, "verwijderen": Command.ERASE, "delete": Command.ERASE, "erase": Command.ERASE,
 }
 LANGUAGES: dict[str, str] = {

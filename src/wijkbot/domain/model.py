@@ -31,6 +31,11 @@ class Channel(enum.StrEnum):
     CONSOLE = "console"
 
 
+# Channels that cannot show buttons (X DMs): the resident types the answer instead, so every question we ask
+# there says what to type, and nothing waits on a button press.
+BUTTONLESS_CHANNELS = frozenset({Channel.X.value})
+
+
 @dataclass(frozen=True, slots=True)
 class ReplyAddress:
     """Where the answer to a resident goes: a channel and an address within it (chat id, session id)."""

@@ -8,7 +8,7 @@ on the server, whatever the page showed), then that the form was rendered from t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -131,7 +131,7 @@ class ActionBase:
         return await started_messages.send(conn, case, purpose="notice", body=body, now=self.clock(),
                                            tz=self.rules.municipality.timezone, final=final)
 
-    async def _replan_update(self, conn: AsyncConnection, case: RowMapping, now: Any) -> None:
+    async def _replan_update(self, conn: AsyncConnection, case: Mapping[Any, Any], now: Any) -> None:
         """Contact resets the 'no news' clock: the next periodic update moves forward."""
         await repository.cancel_followups(conn, case["id"], kinds=[followup_plan.FollowUpKind.UPDATE.value])
         due = case_plan.next_update(now, case_policy(self.rules, case), self.rules.municipality.timezone)

@@ -1,21 +1,24 @@
-"""What an ambtenaar does with a case: reply, note, change status, close, reopen (and, through the mixins,
+"""What an ambtenaar does with a case: reply, note, change status, plan, close, reopen (and, through the mixins,
 claim, assign, invite, link duplicates, hand over and change the category).
 
 Invariants: every action is one transaction that locks the case, checks the actor's access on the server,
 checks the workflow table and the form's version, records who did what in the case history, and bumps the
 case version (a note only adds, so it checks but does not bump); a reply goes to the outbox for the channel
-the resident used; closing cancels the follow-ups that have become pointless.
+the resident used, and is refused while the resident has sent /stop (they asked for no messages); closing
+cancels the follow-ups that have become pointless.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from wijkbot.domain.access import Access
 from wijkbot.domain.followups import waking_moment
 from wijkbot.domain.mentions import handle_of, handles
 from wijkbot.domain.sanitise import is_blank, storable
-from wijkbot.domain.workflow import Status, TransitionError, transition
+from wijkbot.domain.workflow import Status, TransitionError, is_open, transition
 from wijkbot.services import case_terms, duplicates
 from wijkbot.services.action_base import ActionError, Actor, AlreadyAnswered, NotAllowed, StaleCase
 from wijkbot.services.handover import HandOverActions
@@ -24,6 +27,7 @@ from wijkbot.storage import casefile, outbox, people, repository
 
 __all__ = ["ActionError", "Actions", "Actor", "AlreadyAnswered", "NotAllowed", "StaleCase"]
 MAX_TEXT = 20_000
+PLAN_AHEAD = timedelta(days=366)  # a planned date further away is almost certainly a typing error
 
 
 class Actions(HandOverActions, TeamworkActions):
@@ -39,6 +43,10 @@ class Actions(HandOverActions, TeamworkActions):
         _check_text(text, "een antwoord mag niet leeg zijn")
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
+            if await casefile.stop_state(conn, int(case["id"])) is not None:
+                raise ActionError("de bewoner heeft /stop gestuurd en wil geen berichten meer van ons: uw antwoord "
+                                  "is niet verstuurd. Bewaar het als notitie; schrijft de bewoner weer, dan kunt u "
+                                  "antwoorden")
             if not confirmed:
                 exchange = await casefile.last_exchange(conn, int(case["id"]))
                 if exchange["answered_by"]:
@@ -50,17 +58,11 @@ class Actions(HandOverActions, TeamworkActions):
             message_id = await repository.add_message(conn, channel=contact_channel, direction="out", body=body,
                                                       now=now, contact_id=case["contact_id"], case_id=case["id"],
                                                       author_id=actor.officer_id)
-            # A person's answer still reaches a resident who sent /stop (they asked us something); at night it
-            # waits for the morning.
+            # At night a reply waits for the morning (services.started_messages).
             outbox_id = await outbox.enqueue(conn, contact_id=case["contact_id"], channel=contact_channel,
                                              purpose="reply", body=body, now=now, case_id=case["id"],
                                              send_at=waking_moment(now, self.rules.municipality.timezone))
-            values: dict[str, Any] = {"last_contact_at": now}
-            if case["status"] in (Status.NIEUW.value, Status.TOEGEWEZEN.value, Status.HEROPEND.value):
-                values["status"] = Status.IN_BEHANDELING.value
-            if case["officer_id"] is None:
-                values["officer_id"] = actor.officer_id
-            await repository.update_case(conn, case["id"], now, **values)
+            await repository.update_case(conn, case["id"], now, **_taken_up(case, actor, now, told=True))
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "antwoord",
                                        {"message_id": message_id, "outbox_id": outbox_id})
             await self._replan_update(conn, case, now)
@@ -107,6 +109,28 @@ class Actions(HandOverActions, TeamworkActions):
                 await case_terms.pause(conn, self.rules, case, now)
                 await self._notify(conn, case, "notice.waiting", dict(case),
                                    days=case_terms.case_policy(self.rules, case).waiting_close_days)
+        self.notify_outbox()
+
+    async def plan(self, reference: str, actor: Actor, day: date, *, expected_version: int | None = None) -> None:
+        """The work is planned for `day`: the resident hears the date (a status message), the history keeps it."""
+        async with self.db.write() as conn:
+            case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
+            if not is_open(Status(case["status"])):
+                raise ActionError(f"een zaak met status '{case['status']}' kan niet meer worden ingepland")
+            now = self.clock()
+            today = now.astimezone(ZoneInfo(self.rules.municipality.timezone)).date()
+            if day < today:
+                raise ActionError("kies een datum vanaf vandaag")
+            if day > today + PLAN_AHEAD:
+                raise ActionError("kies een datum binnen een jaar")
+            told = await self._notify(conn, case, "notice.planned", dict(case),
+                                      day=self.texts.t.date(day, str(case["locale"])))
+            # told is None when /stop held the message back: then it was no contact.
+            await repository.update_case(conn, case["id"], now, **_taken_up(case, actor, now, told=told is not None))
+            await repository.add_event(conn, case["id"], now, str(actor.officer_id), "gepland",
+                                       {"datum": day.isoformat()})
+            if told is not None:
+                await self._replan_update(conn, case, now)
         self.notify_outbox()
 
     async def close(self, reference: str, actor: Actor, outcome: str, *, expected_version: int | None = None) -> None:
@@ -170,6 +194,17 @@ class Actions(HandOverActions, TeamworkActions):
                 raise ActionError(f"{officer['name']} kan deze zaak niet zien: nodig hem of haar eerst uit") from None
             found[int(officer["id"])] = str(officer["name"])
         return found
+
+
+def _taken_up(case: Any, actor: Actor, now: datetime, *, told: bool) -> dict[str, Any]:
+    """The case fields that change when an ambtenaar acts on it for the resident (a reply, a planned date): it
+    is in behandeling from then on, theirs if it had nobody, and it counts as contact when the resident was told."""
+    values: dict[str, Any] = {"last_contact_at": now} if told else {}
+    if case["status"] in (Status.NIEUW.value, Status.TOEGEWEZEN.value, Status.HEROPEND.value):
+        values["status"] = Status.IN_BEHANDELING.value
+    if case["officer_id"] is None:
+        values["officer_id"] = actor.officer_id
+    return values
 
 
 def _check_text(text: str, empty_message: str) -> None:

@@ -22,7 +22,8 @@ from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workflow import Status, is_open
 from wijkbot.ports import Clock
 from wijkbot.services import inbound_rows
-from wijkbot.services.intake_batch import IntakeBatch, IntakeResult
+from wijkbot.services.intake_batch import IntakeBatch
+from wijkbot.services.intake_items import IntakeResult
 from wijkbot.services.texts import Texts
 from wijkbot.storage import conversation_rows, outbox, repository
 from wijkbot.storage.db import Database

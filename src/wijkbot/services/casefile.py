@@ -43,6 +43,7 @@ class CaseView:
     team_members: list[dict[str, Any]] = field(default_factory=list)
     colleagues: list[dict[str, Any]] = field(default_factory=list)
     next_statuses: list[str] = field(default_factory=list)
+    stopped: str | None = None  # the resident sent /stop (storage.casefile.STOPPED / OUTCOME_ONLY): no replies
 
 
 class CaseFile:
@@ -77,6 +78,7 @@ class CaseFile:
                 location=await casefile.location_of(conn, case_id),
                 channel=await casefile.channel_of(conn, case_id),
                 exchange=await casefile.last_exchange(conn, case_id),
+                stopped=await casefile.stop_state(conn, case_id),
             )
             if level >= Access.HANDLE:
                 profiles = await people.profiles(conn)

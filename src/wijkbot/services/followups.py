@@ -3,7 +3,10 @@
 Invariants: a row is claimed (FOR UPDATE SKIP LOCKED on PostgreSQL, the write lock on SQLite) and marked done
 or skipped in the same transaction that writes its effect, so it runs at most once across processes and
 restarts; each case follows its own ServicePolicy (services.case_terms); a resident update is re-checked
-against the case (closed, waiting, recently contacted: skipped) and planned again for the next interval; an
+against the case (closed or recently contacted: skipped) and planned again for the next interval, so no
+resident is left without a message for longer than the interval: while the case waits on the resident the
+update reminds them of our question and of the day the case closes without an answer, and once the term has
+passed it says so and apologises instead of naming a date that has gone by; an
 escalation step re-checks that the case is still open and overdue (services.escalation); "waiting-close"
 closes a case the resident did not answer (services.waiting_close); nothing we start is sent at night and
 nothing after /stop (services.started_messages), while the ambtenaar's reminders and escalations still run.
@@ -15,6 +18,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -105,19 +109,36 @@ class FollowUps:
     async def _update(self, conn: AsyncConnection, row: dict[str, Any], case: dict[str, Any], now: datetime) -> bool:
         policy = case_policy(self.rules, case)
         interval = plan.Policy(update_interval_days=policy.update_every_days)
-        if not plan.still_due(plan.FollowUpKind.UPDATE, Status(case["status"]), case["last_contact_at"],
-                              row["due_at"], interval, self.tz):
-            if is_open(Status(case["status"])) and case["status"] != Status.WACHT_OP_BEWONER.value:
-                # In touch since this was planned: the next one counts from that contact, so silence never
-                # lasts longer than the interval (waiting cases get theirs again when the wait ends).
-                await repository.plan_followups(conn, case["id"], [
-                    (plan.FollowUpKind.UPDATE.value, case_plan.next_update(case["last_contact_at"], policy, self.tz))])
+        status = Status(case["status"])
+        if not is_open(status):
             return False
-        body = self.texts.with_case("followup.update", case["locale"], case)
-        if await started_messages.send(conn, case, purpose="update", body=body, now=now, tz=self.tz) is None:
-            return False  # the resident sent /stop: no messages without news
-        await repository.update_case(conn, case["id"], now, last_contact_at=now)
-        await repository.add_event(conn, case["id"], now, "systeem", "tussenbericht", {})
+        # Waiting on the resident is checked like any open case: silence is silence, whoever has the ball.
+        checked = Status.IN_BEHANDELING if status is Status.WACHT_OP_BEWONER else status
+        if not plan.still_due(plan.FollowUpKind.UPDATE, checked, case["last_contact_at"], row["due_at"], interval,
+                              self.tz):
+            # In touch since this was planned: the next one counts from that contact, so silence never lasts
+            # longer than the interval.
+            await repository.plan_followups(conn, case["id"], [
+                (plan.FollowUpKind.UPDATE.value, case_plan.next_update(case["last_contact_at"], policy, self.tz))])
+            return False
+        body = await self._update_text(conn, case, now)
+        # After /stop nothing is sent, but the chain goes on: if the resident writes again, updates resume.
         await repository.plan_followups(conn, case["id"], [
             (plan.FollowUpKind.UPDATE.value, case_plan.next_update(now, policy, self.tz))])
+        if await started_messages.send(conn, case, purpose="update", body=body, now=now, tz=self.tz) is None:
+            return False
+        await repository.update_case(conn, case["id"], now, last_contact_at=now)
+        await repository.add_event(conn, case["id"], now, "systeem", "tussenbericht",
+                                   {"wacht": True} if status is Status.WACHT_OP_BEWONER else {})
         return True
+
+    async def _update_text(self, conn: AsyncConnection, case: dict[str, Any], now: datetime) -> str:
+        lang = case["locale"]
+        if case["status"] == Status.WACHT_OP_BEWONER.value:
+            closes = await repository.planned_moment(conn, case["id"], case_plan.WAITING_CLOSE)
+            if closes is not None:
+                return self.texts.with_case("followup.waiting_reminder", lang, case,
+                                            day=self.texts.t.date(closes.astimezone(ZoneInfo(self.tz)).date(), lang))
+        if case["due_date"] < now.astimezone(ZoneInfo(self.tz)).date():
+            return self.texts.with_case("followup.update_overdue", lang, case)
+        return self.texts.with_case("followup.update", lang, case)

@@ -96,11 +96,15 @@ class HandOverActions(ActionBase):
         status = Status.TOEGEWEZEN if officer_id else Status.NIEUW
         await repository.update_case(conn, case["id"], now, department=department, team=team.id,
                                      officer_id=officer_id, status=status.value, triage=False,
-                                     handover_count=case["handover_count"] + 1, last_contact_at=now)
+                                     handover_count=case["handover_count"] + 1)
         await repository.add_event(conn, case["id"], now, str(actor.officer_id), "overgedragen", {
             "van": case["department"], "naar": department, "team": team.id, "reden": reason,
             "officer_id": officer_id, "van_team": case["team"],
         })
         if department != case["department"]:
-            await self._notify(conn, case, "notice.handover", dict(case) | {"department": department})
+            moved = dict(case) | {"department": department}
+            if await self._notify(conn, case, "notice.handover", moved) is not None:
+                # The resident heard from us, under the new department's policy from now on.
+                await repository.update_case(conn, case["id"], now, last_contact_at=now)
+                await self._replan_update(conn, moved, now)
         return team.id

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.model import InboundMessage
 from wijkbot.domain.sanitise import storable
-from wijkbot.services.intake_batch import IntakeResult
+from wijkbot.services.intake_items import IntakeResult
 from wijkbot.storage import conversation_rows, intake_rows, repository
 
 

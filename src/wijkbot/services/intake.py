@@ -31,7 +31,8 @@ from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import storable
 from wijkbot.ports import Clock
 from wijkbot.services import inbound_media
-from wijkbot.services.intake_batch import IntakeBatch, IntakeResult
+from wijkbot.services.intake_batch import IntakeBatch
+from wijkbot.services.intake_items import IntakeResult
 from wijkbot.services.texts import Texts
 from wijkbot.storage import attachments, intake_rows, outbox
 from wijkbot.storage.db import Database

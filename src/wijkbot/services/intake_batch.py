@@ -5,15 +5,16 @@ resident's second message in the same batch joins the case their first one opene
 updated in memory as cases are assigned, so one batch spreads work like one-by-one intake would.
 
 A resident with open cases: a message that plainly continues one of them joins it; any other message is kept
-with the newest open case and the answer asks, with buttons, which case it is about (services.placement).
+with the newest open case and the answer asks, with buttons, which case it is about (services.placement);
+on a channel without buttons (X) it simply joins the newest case. A resident who sent /stop and writes again
+gets messages from us again, and the answer says so.
 Files are kept with the message and its case (services.inbound_media); a photo or location sent before any
 words joins the case those words open, if they come within the hour.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -23,7 +24,7 @@ from wijkbot.domain import followups as followup_plan
 from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.conversation import LastSent, place
-from wijkbot.domain.model import InboundMessage
+from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
 from wijkbot.domain.routing import Decision, Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import has_words, is_blank, storable
@@ -32,6 +33,7 @@ from wijkbot.domain.workflow import Status
 from wijkbot.services import case_terms, inbound_media, placement
 from wijkbot.services.case_terms import case_policy
 from wijkbot.services.duplicates import LEAD_EVENT, link_duplicates
+from wijkbot.services.intake_items import Acknowledgement, BatchCase, BatchItem, IntakeResult
 from wijkbot.services.new_case import new_case_row, team_for
 from wijkbot.services.texts import Texts
 from wijkbot.storage import attachments, conversation_rows, intake_rows
@@ -39,59 +41,6 @@ from wijkbot.storage.tables import case_events, cases, followups, messages, outb
 
 MIN_WORDS_WITHOUT_SUBJECT = 3
 CONTEXT_WINDOW = timedelta(hours=1)  # a photo or location without words waits this long for them
-
-
-@dataclass(frozen=True, slots=True)
-class IntakeResult:
-    message_id: int
-    reference: str | None
-    duplicate: bool = False
-    new_case: bool = False
-
-
-@dataclass
-class _Case:
-    """A case this batch touches: an existing open one (id known) or a new one (id after insert)."""
-
-    row: dict[str, Any]
-    new: bool
-    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    last_written: datetime | None = None  # when the resident last wrote on it
-    located: bool = False  # a location the resident shared was set on it in this batch
-    context: list[int] = field(default_factory=list)  # earlier messages (photo, location) that join it
-    resumed: bool = False  # it waited on the resident, who answered: the term runs again
-
-
-@dataclass(frozen=True, slots=True)
-class _Acknowledgement:
-    """What the first answer to a new case needs; written once the case has its reference."""
-
-    decision: Decision
-    due: date
-    lang: str
-    long: bool
-
-
-@dataclass
-class _Item:
-    message: InboundMessage
-    body: str
-    contact: dict[str, Any]
-    media: inbound_media.Media = field(default_factory=inbound_media.Media)
-    case: _Case | None = None
-    duplicate_of: dict[str, Any] | None = None  # a stored message, or {"item": the first one in this batch}
-    answer: str = ""
-    acknowledgement: _Acknowledgement | None = None
-    purpose: str = "ack"
-    message_id: int = 0
-    lang: str = "nl"
-    ask: list[dict[str, Any]] | None = None  # the open cases to ask about (newest first), when not plain
-    actions: tuple[tuple[str, str], ...] = ()
-    stored_ids: tuple[int, ...] = ()  # split off: already stored messages that move into a new case
-
-    @property
-    def has_content(self) -> bool:
-        return not is_blank(self.body) or self.media.any
 
 
 class IntakeBatch:
@@ -119,11 +68,11 @@ class IntakeBatch:
         contacts = await intake_rows.contacts_for(self.conn, wishes, self.now)
         await conversation_rows.mark_reachable(self.conn, [c["id"] for c in contacts.values() if c["unreachable"]])
         open_cases = await self._open_cases([c["id"] for c in contacts.values()])
-        items: list[_Item] = []
-        first_seen: dict[tuple[str, str], _Item] = {}
+        items: list[BatchItem] = []
+        first_seen: dict[tuple[str, str], BatchItem] = {}
         for message, key in zip(batch, keys, strict=True):
             contact = contacts[(message.reply_to.channel, message.reply_to.address)]
-            item = _Item(message, storable(message.text), contact,
+            item = BatchItem(message, storable(message.text), contact,
                          inbound_media.sort_media(message, self.max_attachment_bytes))
             if key in stored or key in first_seen:
                 item.duplicate_of = stored.get(key) or {"item": first_seen[key]}
@@ -131,6 +80,7 @@ class IntakeBatch:
                 first_seen[key] = item
             items.append(item)
         fresh = [i for i in items if i.duplicate_of is None]
+        await self._end_stops(fresh)
         decisions = {id(i): self._decide(i, open_cases) for i in fresh}
         teams = [team_for(self.rules, d) for d in decisions.values() if d]
         loads = await intake_rows.officer_loads_for(self.conn, teams)
@@ -143,7 +93,7 @@ class IntakeBatch:
     async def split_off(self, message: InboundMessage, stored_ids: tuple[int, ...],
                         contact: dict[str, Any]) -> IntakeResult:
         """Stored messages the resident says are something new: route them into a new case of their own."""
-        item = _Item(message, storable(message.text), contact, inbound_media.Media(location=message.location),
+        item = BatchItem(message, storable(message.text), contact, inbound_media.Media(location=message.location),
                      stored_ids=stored_ids)
         decision = self.router.route(item.body, message.street, message.postcode)
         loads = await intake_rows.officer_loads_for(self.conn, [team_for(self.rules, decision)])
@@ -152,13 +102,24 @@ class IntakeBatch:
         await self._write([item])
         return self._result(item)
 
-    async def _open_cases(self, contact_ids: list[int]) -> dict[int, list[_Case]]:
+    async def _end_stops(self, fresh: list[BatchItem]) -> None:
+        """Writing to us again ends a /stop: a resident who asks something now expects the answer to reach them."""
+        first: dict[int, BatchItem] = {}
+        for item in fresh:
+            if item.contact["opted_out"]:
+                first.setdefault(int(item.contact["id"]), item)
+        await conversation_rows.end_stop(self.conn, list(first))
+        for item in first.values():
+            item.contact["opted_out"] = False
+            item.ends_stop = True
+
+    async def _open_cases(self, contact_ids: list[int]) -> dict[int, list[BatchCase]]:
         rows = await conversation_rows.open_cases(self.conn, contact_ids)
         written, self.last_sent = await placement.facts(self.conn, rows)
-        return {contact_id: [_Case(row, new=False, last_written=written.get(row["id"])) for row in case_rows]
+        return {contact_id: [BatchCase(row, new=False, last_written=written.get(row["id"])) for row in case_rows]
                 for contact_id, case_rows in rows.items()}
 
-    def _decide(self, item: _Item, open_cases: dict[int, list[_Case]]) -> Decision | None:
+    def _decide(self, item: BatchItem, open_cases: dict[int, list[BatchCase]]) -> Decision | None:
         if open_cases.get(item.contact["id"]) and item.has_content:
             return None  # joins an open case; decided in _handle
         if not has_words(item.body):
@@ -168,7 +129,7 @@ class IntakeBatch:
             return None
         return decision
 
-    def _handle(self, item: _Item, decision: Decision | None, open_cases: dict[int, list[_Case]],
+    def _handle(self, item: BatchItem, decision: Decision | None, open_cases: dict[int, list[BatchCase]],
                 loads: dict[str, list[OfficerLoad]]) -> None:
         item.lang = lang = self.texts.t.language(item.contact["locale"])
         candidates = open_cases.get(item.contact["id"]) or []
@@ -186,7 +147,7 @@ class IntakeBatch:
         if not decision.out_of_scope:
             open_cases.setdefault(item.contact["id"], []).insert(0, item.case)  # type: ignore[arg-type]
 
-    def _join(self, item: _Item, candidates: list[_Case]) -> None:
+    def _join(self, item: BatchItem, candidates: list[BatchCase]) -> None:
         # Stored cases go by their id (what LastSent names); a case opened in this batch has none yet.
         by_key = {c.row.get("id") or -n: c for n, c in enumerate(candidates, start=1)}
         keyed = [placement.open_case(key, c.row, c.last_written) for key, c in by_key.items()]
@@ -198,22 +159,24 @@ class IntakeBatch:
         if case.row["status"] == Status.WACHT_OP_BEWONER.value:
             case.row["status"] = Status.IN_BEHANDELING.value
             case.resumed = True
+            case.events.append(("status", {"van": Status.WACHT_OP_BEWONER.value,
+                                           "naar": Status.IN_BEHANDELING.value}))
         case.events.append(("bericht", {"item": id(item)}))
-        if where.ask:
+        if where.ask and item.message.reply_to.channel not in BUTTONLESS_CHANNELS:  # X cannot show the buttons
             item.ask = [c.row for c in candidates]
             item.purpose = "choice"
         elif item.media.location is not None:  # provisional messages keep their location in meta only
             case.row["latitude"], case.row["longitude"] = item.media.location
             case.located = True
 
-    def _open_new_case(self, item: _Item, decision: Decision, loads: dict[str, list[OfficerLoad]]) -> None:
+    def _open_new_case(self, item: BatchItem, decision: Decision, loads: dict[str, list[OfficerLoad]]) -> None:
         row, created = new_case_row(self.rules, decision, item.contact["id"], item.lang, self.now, loads)
-        item.case = _Case(row, new=True, events=[("aangemaakt", created)], last_written=self.now)
+        item.case = BatchCase(row, new=True, events=[("aangemaakt", created)], last_written=self.now)
         if item.media.location is not None:
             row["latitude"], row["longitude"] = item.media.location
-        item.acknowledgement = _Acknowledgement(decision, row["due_date"], item.lang, len(item.body) > self.long_chars)
+        item.acknowledgement = Acknowledgement(decision, row["due_date"], item.lang, len(item.body) > self.long_chars)
 
-    async def _gather_context(self, fresh: list[_Item]) -> None:
+    async def _gather_context(self, fresh: list[BatchItem]) -> None:
         """A photo or location sent just before the words that opened a case belongs to that case."""
         opened = {i.contact["id"]: i.case for i in reversed(fresh)
                   if i.case is not None and i.case.new and not i.stored_ids and not i.contact.get("created_now")}
@@ -229,7 +192,7 @@ class IntakeBatch:
                 if r["meta"].get("location"):
                     case.row["latitude"], case.row["longitude"] = r["meta"]["location"]
 
-    async def _write(self, fresh: list[_Item]) -> None:
+    async def _write(self, fresh: list[BatchItem]) -> None:
         touched = {id(i.case): i.case for i in fresh if i.case is not None}
         new_cases = [c for c in touched.values() if c.new]
         lead_events = await link_duplicates(self.conn, self.rules.municipality.duplicates, new_cases, self.now)
@@ -289,7 +252,7 @@ class IntakeBatch:
             if c.resumed:  # rare, so one case at a time
                 await case_terms.resume(self.conn, self.rules, c.row, self.now)
 
-    def _compose(self, item: _Item) -> None:
+    def _compose(self, item: BatchItem) -> None:
         """The answer, now that every case has its reference and every message its id."""
         ack = item.acknowledgement
         if ack is not None and item.case is not None:
@@ -303,10 +266,12 @@ class IntakeBatch:
         elif item.case is not None:
             item.answer = self.texts.with_case("ack.added", item.lang, item.case.row)
         extra = inbound_media.notes(item.media, self.texts, item.lang, self.max_attachment_bytes)
+        if item.ends_stop:
+            extra.append(self.texts.simple("notice.resumed_by_writing", item.lang))
         if extra:
             item.answer = "\n\n".join([item.answer, *extra])
 
-    def _message_row(self, item: _Item) -> dict[str, Any]:
+    def _message_row(self, item: BatchItem) -> dict[str, Any]:
         meta: dict[str, Any] = {k: v for k, v in (("street", item.message.street),
                                                   ("postcode", item.message.postcode)) if v}
         meta.update(inbound_media.meta(item.media))
@@ -317,10 +282,10 @@ class IntakeBatch:
                 "case_id": item.case.row["id"] if item.case else None,
                 "external_id": item.message.external_id, "meta": meta}
 
-    def _result(self, item: _Item) -> IntakeResult:
+    def _result(self, item: BatchItem) -> IntakeResult:
         if item.duplicate_of is not None:
             original = item.duplicate_of.get("item")
-            if isinstance(original, _Item):
+            if isinstance(original, BatchItem):
                 return IntakeResult(original.message_id, original.case.row["reference"] if original.case else None,
                                     duplicate=True)
             return IntakeResult(item.duplicate_of["id"], item.duplicate_of["reference"], duplicate=True)

@@ -3,9 +3,11 @@
 
 Invariants: a command is stored first (messages, deduplicated) and answered through the outbox, like every
 message; a resident only ever sees their own cases (another resident's reference is "not found", never
-"not yours"); /stop ends the follow-up messages (contacts.opted_out), never the answers to what the resident
-asked; a request to remove data is never carried out silently: it becomes a case for a person, due within the
-AVG term of one month, and the resident is told so with its reference.
+"not yours"); after /stop (contacts.opted_out) we send nothing we start ourselves, an ambtenaar's reply
+included, except the final outcome when the resident asks for it (a button, or /uitkomst where there are no
+buttons); what the resident writes still gets its immediate answer, and writing to us again ends the /stop
+(services.intake_batch); a request to remove data is never carried out silently: it becomes a case for a
+person, due within the AVG term of one month, and the resident is told so with its reference.
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ from wijkbot.domain import commands
 from wijkbot.domain.assignment import assign
 from wijkbot.domain.commands import Command
 from wijkbot.domain.followups import FollowUpKind, next_allowed_moment
-from wijkbot.domain.model import InboundMessage, Kind
+from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage, Kind
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workflow import Status, is_open
 from wijkbot.ports import Clock
 from wijkbot.services import inbound_rows
-from wijkbot.services.intake_batch import IntakeResult
+from wijkbot.services.intake_items import IntakeResult
 from wijkbot.services.texts import Texts
 from wijkbot.storage import intake_rows, outbox, repository
 from wijkbot.storage.db import Database
@@ -66,7 +68,7 @@ class ResidentCommands:
                 return duplicate
             now = self.clock()
             contact = await inbound_rows.contact_of(conn, message, now)
-            answer = await self._answer(conn, command, message.command_args, contact, now)
+            answer = await self._answer(conn, command, message, contact, now)
             meta: dict[str, Any] = {"command": command.value if command else (message.command or "")[:40]}
             if message.choice:
                 meta["choice"] = message.choice
@@ -96,8 +98,9 @@ class ResidentCommands:
         self.notify_outbox()
         return IntakeResult(message_id, None)
 
-    async def _answer(self, conn: AsyncConnection, command: Command | None, args: str, contact: dict[str, Any],
-                      now: datetime) -> _Answer:
+    async def _answer(self, conn: AsyncConnection, command: Command | None, message: InboundMessage,
+                      contact: dict[str, Any], now: datetime) -> _Answer:
+        args = message.command_args
         lang = self.texts.t.language(contact["locale"])
         m = self.rules.municipality
         if command is Command.START:
@@ -113,10 +116,17 @@ class ResidentCommands:
             return await self._language(conn, contact, args, lang)
         if command is Command.STOP:
             await self._set_contact(conn, contact["id"], opted_out=True, wants_outcome=False)
-            text = self.texts.simple("notice.stopped", lang) + "\n\n" + self.texts.simple(
-                "notice.stop_outcome_question", lang)
-            return _Answer(text, actions=((self.texts.simple("notice.stop_outcome_yes", lang), STOP_OUTCOME_YES),
-                                          (self.texts.simple("notice.stop_outcome_no", lang), STOP_OUTCOME_NO)))
+            text = self.texts.simple("notice.stopped", lang) + "\n\n"
+            if message.reply_to.channel in BUTTONLESS_CHANNELS:
+                return _Answer(text + self.texts.simple("notice.stop_outcome_question_typed", lang))
+            return _Answer(text + self.texts.simple("notice.stop_outcome_question", lang),
+                           actions=((self.texts.simple("notice.stop_outcome_yes", lang), STOP_OUTCOME_YES),
+                                    (self.texts.simple("notice.stop_outcome_no", lang), STOP_OUTCOME_NO)))
+        if command is Command.OUTCOME:
+            if not contact["opted_out"]:
+                return _Answer(self.texts.simple("notice.outcome_not_stopped", lang))
+            await self._set_contact(conn, contact["id"], wants_outcome=True)
+            return _Answer(self.texts.simple("notice.stop_outcome_saved", lang))
         if command is Command.PRIVACY:
             button = (self.texts.simple("notice.privacy_erase_button", lang), commands.ERASE_CHOICE)
             return _Answer(self.texts.simple("notice.privacy", lang, privacy_url=m.privacy_url, phone=m.phone),

@@ -20,17 +20,16 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain import survey
-from wijkbot.domain.model import InboundMessage
+from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import is_blank, storable
 from wijkbot.ports import Clock
 from wijkbot.services import inbound_rows, started_messages
-from wijkbot.services.intake_batch import IntakeResult
+from wijkbot.services.intake_items import IntakeResult
 from wijkbot.services.texts import Texts
 from wijkbot.storage import casefile, outbox, repository, survey_rows
 from wijkbot.storage.db import Database
 
-TYPED_CHANNELS = frozenset({"x"})  # no buttons: the resident types a digit and ja/nee
 MAX_WHY = 2000
 
 
@@ -52,7 +51,7 @@ class Surveys:
         channel = await repository.contact_channel(conn, int(case["contact_id"]))
         lang = str(case["locale"])
         actions: tuple[tuple[str, str], ...] = ()
-        if channel in TYPED_CHANNELS:
+        if channel in BUTTONLESS_CHANNELS:  # the resident types a digit and ja/nee
             body = self.texts.with_case("survey.question_typed", lang, case)
         else:
             body = self.texts.with_case("survey.question", lang, case)

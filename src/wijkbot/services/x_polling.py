@@ -2,8 +2,9 @@
 settings, with a cursor persisted in the database.
 
 Invariants:
-- Store first, then advance: each page's new messages go through intake and the cursor is saved in the same
-  transaction (`Intake.receive_batch`). A restart resumes from the saved cursor, a pagination token included,
+- Store first, then advance: each page's new messages go through the one door (`Inbound.receive_batch`:
+  commands and typed survey answers as in every channel, the rest through intake) and the cursor is saved in
+  the same transaction as intake's writes. A restart resumes from the saved cursor, a pagination token included,
   so nothing is skipped; what is fetched twice is stored once (messages are unique on channel + external id).
 - The first poll of a stream (no cursor yet) only notes where X stands: the channel starts "now" and never
   pays to read months of old posts and DMs.
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.x import Cursor, Page, Stream, advance, is_new, restart
 from wijkbot.ports import ChannelPaused, Clock, InvalidCursor, TemporaryFailure, XReader
-from wijkbot.services.intake import Intake
+from wijkbot.services.inbound import Inbound
 from wijkbot.services.x_guard import XGuard
 from wijkbot.storage import x_rows
 from wijkbot.storage.db import Database
@@ -37,11 +38,11 @@ BASELINE_RESULTS = {Stream.MENTIONS: 5, Stream.DM_EVENTS: 1}  # the smallest pag
 
 
 class XPoller:
-    def __init__(self, db: Database, intake: Intake, reader: XReader, guard: XGuard, clock: Clock,
+    def __init__(self, db: Database, inbound: Inbound, reader: XReader, guard: XGuard, clock: Clock,
                  intervals: Mapping[Stream, float], *, account_id: str | None = None, page_size: int = 100,
                  max_pages: int = 5) -> None:
         self.db = db
-        self.intake = intake
+        self.inbound = inbound
         self.reader = reader
         self.guard = guard
         self.clock = clock
@@ -121,7 +122,7 @@ class XPoller:
             await x_rows.save_cursor(conn, stream, following, self.clock())
 
         # X lists newest first; intake takes them oldest first, so a resident's first message opens the case
-        results = await self.intake.receive_batch(list(reversed(fresh)), save)
+        results = await self.inbound.receive_batch(list(reversed(fresh)), save)
         return following, done, sum(not r.duplicate for r in results)
 
     async def _cursor(self, stream: Stream) -> Cursor | None:

@@ -3,7 +3,12 @@
 Invariants: every figure is computed from observations (channel deliveries, case rows and events), never from
 the simulation's own plans; silences are counted in working days (`working_days_between` on local dates);
 "at night" means delivered between 21:00 and 08:00 local time and not an answer to something the resident
-wrote within the 5 seconds before (acknowledgements and answers to buttons go at once by design).
+wrote within the 5 seconds before (acknowledgements and answers to buttons go at once by design); a silence
+is not counted while the resident's /stop is in force (they asked for it); an escalation step is expected
+at its ladder moment, pushed back by the working days of every pause on the resident that began before it
+(the "termijn verschoven" events), and not at all while the case waits, or closed waiting; "after
+/stop" means delivered after the resident's /stop and before they wrote again, not such an answer, and not
+the closing notice they asked for.
 """
 
 from __future__ import annotations
@@ -28,8 +33,23 @@ if TYPE_CHECKING:
     from wijkbot.domain.model import OutboundMessage
 
 ACK_WITHIN = timedelta(seconds=5)
-EVENTS = ["geëscaleerd", "tevredenheid", "heropenverzoek", "overgedragen"]
+EVENTS = ["geëscaleerd", "tevredenheid", "heropenverzoek", "overgedragen", "status", "gepland", "afgehandeld",
+          "termijn verschoven"]
+WAITING = "wacht op bewoner"
+NO_ANSWER = "geen reactie van de bewoner"  # services.waiting_close.REASON
 STEP = timedelta(minutes=15)  # an escalation is on time when it ran within one simulation step of its moment
+
+
+@dataclass
+class Observed:
+    """What the simulation saw its people do, beyond what the database holds."""
+
+    stopped: dict[str, tuple[datetime, bool]] = field(default_factory=dict)  # address -> (/stop at, wants outcome)
+    resumed: dict[str, datetime] = field(default_factory=dict)  # address -> first words after /stop
+    replies_held_by_stop: int = 0
+    typed_survey_answers: int = 0
+    failed_actions: int = 0
+    failures: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -47,6 +67,13 @@ class Report:
     surveys_sent: int = 0
     survey_response_rate: float = 0.0
     reopen_request_rate: float = 0.0
+    typed_survey_answers: int = 0
+    cases_waiting_on_resident: int = 0
+    closed_for_no_answer: int = 0
+    cases_planned: int = 0
+    residents_stopped: int = 0
+    replies_held_by_stop: int = 0
+    sent_after_stop: int = 0
     sent_twice: int = 0
     sent_at_night: int = 0
     officer_actions_failed: int = 0
@@ -55,15 +82,14 @@ class Report:
     def meets_targets(self) -> bool:
         return (self.acknowledged_within_5s == 1.0 and self.cases_silent_too_long == 0
                 and self.escalations_missed_or_late == 0 and self.escalations_twice == 0
-                and self.sent_twice == 0 and self.sent_at_night == 0)
+                and self.sent_twice == 0 and self.sent_at_night == 0 and self.sent_after_stop == 0)
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "targets_met": self.meets_targets()}
 
 
 async def measure(bot: Wijkbot, sent: list[tuple[datetime, OutboundMessage]], sent_at: dict[str, datetime],
-                  start: datetime, end: datetime, failed_actions: int,
-                  failures: dict[str, int]) -> Report:
+                  start: datetime, end: datetime, observed: Observed) -> Report:
     tz = bot.rules.municipality.timezone
     zone = ZoneInfo(tz)
     received: dict[str, list[datetime]] = {}
@@ -78,14 +104,19 @@ async def measure(bot: Wijkbot, sent: list[tuple[datetime, OutboundMessage]], se
             tables.contacts, tables.contacts.c.id == tables.messages.c.contact_id).where(
             tables.messages.c.direction == "in"))).all()
         surveys = int((await conn.execute(select(func.count()).select_from(tables.surveys))).scalar_one())
-    report = Report(meldingen=len(sent_at), cases=len(cases), officer_actions_failed=failed_actions,
-                    failures=failures)
+        purposes = {r.id: (r.purpose, r.case_id, r.created_at) for r in await conn.execute(
+            select(tables.outbox.c.id, tables.outbox.c.purpose, tables.outbox.c.case_id, tables.outbox.c.created_at))}
+    report = Report(meldingen=len(sent_at), cases=len(cases), officer_actions_failed=observed.failed_actions,
+                    failures=dict(observed.failures), typed_survey_answers=observed.typed_survey_answers,
+                    residents_stopped=len(observed.stopped), replies_held_by_stop=observed.replies_held_by_stop)
     acked = sum(1 for address, at in sent_at.items()
                 if any(at <= moment <= at + ACK_WITHIN for moment in received.get(address, [])))
     report.acknowledged_within_5s = acked / len(sent_at) if sent_at else 1.0
 
     escalated: dict[int, dict[int, list[datetime]]] = {}
+    history: dict[int, list[Any]] = {}
     for event in events:
+        history.setdefault(event["case_id"], []).append(event)
         if event["type"] == "geëscaleerd":
             escalated.setdefault(event["case_id"], {}).setdefault(int(event["data"]["stap"]), []).append(event["at"])
     per_step: Counter[str] = Counter()
@@ -96,8 +127,11 @@ async def measure(bot: Wijkbot, sent: list[tuple[datetime, OutboundMessage]], se
         opened = case["created_at"]
         until = closed or end
         moments = [opened, *(m for m in received.get(case["address"], []) if opened <= m <= until), until]
-        silence = max(working_days_between(a.astimezone(zone).date(), b.astimezone(zone).date())
-                      for a, b in itertools.pairwise(moments))
+        stop = observed.stopped.get(case["address"])
+        quiet_from, quiet_until = (stop[0], observed.resumed.get(case["address"], end)) if stop else (end, end)
+        silence = max((working_days_between(a.astimezone(zone).date(), b.astimezone(zone).date())
+                       for a, b in itertools.pairwise(moments) if not (a >= quiet_from and b <= quiet_until)),
+                      default=0)
         report.longest_silence_days = max(report.longest_silence_days, silence)
         report.cases_silent_too_long += silence > policy.update_every_days
         steps = escalated.get(case["id"], {})
@@ -105,12 +139,14 @@ async def measure(bot: Wijkbot, sent: list[tuple[datetime, OutboundMessage]], se
             per_step[f"stap {number}"] += len(runs)
             report.escalations_twice += len(runs) > 1
         was_overdue = False
-        for number, _step, moment in escalation_moments(opened, policy, tz, case["paused_days"]):
-            if moment + STEP > end or (closed is not None and closed <= moment):
+        pauses = _pauses(history.get(case["id"], []))
+        for number, _step, planned in escalation_moments(opened, policy, tz):
+            due_at = _expected(planned, pauses, opened, policy, tz, number)
+            if due_at is None or due_at + STEP > end or (closed is not None and closed <= due_at):
                 continue
             was_overdue = True
             runs = steps.get(number, [])
-            report.escalations_missed_or_late += not any(moment <= at < moment + STEP for at in runs)
+            report.escalations_missed_or_late += not any(due_at <= at < due_at + STEP for at in runs)
         overdue += was_overdue
     report.overdue_share = overdue / len(cases) if cases else 0.0
     report.escalations_per_step = dict(sorted(per_step.items()))
@@ -121,6 +157,13 @@ async def measure(bot: Wijkbot, sent: list[tuple[datetime, OutboundMessage]], se
     report.survey_response_rate = answered / surveys if surveys else 0.0
     reopen = sum(1 for e in events if e["type"] == "heropenverzoek")
     report.reopen_request_rate = reopen / answered if answered else 0.0
+
+    waiting = {e["case_id"] for e in events if e["type"] == "status" and e["data"].get("naar") == "wacht op bewoner"}
+    report.cases_waiting_on_resident = len(waiting)
+    report.closed_for_no_answer = sum(1 for e in events if e["type"] == "afgehandeld"
+                                      and e["data"].get("reden") == NO_ANSWER)
+    report.cases_planned = len({e["case_id"] for e in events if e["type"] == "gepland"})
+    closed_at = {case["id"]: case["closed_at"] for case in cases}
 
     ids = Counter(message.outbox_id for _moment, message in sent)
     report.sent_twice = sum(1 for count in ids.values() if count > 1)
@@ -133,7 +176,48 @@ async def measure(bot: Wijkbot, sent: list[tuple[datetime, OutboundMessage]], se
             continue
         answers = written.get(message.reply_to.address, [])
         report.sent_at_night += not any(at <= moment <= at + ACK_WITHIN for at in answers)
+    for moment, message in sent:
+        address = message.reply_to.address
+        if address not in observed.stopped:
+            continue
+        stopped_at, wants_outcome = observed.stopped[address]
+        if not stopped_at < moment < observed.resumed.get(address, end):
+            continue
+        if any(at <= moment <= at + ACK_WITHIN for at in written.get(address, [])):
+            continue  # the answer to what they just wrote (the /stop answer itself, a button)
+        purpose, case_id, created = purposes[message.outbox_id]
+        report.sent_after_stop += not (wants_outcome and purpose == "notice" and created == closed_at.get(case_id))
     return report
+
+
+def _pauses(events: list[Any]) -> list[tuple[datetime, datetime | None, int]]:
+    """(start, end or None while it lasts, working days) of each wait on the resident, in order."""
+    found: list[tuple[datetime, datetime | None, int]] = []
+    start: datetime | None = None
+    for event in sorted(events, key=lambda e: (e["at"], e["id"])):
+        if event["type"] == "status" and event["data"].get("naar") == WAITING and start is None:
+            start = event["at"]
+        elif event["type"] == "termijn verschoven" and start is not None:
+            found.append((start, event["at"], int(event["data"]["werkdagen"])))
+            start = None
+    if start is not None:
+        found.append((start, None, 0))
+    return found
+
+
+def _expected(moment: datetime, pauses: list[tuple[datetime, datetime | None, int]], opened: datetime,
+              policy: Any, tz: str, number: int) -> datetime | None:
+    """When step `number` should run, given the pauses: each pause that began before it pushes it back (as
+    the service re-plans the remaining steps on resuming); None while a pause that began before it lasts."""
+    paused = 0
+    for start, stop, days in pauses:
+        if moment <= start:
+            break
+        if stop is None:
+            return None
+        paused += days
+        moment = escalation_moments(opened, policy, tz, paused)[number - 1][2]
+    return moment
 
 
 def _percent(share: float) -> str:
@@ -157,6 +241,13 @@ def format_report(report: Report, days: int, residents: int, seed: int) -> str:
         f"  tevredenheidsvragen verstuurd:       {report.surveys_sent}",
         f"  respons tevredenheid:                {_percent(report.survey_response_rate)}",
         f"  verzoeken om heropenen:              {_percent(report.reopen_request_rate)}",
+        f"  getypte antwoorden op de vraag:      {report.typed_survey_answers}",
+        f"  zaken wacht op bewoner:              {report.cases_waiting_on_resident}",
+        f"  gesloten zonder reactie bewoner:     {report.closed_for_no_answer}",
+        f"  zaken ingepland:                     {report.cases_planned}",
+        f"  bewoners met /stop:                  {report.residents_stopped}",
+        f"  antwoorden tegengehouden door /stop: {report.replies_held_by_stop}",
+        f"  na /stop toch verstuurd:             {report.sent_after_stop}",
         f"  berichten dubbel verstuurd:          {report.sent_twice}",
         f"  's nachts verstuurd (21:00-08:00):   {report.sent_at_night}",
         f"  acties van ambtenaren mislukt:       {report.officer_actions_failed}",

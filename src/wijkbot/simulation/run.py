@@ -3,6 +3,9 @@
 Invariants: at every step, in order: residents' messages due now are received, the outbox is drained, due
 follow-ups run, ambtenaren and residents act, the outbox is drained again; every delivery is recorded with
 the fake time it left at. The database lives in a temporary directory that is removed afterwards.
+Simulated people act only through what real people use: residents through the one door (`Inbound.receive`:
+words, commands, button presses), ambtenaren through `Actions`; an action the service refuses is counted,
+except a reply refused for /stop, which the ambtenaar keeps as a note as the inbox tells them to.
 """
 
 from __future__ import annotations
@@ -12,23 +15,26 @@ import itertools
 import random
 import tempfile
 import uuid
-from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from wijkbot.app import Wijkbot, build
 from wijkbot.domain.model import InboundMessage, OutboundMessage, ReplyAddress
+from wijkbot.domain.workdays import add_working_days
+from wijkbot.domain.workflow import Status
 from wijkbot.seed import seed_officers
 from wijkbot.services.action_base import ActionError
 from wijkbot.services.case_terms import policy_of
 from wijkbot.settings import Settings
 from wijkbot.simulation import scenario
-from wijkbot.simulation.report import Report, measure
-from wijkbot.storage import tables
+from wijkbot.simulation.report import Observed, Report, measure
+from wijkbot.storage import repository, tables
 from wijkbot.testing import FrozenClock
 
 STEP = timedelta(minutes=15)
@@ -61,10 +67,9 @@ class World:
     counter: itertools.count[int] = field(default_factory=itertools.count)
     sent_at: dict[str, datetime] = field(default_factory=dict)  # address -> when the melding was sent
     references: dict[str, str] = field(default_factory=dict)  # address -> case reference
-    verdicts: dict[str, tuple[int, bool] | None] = field(default_factory=dict)
+    verdicts: dict[str, scenario.Verdict | None] = field(default_factory=dict)
     seen: int = 0
-    failed_actions: int = 0
-    failures: Counter[str] = field(default_factory=Counter)
+    observed: Observed = field(default_factory=Observed)
 
     def plan(self, moment: datetime, what: str, *payload: Any) -> None:
         heapq.heappush(self.agenda, (moment, next(self.counter), what, payload))
@@ -86,11 +91,12 @@ async def simulate(days: int, residents: int, seed: int, rules_dir: Path | None 
         channel = TimedChannel(clock)
         bot = await build(settings, clock, extra_channels={CHANNEL: channel})
         try:
+            await _staff_every_team(bot)
             tz = bot.rules.municipality.timezone
             world = World(bot, clock, channel, random.Random(seed), tz)
             start = clock()
             end = start + timedelta(days=days)
-            todo = scenario.meldingen(world.rng, residents, start, days, tz)
+            todo = scenario.meldingen(world.rng, bot.rules, residents, start, days, tz)
             index = 0
             while clock() < end:
                 now = clock()
@@ -106,10 +112,28 @@ async def simulate(days: int, residents: int, seed: int, rules_dir: Path | None 
                 await bot.delivery.drain()
                 _watch_surveys(world)
                 clock.advance(minutes=STEP.total_seconds() / 60)
-            return await measure(bot, channel.sent, world.sent_at, start, clock(), world.failed_actions,
-                                 dict(world.failures))
+            return await measure(bot, channel.sent, world.sent_at, start, clock(), world.observed)
         finally:
             await bot.close()
+
+
+async def _staff_every_team(bot: Wijkbot) -> None:
+    """The demo ambtenaren cover a few teams; a simulated behandelaar joins every team that has nobody, as a
+    real municipality has (otherwise most cases would wait for nobody and only test the escalation)."""
+    async with bot.db.write() as conn:
+        staffed = set((await conn.execute(select(tables.officer_teams.c.team))).scalars())
+        for team in bot.rules.teams:
+            if team.id not in staffed:
+                await repository.add_officer(conn, name=f"Sim {team.name}", email=f"sim.{team.id}@example.org",
+                                             role="behandelaar", teams=[team.id], now=bot.clock())
+
+
+async def _say(world: World, address: str, text: str, *, command: str | None = None,
+               choice: str | None = None) -> None:
+    await world.bot.inbound.receive(InboundMessage(
+        ReplyAddress(CHANNEL, address), uuid.uuid4().hex, text, world.clock(), command=command, choice=choice))
+    if command is None and choice is None and address in world.observed.stopped:
+        world.observed.resumed.setdefault(address, world.clock())  # writing again ends the /stop
 
 
 async def _send_melding(world: World, melding: scenario.Melding) -> None:
@@ -117,6 +141,10 @@ async def _send_melding(world: World, melding: scenario.Melding) -> None:
     world.sent_at[melding.address] = world.clock()
     result = await bot.inbound.receive(InboundMessage(
         ReplyAddress(CHANNEL, melding.address), uuid.uuid4().hex, melding.text, world.clock()))
+    wants_outcome = scenario.stops(world.rng)
+    if wants_outcome is not None:
+        day = add_working_days(world.clock().astimezone(ZoneInfo(world.tz)).date(), 1)
+        world.plan(scenario.working_moment(world.rng, day, world.tz), "stop", melding.address, wants_outcome)
     if result.reference is None or not result.new_case or result.duplicate:  # a duplicate closes with its lead
         return
     world.references[melding.address] = result.reference
@@ -125,11 +153,26 @@ async def _send_melding(world: World, melding: scenario.Melding) -> None:
         case = found.mappings().one()
     if case["duplicate_of"] is not None:  # linked to an open case: closed with its lead, nobody acts on it
         return
+    if case["out_of_scope"]:  # closed at once with a pointer to the right place (a passport, 112): nothing to do
+        return
     policy = policy_of(bot.rules, case["category"], case["department"], bool(case["triage"]))
     plan = scenario.officer_plan(world.rng, world.clock(), policy.answer_days, world.tz)
     if plan.hand_over_at is not None:
         world.plan(plan.hand_over_at, "hand_over", result.reference)
+    if plan.asks:
+        world.plan(plan.reply_at, "ask", result.reference)
+        delay = scenario.resident_answer_delay(world.rng)
+        if delay is None:
+            return  # the resident never answers: the policy closes the case
+        answer_day = add_working_days(plan.reply_at.date(), delay)
+        answer_at = scenario.working_moment(world.rng, answer_day, world.tz)
+        world.plan(answer_at, "answer", melding.address)
+        close_day = add_working_days(answer_day, world.rng.randint(1, 3))
+        world.plan(scenario.working_moment(world.rng, close_day, world.tz, 9, 17), "close", result.reference)
+        return
     world.plan(plan.reply_at, "reply", result.reference)
+    if plan.planned_for is not None:
+        world.plan(plan.reply_at + STEP, "plan", result.reference, plan.planned_for)
     world.plan(plan.close_at, "close", result.reference)
 
 
@@ -148,47 +191,92 @@ async def _officer_email(world: World, reference: str) -> tuple[str, str] | None
 
 
 async def _act(world: World, what: str, payload: tuple[Any, ...]) -> None:
-    actions = world.bot.actions
-    if what == "press":
-        address, value = payload
-        await world.bot.inbound.receive(InboundMessage(
-            ReplyAddress(CHANNEL, address), uuid.uuid4().hex, value, world.clock(), choice=value))
+    if what in RESIDENT_ACTS:
+        await RESIDENT_ACTS[what](world, *payload)
         return
     reference = payload[0]
+    observed = world.observed
     found = await _officer_email(world, reference)
     if found is None:  # nobody in the team: the case waits, escalation must catch it
-        world.failed_actions += 1
-        world.failures[f"{what}: geen ambtenaar in het team"] += 1
+        observed.failed_actions += 1
+        observed.failures[f"{what}: geen ambtenaar in het team"] += 1
         return
     email, department = found
+    actions = world.bot.actions
     try:
         actor = await actions.actor(email)
         if what == "hand_over":
             others = sorted(d for d in world.bot.rules.departments if d != department)
             await actions.hand_over(reference, actor, world.rng.choice(others), "Hoort bij een andere vakdienst")
-        elif what == "reply":
-            await actions.reply(reference, actor, "Dank voor uw melding. We pakken het deze week op.")
+        elif what in ("reply", "ask"):
+            text = QUESTION if what == "ask" else REPLY
+            try:
+                await actions.reply(reference, actor, text)
+            except ActionError as error:
+                if "/stop" not in str(error):
+                    raise
+                observed.replies_held_by_stop += 1  # the inbox says so and keeps the text as a note
+                await actions.note(reference, actor, text)
+            if what == "ask":
+                await actions.set_status(reference, actor, Status.WACHT_OP_BEWONER)
+        elif what == "plan":
+            await actions.plan(reference, actor, payload[1])
         elif what == "close":
-            await actions.close(reference, actor, "De melding is verholpen.")
+            await actions.close(reference, actor, OUTCOME)
     except ActionError as error:
-        world.failed_actions += 1
-        world.failures[f"{what}: {error}"[:80]] += 1
+        observed.failed_actions += 1
+        observed.failures[f"{what}: {error}"[:80]] += 1
+
+
+async def _press(world: World, address: str, value: str) -> None:
+    await _say(world, address, value, choice=value)
+
+
+async def _type(world: World, address: str, text: str) -> None:
+    world.observed.typed_survey_answers += 1
+    await _say(world, address, text)
+
+
+async def _stop(world: World, address: str, wants_outcome: bool) -> None:
+    await _say(world, address, "/stop", command="stop")
+    world.observed.stopped[address] = (world.clock(), wants_outcome)
+    value = "stop:outcome:ja" if wants_outcome else "stop:outcome:nee"
+    world.plan(world.clock() + STEP, "press", address, value)
+
+
+async def _answer(world: World, address: str) -> None:
+    await _say(world, address, "Het gaat om het stuk bij huisnummer 12, aan de kant van de speeltuin.")
+
+
+RESIDENT_ACTS: dict[str, Callable[..., Awaitable[None]]] = {
+    "press": _press, "type": _type, "stop": _stop, "answer": _answer,
+}
+REPLY = "Dank voor uw melding. We pakken het deze week op."
+QUESTION = "Dank voor uw melding. Kunt u ons vertellen bij welk huisnummer het precies is?"
+OUTCOME = "De melding is verholpen."
 
 
 def _watch_surveys(world: World) -> None:
-    """Residents answer the survey's buttons: a score some hours later, then whether it was solved."""
+    """Residents answer the survey some hours later: with the buttons (a score, then whether it was solved), or
+    by typing both at once ("4 ja") as residents do."""
     for moment, message in world.channel.sent[world.seen:]:
         address = message.reply_to.address
         values = [value for _label, value in message.actions if value.startswith("survey:")]
         if not values:
             continue
-        if address not in world.verdicts:
+        first = address not in world.verdicts
+        if first:
             world.verdicts[address] = scenario.survey_answer(world.rng)
         verdict = world.verdicts[address]
         if verdict is None:
             continue
-        score, solved = verdict
-        endings = (f":score:{score}", f":solved:{'ja' if solved else 'nee'}")
+        if verdict.typed:
+            if first:
+                later = moment + timedelta(hours=world.rng.randint(1, 3))
+                typed = f"{verdict.score} {'ja' if verdict.solved else 'nee'}"
+                world.plan(scenario.working_moment_after(later, world.tz), "type", address, typed)
+            continue
+        endings = (f":score:{verdict.score}", f":solved:{'ja' if verdict.solved else 'nee'}")
         wanted = [v for v in values if v.endswith(endings)]
         if wanted:
             later = moment + timedelta(hours=world.rng.randint(1, 3)) if ":score:" in wanted[0] else moment + STEP

@@ -12,19 +12,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workdays import add_working_days, is_working_day
 
-TEXTS = (
-    "De lantaarnpaal in de Kanaalstraat is kapot",
-    "Er ligt grofvuil bij de Amsterdamsestraatweg",
-    "Hangjongeren maken overlast bij de Neckardreef",
-    "Er zit een gat in de weg op de Biltstraat",
-    "Er ligt zwerfafval in de Kanaalstraat",
-    "De stoeptegels op de Biltstraat liggen los",
-)
 LATE_SHARE = 0.2  # ambtenaren who answer after the term
 HANDOVER_SHARE = 0.05  # cases handed over once before the answer
+WAITING_SHARE = 0.1  # the ambtenaar's answer is a question: the case waits on the resident
+WAITING_ANSWER_SHARE = 0.7  # of those, residents who answer (the others' cases close for no answer)
+PLANNED_SHARE = 0.2  # the ambtenaar plans the work for a day, and the resident hears the date
+STOP_SHARE = 0.05  # residents who send /stop the working day after their melding
+STOP_OUTCOME_SHARE = 0.5  # of those, who still want the final outcome
 SURVEY_SHARE = 0.6  # residents who answer the survey
+TYPED_SHARE = 0.3  # of those, who type "4 ja" instead of pressing the buttons
 LOW_SCORE_SHARE = 0.1  # of those, a low score and "not solved"
 
 
@@ -51,23 +50,45 @@ class Melding:
     at: datetime
 
 
-def meldingen(rng: random.Random, residents: int, start: datetime, days: int, tz: str) -> list[Melding]:
+def texts_of(rules: RuleSet) -> tuple[list[str], list[str]]:
+    """What residents write: the configuration's example sentences (every category, kind and wijk), and the
+    configuration's street names, so the street in a sentence can be varied."""
+    examples = [e.text for c in rules.categories.values() for e in c.examples]
+    return sorted(set(examples)), sorted(rules.streets, key=len, reverse=True)
+
+
+def vary(rng: random.Random, text: str, streets: list[str]) -> str:
+    """The sentence with its street (if it names one of the configuration's) replaced by a random street, so
+    not every resident reports the same place (which would make most meldingen linked duplicates)."""
+    for street in streets:  # longest first: "Amsterdamsestraatweg" before "Amsterdamsestraat"
+        if street in text:
+            return text.replace(street, rng.choice(streets), 1)
+    return text
+
+
+def meldingen(rng: random.Random, rules: RuleSet, residents: int, start: datetime, days: int,
+              tz: str) -> list[Melding]:
     """One melding per resident at a random working moment over the days (the last day included)."""
+    examples, streets = texts_of(rules)
     result = []
     for number in range(residents):
         day = start.date() + timedelta(days=rng.randrange(max(days, 1)))
-        result.append(Melding(f"bewoner-{number:04d}", rng.choice(TEXTS), working_moment(rng, day, tz)))
+        text = vary(rng, rng.choice(examples), streets)
+        result.append(Melding(f"bewoner-{number:04d}", text, working_moment(rng, day, tz)))
     return sorted(result, key=lambda m: m.at)
 
 
 @dataclass(frozen=True, slots=True)
 class OfficerPlan:
-    """What the case's ambtenaar does: maybe hand over, then reply, then close (moments in local time)."""
+    """What the case's ambtenaar does: maybe hand over, then reply (or ask the resident a question, so the case
+    waits on them), maybe plan the work, then close (moments in local time)."""
 
     hand_over_at: datetime | None
     reply_at: datetime
     close_at: datetime
     late: bool
+    asks: bool = False  # the answer is a question: status "wacht op bewoner"
+    planned_for: date | None = None
 
 
 def officer_plan(rng: random.Random, opened: datetime, answer_days: int, tz: str) -> OfficerPlan:
@@ -80,16 +101,41 @@ def officer_plan(rng: random.Random, opened: datetime, answer_days: int, tz: str
     if rng.random() < HANDOVER_SHARE:
         hand_over_at = working_moment(rng, add_working_days(day, 1), tz, 9, 17)
         hand_over_at = min(hand_over_at, reply_at - timedelta(minutes=15))
-    return OfficerPlan(hand_over_at, reply_at, close_at, late)
+    asks = rng.random() < WAITING_SHARE
+    planned_for = None
+    if not asks and rng.random() < PLANNED_SHARE:
+        planned_for = add_working_days(reply_at.date(), rng.randint(2, 7))
+        close_at = working_moment(rng, planned_for, tz, 9, 17)
+    return OfficerPlan(hand_over_at, reply_at, close_at, late, asks, planned_for)
 
 
-def survey_answer(rng: random.Random) -> tuple[int, bool] | None:
-    """The resident's verdict (score, solved), or None when they do not answer."""
+def resident_answer_delay(rng: random.Random) -> int | None:
+    """Working days until a resident answers the ambtenaar's question, or None when they never do."""
+    return rng.randint(1, 3) if rng.random() < WAITING_ANSWER_SHARE else None
+
+
+def stops(rng: random.Random) -> bool | None:
+    """None: the resident never sends /stop; otherwise whether they still want the final outcome."""
+    if rng.random() >= STOP_SHARE:
+        return None
+    return rng.random() < STOP_OUTCOME_SHARE
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    score: int
+    solved: bool
+    typed: bool  # "4 ja" typed as one message instead of two button presses
+
+
+def survey_answer(rng: random.Random) -> Verdict | None:
+    """The resident's verdict, or None when they do not answer."""
     if rng.random() >= SURVEY_SHARE:
         return None
+    typed = rng.random() < TYPED_SHARE
     if rng.random() < LOW_SCORE_SHARE:
-        return rng.randint(1, 2), False
-    return rng.randint(3, 5), True
+        return Verdict(rng.randint(1, 2), False, typed)
+    return Verdict(rng.randint(3, 5), True, typed)
 
 
 def working_moment_after(moment: datetime, tz: str) -> datetime:

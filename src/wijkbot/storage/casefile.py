@@ -131,6 +131,20 @@ async def contact_of(conn: AsyncConnection, case_id: int) -> dict[str, Any]:
     return dict(row)
 
 
+STOPPED, OUTCOME_ONLY = "gestopt", "alleen uitkomst"
+
+
+async def stop_state(conn: AsyncConnection, case_id: int) -> str | None:
+    """Whether the case's resident sent /stop: None, STOPPED, or OUTCOME_ONLY (they still want the outcome).
+    A preference, not contact data: the case page may show it without an audit row."""
+    row = (await conn.execute(
+        select(contacts.c.opted_out, contacts.c.wants_outcome)
+        .join(cases, cases.c.contact_id == contacts.c.id).where(cases.c.id == case_id))).one()
+    if not row.opted_out:
+        return None
+    return OUTCOME_ONLY if row.wants_outcome else STOPPED
+
+
 async def channel_of(conn: AsyncConnection, case_id: int) -> str:
     """Only the channel name (not personal data): where a reply will go."""
     return str((await conn.execute(

@@ -44,6 +44,7 @@ _MOVE_ATTACHMENTS = update(attachments).where(attachments.c.message_id == bindpa
 _SET_LOCATION = update(cases).where(cases.c.id == bindparam("b_id")).values(
     latitude=bindparam("b_lat"), longitude=bindparam("b_lon"))
 _REACHABLE = update(contacts).where(contacts.c.id.in_(bindparam("ids", expanding=True))).values(unreachable=False)
+_RESUMED = update(contacts).where(contacts.c.id.in_(bindparam("ids", expanding=True))).values(opted_out=False)
 
 
 async def open_cases(conn: AsyncConnection, contact_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
@@ -98,6 +99,13 @@ async def move_messages(conn: AsyncConnection, moves: list[tuple[int, int]]) -> 
 async def set_locations(conn: AsyncConnection, locations: list[tuple[int, float, float]]) -> None:
     if locations:
         await conn.execute(_SET_LOCATION, [{"b_id": c, "b_lat": lat, "b_lon": lon} for c, lat, lon in locations])
+
+
+async def end_stop(conn: AsyncConnection, contact_ids: Iterable[int]) -> None:
+    """Residents who sent /stop and now write to us again: they get messages from us again."""
+    ids = list(set(contact_ids))
+    if ids:
+        await conn.execute(_RESUMED, {"ids": ids})
 
 
 async def mark_reachable(conn: AsyncConnection, contact_ids: Iterable[int]) -> None:

@@ -79,6 +79,15 @@ async def plan_followups(conn: AsyncConnection, case_id: int, planned: Iterable[
         await conn.execute(insert(followups), rows)
 
 
+async def planned_moment(conn: AsyncConnection, case_id: int, kind: str) -> datetime | None:
+    """When the case's planned follow-up of `kind` is due (the earliest, if several), or None."""
+    # Ordered rather than min(): the column's type (and so its time zone) survives on every database.
+    found = (await conn.execute(select(followups.c.due_at).where(
+        followups.c.case_id == case_id, followups.c.kind == kind, followups.c.status == "planned")
+        .order_by(followups.c.due_at).limit(1))).scalar()
+    return found if isinstance(found, datetime) else None
+
+
 async def cancel_followups(conn: AsyncConnection, case_id: int, kinds: Iterable[str] | None = None) -> None:
     query = update(followups).where(followups.c.case_id == case_id, followups.c.status == "planned")
     if kinds is not None:

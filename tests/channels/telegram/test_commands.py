@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from tests.channels.telegram.conftest import CHAT, TelegramWorld
 from tests.support.fake_telegram import FakeTelegram
+from wijkbot.services.actions import ActionError
 from wijkbot.storage import repository
 from wijkbot.storage.tables import contacts, messages, outbox
 
@@ -27,23 +29,27 @@ async def test_taal_en_switches_the_chat_and_the_open_cases_to_english(world: Te
     assert "nl" in (await world.say("/taal klingon"))[0]  # a language we do not have: how to choose
 
 
-async def test_stop_ends_progress_messages_but_not_answers(webhook_world: TelegramWorld) -> None:
+async def test_stop_ends_every_message_until_the_resident_writes_again(webhook_world: TelegramWorld) -> None:
     world = webhook_world
     reference = REFERENCE.search((await world.say(LANTAARN))[0])
     assert reference is not None
     stopped = (await world.say("/stop"))[0]
-    assert "geen tussenberichten" in stopped
+    assert "geen berichten meer" in stopped and "ook geen antwoord" in stopped
     world.clock.advance(days=8)
     assert await world.bot.followups.run_due() >= 1
     assert await world.received() == []  # no "we zijn er nog mee bezig"
     from tests.channels.telegram.test_journey import officer_of
 
-    await world.bot.actions.reply(reference.group(), await officer_of(world.bot, reference.group()), "Gerepareerd.")
-    assert "Gerepareerd." in (await world.received())[0]
+    actor = await officer_of(world.bot, reference.group())
+    with pytest.raises(ActionError, match="/stop"):
+        await world.bot.actions.reply(reference.group(), actor, "Gerepareerd.")
+    assert await world.received() == []
     resumed = (await world.say("/start"))[0]
-    assert "weer tussenberichten" in resumed
+    assert "weer berichten" in resumed
     async with world.bot.db.read() as conn:
         assert (await conn.execute(select(contacts.c.opted_out))).scalar_one() is False
+    await world.bot.actions.reply(reference.group(), actor, "Gerepareerd.")
+    assert "Gerepareerd." in (await world.received())[0]
 
 
 async def test_privacy_explains_and_its_button_asks_a_person_to_remove_the_data(world: TelegramWorld,

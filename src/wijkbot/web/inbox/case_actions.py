@@ -9,6 +9,7 @@ to the queue when the case left the ambtenaar's reach (a hand-over).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 
 from aiohttp import web
@@ -88,6 +89,15 @@ async def _status(inbox: InboxServices, who: Actor, ref: str, form: Form, versio
     return "inbox.done.status", True
 
 
+async def _plan(inbox: InboxServices, who: Actor, ref: str, form: Form, version: int | None) -> Outcome:
+    try:
+        day = date.fromisoformat(_text(form, "day").strip())
+    except ValueError:
+        raise ActionError("vul een datum in (dag, maand en jaar)") from None
+    await inbox.actions.plan(ref, who, day, expected_version=version)
+    return "inbox.done.plan", True
+
+
 async def _close(inbox: InboxServices, who: Actor, ref: str, form: Form, version: int | None) -> Outcome:
     await inbox.actions.close(ref, who, _text(form, "outcome"), expected_version=version)
     return "inbox.done.close", True
@@ -113,7 +123,7 @@ async def _unlink(inbox: InboxServices, who: Actor, ref: str, form: Form, versio
 
 ACTIONS: dict[str, Handler] = {
     "antwoord": _reply, "notitie": _note, "oppakken": _claim, "toewijzen": _assign, "uitnodigen": _invite,
-    "overdragen": _handover, "categorie": _category, "status": _status, "afhandelen": _close,
+    "overdragen": _handover, "categorie": _category, "status": _status, "inplannen": _plan, "afhandelen": _close,
     "heropenen": _reopen, "koppelen": _link, "ontkoppelen": _unlink,
 }
 

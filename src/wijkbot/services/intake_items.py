@@ -1,0 +1,71 @@
+"""The working data of one intake batch: the result a caller gets, and the cases and items the batch builds up
+in memory before writing them set-based (services.intake_batch).
+
+Invariants: plain data, no I/O; an item belongs to exactly one resident message (or, when split off, to
+messages already stored); a case is either an existing open one (its id known) or a new one (id after insert).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from wijkbot.domain.model import InboundMessage
+from wijkbot.domain.routing import Decision
+from wijkbot.domain.sanitise import is_blank
+from wijkbot.services import inbound_media
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeResult:
+    message_id: int
+    reference: str | None
+    duplicate: bool = False
+    new_case: bool = False
+
+
+@dataclass
+class BatchCase:
+    """A case this batch touches: an existing open one (id known) or a new one (id after insert)."""
+
+    row: dict[str, Any]
+    new: bool
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    last_written: datetime | None = None  # when the resident last wrote on it
+    located: bool = False  # a location the resident shared was set on it in this batch
+    context: list[int] = field(default_factory=list)  # earlier messages (photo, location) that join it
+    resumed: bool = False  # it waited on the resident, who answered: the term runs again
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """What the first answer to a new case needs; written once the case has its reference."""
+
+    decision: Decision
+    due: date
+    lang: str
+    long: bool
+
+
+@dataclass
+class BatchItem:
+    message: InboundMessage
+    body: str
+    contact: dict[str, Any]
+    media: inbound_media.Media = field(default_factory=inbound_media.Media)
+    case: BatchCase | None = None
+    duplicate_of: dict[str, Any] | None = None  # a stored message, or {"item": the first one in this batch}
+    answer: str = ""
+    acknowledgement: Acknowledgement | None = None
+    purpose: str = "ack"
+    message_id: int = 0
+    lang: str = "nl"
+    ask: list[dict[str, Any]] | None = None  # the open cases to ask about (newest first), when not plain
+    actions: tuple[tuple[str, str], ...] = ()
+    stored_ids: tuple[int, ...] = ()  # split off: already stored messages that move into a new case
+    ends_stop: bool = False  # the first message since the resident's /stop: the answer says they hear from us again
+
+    @property
+    def has_content(self) -> bool:
+        return not is_blank(self.body) or self.media.any
