@@ -10,13 +10,13 @@ from wijkbot.cli import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
-    assert main(["simulate", "--days", "5", "--residents", "30", "--seed", "1", "--json", *args]) == 0
+    assert main(["simulate", "--days", "5", "--residents", "40", "--seed", "1", "--json", *args]) == 0
     return dict(json.loads(capsys.readouterr().out))
 
 
 def test_small_simulation_meets_the_targets(capsys: pytest.CaptureFixture[str]) -> None:
     report = run(capsys)
-    assert report["meldingen"] == 30
+    assert report["meldingen"] == 40
     assert report["acknowledged_within_5s"] == 1.0
     assert report["cases_silent_too_long"] == 0
     assert report["escalations_missed_or_late"] == 0
@@ -28,8 +28,8 @@ def test_small_simulation_meets_the_targets(capsys: pytest.CaptureFixture[str]) 
     # The run really exercised the ladder and the survey, so the targets above are not met by doing nothing.
     assert report["escalations_per_step"]
     assert isinstance(report["surveys_sent"], int) and report["surveys_sent"] > 0
-    # ... and the residents' own moves: /stop, typed survey answers, answering a question (seed 1 has each).
-    for exercised in ("residents_stopped", "typed_survey_answers", "cases_waiting_on_resident"):
+    # ... and the other moves: /stop, typed survey answers, waiting on the resident, planning (seed 1 has each).
+    for exercised in ("residents_stopped", "typed_survey_answers", "cases_waiting_on_resident", "cases_planned"):
         assert isinstance(report[exercised], int) and report[exercised] > 0, exercised
 
 

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 
-from tests.followup.test_never_silent import GROFVUIL, case_of, events, officer_of
+from tests.followup.test_never_silent import AMS, GROFVUIL, case_of, events, officer_of
 from wijkbot.app import Wijkbot
 from wijkbot.domain.workflow import Status
 from wijkbot.services.actions import ActionError
@@ -130,3 +131,50 @@ async def test_updates_come_back_when_the_resident_writes_again_after_stop(bot: 
     await bot.followups.run_due()
     got = await resident.received()
     assert len(got) == 1 and reference in got[0] and "nog mee bezig" in got[0]
+
+
+async def test_a_reply_held_for_the_night_does_not_leave_after_a_stop(any_bot: Wijkbot, channel: Any,
+                                                                     clock: FrozenClock) -> None:
+    resident = Harness(any_bot, channel)
+    await resident.say(GROFVUIL)
+    reference = resident.reference
+    clock.set(datetime(2026, 11, 23, 22, 0, tzinfo=AMS))
+    await any_bot.actions.reply(reference, await officer_of(any_bot, reference), "We komen morgen.")
+    assert await resident.received() == []  # held until 08:00
+    clock.set(datetime(2026, 11, 23, 22, 30, tzinfo=AMS))
+    await resident.command("stop")
+    await resident.choose("stop:outcome:nee")
+    await resident.received()
+    clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=AMS))
+    assert await resident.received() == []
+    assert await events(any_bot, reference, "niet verstuurd") == [
+        {"outbox_id": (await events(any_bot, reference, "antwoord"))[0]["outbox_id"],
+         "reden": "de bewoner heeft /stop gestuurd"}]
+
+
+async def test_planning_late_in_the_evening_cannot_name_today(bot: Wijkbot, resident: Harness,
+                                                              clock: FrozenClock) -> None:
+    await resident.say(GROFVUIL)
+    reference = resident.reference
+    clock.set(datetime(2026, 11, 23, 21, 30, tzinfo=AMS))
+    with pytest.raises(ActionError, match="vanaf morgen"):
+        await bot.actions.plan(reference, await officer_of(bot, reference), date(2026, 11, 23))
+    assert await bot.actions.plan(reference, await officer_of(bot, reference), date(2026, 11, 24)) is True
+
+
+async def test_asking_the_resident_restarts_the_update_clock(bot: Wijkbot, resident: Harness,
+                                                             clock: FrozenClock) -> None:
+    await resident.say(GROFVUIL)
+    reference = resident.reference
+    actor = await officer_of(bot, reference)
+    clock.advance(days=3)  # Thursday: the first update was planned for next Monday
+    await bot.actions.set_status(reference, actor, Status.IN_BEHANDELING)
+    await bot.actions.set_status(reference, actor, Status.WACHT_OP_BEWONER)
+    await resident.received()
+    clock.advance(days=4)  # Monday: only two working days after the question
+    await bot.followups.run_due()
+    assert await resident.received() == []
+    clock.advance(days=3)  # Thursday: five working days after it
+    await bot.followups.run_due()
+    got = await resident.received()
+    assert len(got) == 1 and "wachten nog op uw antwoord" in got[0]

@@ -59,3 +59,18 @@ async def test_a_bad_date_gets_a_clear_answer_next_to_the_form(officers: dict[st
     page = await anouk.act(resident.reference, "inplannen", day=date(2020, 1, 1).isoformat())
     assert page.status == 400 and "vanaf vandaag" in page.text
     assert await resident.received() == []
+
+
+async def test_planning_after_stop_says_the_resident_is_not_told(officers: dict[str, Officer], inbox_bot: Wijkbot,
+                                                                 channel: RecordingChannel,
+                                                                 clock: FrozenClock) -> None:
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    reference = resident.reference
+    await resident.command("stop")
+    await resident.received()
+    anouk = await signed_in(officers, "anouk")
+    page = await anouk.get(f"/inbox/zaak/{reference}")
+    assert "De bewoner krijgt geen bericht" in page.text  # the hint under the date field
+    done = await anouk.act(reference, "inplannen", day=(clock().date() + timedelta(days=2)).isoformat())
+    assert "De datum is opgeslagen. De bewoner krijgt geen bericht" in done.text
+    assert await resident.received() == []

@@ -67,7 +67,7 @@ def mentions_page(body: Mapping[str, Any], own_id: str, received_at: datetime) -
         messages.append(InboundMessage(
             reply_to=ReplyAddress(NAME, author), external_id=TWEET_PREFIX + post_id,
             text=without_leading_handles(_text(post.get("text"))), received_at=received_at,
-            locale=lang if lang in LANGUAGES else None,
+            locale=lang if lang in LANGUAGES else None, public=True,
         ))
     return Page(tuple(messages), tuple(ids), _next_token(body))
 

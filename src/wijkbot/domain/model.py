@@ -68,7 +68,8 @@ class InboundMessage:
 
     `choice` is the value of a button the resident pressed (the text is then the button's label);
     `command` is a slash command without the slash ("status"), with `command_args` after it; `location` is
-    a shared (latitude, longitude) in WGS84.
+    a shared (latitude, longitude) in WGS84; `public` marks a message everyone can read (an X mention): it
+    is taken only as words, never as a command or an answer to something we asked privately.
     """
 
     reply_to: ReplyAddress
@@ -83,6 +84,7 @@ class InboundMessage:
     choice: str | None = None
     command: str | None = None
     command_args: str = ""
+    public: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,7 +128,7 @@ class ActionBase:
                       final: bool = False, **extra: Any) -> int | None:
         """A status message we start: held at night, not sent after /stop (except a wanted final outcome)."""
         body = self.texts.with_case(key, case["locale"], values, **extra)
-        return await started_messages.send(conn, case, purpose="notice", body=body, now=self.clock(),
+        return await started_messages.send(conn, case, purpose="status", body=body, now=self.clock(),
                                            tz=self.rules.municipality.timezone, final=final)
 
     async def _replan_update(self, conn: AsyncConnection, case: Mapping[Any, Any], now: Any) -> None:

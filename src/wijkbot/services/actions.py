@@ -107,20 +107,27 @@ class Actions(HandOverActions, TeamworkActions):
                 await repository.update_case(conn, case["id"], now, status=new.value)
             if new is Status.WACHT_OP_BEWONER and case["status"] != new.value:
                 await case_terms.pause(conn, self.rules, case, now)
-                await self._notify(conn, case, "notice.waiting", dict(case),
-                                   days=case_terms.case_policy(self.rules, case).waiting_close_days)
+                told = await self._notify(conn, case, "notice.waiting", dict(case),
+                                          days=case_terms.case_policy(self.rules, case).waiting_close_days)
+                if told is not None:  # the question was just asked: the reminder counts from here
+                    await repository.update_case(conn, case["id"], now, last_contact_at=now)
+                    await self._replan_update(conn, case, now)
         self.notify_outbox()
 
-    async def plan(self, reference: str, actor: Actor, day: date, *, expected_version: int | None = None) -> None:
-        """The work is planned for `day`: the resident hears the date (a status message), the history keeps it."""
+    async def plan(self, reference: str, actor: Actor, day: date, *, expected_version: int | None = None) -> bool:
+        """The work is planned for `day`: the resident hears the date (a status message), the history keeps it.
+        Returns whether the resident was told (not after /stop)."""
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
             if not is_open(Status(case["status"])):
                 raise ActionError(f"een zaak met status '{case['status']}' kan niet meer worden ingepland")
             now = self.clock()
-            today = now.astimezone(ZoneInfo(self.rules.municipality.timezone)).date()
+            tz = self.rules.municipality.timezone
+            today = now.astimezone(ZoneInfo(tz)).date()
             if day < today:
                 raise ActionError("kies een datum vanaf vandaag")
+            if day < waking_moment(now, tz).astimezone(ZoneInfo(tz)).date():  # 21:00 or later: sent tomorrow
+                raise ActionError("het bericht gaat pas morgenochtend weg: kies een datum vanaf morgen")
             if day > today + PLAN_AHEAD:
                 raise ActionError("kies een datum binnen een jaar")
             told = await self._notify(conn, case, "notice.planned", dict(case),
@@ -132,6 +139,7 @@ class Actions(HandOverActions, TeamworkActions):
             if told is not None:
                 await self._replan_update(conn, case, now)
         self.notify_outbox()
+        return told is not None
 
     async def close(self, reference: str, actor: Actor, outcome: str, *, expected_version: int | None = None) -> None:
         """Close with an outcome the resident reads; pointless follow-ups are cancelled."""

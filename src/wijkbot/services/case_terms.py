@@ -52,9 +52,9 @@ async def resume(conn: AsyncConnection, rules: RuleSet, case: Any, now: datetime
     total = int(case["paused_days"] or 0) + paused
     await repository.update_case(conn, case["id"], now, waiting_since=None, paused_days=total, due_date=due,
                                  **values)
-    # In the history, so the ambtenaar (and the simulation's report) can see why the term moved.
-    await repository.add_event(conn, case["id"], now, "systeem", "termijn verschoven",
-                               {"werkdagen": paused, "termijn": due.isoformat()})
+    if paused:  # in the history, so the ambtenaar (and the simulation's report) can see why the term moved
+        await repository.add_event(conn, case["id"], now, "systeem", "termijn verschoven",
+                                   {"werkdagen": paused, "termijn": due.isoformat()})
     escalations = [case_plan.escalation_kind(n) for n in range(1, len(policy.escalation) + 1)]
     await repository.cancel_followups(conn, case["id"], kinds=TERM_KINDS + escalations)
     planned = case_plan.term_plan(case["created_at"], due, policy, tz, total, int(case["escalation_level"] or 0))

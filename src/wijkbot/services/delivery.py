@@ -5,7 +5,9 @@ with exponential backoff (or the channel's retry_after); a paused channel (Chann
 up, refused credentials) holds the row without spending an attempt; after the last attempt, or on a
 permanent failure, the row is marked failed with its reason (flagged, never dropped) and the case history
 says so; an unknown or disabled channel is a temporary failure, so switching it on later still delivers; the
-parts of a split message a channel reports as delivered are recorded with the retry and never sent again.
+parts of a split message a channel reports as delivered are recorded with the retry and never sent again;
+just before sending, a message we started ourselves is checked against the resident's /stop once more
+(services.started_messages.withheld): one queued before the /stop is kept as `withheld`, never sent.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.model import OutboundMessage, ReplyAddress
 from wijkbot.ports import ChannelAdapter, ChannelPaused, Clock, PermanentFailure, TemporaryFailure
+from wijkbot.services.started_messages import withheld
 from wijkbot.storage import outbox, repository
 from wijkbot.storage.db import Database
 
 log = logging.getLogger(__name__)
 
+STOPPED = "de bewoner heeft /stop gestuurd"
 BASE_BACKOFF = 5.0
 MAX_BACKOFF = 3600.0
 
@@ -68,11 +72,27 @@ class Delivery:
                 rows = await outbox.claim_due(conn, self.clock(), self.batch_size, skip_locked=not self.db.is_sqlite)
             if not rows:
                 return handled
+            rows = await self._withhold(rows)
             started = time.perf_counter()
             outcomes = await asyncio.gather(*(self._send(row) for row in rows))
             await self._record(rows, outcomes)
             log.debug("delivered a batch of %d in %.1f ms", len(rows), (time.perf_counter() - started) * 1000)
             handled += len(rows)
+
+    async def _withhold(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Rows the resident's /stop now holds back are kept as `withheld` (with a case event, so the ambtenaar
+        sees it); the rest goes on to be sent."""
+        held = [r for r in rows if withheld(r["purpose"], bool(r["opted_out"]), bool(r["wants_outcome"]))]
+        if not held:
+            return rows
+        now = self.clock()
+        async with self.db.write() as conn:
+            await outbox.mark_withheld(conn, [r["id"] for r in held], STOPPED)
+            for row in held:
+                if row["case_id"]:
+                    await repository.add_event(conn, row["case_id"], now, "systeem", "niet verstuurd",
+                                               {"outbox_id": row["id"], "reden": STOPPED})
+        return [r for r in rows if r not in held]
 
     async def _send(self, row: dict[str, Any]) -> _Outcome:
         adapter = self.channels.get(row["channel"])

@@ -4,12 +4,15 @@ Invariants: channel-neutral (the web chat, Telegram and X all call `receive`); a
 ResidentCommands, a pressed button to the handler of its value's prefix ("case:" which-case answers,
 "privacy:" the erase request, more registered by other features such as surveys), everything else, and a
 button nobody claims, to Intake as the resident's words; each of them stores the message before deciding.
-A poller's batch (X) takes the same door: what a command, button or text handler claims is handled one by
-one, the rest goes to intake together with the poller's cursor, in one transaction (store first, then advance).
+A poller's batch (X) takes the same door, in the order the messages were written: runs of words go to
+intake together, a command, button or claimed text is handled where it stands, and the poller's cursor
+commits with the last intake call (store first, then advance). A public post (an X mention) is only ever
+words: never a command, a button or an answer to a private question.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,6 +23,7 @@ from wijkbot.services.intake import Intake
 from wijkbot.services.intake_items import IntakeResult
 from wijkbot.services.resident_commands import ResidentCommands
 
+log = logging.getLogger(__name__)
 ChoiceHandler = Callable[[InboundMessage], Awaitable[IntakeResult]]
 TextHandler = Callable[[InboundMessage], Awaitable[IntakeResult | None]]
 
@@ -44,15 +48,40 @@ class Inbound:
 
     async def receive_batch(self, batch: Sequence[InboundMessage],
                             then: Callable[[AsyncConnection], Awaitable[None]]) -> list[IntakeResult]:
-        """A poller's page, oldest first: commands, buttons and claimed texts (a typed survey answer) one by
-        one, the rest through intake with `then` (the cursor) in the same transaction. Results keep the order."""
-        results: list[IntakeResult | None] = [await self._special(m) for m in batch]
-        rest = [m for m, r in zip(batch, results, strict=True) if r is None]
-        taken = iter(await self.intake.receive_batch(rest, then))
-        return [r if r is not None else next(taken) for r in results]
+        """A poller's page, oldest first, in order: runs of plain words go through intake together; a command,
+        button or claimed text (a typed survey answer) is handled where it stands, after the words before it
+        (so "melding, /stop" ends stopped, and "/status" after a melding sees its case). `then` (the cursor)
+        commits with the last intake call, so nothing is advanced before it is stored."""
+        results: list[IntakeResult] = []
+        words: list[InboundMessage] = []
+        for message in batch:
+            if message.command is None and message.choice is None and not self._texts:
+                words.append(message)  # nothing could claim it: no need to break the run
+                continue
+            if words:
+                results.extend(await self.intake.receive_batch(words, _nothing))
+                words = []
+            taken = await self._special_or_none(message)
+            if taken is None:
+                words.append(message)
+            else:
+                results.append(taken)
+        results.extend(await self.intake.receive_batch(words, then))
+        return results
+
+    async def _special_or_none(self, message: InboundMessage) -> IntakeResult | None:
+        """`_special`, but a handler that fails does not stall a poller on its page: the message then goes to
+        intake as words (stored, answered; nothing lost) and the failure is logged."""
+        try:
+            return await self._special(message)
+        except Exception:
+            log.exception("a command, button or answer could not be handled; it is taken in as words")
+            return None
 
     async def _special(self, message: InboundMessage) -> IntakeResult | None:
         """The result of whoever claims the message before intake, or None: intake's turn."""
+        if message.public:
+            return None
         if message.command is not None:
             return await self.commands.handle(message)
         if message.choice is not None:
@@ -64,3 +93,7 @@ class Inbound:
             if taken is not None:
                 return taken
         return None
+
+
+async def _nothing(_conn: AsyncConnection) -> None:
+    """An intake call in the middle of a page advances no cursor."""

@@ -6,7 +6,8 @@ updated in memory as cases are assigned, so one batch spreads work like one-by-o
 
 A resident with open cases: a message that plainly continues one of them joins it; any other message is kept
 with the newest open case and the answer asks, with buttons, which case it is about (services.placement);
-on a channel without buttons (X) it simply joins the newest case. A resident who sent /stop and writes again
+on a channel without buttons (X) it joins the newest case, unless the router confidently puts it in a
+category none of the open cases has: then it opens a case of its own. A resident who sent /stop and writes again
 gets messages from us again, and the answer says so.
 Files are kept with the message and its case (services.inbound_media); a photo or location sent before any
 words joins the case those words open, if they come within the hour.
@@ -23,7 +24,7 @@ from wijkbot.domain import case_plan
 from wijkbot.domain import followups as followup_plan
 from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
-from wijkbot.domain.conversation import LastSent, place
+from wijkbot.domain.conversation import LastSent, Placement, place
 from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
 from wijkbot.domain.routing import Decision, Routes
 from wijkbot.domain.rules import RuleSet
@@ -105,8 +106,8 @@ class IntakeBatch:
     async def _end_stops(self, fresh: list[BatchItem]) -> None:
         """Writing to us again ends a /stop: a resident who asks something now expects the answer to reach them."""
         first: dict[int, BatchItem] = {}
-        for item in fresh:
-            if item.contact["opted_out"]:
+        for item in fresh:  # words, a photo or a location; a button nobody claimed is not "writing again"
+            if item.contact["opted_out"] and item.has_content and item.message.choice is None:
                 first.setdefault(int(item.contact["id"]), item)
         await conversation_rows.end_stop(self.conn, list(first))
         for item in first.values():
@@ -121,7 +122,7 @@ class IntakeBatch:
 
     def _decide(self, item: BatchItem, open_cases: dict[int, list[BatchCase]]) -> Decision | None:
         if open_cases.get(item.contact["id"]) and item.has_content:
-            return None  # joins an open case; decided in _handle
+            return self._other_subject(item, open_cases[item.contact["id"]])  # joins one, or see _handle
         if not has_words(item.body):
             return None
         decision = self.router.route(item.body, item.message.street, item.message.postcode)
@@ -129,13 +130,25 @@ class IntakeBatch:
             return None
         return decision
 
+    def _other_subject(self, item: BatchItem, candidates: list[BatchCase]) -> Decision | None:
+        """Where there are no buttons to ask "which case?" (X), words the router confidently puts in a category
+        none of the open cases has may open a case of their own (when placement would have asked)."""
+        if item.message.reply_to.channel not in BUTTONLESS_CHANNELS or not has_words(item.body):
+            return None
+        decision = self.router.route(item.body, item.message.street, item.message.postcode)
+        if decision.category is None or decision.triage or decision.out_of_scope:
+            return None
+        return None if any(c.row["category"] == decision.category for c in candidates) else decision
+
     def _handle(self, item: BatchItem, decision: Decision | None, open_cases: dict[int, list[BatchCase]],
                 loads: dict[str, list[OfficerLoad]]) -> None:
         item.lang = lang = self.texts.t.language(item.contact["locale"])
         candidates = open_cases.get(item.contact["id"]) or []
         if candidates and item.has_content:
-            self._join(item, candidates)
-            return
+            by_key, where = self._placement(item, candidates)
+            if not (where.ask and decision is not None):
+                self._join(item, candidates, by_key[where.case_id], where.ask)
+                return
         if decision is None:
             if is_blank(item.body) and item.media.any:
                 item.answer = inbound_media.needs_words(item.media, self.texts, lang)
@@ -147,12 +160,13 @@ class IntakeBatch:
         if not decision.out_of_scope:
             open_cases.setdefault(item.contact["id"], []).insert(0, item.case)  # type: ignore[arg-type]
 
-    def _join(self, item: BatchItem, candidates: list[BatchCase]) -> None:
+    def _placement(self, item: BatchItem, candidates: list[BatchCase]) -> tuple[dict[int, BatchCase], Placement]:
         # Stored cases go by their id (what LastSent names); a case opened in this batch has none yet.
         by_key = {c.row.get("id") or -n: c for n, c in enumerate(candidates, start=1)}
         keyed = [placement.open_case(key, c.row, c.last_written) for key, c in by_key.items()]
-        where = place(keyed, self.last_sent.get(item.contact["id"]), self.now)
-        case = by_key[where.case_id]
+        return by_key, place(keyed, self.last_sent.get(item.contact["id"]), self.now)
+
+    def _join(self, item: BatchItem, candidates: list[BatchCase], case: BatchCase, unclear: bool) -> None:
         item.case = case
         case.row["last_contact_at"] = self.now
         case.last_written = self.now
@@ -162,7 +176,7 @@ class IntakeBatch:
             case.events.append(("status", {"van": Status.WACHT_OP_BEWONER.value,
                                            "naar": Status.IN_BEHANDELING.value}))
         case.events.append(("bericht", {"item": id(item)}))
-        if where.ask and item.message.reply_to.channel not in BUTTONLESS_CHANNELS:  # X cannot show the buttons
+        if unclear and item.message.reply_to.channel not in BUTTONLESS_CHANNELS:  # X cannot show the buttons
             item.ask = [c.row for c in candidates]
             item.purpose = "choice"
         elif item.media.location is not None:  # provisional messages keep their location in meta only

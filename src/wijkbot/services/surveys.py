@@ -6,7 +6,8 @@ is stored first like any message; an answer is taken only while the token is val
 the resident whose case it is; an expired token gets a polite answer and nothing is recorded; the verdict is
 one "tevredenheid" event {"score", "opgelost", "toelichting"} (the digest reads it); "not solved" or a low
 score writes "heropenverzoek" with the reason and puts the case in its ambtenaar's mentions queue — an
-ambtenaar decides whether to reopen, never the bot.
+ambtenaar decides whether to reopen, never the bot; the optional why is the next message within a day of the
+verdict (later words are a new message, not a why).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -31,6 +32,7 @@ from wijkbot.storage import casefile, outbox, repository, survey_rows
 from wijkbot.storage.db import Database
 
 MAX_WHY = 2000
+WHY_WINDOW = timedelta(days=1)  # the optional why: what the resident writes within a day of the verdict
 
 
 class Surveys:
@@ -88,6 +90,8 @@ class Surveys:
         answer = survey.parse_text(found["token"], message.text) if found["answered_at"] is None else None
         if found["answered_at"] is None and answer is None:
             return None  # not an answer (a new melding, a question): the normal way
+        if found["answered_at"] is not None and now - found["answered_at"] > WHY_WINDOW:
+            return None  # the why is what they write right after the verdict, not a new melding days later
         async with self.db.write() as conn:
             duplicate = await inbound_rows.already_stored(conn, message)
             if duplicate is not None:

@@ -31,6 +31,6 @@ async def close_unanswered(conn: AsyncConnection, texts: Texts, case: Any, now: 
     await repository.add_event(conn, case["id"], now, "systeem", "afgehandeld", {"uitkomst": outcome,
                                                                               "reden": REASON})
     body = texts.with_case("notice.waiting_closed", case["locale"], case)
-    await started_messages.send(conn, case, purpose="notice", body=body, now=now,
+    await started_messages.send(conn, case, purpose="status", body=body, now=now,
                                 tz=texts.rules.municipality.timezone, final=True)
     return True

@@ -6,7 +6,8 @@ the simulation's own plans; silences are counted in working days (`working_days_
 wrote within the 5 seconds before (acknowledgements and answers to buttons go at once by design); a silence
 is not counted while the resident's /stop is in force (they asked for it); an escalation step is expected
 at its ladder moment, pushed back by the working days of every pause on the resident that began before it
-(the "termijn verschoven" events), and not at all while the case waits, or closed waiting; "after
+(status events into and out of "wacht op bewoner", with the "termijn verschoven" days), and not at all while
+the case waits, or closed waiting; "after
 /stop" means delivered after the resident's /stop and before they wrote again, not such an answer, and not
 the closing notice they asked for.
 """
@@ -186,19 +187,22 @@ async def measure(bot: Wijkbot, sent: list[tuple[datetime, OutboundMessage]], se
         if any(at <= moment <= at + ACK_WITHIN for at in written.get(address, [])):
             continue  # the answer to what they just wrote (the /stop answer itself, a button)
         purpose, case_id, created = purposes[message.outbox_id]
-        report.sent_after_stop += not (wants_outcome and purpose == "notice" and created == closed_at.get(case_id))
+        report.sent_after_stop += not (wants_outcome and purpose == "outcome" and created == closed_at.get(case_id))
     return report
 
 
 def _pauses(events: list[Any]) -> list[tuple[datetime, datetime | None, int]]:
-    """(start, end or None while it lasts, working days) of each wait on the resident, in order."""
+    """(start, end or None while it lasts, working days it moved the term) of each wait on the resident."""
+    moved = {e["at"]: int(e["data"]["werkdagen"]) for e in events if e["type"] == "termijn verschoven"}
     found: list[tuple[datetime, datetime | None, int]] = []
     start: datetime | None = None
     for event in sorted(events, key=lambda e: (e["at"], e["id"])):
-        if event["type"] == "status" and event["data"].get("naar") == WAITING and start is None:
+        if event["type"] != "status":
+            continue
+        if event["data"].get("naar") == WAITING and start is None:
             start = event["at"]
-        elif event["type"] == "termijn verschoven" and start is not None:
-            found.append((start, event["at"], int(event["data"]["werkdagen"])))
+        elif event["data"].get("van") == WAITING and start is not None:
+            found.append((start, event["at"], moved.get(event["at"], 0)))
             start = None
     if start is not None:
         found.append((start, None, 0))

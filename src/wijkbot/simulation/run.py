@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -143,8 +142,7 @@ async def _send_melding(world: World, melding: scenario.Melding) -> None:
         ReplyAddress(CHANNEL, melding.address), uuid.uuid4().hex, melding.text, world.clock()))
     wants_outcome = scenario.stops(world.rng)
     if wants_outcome is not None:
-        day = add_working_days(world.clock().astimezone(ZoneInfo(world.tz)).date(), 1)
-        world.plan(scenario.working_moment(world.rng, day, world.tz), "stop", melding.address, wants_outcome)
+        world.plan(scenario.stop_moment(world.rng, world.clock(), world.tz), "stop", melding.address, wants_outcome)
     if result.reference is None or not result.new_case or result.duplicate:  # a duplicate closes with its lead
         return
     world.references[melding.address] = result.reference
@@ -233,8 +231,10 @@ async def _press(world: World, address: str, value: str) -> None:
 
 
 async def _type(world: World, address: str, text: str) -> None:
+    """A typed survey answer: the survey takes it, so it does not end a /stop (no `_say`)."""
     world.observed.typed_survey_answers += 1
-    await _say(world, address, text)
+    await world.bot.inbound.receive(InboundMessage(
+        ReplyAddress(CHANNEL, address), uuid.uuid4().hex, text, world.clock()))
 
 
 async def _stop(world: World, address: str, wants_outcome: bool) -> None:

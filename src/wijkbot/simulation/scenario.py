@@ -2,7 +2,9 @@
 
 Invariants: every random choice comes from the one seeded `random.Random`, so a seed gives the same run;
 residents write and answer only in working hours on working days (what arrives at night is then always
-something we started ourselves, which quiet hours must hold back).
+something we started ourselves, which quiet hours must hold back), except /stop: half of the residents who
+send it do so late in the evening, when a reply or update may already be waiting in the outbox for the
+morning (and must then not leave).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workdays import add_working_days, is_working_day
 
 LATE_SHARE = 0.2  # ambtenaren who answer after the term
+EVENING_SHARE = 0.1  # replies written late in the evening (21:00-22:45): quiet hours hold them until 08:00
 HANDOVER_SHARE = 0.05  # cases handed over once before the answer
 WAITING_SHARE = 0.1  # the ambtenaar's answer is a question: the case waits on the resident
 WAITING_ANSWER_SHARE = 0.7  # of those, residents who answer (the others' cases close for no answer)
 PLANNED_SHARE = 0.2  # the ambtenaar plans the work for a day, and the resident hears the date
-STOP_SHARE = 0.05  # residents who send /stop the working day after their melding
+STOP_SHARE = 0.05  # residents who send /stop: the evening after their melding, or the next working day
 STOP_OUTCOME_SHARE = 0.5  # of those, who still want the final outcome
 SURVEY_SHARE = 0.6  # residents who answer the survey
 TYPED_SHARE = 0.3  # of those, who type "4 ja" instead of pressing the buttons
@@ -96,6 +99,8 @@ def officer_plan(rng: random.Random, opened: datetime, answer_days: int, tz: str
     late = rng.random() < LATE_SHARE
     reply_days = answer_days + rng.randint(1, 3) if late else rng.randint(1, min(3, max(answer_days - 1, 1)))
     reply_at = working_moment(rng, add_working_days(day, reply_days), tz, 9, 17)
+    if rng.random() < EVENING_SHARE:
+        reply_at = working_moment(rng, reply_at.date(), tz, 21, 23)
     close_at = working_moment(rng, add_working_days(reply_at.date(), rng.randint(1, 4)), tz, 9, 17)
     hand_over_at = None
     if rng.random() < HANDOVER_SHARE:
@@ -112,6 +117,17 @@ def officer_plan(rng: random.Random, opened: datetime, answer_days: int, tz: str
 def resident_answer_delay(rng: random.Random) -> int | None:
     """Working days until a resident answers the ambtenaar's question, or None when they never do."""
     return rng.randint(1, 3) if rng.random() < WAITING_ANSWER_SHARE else None
+
+
+def stop_moment(rng: random.Random, sent: datetime, tz: str) -> datetime:
+    """Late one evening (21:00-23:45) within the next three working days, or at a working moment of the next
+    working day."""
+    day = sent.astimezone(ZoneInfo(tz)).date()
+    if rng.random() < 0.5:
+        day = add_working_days(day, rng.randint(0, 3))
+        minutes = rng.randrange(21 * 4, 24 * 4) * 15
+        return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=ZoneInfo(tz))
+    return working_moment(rng, add_working_days(day, 1), tz)
 
 
 def stops(rng: random.Random) -> bool | None:

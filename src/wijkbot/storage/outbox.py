@@ -3,7 +3,8 @@
 Invariants: a row is claimed by pushing its next_attempt_at forward by a lease inside a short transaction
 (FOR UPDATE SKIP LOCKED on PostgreSQL), so two delivery workers never send the same row at once and a
 worker that dies mid-send only delays the row; a row ends as `sent` or, after the last attempt or a
-permanent failure, as `failed` with the reason: it is flagged, never deleted. A channel that delivers a long
+permanent failure, as `failed` with the reason: it is flagged, never deleted; a row /stop holds back ends as
+`withheld`. A channel that delivers a long
 text in parts records how many went out before a failure (`parts_sent`), so a retry does not repeat them.
 """
 
@@ -28,7 +29,8 @@ _DUE = (
 _LEASE = update(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True))).values(
     next_attempt_at=bindparam("until"), attempts=outbox.c.attempts + 1)
 _CLAIMED = (
-    select(outbox, contacts.c.address, contacts.c.unreachable).join(contacts, contacts.c.id == outbox.c.contact_id)
+    select(outbox, contacts.c.address, contacts.c.unreachable, contacts.c.opted_out, contacts.c.wants_outcome)
+    .join(contacts, contacts.c.id == outbox.c.contact_id)
     .where(outbox.c.id.in_(bindparam("ids", expanding=True))).order_by(outbox.c.id)
 )
 _SENT = update(outbox).where(outbox.c.id == bindparam("b_id")).values(
@@ -70,6 +72,13 @@ async def mark_retry(conn: AsyncConnection, outbox_id: int, at: datetime, error:
     if parts_sent:
         values["parts_sent"] = parts_sent
     await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(**values))
+
+
+async def mark_withheld(conn: AsyncConnection, ids: Sequence[int], reason: str) -> None:
+    """Not sent, on purpose (the resident sent /stop after it was queued): kept, with the reason."""
+    if ids:
+        await conn.execute(update(outbox).where(outbox.c.id.in_(list(ids))).values(
+            status="withheld", last_error=reason))
 
 
 async def mark_held(conn: AsyncConnection, outbox_id: int, at: datetime, error: str) -> None:

@@ -196,10 +196,11 @@ outbox = Table(
     Column("case_id", Integer, ForeignKey("cases.id")),
     Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=False),
     Column("channel", String(20), nullable=False),
-    Column("purpose", String(30), nullable=False),  # ack, reply, update, notice
+    # ack, question, choice, notice (answers to the resident); reply, update, survey, status, outcome (we start)
+    Column("purpose", String(30), nullable=False),
     Column("body", Text, nullable=False),
     Column("actions", JSON, nullable=False),
-    Column("status", String(20), nullable=False, server_default="pending"),  # pending | sent | failed
+    Column("status", String(20), nullable=False, server_default="pending"),  # pending | sent | failed | withheld
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("next_attempt_at", UTC, nullable=False),
     Column("last_error", Text),

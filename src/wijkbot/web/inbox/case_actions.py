@@ -94,8 +94,8 @@ async def _plan(inbox: InboxServices, who: Actor, ref: str, form: Form, version:
         day = date.fromisoformat(_text(form, "day").strip())
     except ValueError:
         raise ActionError("vul een datum in (dag, maand en jaar)") from None
-    await inbox.actions.plan(ref, who, day, expected_version=version)
-    return "inbox.done.plan", True
+    told = await inbox.actions.plan(ref, who, day, expected_version=version)
+    return ("inbox.done.plan" if told else "inbox.done.plan_not_told"), True
 
 
 async def _close(inbox: InboxServices, who: Actor, ref: str, form: Form, version: int | None) -> Outcome:
