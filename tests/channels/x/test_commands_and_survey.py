@@ -24,13 +24,19 @@ async def dm(bot: Wijkbot, fake_x: FakeX, text: str) -> list[str]:
     return [d["text"] for d in fake_x.sent_dms[before:] if d["participant_id"] == RESIDENT]
 
 
-async def test_the_verdict_typed_in_dms_is_recorded_and_opens_no_case(make_x_bot: BotFactory, fake_x: FakeX) -> None:
+async def closed_case(make_x_bot: BotFactory, fake_x: FakeX) -> tuple[Wijkbot, str]:
+    """A resident reported by DM and the ambtenaar closed it: the survey's first question is on its way."""
     bot = await make_x_bot()
     await start_x(bot)
     await dm(bot, fake_x, "Er ligt grofvuil naast de container in de Kanaalstraat")
     [reference] = await x_references(bot)
     await bot.actions.close(reference, await bot.actions.actor(OFFICER), "Opgehaald.")
     await bot.delivery.drain()
+    return bot, reference
+
+
+async def test_the_verdict_typed_in_dms_is_recorded_and_opens_no_case(make_x_bot: BotFactory, fake_x: FakeX) -> None:
+    bot, reference = await closed_case(make_x_bot, fake_x)
     question = fake_x.sent_dms[-1]["text"]
     assert reference in question and "tevreden" in question
 
@@ -90,12 +96,7 @@ async def test_a_page_is_taken_in_the_order_it_was_written(make_x_bot: BotFactor
 
 
 async def test_a_public_post_is_never_taken_as_a_survey_answer(make_x_bot: BotFactory, fake_x: FakeX) -> None:
-    bot = await make_x_bot()
-    await start_x(bot)
-    await dm(bot, fake_x, "Er ligt grofvuil naast de container in de Kanaalstraat")
-    [reference] = await x_references(bot)
-    await bot.actions.close(reference, await bot.actions.actor(OFFICER), "Opgehaald.")
-    await bot.delivery.drain()
+    bot, reference = await closed_case(make_x_bot, fake_x)
     await dm(bot, fake_x, "4 ja")  # the verdict; the survey now waits a day for an optional why
     fake_x.mention(RESIDENT, "De lantaarnpaal in de Biltstraat is kapot")
     await poll(bot, Stream.MENTIONS)
