@@ -109,6 +109,12 @@ class Router:
         """Warm the typo-matching caches with the vocabulary of known texts (history, example sentences)."""
         return self._index.prepare(texts)
 
+    def warm(self, words: Iterable[str]) -> None:
+        """Work out now what matching and locating need per word, for words residents are known to use."""
+        known = list(words)
+        self._index.warm(known)
+        self.areas.warm(known)
+
     def _kind(self, text: str, category: Category | None, markers: set[str]) -> Kind:
         if Kind.KLACHT.value in markers:
             return Kind.KLACHT

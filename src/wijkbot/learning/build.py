@@ -10,10 +10,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from wijkbot.domain.routing import Router
-from wijkbot.learning.features import location_features, text_features
+from wijkbot.domain.text import words
+from wijkbot.learning.features import MAX_CHARS, location_features, text_features
 from wijkbot.learning.history import Example, History
 from wijkbot.learning.router import LearnedModels
-from wijkbot.learning.training import build_space, choose_threshold, fit, fold_indices
+from wijkbot.learning.training import MIN_DF, build_space, choose_threshold, fit, fold_indices
 
 Progress = Callable[[str, int, int], None]
 TARGET_PRECISION = 0.90
@@ -35,6 +36,14 @@ def area_prior(history: Sequence[Example], router: Router) -> dict[str, str]:
     return {pc4: c.most_common(1)[0][0] for pc4, c in counts.items()}
 
 
+def history_words(history: Sequence[Example], min_df: int = MIN_DF) -> tuple[str, ...]:
+    """The words of at least `min_df` messages (normalised, sorted): kept with the model to warm caches."""
+    df: Counter[str] = Counter()
+    for example in history:
+        df.update(set(words(example.text[:MAX_CHARS])))
+    return tuple(sorted(w for w, count in df.items() if count >= min_df))
+
+
 def featurise(examples: Sequence[Example], router: Router, prior: dict[str, str],
               progress: Progress = _quiet) -> list[list[Counter[str]]]:
     rows = []
@@ -53,7 +62,7 @@ def train_models(history: History, router: Router, progress: Progress = _quiet,
     router.prepare(e.text for e in examples)  # typo matches for the municipality's own vocabulary, once
     prior = area_prior(examples, router)
     features = featurise(examples, router, prior, progress)
-    models = LearnedModels(area_by_pc4=prior)
+    models = LearnedModels(area_by_pc4=prior, words=history_words(examples))
     space = build_space(features)  # one space for both models: a message is turned into numbers once
     labelled = [i for i, e in enumerate(examples) if e.category]
     if labelled:

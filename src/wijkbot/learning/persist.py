@@ -28,7 +28,7 @@ class ModelFormatError(ValueError):
 def to_bytes(models: LearnedModels) -> bytes:
     blocks: list[Block] = []
     meta: dict[str, Any] = {"format": FORMAT, "models": {}, "counts": {}, "area_by_pc4": models.area_by_pc4,
-                            "blocks": []}
+                            "blocks": [], "words": list(models.words)}
     arrays: dict[str, np.ndarray[Any, Any]] = {}
     for name in MODEL_NAMES:
         model: LinearModel | None = getattr(models, name)
@@ -63,7 +63,8 @@ def from_bytes(data: bytes) -> LearnedModels:
             blocks = [Block({str(k): int(v) for k, v in b["vocabulary"].items()},
                             stored[f"idf{i}"].astype(np.float32), float(b["weight"]))
                       for i, b in enumerate(meta["blocks"])]
-            models = LearnedModels(area_by_pc4={str(k): str(v) for k, v in meta["area_by_pc4"].items()})
+            models = LearnedModels(area_by_pc4={str(k): str(v) for k, v in meta["area_by_pc4"].items()},
+                                   words=tuple(str(w) for w in meta.get("words", ())))  # older models: none
             for name, info in meta["models"].items():
                 if name not in MODEL_NAMES:
                     continue
