@@ -19,6 +19,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
@@ -72,6 +73,7 @@ class _Names:
             start = self._blocks[-1][1] if self._blocks else 0
             self._blocks.append((start, start + len(self._groups[initial])))
         self._block_of = {initial: number for number, initial in enumerate(sorted(self._groups))}
+        self._block_starts = np.asarray([start for start, _ in self._blocks], dtype=np.intp)
         # Per first letter: the group lengths (of at least the minimum) that have a name within reach.
         most = max((len(k) for k in names), default=0) * 2 + 2
         self._reach = [frozenset(n for n in range(_MIN_FUZZY_NAME, most) if self.window(initial, n))
@@ -144,16 +146,18 @@ class _Names:
         letter), so a group whose misses add up to more cannot match. Most groups fail and are never compared.
         """
         misses = self.token_misses(tokens)
+        sizes = [len(t) for t in tokens]
         count = len(tokens)
+        block_of, reaches = self._block_of, self._reach
         found: list[list[int]] = [[] for _ in range(longest + 1)]
-        for start in range(count):
-            block = self._block_of.get(tokens[start][0])
+        for start, token in enumerate(tokens):
+            block = block_of.get(token[0])
             if block is None:
                 continue  # no name starts with this letter
-            reach = self._reach[block]
+            reach = reaches[block]
             length = lost = 0
-            for end in range(start, min(start + longest, count)):
-                length += len(tokens[end])
+            for end in range(start, start + longest if start + longest < count else count):
+                length += sizes[end]
                 lost += misses[end][block]
                 if lost <= _MAX_LOST * length and length in reach:
                     found[end - start + 1].append(start)
@@ -166,12 +170,14 @@ class _Names:
         if new:
             if len(cache) + len(new) > _FUZZY_CACHE_SIZE:
                 cache.clear()
+            if not self._all:
+                cache.update((token, ()) for token in new)
             for start in range(0, len(new), 1000):  # a history's words come in chunks, to bound the table
                 chunk = new[start:start + 1000]
-                common = process.cdist(chunk, self._all, scorer=LCSseq.similarity, workers=1).tolist() \
-                    if self._all else [[] for _ in chunk]
-                for token, row in zip(chunk, common, strict=True):
-                    cache[token] = tuple(len(token) - int(max(row[a:b])) for a, b in self._blocks)
+                common = process.cdist(chunk, self._all, scorer=LCSseq.similarity, dtype=np.int32, workers=1)
+                kept = np.maximum.reduceat(common, self._block_starts, axis=1)  # per first letter, the best
+                lost = np.asarray([len(t) for t in chunk], dtype=np.int32)[:, None] - kept
+                cache.update(zip(chunk, map(tuple, lost.tolist()), strict=True))
         return [cache[t] for t in tokens]
 
 

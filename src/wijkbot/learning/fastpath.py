@@ -32,6 +32,7 @@ _EMPTY = np.zeros(0, dtype=np.intp)
 # ("b:left_right") this stem starts, by the right-hand stem (bytes too).
 _Word = tuple[str, bytes, dict[str, bytes]]
 _NO_PAIRS: dict[str, bytes] = {}
+_Part = tuple[npt.NDArray[np.intp], FloatArray]  # columns and values of one block
 
 
 class MessageVectors:
@@ -39,7 +40,7 @@ class MessageVectors:
         self._model: LinearModel | None = None
         self._words: dict[str, _Word] = {}
         self._pairs: dict[str, dict[str, bytes]] = {}
-        self._places: dict[tuple[str, ...], tuple[npt.NDArray[np.intp], FloatArray] | None] = {}
+        self._places: dict[tuple[str, ...], _Part | None] = {}
         self._grams: dict[str, int] = {}
 
     def prepare(self, model: LinearModel, words: Iterable[str] = ()) -> None:
@@ -59,7 +60,7 @@ class MessageVectors:
     def of(self, model: LinearModel, text: str,
            location: Mapping[str, float]) -> tuple[npt.NDArray[np.intp], FloatArray]:
         self.prepare(model)
-        text_block, location_block = model.blocks
+        text_block = model.blocks[0]
         cache = self._words
         found: list[bytes] = []
         pairs = _NO_PAIRS
@@ -90,7 +91,7 @@ class MessageVectors:
             return all_columns[0], all_values[0]
         return np.concatenate(all_columns), np.concatenate(all_values)
 
-    def _place(self, model: LinearModel, location: Mapping[str, float]) -> tuple[npt.NDArray[np.intp], FloatArray] | None:
+    def _place(self, model: LinearModel, location: Mapping[str, float]) -> _Part | None:
         """The location block's part of the vector; cached, as a few hundred streets make most messages."""
         key = tuple(location)
         if key in self._places:
