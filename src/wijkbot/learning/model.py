@@ -14,7 +14,7 @@ import os
 import struct
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +46,8 @@ class LinearModel:
     coef: FloatArray  # (features of all blocks, labels)
     intercept: FloatArray  # (labels,)
     threshold: float = 0.0  # margin (best - runner-up) above which the prediction is routed automatically
+    # The same, apart for predictions the rule router agrees with ("agree") and not ("differ"); may be empty.
+    agreement_thresholds: dict[str, float] = field(default_factory=dict)
 
     def vectorize(self, blocks: Sequence[Mapping[str, float]]) -> tuple[npt.NDArray[np.intp], FloatArray]:
         """The message as (columns, values) in this model's feature space; models that share their blocks

@@ -1,9 +1,10 @@
 """The learned router: the rules' decision, refined by models trained on the municipality's history.
 
 Invariants: without a model it is exactly the rule router; the rules keep the last word on what they are
-sure of by nature (urgent danger, out-of-scope subjects, the area); the learned category decides triage by
-its margin against a threshold chosen on held-out history; reasons say what was learned from how many
-earlier meldingen, in an ambtenaar's words.
+sure of by nature (urgent danger, out-of-scope subjects, the area, except for a street name that lies in two
+areas, where the postcode and the history decide); the learned category decides triage by its margin against
+thresholds chosen on held-out history (apart for when the rules agree and when they differ); reasons say what
+was learned from how many earlier meldingen, in an ambtenaar's words.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from wijkbot.domain.model import Area
 from wijkbot.domain.routing import Decision, Router
+from wijkbot.domain.text import normalise
 from wijkbot.learning.fastpath import MessageVectors
 from wijkbot.learning.features import location_features, text_features
 from wijkbot.learning.model import FloatArray, LinearModel
@@ -33,6 +35,13 @@ class LearnedModels:
     # The history's words (those of at least two messages, like the model's features): what the routers work
     # out per word is worked out for these at start-up, so a resident's message meets warm caches.
     words: tuple[str, ...] = ()
+    # "street|pc4" -> the area whose team handled that place's meldingen, where the history is clear on it
+    area_by_place: dict[str, str] = field(default_factory=dict)
+
+
+def place_key(street: str, postcode: str) -> str:
+    """A street and postcode as one key: "kerkstraat|2231"."""
+    return f"{normalise(street)}|{postcode.strip()[:4]}"
 
 
 class LearnedRouter:
@@ -78,7 +87,9 @@ class LearnedRouter:
         else:
             category_scores = models.category.scores_of(columns, values).tolist()
         category, margin, _ = models.category.best_of(category_scores)
-        threshold = models.category.threshold if models.category.threshold > 0 else 0.5
+        threshold = models.category.agreement_thresholds.get(
+            "agree" if category == base.suggested_category else "differ", models.category.threshold)
+        threshold = threshold if threshold > 0 else 0.5
         triage = margin < threshold
         confidence = round(min(1.0, margin / (2 * threshold)), 3)  # 0.5 at the threshold
         department = self.rules.categories[category].department
@@ -87,18 +98,25 @@ class LearnedRouter:
                       else models.department.scores([text_features(text), location]).tolist())
             department, _, _ = models.department.best_of(scores)
         learned = models.counts.get("category")
+        located = base.area
+        kept = [r for r in base.reasons[1:] if not r.startswith(("zekerheid", "te onzeker"))]
+        learned_area = models.area_by_place.get(place_key(street, postcode)) if street and postcode else None
+        if learned_area is not None and learned_area != located.wijk:
+            # A street name that lies in two areas: its postcode and the history say which one.
+            located = Area(learned_area, None, None, located.street,
+                           f"straat {street} met postcode {postcode[:4] if postcode else ''} (geschiedenis)")
+            kept[0] = f"{located.matched_by} -> {located.label}"  # the area's reason comes right after the first
+        elif located.wijk is None and area is not None:
+            located = Area(area, located.buurt, located.buurt_code, located.street,
+                           f"postcode {postcode} (geschiedenis)")
         reasons = (
             *base.reasons[:1],
             f"geleerd van {learned[category] if learned else 0} eerdere meldingen: "
             f"{self.rules.categories[category].name}",
-            *(r for r in base.reasons[1:] if not r.startswith(("zekerheid", "te onzeker"))),
+            *kept,
             f"zekerheid {confidence:.2f}",
             *(["te onzeker: naar triage van het wijkbureau"] if triage else []),
         )
-        located = base.area
-        if located.wijk is None and area is not None:
-            located = Area(area, located.buurt, located.buurt_code, located.street,
-                           f"postcode {postcode} (geschiedenis)")
         # Built in one go (dataclasses.replace costs more than the rest of this method).
         return Decision(
             kind=base.kind,
