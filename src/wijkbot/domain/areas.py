@@ -79,6 +79,8 @@ class _Names:
         self._reach = [frozenset(n for n in range(_MIN_FUZZY_NAME, most) if self.window(initial, n))
                        for initial in sorted(self._groups)]
         self._misses: dict[str, tuple[int, ...]] = {}
+        self._zero = (0,) * len(self._blocks)
+        self._seen: dict[str, None] = {}  # new words seen once (their misses are worked out the second time)
 
     def first_exact(self, tokens: list[str], longest: int) -> str | None:
         """The name that is the longest word group, earliest on a tie (the order the groups are tried in)."""
@@ -163,22 +165,34 @@ class _Names:
                     found[end - start + 1].append(start)
         return ["".join(tokens[start:start + size]) for size in range(longest, 0, -1) for start in found[size]]
 
-    def token_misses(self, tokens: list[str]) -> list[tuple[int, ...]]:
-        """Per word and per first letter of the names: the fewest letters the word loses against such a name."""
-        cache = self._misses
+    def token_misses(self, tokens: list[str], exact: bool = False) -> list[tuple[int, ...]]:
+        """Per word and per first letter of the names: the fewest letters the word loses against such a name.
+
+        Worked out (against every name, in one rapidfuzz call) for the words residents are known to use, and
+        for a new word the second time it comes; the first time it counts as losing nothing, which only lets
+        more word groups through to the exact comparison. `exact`: work out every word now.
+        """
+        if not self._all:
+            return [() for _ in tokens]
+        cache, zero = self._misses, self._zero
         new = [t for t in dict.fromkeys(tokens) if t not in cache]
+        if not exact:
+            seen = self._seen
+            first = [t for t in new if t not in seen]
+            if len(seen) + len(first) > _FUZZY_CACHE_SIZE:
+                seen.clear()
+            seen.update(dict.fromkeys(first))
+            new = [t for t in new if t not in first]
         if new:
             if len(cache) + len(new) > _FUZZY_CACHE_SIZE:
                 cache.clear()
-            if not self._all:
-                cache.update((token, ()) for token in new)
             for start in range(0, len(new), 1000):  # a history's words come in chunks, to bound the table
                 chunk = new[start:start + 1000]
                 common = process.cdist(chunk, self._all, scorer=LCSseq.similarity, dtype=np.int32, workers=1)
                 kept = np.maximum.reduceat(common, self._block_starts, axis=1)  # per first letter, the best
                 lost = np.asarray([len(t) for t in chunk], dtype=np.int32)[:, None] - kept
                 cache.update(zip(chunk, map(tuple, lost.tolist()), strict=True))
-        return [cache[t] for t in tokens]
+        return [cache.get(t, zero) for t in tokens]
 
 
 class AreaIndex:
@@ -207,7 +221,7 @@ class AreaIndex:
         """Work out the letters-lost figures of these (normalised) words for the typo search in texts."""
         fresh = [w for w in known if w][:_FUZZY_CACHE_SIZE // 2]
         for names in (self._streets, self._buurt_names):
-            names.token_misses(fresh)
+            names.token_misses(fresh, exact=True)
 
     def locate(self, text: str, street: str | None = None, postcode: str | None = None,
                town: str | None = None) -> Area:
