@@ -4,20 +4,25 @@ A KeywordIndex is built once from the rules (phrases with an owner label and a w
 message in well under a millisecond. Invariants: a keyword of several words matches only those stems in
 order; keywords of 4 letters or fewer only match exactly (rapidfuzz would find "heg" in "hegemonie"); fuzzy
 matching compares whole tokens with `fuzz.ratio` (never partial matching) above a fixed cut-off.
+
+Speed (issue 3): everything a word contributes (its stem, the keywords its stem is, its compound parts and
+their keywords, its typo matches, what it forms joined with its right-hand neighbour) is worked out once per
+distinct word and kept, so a message costs one pass over its words with a few dictionary look-ups each. Typo
+matches of words not seen before are computed for the whole message in one rapidfuzz call. The hits, their
+order and their spelling are exactly those of the plain token-by-token scan this replaced (tests/routing/
+keeps that scan as the reference).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import pairwise
 
-from rapidfuzz import fuzz, process
-
-from wijkbot.domain.text import split_compound, stem, words
+from wijkbot.domain.fuzzy import Vocabulary
+from wijkbot.domain.text import split_compound, stem, stem_many, words
 
 FUZZY_CUTOFF = 85.0
-FUZZY_CACHE_SIZE = 50_000
+FUZZY_CACHE_SIZE = 50_000  # distinct words (and, separately, joined pairs) kept
 MIN_FUZZY_LENGTH = 5
 
 
@@ -44,107 +49,229 @@ class Hit:
     part: bool = False
 
 
+# A keyword as the index holds it: a number standing for the keyword (equal keywords share one), and itself.
+_Entry = tuple[int, Keyword]
+# Two neighbours written apart ("geluids overlast") as one word: its stem, the keywords that stem is, and
+# whether a phrase starts with that stem.
+_Joined = tuple[str, tuple[_Entry, ...], bool]
+
+
+class _Word:
+    """What one distinct word contributes to any message; built once, then shared by every message."""
+
+    __slots__ = ("exact", "fuzzy", "joins", "parts", "phrase", "stem", "typo")
+
+    def __init__(self, stem_: str, exact: tuple[_Entry, ...], parts: tuple[tuple[_Entry, ...], ...],
+                 phrase: bool) -> None:
+        self.stem = stem_
+        self.exact = exact  # keywords that are this word's stem
+        self.parts = parts  # per compound part (only for a word that splits): the keywords that part is
+        self.phrase = phrase  # a phrase of several words starts with this stem
+        self.typo = not exact and len(stem_) >= MIN_FUZZY_LENGTH  # may be a typo of a keyword
+        self.fuzzy: tuple[_Entry, ...] | None = None  # typo matches; None until looked up
+        self.joins: dict[str, _Joined] = {}  # by right-hand neighbour
+
+
 def _stems_of(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in words(text))
-
-
-@dataclass(frozen=True, slots=True)
-class _Token:
-    stem: str
-    surface: str
-    part: bool = False
-    joined: bool = False  # two neighbours written apart ("geluids overlast"): matched exactly, not for typos
-
-
-def _message_tokens(text: str) -> list[_Token]:
-    """Stems of the words, of joined neighbours ("geluids overlast"), and last of compound parts."""
-    raw = words(text)
-    tokens = [_Token(stem(w), w) for w in raw]
-    tokens.extend(_Token(stem(left + right), f"{left} {right}", joined=True) for left, right in pairwise(raw))
-    for w in raw:
-        parts = split_compound(w)
-        if len(parts) > 1:
-            tokens.extend(_Token(stem(p), w, part=True) for p in parts)
-    return tokens
 
 
 class KeywordIndex:
     """Finds keyword phrases in messages. Build once per rule set; `find` is pure and thread-safe."""
 
     def __init__(self, keywords: Iterable[Keyword]) -> None:
-        self._single: dict[str, list[Keyword]] = {}
-        self._multi: dict[str, list[tuple[tuple[str, ...], Keyword]]] = {}  # by first stem
-        self._fuzzy_cache: dict[str, tuple[str, ...]] = {}
+        self._single: dict[str, list[_Entry]] = {}
+        self._multi: dict[str, list[_Entry]] = {}  # phrases of several words by first stem, in rule order
+        # The same by first and second stem, with the stems after the second: what a message is checked with.
+        self._pairs: dict[str, dict[str, list[tuple[list[str], _Entry]]]] = {}
+        numbers: dict[Keyword, int] = {}
         for keyword in keywords:
             stems = _stems_of(keyword.phrase)
             if not stems:
                 continue
+            entry = (numbers.setdefault(keyword, len(numbers)), keyword)
             if len(stems) == 1:
-                self._single.setdefault(stems[0], []).append(keyword)
+                self._single.setdefault(stems[0], []).append(entry)
             else:
-                self._multi.setdefault(stems[0], []).append((stems, keyword))
+                self._multi.setdefault(stems[0], []).append(entry)
+                self._pairs.setdefault(stems[0], {}).setdefault(stems[1], []).append((list(stems[2:]), entry))
         self._fuzzy_vocab = [
-            s for s, kws in self._single.items() if len(s) >= MIN_FUZZY_LENGTH and any(k.fuzzy for k in kws)
+            s for s, kws in self._single.items() if len(s) >= MIN_FUZZY_LENGTH and any(k.fuzzy for _, k in kws)
         ]
+        self._vocabulary = Vocabulary(self._fuzzy_vocab, FUZZY_CUTOFF)
+        # Typo matches per stem, flattened to the keywords they give, in the order a scan would add them.
+        self._fuzzy_cache: dict[str, tuple[_Entry, ...]] = {}
+        self._words: dict[str, _Word] = {}
+        self._joins = 0  # joined pairs kept in the words' `joins`
 
     def find(self, text: str) -> list[Hit]:
-        """Every keyword found in the text, each keyword at most once, exact hits preferred."""
-        tokens = _message_tokens(text)
-        if not tokens:
-            return []
-        hits: dict[Keyword, Hit] = {}
-        unmatched: list[_Token] = []
-        matched_words: set[str] = set()
-        for token in tokens:
-            if token.part and token.surface in matched_words:
-                continue  # the whole compound already matched: its parts add nothing
-            owners = self._single.get(token.stem)
-            if owners:
-                matched_words.add(token.surface)
-                for keyword in owners:
-                    hits.setdefault(keyword, Hit(keyword, token.surface, exact=True, part=token.part))
-            elif len(token.stem) >= MIN_FUZZY_LENGTH and not token.part and not token.joined:
-                # joined pairs are half the tokens of a message and almost never a typo of a keyword
-                unmatched.append(token)
-        self._find_fuzzy(unmatched, hits)
-        self._find_phrases(tokens, hits)
-        return list(hits.values())
+        """Every keyword found in the text, each keyword at most once, exact hits preferred.
 
-    def _find_fuzzy(self, tokens: list[_Token], hits: dict[Keyword, Hit]) -> None:
-        if not self._fuzzy_vocab:
-            return
-        for token in tokens:
-            for vocab_stem in self._fuzzy_matches(token.stem):
-                for keyword in self._single[vocab_stem]:
-                    if keyword.fuzzy:
-                        hits.setdefault(keyword, Hit(keyword, token.surface, exact=False))
+        The hits come in the order of a scan over tokens (whole words, joined neighbours, compound parts,
+        typos, phrases): the first way a keyword is found is the one that counts.
+        """
+        raw = words(text)
+        if not raw:
+            return []
+        cache = self._words
+        hits: dict[int, Hit] = {}
+        matched: set[str] = set()
+        stems: list[str] = []
+        joins: list[_Joined | None] = []  # per pair of neighbours; None until worked out (below, in one go)
+        compounds: list[tuple[str, _Word]] = []
+        typos: list[tuple[str, _Word]] = []
+        starts: list[int] = []  # positions in the stems where a phrase may start
+        previous: _Word | None = None
+        for position, word in enumerate(raw):
+            entry = cache.get(word) or self._word(word)
+            stems.append(entry.stem)
+            if entry.exact:  # whole words first
+                matched.add(word)
+                for number, keyword in entry.exact:
+                    if number not in hits:
+                        hits[number] = Hit(keyword, word, True, False)
+            elif entry.typo:
+                typos.append((word, entry))
+            if entry.parts:
+                compounds.append((word, entry))
+            if entry.phrase:
+                starts.append(position)
+            if previous is not None:
+                joins.append(previous.joins.get(word))
+            previous = entry
+        if None in joins:
+            self._join_new(raw, joins)
+        count = len(raw)
+        for pair, (joined_stem, joined_keywords, phrase) in enumerate(joins):  # type: ignore[misc]
+            stems.append(joined_stem)
+            if joined_keywords:  # then joined neighbours
+                _add(hits, joined_keywords, f"{raw[pair]} {raw[pair + 1]}", exact=True)
+            if phrase:
+                starts.append(count + pair)
+        for word, entry in compounds:  # then compound parts of words that did not match
+            for part in entry.parts:
+                if word in matched:
+                    break  # the whole compound (or an earlier part) matched: the other parts add nothing
+                if part:
+                    matched.add(word)
+                    _add(hits, part, word, exact=True, part=True)
+        if typos and self._fuzzy_vocab:
+            self._find_fuzzy(typos, hits)
+        if starts:
+            self._find_phrases(stems, starts, hits)
+        return list(hits.values())
 
     def prepare(self, texts: Iterable[str]) -> int:
         """Precompute typo matches for the words of these texts (e.g. a history); returns how many words."""
-        stems = {t.stem for text in texts for t in _message_tokens(text)
-                 if len(t.stem) >= MIN_FUZZY_LENGTH and t.stem not in self._single and not t.joined}
-        for token_stem in stems:
-            self._fuzzy_matches(token_stem)
+        stems = {s for text in texts for s in map(stem, words(text))
+                 if len(s) >= MIN_FUZZY_LENGTH and s not in self._single}
+        if self._fuzzy_vocab:
+            self._fuzzy_matches(sorted(stems))
         return len(stems)
 
-    def _fuzzy_matches(self, token_stem: str) -> tuple[str, ...]:
-        """Vocabulary stems within the cut-off; cached, because residents reuse the same words."""
-        cached = self._fuzzy_cache.get(token_stem)
-        if cached is None:
-            found = process.extract(token_stem, self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
-                                    limit=None)
-            cached = tuple(match for match, _score, _index in found)
-            if len(self._fuzzy_cache) >= FUZZY_CACHE_SIZE:
-                self._fuzzy_cache.clear()  # crude but bounded; refills with the words in use
-            self._fuzzy_cache[token_stem] = cached
-        return cached
+    def warm(self, known: Iterable[str]) -> None:
+        """Work out what these (normalised) words contribute, typo matches included, before any message."""
+        fresh = [w for w in dict.fromkeys(known) if w and w not in self._words][:FUZZY_CACHE_SIZE // 2]
+        entries = [self._word(w) for w in fresh]
+        if self._fuzzy_vocab:
+            typos = [e for e in entries if e.typo]
+            found = self._fuzzy_matches(e.stem for e in typos)
+            for entry in typos:
+                entry.fuzzy = found[entry.stem]
 
-    def _find_phrases(self, tokens: list[_Token], hits: dict[Keyword, Hit]) -> None:
-        if not self._multi:
-            return
-        sequence = [t.stem for t in tokens if not t.part]
-        joined = " " + " ".join(sequence) + " "
-        for first in set(sequence):
-            for stems, keyword in self._multi.get(first, ()):
-                if keyword not in hits and (" " + " ".join(stems) + " ") in joined:
-                    hits[keyword] = Hit(keyword, keyword.phrase, exact=True)
+    def _word(self, word: str) -> _Word:
+        if len(self._words) >= FUZZY_CACHE_SIZE or self._joins >= FUZZY_CACHE_SIZE:
+            self._words.clear()  # crude but bounded; refills with the words in use
+            self._joins = 0
+        parts = split_compound(word)
+        single = self._single
+        word_stem = stem(word)
+        entry = _Word(
+            word_stem,
+            tuple(single.get(word_stem, ())),
+            tuple(tuple(single.get(stem(p), ())) for p in parts) if len(parts) > 1 else (),
+            word_stem in self._multi,
+        )
+        self._words[word] = entry
+        return entry
+
+    def _join_new(self, raw: list[str], joins: list[_Joined | None]) -> None:
+        """Two neighbours written apart ("geluids overlast") match as one word, exactly (not for typos).
+
+        Worked out once per pair of words and kept with the left-hand word; the pairs a message brings for the
+        first time are stemmed in one call.
+        """
+        new = [pair for pair, joined in enumerate(joins) if joined is None]
+        for pair, joined_stem in zip(new, stem_many([raw[p] + raw[p + 1] for p in new]), strict=True):
+            left = self._words.get(raw[pair]) or self._word(raw[pair])
+            joined = left.joins.get(raw[pair + 1])
+            if joined is None:  # (a pair may come twice in one message)
+                joined = left.joins[raw[pair + 1]] = (joined_stem, tuple(self._single.get(joined_stem, ())),
+                                                     joined_stem in self._multi)
+                self._joins += 1
+            joins[pair] = joined
+
+    def _find_fuzzy(self, typos: list[tuple[str, _Word]], hits: dict[int, Hit]) -> None:
+        """Words that are no keyword but may be a typo of one (joined pairs are almost never a typo: skipped)."""
+        new = [entry for _, entry in typos if entry.fuzzy is None]
+        if new:
+            found = self._fuzzy_matches([entry.stem for entry in new])
+            for entry in new:
+                entry.fuzzy = found[entry.stem]
+        for word, entry in typos:
+            _add(hits, entry.fuzzy or (), word, exact=False)
+
+    def _fuzzy_matches(self, token_stems: Iterable[str]) -> dict[str, tuple[_Entry, ...]]:
+        """The typo-tolerant keywords per stem: those of the vocabulary stems within the cut-off, best first.
+
+        Cached per stem (residents reuse their words); the stems not seen before are matched in one batch.
+        """
+        cache = self._fuzzy_cache
+        result: dict[str, tuple[_Entry, ...]] = {}
+        missing: list[str] = []
+        for token_stem in dict.fromkeys(token_stems):
+            known = cache.get(token_stem)
+            if known is None:
+                missing.append(token_stem)
+            else:
+                result[token_stem] = known
+        if missing:
+            if len(cache) + len(missing) > FUZZY_CACHE_SIZE:
+                cache.clear()  # crude but bounded; refills with the words in use
+            for token_stem, found in zip(missing, self._vocabulary.matches(missing), strict=True):
+                result[token_stem] = cache[token_stem] = tuple(
+                    entry for vocab_stem in found for entry in self._single[vocab_stem] if entry[1].fuzzy)
+        return result
+
+    def _find_phrases(self, sequence: list[str], starts: list[int], hits: dict[int, Hit]) -> None:
+        """Keywords of several words: their stems one after the other in the message's stems (the stems of the
+        words, then those of the joined neighbours, as one sequence), starting at one of `starts`."""
+        pairs = self._pairs
+        present: dict[int, Keyword] = {}
+        last = len(sequence) - 1
+        for position in starts:
+            if position < last:
+                candidates = pairs[sequence[position]].get(sequence[position + 1])
+                if candidates:
+                    after = position + 2
+                    for rest, (number, keyword) in candidates:
+                        if number not in hits and (not rest or sequence[after:after + len(rest)] == rest):
+                            present[number] = keyword
+        if len(present) == 1:
+            for number, keyword in present.items():
+                hits[number] = Hit(keyword, keyword.phrase, True, False)
+        elif present:
+            # In the order of the original scan, which walked the distinct stems of the message as a set: it
+            # decides the order of the hits, and so the order in which a category's evidence is summed.
+            multi = self._multi
+            for first in set(sequence):
+                for number, keyword in multi.get(first, ()):
+                    if number in present and number not in hits:
+                        hits[number] = Hit(keyword, keyword.phrase, True, False)
+
+
+def _add(hits: dict[int, Hit], entries: Iterable[_Entry], found: str, exact: bool, part: bool = False) -> None:
+    """Record keywords not found before (the first way a keyword was found is the one that counts)."""
+    for number, keyword in entries:
+        if number not in hits:
+            hits[number] = Hit(keyword, found, exact, part)

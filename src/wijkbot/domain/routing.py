@@ -1,8 +1,9 @@
 """The routing decision: what a message is, who owns it, where it plays, how sure we are, and why.
 
-Invariants: `route` is total (any text, even empty or hostile, gives a Decision); a Decision always has a
-lead department (the triage department when nothing fits or confidence is low); urgent danger is flagged
-but the case is still recorded; an out-of-scope subject keeps its department so the resident gets a pointer.
+Invariants: `route` is total (any text, even empty or hostile, gives a Decision) and reads no more than the
+first MAX_TEXT characters; a Decision always has a lead department (the triage department when nothing fits or
+confidence is low); urgent danger is flagged but the case is still recorded; an out-of-scope subject keeps its
+department so the resident gets a pointer.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ FUZZY_SCORE = 0.8
 PART_SCORE = 0.5
 PHRASE_BONUS = 0.5
 NO_AMBITION = "none"
+# A message is judged by its first 10,000 characters (Telegram allows 4,096; the web chat 256 KB): a pasted
+# document of a megabyte would otherwise keep the router busy for seconds. The whole text is stored all the same.
+MAX_TEXT = 10_000
 AMBITION_NOT_SET = "not-set"
 
 
@@ -72,6 +76,7 @@ class Router:
     def route(self, text: str, street: str | None = None, postcode: str | None = None,
               town: str | None = None) -> Decision:
         """Decide kind, category, department, area and confidence for one message."""
+        text = text[:MAX_TEXT]
         area = self.areas.locate(text, street, postcode, town)
         found = self._index.find(text)
         vetoed = {h.keyword.owner[2:] for h in found if h.keyword.owner.startswith("x:")}
@@ -108,6 +113,12 @@ class Router:
     def prepare(self, texts: Iterable[str]) -> int:
         """Warm the typo-matching caches with the vocabulary of known texts (history, example sentences)."""
         return self._index.prepare(texts)
+
+    def warm(self, words: Iterable[str]) -> None:
+        """Work out now what matching and locating need per word, for words residents are known to use."""
+        known = list(words)
+        self._index.warm(known)
+        self.areas.warm(known)
 
     def _kind(self, text: str, category: Category | None, markers: set[str]) -> Kind:
         if Kind.KLACHT.value in markers:

@@ -6,14 +6,16 @@ letters, digits and single spaces; control characters, emoji and markup fall awa
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
 import Stemmer
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+_KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _STEMMER = Stemmer.Stemmer("dutch")
+# PyStemmer's own cache purges itself when full, which makes a new word cost three times as much; `stem` below
+# keeps its own cache.
+_STEMMER.maxCacheSize = 0
 
 # Dutch compounds often end in a domain head ("hondenpoepbak", "lantaarnpaal"). Splitting off a known head
 # lets "speeltoestelbak" still hit "bak" and the compound's first part; the list is short on purpose
@@ -24,18 +26,34 @@ COMPOUND_HEADS: tuple[str, ...] = (
 )
 
 
+class _Separators(dict[int, int | None]):
+    """A `str.translate` table: letters and digits stay, accents (combining marks after NFKD) go, and every
+    other character becomes a space. Filled on first sight of a character, so translating runs in C; bounded,
+    since hostile input may bring thousands of distinct characters (those past the bound are worked out again).
+    """
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else _SPACE
+        if len(self) < _TABLE_SIZE:
+            self[code] = value
+        return value
+
+
+_SPACE = ord(" ")
+_TABLE_SIZE = 4096
+_SEPARATORS = _Separators({code: code if chr(code) in _KEEP else _SPACE for code in range(128)})
+
+
 @lru_cache(maxsize=256)
 def normalise(text: str) -> str:
     """Lower-case, strip accents, keep letters and digits, collapse everything else to single spaces.
 
     Cached for the last few texts: the rule router, the learned router and the features each normalise the
-    same message.
+    same message. (A translate table and split/join: the same result as a regular expression, four times faster.)
     """
     if text.isascii():  # most messages: nothing to decompose
-        return _NON_WORD.sub(" ", text.lower()).strip()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", ascii_only).strip()
+        return " ".join(text.lower().translate(_SEPARATORS).split())
+    return " ".join(unicodedata.normalize("NFKD", text.casefold()).translate(_SEPARATORS).split())
 
 
 def words(text: str) -> list[str]:
@@ -50,9 +68,16 @@ def stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
+def stem_many(words: list[str]) -> list[str]:
+    """The stems of many words in one call (not cached: for words the caller keeps itself)."""
+    return [str(s) for s in _STEMMER.stemWords(words)]
+
+
 @lru_cache(maxsize=65536)
 def split_compound(word: str) -> tuple[str, ...]:
     """Split a compound on a known head ("lantaarnpaal" -> ("lantaarn", "paal")); else the word itself."""
+    if not word.endswith(COMPOUND_HEADS):
+        return (word,)  # most words: no head at all (one check in C instead of a loop over the heads)
     for head in COMPOUND_HEADS:
         if len(word) >= len(head) + 3 and word.endswith(head):
             modifier = word[: -len(head)]

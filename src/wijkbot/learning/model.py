@@ -9,16 +9,25 @@ ignored); labels are the configuration's ids.
 from __future__ import annotations
 
 import json
+import math
 import os
+import struct
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float32]
+_FLOAT32 = struct.Struct("f")
+
+
+def _float32(value: float) -> float:
+    """A double rounded to float32. The difference of two float32 values is exact in double (or, when their
+    exponents are far apart, rounds to the same float32), so this equals numpy's float32 subtraction."""
+    return float(_FLOAT32.unpack(_FLOAT32.pack(value))[0])
 
 
 @dataclass
@@ -37,6 +46,8 @@ class LinearModel:
     coef: FloatArray  # (features of all blocks, labels)
     intercept: FloatArray  # (labels,)
     threshold: float = 0.0  # margin (best - runner-up) above which the prediction is routed automatically
+    # The same, apart for predictions the rule router agrees with ("agree") and not ("differ"); may be empty.
+    agreement_thresholds: dict[str, float] = field(default_factory=dict)
 
     def vectorize(self, blocks: Sequence[Mapping[str, float]]) -> tuple[npt.NDArray[np.intp], FloatArray]:
         """The message as (columns, values) in this model's feature space; models that share their blocks
@@ -60,7 +71,7 @@ class LinearModel:
         return np.concatenate(all_columns), np.concatenate(all_values)
 
     def scores_of(self, columns: npt.NDArray[np.intp], values: FloatArray) -> FloatArray:
-        return self.intercept + values @ self.coef[columns] if len(columns) else self.intercept.copy()
+        return self.intercept + values @ self.coef.take(columns, axis=0) if len(columns) else self.intercept.copy()
 
     def scores(self, blocks: Sequence[Mapping[str, float]]) -> FloatArray:
         """Decision values per label for one message."""
@@ -71,11 +82,24 @@ class LinearModel:
         return self.best(self.scores(blocks))
 
     def best(self, scores: FloatArray) -> tuple[str, float, str | None]:
+        """The best label, its margin over the runner-up (in float32, as numpy computes it), the runner-up."""
+        return self.best_of(scores.tolist())
+
+    def best_of(self, values: list[float]) -> tuple[str, float, str | None]:
+        """`best` for scores given as a list of float32 values: plain Python, cheaper than numpy for a few
+        dozen labels. Equal to ranking with `np.argsort(scores)[::-1]`: ties (and NaN) take that very path."""
+        if len(values) < 2:
+            return self.labels[0], float("inf"), None
+        ranked = sorted(values)
+        high, second = ranked[-1], ranked[-2]
+        if high == second or (len(ranked) > 2 and ranked[-3] == second) or not math.isfinite(high - second):
+            return self._best_by_argsort(np.asarray(values, dtype=np.float32))
+        first, runner_up = values.index(high), values.index(second)
+        return self.labels[first], _float32(high - second), self.labels[runner_up]
+
+    def _best_by_argsort(self, scores: FloatArray) -> tuple[str, float, str | None]:
         order = np.argsort(scores)[::-1]
-        best = self.labels[int(order[0])]
-        if len(order) < 2:
-            return best, float("inf"), None
-        return best, float(scores[order[0]] - scores[order[1]]), self.labels[int(order[1])]
+        return self.labels[int(order[0])], float(scores[order[0]] - scores[order[1]]), self.labels[int(order[1])]
 
     def save(self, path: Path) -> None:
         """Write atomically: numbers in .npz, names in JSON inside it."""

@@ -28,7 +28,7 @@ class ModelFormatError(ValueError):
 def to_bytes(models: LearnedModels) -> bytes:
     blocks: list[Block] = []
     meta: dict[str, Any] = {"format": FORMAT, "models": {}, "counts": {}, "area_by_pc4": models.area_by_pc4,
-                            "blocks": []}
+                            "blocks": [], "words": list(models.words), "area_by_place": models.area_by_place}
     arrays: dict[str, np.ndarray[Any, Any]] = {}
     for name in MODEL_NAMES:
         model: LinearModel | None = getattr(models, name)
@@ -41,7 +41,8 @@ def to_bytes(models: LearnedModels) -> bytes:
                 blocks.append(block)
                 found = len(blocks) - 1
             block_ids.append(found)
-        meta["models"][name] = {"labels": model.labels, "threshold": model.threshold, "blocks": block_ids}
+        meta["models"][name] = {"labels": model.labels, "threshold": model.threshold, "blocks": block_ids,
+                                "agreement_thresholds": model.agreement_thresholds}
         arrays[f"coef_{name}"] = model.coef
         arrays[f"intercept_{name}"] = model.intercept
         meta["counts"][name] = dict(models.counts.get(name, Counter()))
@@ -63,14 +64,17 @@ def from_bytes(data: bytes) -> LearnedModels:
             blocks = [Block({str(k): int(v) for k, v in b["vocabulary"].items()},
                             stored[f"idf{i}"].astype(np.float32), float(b["weight"]))
                       for i, b in enumerate(meta["blocks"])]
-            models = LearnedModels(area_by_pc4={str(k): str(v) for k, v in meta["area_by_pc4"].items()})
+            models = LearnedModels(area_by_pc4={str(k): str(v) for k, v in meta["area_by_pc4"].items()},
+                                   words=tuple(str(w) for w in meta.get("words", ())),  # older models: none
+                                   area_by_place={str(k): str(v) for k, v in meta.get("area_by_place", {}).items()})
             for name, info in meta["models"].items():
                 if name not in MODEL_NAMES:
                     continue
                 setattr(models, name, LinearModel(
                     list(info["labels"]), [blocks[i] for i in info["blocks"]],
                     np.ascontiguousarray(stored[f"coef_{name}"].astype(np.float32)),
-                    stored[f"intercept_{name}"].astype(np.float32), float(info["threshold"])))
+                    stored[f"intercept_{name}"].astype(np.float32), float(info["threshold"]),
+                    {str(k): float(v) for k, v in info.get("agreement_thresholds", {}).items()}))
                 models.counts[name] = Counter({str(k): int(v) for k, v in meta["counts"].get(name, {}).items()})
             return models
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as error:

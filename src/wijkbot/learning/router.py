@@ -1,24 +1,28 @@
 """The learned router: the rules' decision, refined by models trained on the municipality's history.
 
 Invariants: without a model it is exactly the rule router; the rules keep the last word on what they are
-sure of by nature (urgent danger, out-of-scope subjects, the area); the learned category decides triage by
-its margin against a threshold chosen on held-out history; reasons say what was learned from how many
-earlier meldingen, in an ambtenaar's words.
+sure of by nature (urgent danger, out-of-scope subjects, the area, except for a street name that lies in two
+areas, where the postcode and the history decide); the learned category decides triage by its margin against
+thresholds chosen on held-out history (apart for when the rules agree and when they differ); reasons say what
+was learned from how many earlier meldingen, in an ambtenaar's words.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from wijkbot.domain.model import Area
 from wijkbot.domain.routing import Decision, Router
+from wijkbot.domain.text import normalise
 from wijkbot.learning.fastpath import MessageVectors
 from wijkbot.learning.features import location_features, text_features
 from wijkbot.learning.model import FloatArray, LinearModel
 
 MODEL_NAMES = ("category", "department", "team")
+LOCATION_CACHE_SIZE = 50_000
 
 
 @dataclass
@@ -28,15 +32,43 @@ class LearnedModels:
     team: LinearModel | None = None
     counts: dict[str, Counter[str]] = field(default_factory=dict)  # model -> label -> examples learned from
     area_by_pc4: dict[str, str] = field(default_factory=dict)  # PC4 -> the area most of its history lies in
+    # The history's words (those of at least two messages, like the model's features): what the routers work
+    # out per word is worked out for these at start-up, so a resident's message meets warm caches.
+    words: tuple[str, ...] = ()
+    # "street|pc4" -> the area whose team handled that place's meldingen, where the history is clear on it
+    area_by_place: dict[str, str] = field(default_factory=dict)
+
+
+def place_key(street: str, postcode: str) -> str:
+    """A street and postcode as one key: "kerkstraat|2231"."""
+    return f"{normalise(street)}|{postcode.strip()[:4]}"
 
 
 class LearnedRouter:
-    def __init__(self, router: Router, models: LearnedModels | None = None) -> None:
+    def __init__(self, router: Router, models: LearnedModels | None = None, warm: bool = True) -> None:
+        """`warm`: work out per word what routing needs for the history's words now, at start-up (a fraction
+        of a second for a year of meldingen), instead of on the messages of the first residents."""
         self.router = router
         self.rules = router.rules
         self.models = models or LearnedModels()
         self._vectors = MessageVectors()
+        if self.models.category is not None:
+            self._vectors.prepare(self.models.category, self.models.words if warm else ())
+        if warm:
+            router.warm(self.models.words)
         self._joint = _joint(self.models)
+        self._locations: dict[tuple[str | None, ...], Counter[str]] = {}
+
+    def _location(self, street: str | None, postcode: str | None, town: str | None,
+                  area: str | None) -> Counter[str]:
+        """The location features, cached (read only): the same streets and postcodes come back all day."""
+        key = (street, postcode, town, area)
+        found = self._locations.get(key)
+        if found is None:
+            if len(self._locations) >= LOCATION_CACHE_SIZE:
+                self._locations.clear()
+            found = self._locations[key] = location_features(street, postcode, town, area)
+        return found
 
     def route(self, text: str, street: str | None = None, postcode: str | None = None,
               town: str | None = None) -> Decision:
@@ -45,43 +77,61 @@ class LearnedRouter:
         if models.category is None or base.out_of_scope:
             return base
         area = base.area.wijk or models.area_by_pc4.get((postcode or "")[:4])
-        location = location_features(street, postcode, town, area)
+        location = self._location(street, postcode, town, area)
         columns, values = self._vectors.of(models.category, text, location)
-        department_scores = None
+        department_scores: list[float] | None = None
         if self._joint is not None:  # one gather of weight rows serves both models
             coef, intercept, split = self._joint
-            both = intercept + values @ coef[columns] if len(columns) else intercept.copy()
+            both = (intercept + values @ coef.take(columns, axis=0) if len(columns) else intercept).tolist()
             category_scores, department_scores = both[:split], both[split:]
         else:
-            category_scores = models.category.scores_of(columns, values)
-        category, margin, _ = models.category.best(category_scores)
-        threshold = models.category.threshold if models.category.threshold > 0 else 0.5
+            category_scores = models.category.scores_of(columns, values).tolist()
+        category, margin, _ = models.category.best_of(category_scores)
+        threshold = models.category.agreement_thresholds.get(
+            "agree" if category == base.suggested_category else "differ", models.category.threshold)
+        threshold = threshold if threshold > 0 else 0.5
         triage = margin < threshold
         confidence = round(min(1.0, margin / (2 * threshold)), 3)  # 0.5 at the threshold
         department = self.rules.categories[category].department
         if models.department is not None:
             scores = (department_scores if department_scores is not None
-                      else models.department.scores([text_features(text), location]))
-            department, _, _ = models.department.best(scores)
+                      else models.department.scores([text_features(text), location]).tolist())
+            department, _, _ = models.department.best_of(scores)
+        learned = models.counts.get("category")
+        located = base.area
+        kept = [r for r in base.reasons[1:] if not r.startswith(("zekerheid", "te onzeker"))]
+        learned_area = models.area_by_place.get(place_key(street, postcode)) if street and postcode else None
+        if learned_area is not None and learned_area != located.wijk:
+            # A street name that lies in two areas: its postcode and the history say which one.
+            located = Area(learned_area, None, None, located.street,
+                           f"straat {street} met postcode {postcode[:4] if postcode else ''} (geschiedenis)")
+            kept[0] = f"{located.matched_by} -> {located.label}"  # the area's reason comes right after the first
+        elif located.wijk is None and area is not None:
+            located = Area(area, located.buurt, located.buurt_code, located.street,
+                           f"postcode {postcode} (geschiedenis)")
         reasons = (
             *base.reasons[:1],
-            f"geleerd van {models.counts.get('category', Counter())[category]} eerdere meldingen: "
+            f"geleerd van {learned[category] if learned else 0} eerdere meldingen: "
             f"{self.rules.categories[category].name}",
-            *(r for r in base.reasons[1:] if not r.startswith("zekerheid") and not r.startswith("te onzeker")),
+            *kept,
             f"zekerheid {confidence:.2f}",
             *(["te onzeker: naar triage van het wijkbureau"] if triage else []),
         )
-        if base.area.wijk is None and area is not None:
-            base = replace(base, area=replace(base.area, wijk=area, matched_by=f"postcode {postcode} (geschiedenis)"))
-        return replace(
-            base,
+        # Built in one go (dataclasses.replace costs more than the rest of this method).
+        return Decision(
+            kind=base.kind,
             category=None if triage else category,
-            suggested_category=category,
             department=self.rules.municipality.triage_department if triage else department,
+            area=located,
             confidence=confidence,
             triage=triage,
-            reasons=tuple(reasons),
+            urgent=base.urgent,
+            out_of_scope=base.out_of_scope,
+            suggested_category=category,
             suggested_department=department,
+            ambition=base.ambition,
+            matched_terms=base.matched_terms,
+            reasons=reasons,
         )
 
 

@@ -1,0 +1,132 @@
+"""The fast router takes exactly the decisions of the straightforward path it replaced (issue 3).
+
+The reference is the old code, kept verbatim in tests/routing/reference_*.py. Every field of every Decision
+must be equal (category, department, team's department, area, kind, triage, confidence, reasons, ...), for
+both municipalities, with and without a learned model, on a first sight of a message (cold caches) and again
+(warm caches). Messages longer than MAX_TEXT are the one documented difference: they are judged by their start.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.routing.reference_learned import ReferenceLearnedRouter
+from tests.routing.reference_rules import ReferenceRouter
+from tests.routing.sentences import Message, messages, misspell
+from wijkbot.domain.routing import MAX_TEXT, Decision, Router
+from wijkbot.domain.rules import RuleSet
+from wijkbot.learning.build import train_models
+from wijkbot.learning.history import parse_rows
+from wijkbot.learning.persist import from_bytes, to_bytes
+from wijkbot.learning.router import LearnedModels, LearnedRouter
+from wijkbot.rulefiles import load_rules
+
+RULES = Path(__file__).resolve().parents[2] / "routing_rules"
+
+
+@pytest.fixture(scope="module", params=["utrecht", "katwijk"])
+def rules(request: pytest.FixtureRequest) -> RuleSet:
+    return load_rules(RULES / request.param)
+
+
+@pytest.fixture(scope="module")
+def stored_model(rules: RuleSet) -> bytes:
+    """A model trained on a made-up history: the rule files' examples and misspelt copies, with their labels."""
+    import random
+
+    rng = random.Random(5)
+    rows = []
+    for category in rules.categories.values():
+        for example in category.examples:
+            team = rules.team_for(category.department, example.wijk)
+            for copy in range(4):
+                text = example.text if copy == 0 else misspell(example.text, rng, copy)
+                rows.append({"text": text, "category": category.name, "team": team.name if team else ""})
+    history = parse_rows(rows, {"text", "category", "team"}, rules)
+    return to_bytes(train_models(history, Router(rules)))
+
+
+def _as_before(models: LearnedModels) -> LearnedModels:
+    """The model without what the accuracy work added (thresholds apart by rule agreement, places learned from
+    the history), so the speed work alone is compared with the path before it."""
+    if models.category is not None:
+        models.category.agreement_thresholds = {}
+    models.area_by_place = {}
+    return models
+
+
+def _pairs(rules: RuleSet) -> Iterator[Message]:
+    yield from messages(rules, seed=11, count=400)
+
+
+def _route(router: Router | LearnedRouter | ReferenceRouter | ReferenceLearnedRouter, m: Message) -> Decision:
+    return router.route(m.text, m.street, m.postcode, m.town)
+
+
+def test_rule_router_decides_as_before(rules: RuleSet) -> None:
+    fast, reference = Router(rules), ReferenceRouter(rules)
+    sample = list(_pairs(rules))
+    for attempt in ("first sight", "again, warm caches"):
+        for message in sample:
+            assert _route(fast, message) == _route(reference, message), (attempt, message)
+
+
+def test_keyword_hits_come_in_the_same_order(rules: RuleSet) -> None:
+    """The order of the hits decides in which order a category's evidence is summed: it must not change."""
+    fast, reference = Router(rules), ReferenceRouter(rules)
+    for message in _pairs(rules):
+        assert fast._index.find(message.text) == reference._index.find(message.text), message
+
+
+def test_places_are_found_as_before(rules: RuleSet) -> None:
+    fast, reference = Router(rules), ReferenceRouter(rules)
+    for message in _pairs(rules):
+        for hints in ((message.street, message.postcode, message.town), (None, None, None)):
+            assert fast.areas.locate(message.text, *hints) == reference.areas.locate(message.text, *hints), message
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_learned_router_decides_as_before(rules: RuleSet, stored_model: bytes, warm: bool) -> None:
+    fast = LearnedRouter(Router(rules), _as_before(from_bytes(stored_model)), warm=warm)
+    reference = ReferenceLearnedRouter(ReferenceRouter(rules), from_bytes(stored_model))
+    assert fast.models.words, "the model keeps the history's words to warm the caches with"
+    sample = list(_pairs(rules))
+    learned = 0
+    for attempt in ("first sight", "again, warm caches"):
+        for message in sample:
+            decision = _route(fast, message)
+            assert decision == _route(reference, message), (attempt, message)
+            learned += any(r.startswith("geleerd van") for r in decision.reasons)
+    assert learned > len(sample)  # the model decided most of them: the comparison covers the learned path
+
+
+def test_a_model_without_a_vocabulary_routes_the_same(rules: RuleSet, stored_model: bytes) -> None:
+    """Models stored before the vocabulary was kept load with none, and route as before."""
+    models = _as_before(from_bytes(stored_model))
+    old = LearnedModels(models.category, models.department, models.team, models.counts, models.area_by_pc4)
+    fast = LearnedRouter(Router(rules), old)
+    reference = ReferenceLearnedRouter(ReferenceRouter(rules), from_bytes(stored_model))
+    for message in messages(rules, seed=12, count=120):
+        assert _route(fast, message) == _route(reference, message), message
+
+
+def test_a_very_long_message_is_judged_by_its_start(rules: RuleSet, stored_model: bytes) -> None:
+    """A megabyte of text gets the decision its first MAX_TEXT characters get (and no wait of seconds)."""
+    text = "Er ligt grofvuil naast de container en de lantaarnpaal is kapot. " * 16_000
+    for router in (Router(rules), LearnedRouter(Router(rules), from_bytes(stored_model))):
+        assert router.route(text) == router.route(text[:MAX_TEXT])
+    reference = ReferenceRouter(rules)
+    assert Router(rules).route(text[:MAX_TEXT]) == reference.route(text[:MAX_TEXT])
+
+
+def test_the_learned_router_builds_every_field_of_a_decision() -> None:
+    """LearnedRouter.route builds its Decision field by field (dataclasses.replace is slow): a field added to
+    Decision must be added there too, or the learned router would silently drop it."""
+    assert [f.name for f in dataclasses.fields(Decision)] == [
+        "kind", "category", "department", "area", "confidence", "triage", "urgent", "out_of_scope",
+        "suggested_category", "suggested_department", "ambition", "matched_terms", "reasons",
+    ]
