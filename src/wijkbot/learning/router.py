@@ -105,7 +105,8 @@ class LearnedRouter:
             # A street name that lies in two areas: its postcode and the history say which one.
             located = Area(learned_area, None, None, located.street,
                            f"straat {street} met postcode {postcode[:4] if postcode else ''} (geschiedenis)")
-            kept[0] = f"{located.matched_by} -> {located.label}"  # the area's reason comes right after the first
+            reason = f"{located.matched_by} -> {located.label}"
+            kept[:1] = [reason]  # the area's reason comes right after the first (and is added if it was missing)
         elif located.wijk is None and area is not None:
             located = Area(area, located.buurt, located.buurt_code, located.street,
                            f"postcode {postcode} (geschiedenis)")
