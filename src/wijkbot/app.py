@@ -143,6 +143,8 @@ class Wijkbot:
                           id="retrain", max_instances=1, coalesce=True)
         scheduler.add_job(self.learning.refresh, "interval", seconds=self.settings.model_refresh_seconds,
                           id="model-refresh", max_instances=1, coalesce=True)
+        if self.learning.stale:  # the stored model is of an older wijkbot: train a new one now, off the loop
+            scheduler.add_job(self.learning.retrain_if_corrected, id="retrain-now", max_instances=1)
         if self.settings.digest_enabled:
             # The weekly digest at its moment; the catch-up resends what failed or was missed (it claims rows,
             # so with several processes each wijk and week is still mailed once).

@@ -82,8 +82,8 @@ def test_model_file_round_trip_and_atomic_write(tmp_path: Path, utrecht_rules: R
     target = tmp_path / "models" / "category.npz"
     models.category.save(target)
     loaded = LinearModel.load(target)
-    features = [{"w:donker": 1.0}, {}]
-    assert loaded.predict(features) == models.category.predict(features)
+    message = ("Het is erg donker", {})
+    assert loaded.predict(message) == models.category.predict(message)
     assert [p.name for p in target.parent.iterdir()] == ["category.npz"]  # no temporary file left behind
 
 
@@ -128,27 +128,6 @@ def test_missing_input_file_is_a_clear_error(tmp_path: Path, capsys: pytest.Capt
                  "--output", str(tmp_path / "out.csv")]) == 1
     err = capsys.readouterr().err
     assert "nope.csv" in err and "Traceback" not in err
-
-
-def test_fast_message_vectors_equal_the_reference_computation(tmp_path: Path, utrecht_rules: RuleSet) -> None:
-    import numpy as np
-
-    from wijkbot.learning.fastpath import MessageVectors
-    from wijkbot.learning.features import location_features, text_features
-
-    path = tmp_path / "export.csv"
-    write_history(path, rows=60)
-    models = train_models(load_history(path, utrecht_rules), Router(utrecht_rules))
-    assert models.category is not None
-    fast = MessageVectors()
-    for text, street in [("Het is hier erg donker bij de Kanaalstraat, donker donker", "Kanaalstraat"),
-                         ("stinkend stinkend!! naast de bak", None), ("", None), ("xyz qqq", "Onbekendeweg")]:
-        location = location_features(street, None, None, "West" if street else None)
-        expected = models.category.vectorize([text_features(text), location])
-        got = fast.of(models.category, text, location)
-        order_e, order_g = np.argsort(expected[0]), np.argsort(got[0])
-        assert list(expected[0][order_e]) == list(got[0][order_g])
-        assert np.allclose(expected[1][order_e], got[1][order_g])
 
 
 def test_a_team_name_shared_by_two_teams_is_resolved_by_the_category(tmp_path: Path) -> None:

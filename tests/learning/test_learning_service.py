@@ -8,9 +8,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.support.history import write_history
+from tests.support.models import with_format
 from wijkbot.app import Wijkbot, build
 from wijkbot.cli import main
 from wijkbot.learning.history import load_history
@@ -18,7 +19,7 @@ from wijkbot.seed import seed_officers
 from wijkbot.settings import Settings
 from wijkbot.storage import learning_rows, repository
 from wijkbot.storage.db import Database
-from wijkbot.storage.tables import officer_wijken, officers
+from wijkbot.storage.tables import officer_wijken, officers, routing_models
 from wijkbot.testing import FrozenClock, Harness, RecordingChannel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,6 +183,33 @@ async def test_another_process_model_is_picked_up(tmp_path: Path, bot_factory) -
     resident = Harness(second, channel)
     await resident.say("Al dagen heel donker in de Biltstraat")
     assert (await case_of(second, resident.reference))["category"] == "straatverlichting"
+
+
+async def test_a_model_of_an_older_wijkbot_is_trained_again_from_the_stored_history(tmp_path: Path,
+                                                                                   bot_factory) -> None:
+    first, _ = await bot_factory()
+    export = tmp_path / "export.csv"
+    write_history(export, rows=80)
+    await first.learning.import_history(load_history(export, first.rules))
+    old = await first.learning.retrain()
+    assert old is not None
+    async with first.db.write() as conn:  # as an older wijkbot stored it (model format 1)
+        data = (await learning_rows.active_model(conn, first.rules.municipality.id))["data"]
+        await conn.execute(update(routing_models).where(routing_models.c.id == old.model_id)
+                           .values(data=with_format(data, 1)))
+
+    upgraded, channel = await bot_factory()  # the new version starts on the same database
+    assert upgraded.learning.stale  # it could not use the stored model: the rules route meanwhile
+    assert not any(r.startswith("geleerd van") for r in upgraded.intake.router.route("Al dagen donker").reasons)
+    trained = await upgraded.learning.retrain_if_corrected()  # what the start-up job runs
+    assert trained is not None and trained.model_id != old.model_id and trained.history == old.history
+    assert not upgraded.learning.stale
+    assert any(r.startswith("geleerd van") for r in upgraded.intake.router.route("Al dagen donker").reasons)
+    resident = Harness(upgraded, channel)
+    await resident.say("Al dagen heel donker in de Biltstraat")
+    case = await case_of(upgraded, resident.reference)
+    assert case["category"] == "straatverlichting"
+    assert await upgraded.learning.retrain_if_corrected() is None  # once
 
 
 async def test_something_new_chosen_with_a_button_is_routed_with_the_learned_model(tmp_path: Path,

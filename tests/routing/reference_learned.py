@@ -1,6 +1,9 @@
-"""The learned router's per-message path as it was before the speed work (issue 3): the reference.
+"""The learned router's per-message path as it was before the speed work (issue 3), for timing only.
 
-Verbatim but for the class names; it routes with tests.routing.reference_rules.ReferenceRouter.
+Verbatim but for the class names and the old feature functions copied in; it routes with
+tests.routing.reference_rules.ReferenceRouter. Since the text became a sum of word vectors (model format 2) its
+numbers are no longer the model's: `benchmarks/routing.py --compare` times it as the path before, nothing
+checks its decisions.
 """
 
 # ruff: noqa
@@ -17,7 +20,27 @@ import numpy.typing as npt
 
 from tests.routing.reference_rules import ReferenceRouter, normalise, stem
 from wijkbot.domain.routing import Decision
-from wijkbot.learning.features import MAX_CHARS, char_grams, location_features, text_features
+from functools import lru_cache
+
+from wijkbot.learning.features import MAX_CHARS, location_features
+
+CHAR_SIZES = (3, 4, 5)
+
+
+def text_features(text: str) -> Counter[str]:
+    words = normalise(text[:MAX_CHARS]).split()
+    stems = [stem(w) for w in words]
+    features: Counter[str] = Counter("w:" + s for s in stems)
+    features.update("b:" + a + "_" + b for a, b in pairwise(stems))
+    for word in words:
+        features.update(char_grams(word))
+    return features
+
+
+@lru_cache(maxsize=100_000)
+def char_grams(word: str) -> tuple[str, ...]:
+    padded = f" {word} "
+    return tuple("c:" + padded[i:i + size] for size in CHAR_SIZES for i in range(len(padded) - size + 1))
 from wijkbot.learning.model import FloatArray, LinearModel
 from wijkbot.learning.router import LearnedModels
 

@@ -12,8 +12,9 @@ from collections.abc import Callable, Sequence
 from wijkbot.domain.routing import Router
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.text import words
-from wijkbot.learning.features import MAX_CHARS, location_features, text_features
+from wijkbot.learning.features import MAX_CHARS, location_features
 from wijkbot.learning.history import Example, History
+from wijkbot.learning.model import Message
 from wijkbot.learning.router import LearnedModels, place_key
 from wijkbot.learning.training import MIN_DF, build_space, choose_threshold, fit, fold_indices
 
@@ -46,12 +47,14 @@ def history_words(history: Sequence[Example], min_df: int = MIN_DF) -> tuple[str
 
 
 def featurise(examples: Sequence[Example], router: Router, prior: dict[str, str],
-              progress: Progress = _quiet) -> list[list[Counter[str]]]:
-    rows = []
+              progress: Progress = _quiet) -> list[Message]:
+    """Each example as the models read it: its text, and the location features of the area the rule router
+    finds (or the history's usual area for its postcode)."""
+    rows: list[Message] = []
     for done, example in enumerate(examples, start=1):
         area = router.areas.locate(example.text, example.street, example.pc4, example.town).wijk
         area = area or prior.get((example.pc4 or "")[:4])
-        rows.append([text_features(example.text), location_features(example.street, example.pc4, example.town, area)])
+        rows.append((example.text, location_features(example.street, example.pc4, example.town, area)))
         if done % 250 == 0 or done == len(examples):
             progress("kenmerken", done, len(examples))
     return rows
@@ -98,7 +101,7 @@ def train_models(history: History, router: Router, progress: Progress = _quiet,
     return models
 
 
-def _held_out_thresholds(rows: Sequence[Sequence[Counter[str]]], labels: Sequence[str],
+def _held_out_thresholds(rows: Sequence[Message], labels: Sequence[str],
                          suggested: Sequence[str | None], precision: float,
                          progress: Progress) -> tuple[float, dict[str, float]]:
     """The margin threshold for `precision` on folds the model did not see: one for all predictions, and one

@@ -1,150 +1,142 @@
-"""The message vector of a model, made fast for one message at a time (what a chat bot does).
+"""The scores of a message, made fast for one message at a time (what a chat bot does).
 
-`LinearModel.vectorize(text_features(text), ...)` looks up every character n-gram of every word in the
-vocabulary, some 300 dictionary lookups for a short message. Residents reuse their words, so what a word
-contributes (its stem, the columns of its n-grams and of its stem, and the stem pairs it can start) is cached
-per word; a message costs two look-ups per word, and its counts are taken with one sort.
+A message's text vector is a sum of word vectors and stem-pair columns, scaled by one number
+(learning/encoding.py). Scores are linear, so each word's share of every score is a fixed row of numbers:
+its vector times the weights of all models that share the feature space (the category and the department
+model). Those rows are worked out once per word (for the history's words when the router is built, for a new
+word the first time it comes) and kept in one array, with the word's squared length as a last column. A
+message then costs a dictionary look-up per word and one sum of rows; the place's share is kept per place.
 
-Invariant: the result equals `model.vectorize([text_features(text), location])` exactly: the same columns in
-the same (sorted) order with bit-identical values, since the numbers go through the same float32 operations
-(tests/routing/ checks it against the original path); the caches belong to one model (its vocabulary) and
-the word cache is bounded.
+Invariants: the scores equal `model.scores((text, location))` of each model up to float rounding (the sums
+run in another order; tests/learning/ checks it); the caches belong to one set of models; the word rows are
+bounded (`CACHE_SIZE`, then they start again).
 """
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Iterable, Mapping
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
-import numpy.typing as npt
 
-from wijkbot.domain.text import normalise, stem
-from wijkbot.learning.features import CHAR_SIZES, MAX_CHARS
-from wijkbot.learning.model import FloatArray, LinearModel
+from wijkbot.domain.text import stem
+from wijkbot.learning.encoding import FloatArray, location_vector
+from wijkbot.learning.features import CHAR_SIZES, message_words
+from wijkbot.learning.model import LinearModel
 
-CACHE_SIZE = 100_000
-_TYPECODE = "q"  # a native 64-bit integer: the bytes are read back as np.intp
-assert array(_TYPECODE).itemsize == np.dtype(np.intp).itemsize
-_EMPTY = np.zeros(0, dtype=np.intp)
-# Per word: its stem, the columns of its n-grams and of its stem (with repeats, as native integers in bytes,
-# so a message's columns are joined in C, never as Python ints), and the columns of the stem pairs
-# ("b:left_right") this stem starts, by the right-hand stem (bytes too).
-_Word = tuple[str, bytes, dict[str, bytes]]
-_NO_PAIRS: dict[str, bytes] = {}
-_Part = tuple[npt.NDArray[np.intp], FloatArray]  # columns and values of one block
+CACHE_SIZE = 100_000  # words (and, apart, places) kept
+_NO_PAIRS: dict[str, int] = {}
+# Per word: its row, its stem, and the rows of the stem pairs its stem starts, by the right-hand stem.
+_Word = tuple[int, str, dict[str, int]]
 
 
-class MessageVectors:
-    def __init__(self) -> None:
-        self._model: LinearModel | None = None
+class MessageScores:
+    """Scores of several models trained on one feature space, side by side (model after model)."""
+
+    def __init__(self, models: Sequence[LinearModel], words: Iterable[str] = ()) -> None:
+        first = models[0]
+        self.text_block, self.location_block = first.blocks
+        self.splits = [len(m.labels) for m in models]
+        self._coef = np.ascontiguousarray(np.hstack([m.coef for m in models]), dtype=np.float32)
+        self._intercept = np.concatenate([m.intercept for m in models]).astype(np.float32)
+        width = self._coef.shape[1]
+        self._width = width
+        vocabulary, idf = self.text_block.vocabulary, self.text_block.idf
+        self._grams = {name[2:]: column for name, column in vocabulary.items() if name.startswith("c:")}
+        pair_rows: list[FloatArray] = []
+        self._pairs: dict[str, dict[str, int]] = {}
+        for name, column in vocabulary.items():
+            if name.startswith("b:"):  # stems are letters and digits only, so "_" separates the two
+                left, _, right = name[2:].partition("_")
+                self._pairs.setdefault(left, {})[right] = len(pair_rows) + 1
+                weight = float(idf[column])
+                pair_rows.append(np.append(self._coef[column] * weight, weight * weight).astype(np.float32))
+        # Row 0: a word without known features. Then the pairs' rows, then the words' rows as they come.
+        self._first_word = 1 + len(pair_rows)
+        self._rows = np.zeros((self._first_word + 1024, width + 1), dtype=np.float32)
+        if pair_rows:
+            self._rows[1:self._first_word] = np.vstack(pair_rows)
+        self._used = self._first_word
         self._words: dict[str, _Word] = {}
-        self._pairs: dict[str, dict[str, bytes]] = {}
-        self._places: dict[tuple[str, ...], _Part | None] = {}
-        self._grams: dict[str, int] = {}
+        self._places: dict[tuple[str, ...], FloatArray] = {}
+        new = [w for w in dict.fromkeys(words)][:CACHE_SIZE // 2]
+        self._reserve(len(new))
+        for word in new:
+            self._word(word)
 
-    def prepare(self, model: LinearModel, words: Iterable[str] = ()) -> None:
-        """Index the model's vocabulary (done on the first message otherwise), and work out these words."""
-        if model is not self._model:
-            self._model, self._words, self._pairs, self._places, self._grams = model, {}, {}, {}, {}
-            for name, column in model.blocks[0].vocabulary.items():
-                if name.startswith("c:"):  # n-grams without their prefix: a new word's are looked up as slices
-                    self._grams[name[2:]] = column
-                elif name.startswith("b:"):  # stems are letters and digits only, so "_" separates the two
-                    left, _, right = name[2:].partition("_")
-                    self._pairs.setdefault(left, {})[right] = _packed([column])
-        for word in words:
-            if word not in self._words:
-                self._word(word, model.blocks[0].vocabulary)
-
-    def of(self, model: LinearModel, text: str,
-           location: Mapping[str, float]) -> tuple[npt.NDArray[np.intp], FloatArray]:
-        self.prepare(model)
-        text_block = model.blocks[0]
+    def of(self, text: str, location: Mapping[str, float]) -> list[float]:
+        """The scores of every model for one message, as one list (see `splits`)."""
+        if self._used - self._first_word >= CACHE_SIZE:  # between messages: a message's rows stay put
+            self._words.clear()  # crude but bounded; refills with the words in use
+            self._used = self._first_word
         cache = self._words
-        found: list[bytes] = []
+        rows: list[int] = []
         pairs = _NO_PAIRS
-        for word in normalise(text[:MAX_CHARS]).split():
-            entry = cache.get(word) or self._word(word, text_block.vocabulary)
-            found.append(entry[1])
-            column = pairs.get(entry[0])  # the pair of the previous stem and this one
-            if column is not None:
-                found.append(column)
+        for word in message_words(text):
+            entry = cache.get(word) or self._word(word)
+            rows.append(entry[0])
+            pair = pairs.get(entry[1])  # the pair of the previous stem and this one
+            if pair is not None:
+                rows.append(pair)
             pairs = entry[2]
-        all_columns: list[npt.NDArray[np.intp]] = []
-        all_values: list[FloatArray] = []
-        joined = b"".join(found)
-        if joined:
-            columns, counts = _unique_counts(np.frombuffer(joined, dtype=np.intp))
-            vector = np.asarray((1.0 + np.log(counts.astype(np.float32))) * text_block.idf.take(columns),
-                                dtype=np.float32)
-            vector *= text_block.weight / _norm(vector)
-            all_columns.append(columns)
-            all_values.append(vector)
-        place = self._place(model, location)
-        if place is not None:
-            all_columns.append(place[0])
-            all_values.append(place[1])
-        if not all_columns:
-            return _EMPTY, np.zeros(0, dtype=np.float32)
-        if len(all_columns) == 1:
-            return all_columns[0], all_values[0]
-        return np.concatenate(all_columns), np.concatenate(all_values)
+        start = self._place(location)
+        if rows:
+            total = self._rows.take(rows, axis=0).sum(axis=0)
+            squares = float(total[-1])
+            if squares > 0.0:
+                start = start + total[:-1] * np.float32(self.text_block.weight / math.sqrt(squares))
+        scores: list[float] = start.tolist()
+        return scores
 
-    def _place(self, model: LinearModel, location: Mapping[str, float]) -> _Part | None:
-        """The location block's part of the vector; cached, as a few hundred streets make most messages."""
+    def _place(self, location: Mapping[str, float]) -> FloatArray:
+        """Intercepts plus the place's share of the scores; kept per place (a few hundred streets make most
+        messages)."""
         key = tuple(location)
-        if key in self._places:
-            return self._places[key]
-        text_block, location_block = model.blocks
-        places = [location_block.vocabulary[name] for name in location if name in location_block.vocabulary]
-        found = None
-        if places:  # location features are 0/1, so each weighs idf, normalised within the block
-            columns = np.asarray(places, dtype=np.intp)
-            vector = np.asarray(location_block.idf[columns], dtype=np.float32)
-            vector *= location_block.weight / _norm(vector)
-            columns += len(text_block.vocabulary)
-            columns.flags.writeable = vector.flags.writeable = False  # shared by every message from here
-            found = (columns, vector)
-        if len(self._places) >= CACHE_SIZE:
-            self._places.clear()
-        self._places[key] = found
+        found = self._places.get(key)
+        if found is None:
+            columns, values = location_vector(self.location_block, location)
+            found = self._intercept.copy()
+            if len(columns):
+                found += values @ self._coef.take(columns + len(self.text_block.vocabulary), axis=0)
+            found.flags.writeable = False
+            if len(self._places) >= CACHE_SIZE:
+                self._places.clear()
+            self._places[key] = found
         return found
 
-    def _word(self, word: str, vocabulary: Mapping[str, int]) -> _Word:
-        if len(self._words) >= CACHE_SIZE:
-            self._words.clear()
+    def _reserve(self, more: int) -> None:
+        needed = self._used + more
+        if needed > len(self._rows):
+            grown = np.zeros((max(needed, 2 * len(self._rows)), self._width + 1), dtype=np.float32)
+            grown[:self._used] = self._rows[:self._used]
+            self._rows = grown
+
+    def _word(self, word: str) -> _Word:
         word_stem = stem(word)
-        padded = f" {word} "  # the n-grams of `char_grams`, without their "c:"
+        padded = f" {word} "  # the n-grams of `word_features`, without their "c:"
         grams = self._grams
-        columns = array(_TYPECODE, [c for c in map(grams.get, (padded[i:i + size] for size in CHAR_SIZES
-                                                              for i in range(len(padded) - size + 1)))
-                                    if c is not None])
-        single = vocabulary.get("w:" + word_stem)
+        found = [c for c in map(grams.get, (padded[i:i + size] for size in CHAR_SIZES
+                                            for i in range(len(padded) - size + 1))) if c is not None]
+        single = self.text_block.vocabulary.get("w:" + word_stem)
         if single is not None:
-            columns.append(single)
-        entry = self._words[word] = (word_stem, columns.tobytes(), self._pairs.get(word_stem, _NO_PAIRS))
+            found.append(single)
+        row = 0
+        if found:
+            idf = self.text_block.idf
+            if len(set(found)) == len(found):  # the usual case: no n-gram twice in one word
+                columns = np.array(found, dtype=np.intp)
+                values = idf.take(columns)
+            else:
+                counts = Counter(found)
+                columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+                repeats = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+                values = ((1.0 + np.log(repeats)) * idf.take(columns)).astype(np.float32)
+            self._reserve(1)
+            row = self._used
+            line = self._rows[row]
+            line[:-1] = values @ self._coef.take(columns, axis=0)
+            line[-1] = values @ values
+            self._used += 1
+        entry = self._words[word] = (row, word_stem, self._pairs.get(word_stem, _NO_PAIRS))
         return entry
-
-
-def _unique_counts(columns: npt.NDArray[np.intp]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """`np.unique(columns, return_counts=True)` without its general-purpose overhead: sort, mark, count."""
-    columns = np.sort(columns)
-    size = len(columns)
-    first = np.empty(size, dtype=bool)
-    first[0] = True
-    np.not_equal(columns[1:], columns[:-1], out=first[1:])
-    starts = first.nonzero()[0]
-    ends = np.empty_like(starts)
-    ends[:-1] = starts[1:]
-    ends[-1] = size
-    return columns.take(starts), ends - starts
-
-
-def _packed(columns: list[int]) -> bytes:
-    return array(_TYPECODE, columns).tobytes()
-
-
-def _norm(vector: FloatArray) -> float:
-    """What `np.linalg.norm` computes for a float32 vector (sqrt of the dot product), without its checks."""
-    return float(np.sqrt(vector.dot(vector)))

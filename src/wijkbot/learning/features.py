@@ -1,8 +1,10 @@
-"""Features of a message for the learned router: words, word pairs, character n-grams and location.
+"""Features of a message for the learned router: per word its stem and character n-grams, stem pairs, location.
 
-Invariants: pure and total (any text gives a, possibly empty, mapping); the same function serves training
-and inference, so a model always sees features made the way it was trained on; blocks are kept apart, so
-each can be normalised and weighted on its own (a street must not drown in 500 character n-grams).
+Invariants: pure and total (any text gives a, possibly empty, result); the same functions serve training and
+inference, so a model always sees features made the way it was trained on; blocks are kept apart, so each
+can be normalised and weighted on its own (a street must not drown in 500 character n-grams). The text is
+looked at word by word: what a word contributes does not depend on the other words of the message (see
+`learning/encoding.py`), which is what lets the router keep it per word.
 """
 
 from __future__ import annotations
@@ -17,22 +19,33 @@ CHAR_SIZES = (3, 4, 5)
 MAX_CHARS = 2000  # a 1 MB message is judged by its first 2,000 characters; the rest adds noise, not signal
 
 
-def text_features(text: str) -> Counter[str]:
-    """Stems, stem pairs and character n-grams of each word (padded by spaces), with counts."""
-    words = normalise(text[:MAX_CHARS]).split()
-    stems = [stem(w) for w in words]
-    features: Counter[str] = Counter("w:" + s for s in stems)
-    features.update("b:" + a + "_" + b for a, b in pairwise(stems))
-    for word in words:
-        features.update(char_grams(word))
-    return features
+def message_words(text: str) -> list[str]:
+    """The normalised words the learned router reads (of the first MAX_CHARS characters)."""
+    return normalise(text[:MAX_CHARS]).split()
 
 
 @lru_cache(maxsize=100_000)
-def char_grams(word: str) -> tuple[str, ...]:
-    """The character n-grams of one word; cached, since residents reuse their words."""
+def word_features(word: str) -> tuple[str, ...]:
+    """What one word is made of: its stem ("w:") and its character n-grams ("c:", padded by spaces)."""
     padded = f" {word} "
-    return tuple("c:" + padded[i:i + size] for size in CHAR_SIZES for i in range(len(padded) - size + 1))
+    grams = ["c:" + padded[i:i + size] for size in CHAR_SIZES for i in range(len(padded) - size + 1)]
+    return ("w:" + stem(word), *grams)
+
+
+def pair_feature(left_stem: str, right_stem: str) -> str:
+    """Two neighbouring words by their stems (stems are letters and digits only, so "_" separates them)."""
+    return "b:" + left_stem + "_" + right_stem
+
+
+def text_features(text: str) -> Counter[str]:
+    """Every feature of the text with its count: used to pick the vocabulary (in how many messages a feature
+    occurs), not to weigh a message."""
+    words = message_words(text)
+    features: Counter[str] = Counter()
+    for word in words:
+        features.update(word_features(word))
+    features.update(pair_feature(a, b) for a, b in pairwise(stem(w) for w in words))
+    return features
 
 
 def location_features(street: str | None, pc4: str | None, town: str | None, area: str | None) -> Counter[str]:

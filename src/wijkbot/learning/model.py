@@ -1,9 +1,9 @@
 """A trained linear classifier over feature blocks, and its file format.
 
-Each block (text, location) is TF-IDF weighted (sublinear tf, smoothed idf), L2-normalised on its own and
-multiplied by its block weight; scores are x . W + b. Invariants: a model file is written to a temporary
-name and renamed, so a crash never leaves half a model; `scores` never raises on unseen features (they are
-ignored); labels are the configuration's ids.
+Two blocks: the text (a sum of word vectors) and the location (TF-IDF), each scaled on its own and multiplied
+by its block weight (learning/encoding.py says how); scores are x . W + b. Invariants: a model file is
+written to a temporary name and renamed, so a crash never leaves half a model; `scores` never raises on
+unseen features (they are ignored); labels are the configuration's ids.
 """
 
 from __future__ import annotations
@@ -13,15 +13,31 @@ import math
 import os
 import struct
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float32]
+from wijkbot.learning.encoding import FloatArray, TextEncoder, location_vector
+
+# A message as the models read it: its text and its location features.
+Message = tuple[str, Mapping[str, float]]
 _FLOAT32 = struct.Struct("f")
+
+
+_ENCODERS: WeakKeyDictionary[Any, TextEncoder] = WeakKeyDictionary()
+
+
+def encoder(block: Block) -> TextEncoder:
+    """The text encoder of a block, kept as long as the block (its word cache serves every model on it)."""
+    found = _ENCODERS.get(block)
+    if found is None:
+        found = _ENCODERS[block] = TextEncoder(block)
+    return found
 
 
 def _float32(value: float) -> float:
@@ -30,7 +46,7 @@ def _float32(value: float) -> float:
     return float(_FLOAT32.unpack(_FLOAT32.pack(value))[0])
 
 
-@dataclass
+@dataclass(eq=False)  # compared (and hashed) by identity: models that share a block share a message vector
 class Block:
     """One family of features: its vocabulary (feature -> column), idf per column, and its weight."""
 
@@ -49,37 +65,26 @@ class LinearModel:
     # The same, apart for predictions the rule router agrees with ("agree") and not ("differ"); may be empty.
     agreement_thresholds: dict[str, float] = field(default_factory=dict)
 
-    def vectorize(self, blocks: Sequence[Mapping[str, float]]) -> tuple[npt.NDArray[np.intp], FloatArray]:
+    def vectorize(self, message: Message) -> tuple[npt.NDArray[np.intp], FloatArray]:
         """The message as (columns, values) in this model's feature space; models that share their blocks
         (the category and department models do) can share one vector."""
-        all_columns: list[npt.NDArray[np.intp]] = []
-        all_values: list[FloatArray] = []
-        offset = 0
-        for block, features in zip(self.blocks, blocks, strict=True):
-            vocabulary = block.vocabulary
-            pairs = [(vocabulary[name], count) for name, count in features.items() if name in vocabulary]
-            if pairs:
-                columns = np.fromiter((p[0] for p in pairs), dtype=np.intp, count=len(pairs))
-                counts = np.fromiter((p[1] for p in pairs), dtype=np.float32, count=len(pairs))
-                vector = np.asarray((1.0 + np.log(counts)) * block.idf[columns], dtype=np.float32)
-                vector *= block.weight / float(np.linalg.norm(vector))
-                all_columns.append(columns + offset)
-                all_values.append(vector)
-            offset += len(vocabulary)
-        if not all_columns:
-            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
-        return np.concatenate(all_columns), np.concatenate(all_values)
+        text, location = message
+        text_block, location_block = self.blocks
+        text_columns, text_values = encoder(text_block).vector(text)
+        place_columns, place_values = location_vector(location_block, location)
+        return (np.concatenate([text_columns, place_columns + len(text_block.vocabulary)]),
+                np.concatenate([text_values, place_values]))
 
     def scores_of(self, columns: npt.NDArray[np.intp], values: FloatArray) -> FloatArray:
         return self.intercept + values @ self.coef.take(columns, axis=0) if len(columns) else self.intercept.copy()
 
-    def scores(self, blocks: Sequence[Mapping[str, float]]) -> FloatArray:
+    def scores(self, message: Message) -> FloatArray:
         """Decision values per label for one message."""
-        return self.scores_of(*self.vectorize(blocks))
+        return self.scores_of(*self.vectorize(message))
 
-    def predict(self, blocks: Sequence[Mapping[str, float]]) -> tuple[str, float, str | None]:
+    def predict(self, message: Message) -> tuple[str, float, str | None]:
         """The best label, its margin over the runner-up, and the runner-up."""
-        return self.best(self.scores(blocks))
+        return self.best(self.scores(message))
 
     def best(self, scores: FloatArray) -> tuple[str, float, str | None]:
         """The best label, its margin over the runner-up (in float32, as numpy computes it), the runner-up."""

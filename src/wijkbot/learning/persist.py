@@ -18,7 +18,7 @@ import numpy as np
 from wijkbot.learning.model import Block, LinearModel
 from wijkbot.learning.router import MODEL_NAMES, LearnedModels
 
-FORMAT = 1
+FORMAT = 2  # 2: the text as a sum of word vectors (learning/encoding.py); 1 is refused: train again
 
 
 class ModelFormatError(ValueError):

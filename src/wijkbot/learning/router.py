@@ -12,14 +12,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from wijkbot.domain.model import Area
 from wijkbot.domain.routing import Decision, Router
 from wijkbot.domain.text import normalise
-from wijkbot.learning.fastpath import MessageVectors
-from wijkbot.learning.features import location_features, text_features
-from wijkbot.learning.model import FloatArray, LinearModel
+from wijkbot.learning.fastpath import MessageScores
+from wijkbot.learning.features import location_features
+from wijkbot.learning.model import LinearModel
 
 MODEL_NAMES = ("category", "department", "team")
 LOCATION_CACHE_SIZE = 50_000
@@ -51,12 +49,16 @@ class LearnedRouter:
         self.router = router
         self.rules = router.rules
         self.models = models or LearnedModels()
-        self._vectors = MessageVectors()
-        if self.models.category is not None:
-            self._vectors.prepare(self.models.category, self.models.words if warm else ())
+        category, department = self.models.category, self.models.department
+        # One sum per message serves both models when they share their feature space (they do when trained
+        # together); a department model of its own is scored apart.
+        self._together = department is not None and category is not None and _same_blocks(category, department)
+        self._scores: MessageScores | None = None
+        if category is not None:
+            together = [category, department] if department is not None and self._together else [category]
+            self._scores = MessageScores(together, self.models.words if warm else ())
         if warm:
             router.warm(self.models.words)
-        self._joint = _joint(self.models)
         self._locations: dict[tuple[str | None, ...], Counter[str]] = {}
 
     def _location(self, street: str | None, postcode: str | None, town: str | None,
@@ -78,15 +80,10 @@ class LearnedRouter:
             return base
         area = base.area.wijk or models.area_by_pc4.get((postcode or "")[:4])
         location = self._location(street, postcode, town, area)
-        columns, values = self._vectors.of(models.category, text, location)
-        department_scores: list[float] | None = None
-        if self._joint is not None:  # one gather of weight rows serves both models
-            coef, intercept, split = self._joint
-            both = (intercept + values @ coef.take(columns, axis=0) if len(columns) else intercept).tolist()
-            category_scores, department_scores = both[:split], both[split:]
-        else:
-            category_scores = models.category.scores_of(columns, values).tolist()
-        category, margin, _ = models.category.best_of(category_scores)
+        assert self._scores is not None
+        scores = self._scores.of(text, location)
+        split = self._scores.splits[0]
+        category, margin, _ = models.category.best_of(scores[:split])
         threshold = models.category.agreement_thresholds.get(
             "agree" if category == base.suggested_category else "differ", models.category.threshold)
         threshold = threshold if threshold > 0 else 0.5
@@ -94,9 +91,9 @@ class LearnedRouter:
         confidence = round(min(1.0, margin / (2 * threshold)), 3)  # 0.5 at the threshold
         department = self.rules.categories[category].department
         if models.department is not None:
-            scores = (department_scores if department_scores is not None
-                      else models.department.scores([text_features(text), location]).tolist())
-            department, _, _ = models.department.best_of(scores)
+            department_scores = (scores[split:] if self._together
+                                 else models.department.scores((text, location)).tolist())
+            department, _, _ = models.department.best_of(department_scores)
         learned = models.counts.get("category")
         located = base.area
         kept = [r for r in base.reasons[1:] if not r.startswith(("zekerheid", "te onzeker"))]
@@ -139,12 +136,3 @@ class LearnedRouter:
 def _same_blocks(a: LinearModel, b: LinearModel) -> bool:
     """Models trained on one feature space can share one message vector."""
     return len(a.blocks) == len(b.blocks) and all(x is y for x, y in zip(a.blocks, b.blocks, strict=True))
-
-
-def _joint(models: LearnedModels) -> tuple[FloatArray, FloatArray, int] | None:
-    """Category and department weights side by side, when both models share their feature space."""
-    if models.category is None or models.department is None or not _same_blocks(models.department, models.category):
-        return None
-    coef = np.ascontiguousarray(np.hstack([models.category.coef, models.department.coef]))
-    intercept = np.concatenate([models.category.intercept, models.department.intercept])
-    return coef, intercept, len(models.category.labels)

@@ -11,16 +11,20 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import numpy.typing as npt
 from scipy.sparse import csr_matrix, hstack
 
-from wijkbot.learning.model import Block, LinearModel
+from wijkbot.learning.encoding import FloatArray, location_vector
+from wijkbot.learning.features import text_features
+from wijkbot.learning.model import Block, LinearModel, Message, encoder
 
 BLOCK_WEIGHTS = (1.0, 0.5)  # text, location
 C = 0.5
 MIN_DF = 2
 
 
-def _block(rows: Sequence[Mapping[str, float]], weight: float, min_df: int) -> tuple[Block, csr_matrix]:
+def _block(rows: Sequence[Mapping[str, float]], weight: float, min_df: int) -> Block:
+    """A block's vocabulary (the features of at least `min_df` rows) and smoothed idf, from these rows."""
     df: Counter[str] = Counter()
     for features in rows:
         df.update(features.keys())
@@ -29,51 +33,49 @@ def _block(rows: Sequence[Mapping[str, float]], weight: float, min_df: int) -> t
     idf = np.zeros(len(vocabulary), dtype=np.float32)
     for name, column in vocabulary.items():
         idf[column] = np.log((1 + n) / (1 + df[name])) + 1.0
-    block = Block(vocabulary, idf, weight)
-    return block, transform(block, rows)
+    return Block(vocabulary, idf, weight)
 
 
-def transform(block: Block, rows: Sequence[Mapping[str, float]]) -> csr_matrix:
-    """The TF-IDF matrix of a block, exactly as LinearModel.scores computes it per message."""
-    data: list[float] = []
-    indices: list[int] = []
-    indptr = [0]
-    for features in rows:
-        columns = [(block.vocabulary[name], count) for name, count in features.items() if name in block.vocabulary]
-        values = np.asarray([(1.0 + np.log(count)) * block.idf[c] for c, count in columns], dtype=np.float32)
-        if len(values):
-            values *= block.weight / float(np.linalg.norm(values))
-        data.extend(values.tolist())
-        indices.extend(c for c, _ in columns)
-        indptr.append(len(indices))
-    return csr_matrix((data, indices, indptr), shape=(len(rows), len(block.vocabulary)), dtype=np.float32)
+def _matrix(vectors: Sequence[tuple[npt.NDArray[np.intp], FloatArray]], width: int) -> csr_matrix:
+    indptr = np.cumsum([0, *(len(columns) for columns, _ in vectors)])
+    indices = np.concatenate([columns for columns, _ in vectors]) if vectors else np.zeros(0, dtype=np.intp)
+    data = np.concatenate([values for _, values in vectors]) if vectors else np.zeros(0, dtype=np.float32)
+    return csr_matrix((data, indices, indptr), shape=(len(vectors), width), dtype=np.float32)
 
 
-def build_space(blocks_per_row: Sequence[Sequence[Mapping[str, float]]], weights: Sequence[float] = BLOCK_WEIGHTS,
+def transform(blocks: Sequence[Block], messages: Sequence[Message]) -> csr_matrix:
+    """The messages' matrix in this feature space, exactly as `LinearModel.vectorize` makes each row."""
+    text_block, location_block = blocks
+    text = encoder(text_block)
+    return hstack([_matrix([text.vector(m[0]) for m in messages], len(text_block.vocabulary)),
+                   _matrix([location_vector(location_block, m[1]) for m in messages],
+                           len(location_block.vocabulary))]).tocsr()
+
+
+def build_space(messages: Sequence[Message], weights: Sequence[float] = BLOCK_WEIGHTS,
                 min_df: int = MIN_DF) -> list[Block]:
-    """Vocabulary and idf per block, from these rows; models fitted on one space share a message vector."""
-    return [_block([row[i] for row in blocks_per_row], weights[i], min_df)[0] for i in range(len(weights))]
+    """Vocabulary and idf per block, from these messages; models fitted on one space share a message vector."""
+    return [_block([text_features(m[0]) for m in messages], weights[0], min_df),
+            _block([m[1] for m in messages], weights[1], min_df)]
 
 
-def fit(blocks_per_row: Sequence[Sequence[Mapping[str, float]]], labels: Sequence[str],
-        space: list[Block] | None = None) -> LinearModel:
+def fit(messages: Sequence[Message], labels: Sequence[str], space: list[Block] | None = None) -> LinearModel:
     """Fit one model (on its own feature space unless one is given); every label needs an example."""
     from sklearn.svm import LinearSVC
 
-    blocks = space if space is not None else build_space(blocks_per_row)
-    built = [(block, transform(block, [row[i] for row in blocks_per_row])) for i, block in enumerate(blocks)]
-    matrix = hstack([m for _, m in built]).tocsr()
+    blocks = space if space is not None else build_space(messages)
+    matrix = transform(blocks, messages)
     classes = sorted(set(labels))
     if len(classes) == 1:  # nothing to choose between: every message gets the one label
         coef = np.zeros((matrix.shape[1], 1), dtype=np.float32)
-        return LinearModel(classes, [b for b, _ in built], coef, np.zeros(1, dtype=np.float32))
+        return LinearModel(classes, list(blocks), coef, np.zeros(1, dtype=np.float32))
     svc = LinearSVC(C=C).fit(matrix, list(labels))
     coef = np.asarray(svc.coef_, dtype=np.float32)
     intercept = np.asarray(svc.intercept_, dtype=np.float32)
     if coef.shape[0] == 1:  # binary: scikit-learn keeps one row for the positive class
         coef = np.vstack([-coef, coef])
         intercept = np.asarray([-intercept[0], intercept[0]], dtype=np.float32)
-    return LinearModel([str(c) for c in svc.classes_], [b for b, _ in built], np.ascontiguousarray(coef.T),
+    return LinearModel([str(c) for c in svc.classes_], list(blocks), np.ascontiguousarray(coef.T),
                        intercept)
 
 

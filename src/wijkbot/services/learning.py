@@ -57,6 +57,9 @@ class Learning:
         self.install = install  # hands the router to whoever routes (the intake)
         self.model_id: int | None = None
         self.name = rules.municipality.id
+        # The active model could not be read (made by an older wijkbot, or damaged): train a new one from the
+        # stored history at the next chance rather than routing with the rules alone until someone notices.
+        self.stale = False
 
     async def import_history(self, history: History) -> int:
         """Replace the stored history of this municipality with these examples."""
@@ -103,7 +106,12 @@ class Learning:
                             len(models.category.labels) if models.category else 0, threshold)
 
     async def retrain_if_corrected(self) -> TrainedModel | None:
-        """The nightly job: retrain when the inbox made corrections since the active model was trained."""
+        """The nightly job: retrain when the inbox made corrections since the active model was trained, or
+        when the active model cannot be used (also run once at start-up then)."""
+        if self.stale:
+            trained = await self.retrain(source="opnieuw getraind: het vorige model was niet bruikbaar")
+            self.stale = trained is None and self.stale
+            return trained
         async with self.db.read() as conn:
             active = await learning_rows.active_model(conn, self.name, with_data=False)
             corrections = await learning_rows.correction_count(conn)
@@ -122,8 +130,10 @@ class Learning:
         try:
             models = from_bytes(row["data"])
         except ModelFormatError as error:
-            log.error("routing model %s cannot be used (%s); routing with the rules", row["id"], error)
+            log.error("routing model %s cannot be used (%s); routing with the rules until it is trained again "
+                      "from the stored history", row["id"], error)
             self.model_id = int(row["id"])  # do not retry every tick
+            self.stale = True
             return False
         self._use(int(row["id"]), models)
         log.info("routing model %s in use", row["id"])
@@ -131,6 +141,7 @@ class Learning:
 
     def _use(self, model_id: int, models: LearnedModels) -> None:
         self.model_id = model_id
+        self.stale = False
         self.install(LearnedRouter(self.base, models))
 
 
