@@ -3,14 +3,14 @@
 A message's text vector is a sum of word vectors and stem-pair columns, scaled by one number
 (learning/encoding.py). Scores are linear, so each word's share of every score is a fixed row of numbers:
 its vector times the weights of all models that share the feature space (the category and the department
-model). Those rows are worked out once per word (for the history's words when the router is built, for a new
-word the first time it comes) and kept in one array, with the word's squared length as a last column. A
-message then costs a dictionary look-up per word and one sum of rows; the place's share is kept per place.
+model), with the word's squared length as a last column. One array holds a row per text feature (idf times
+its weights: a stem pair is one such row) and a row per word, the sum of its features' rows, worked out
+once (for the history's words when the router is built, for a new word the first time it comes). A message
+then costs a dictionary look-up per word and one sum of rows; the place's share is kept per place.
 
 Invariants: the scores equal `model.scores((text, location))` of each model up to float rounding (the sums
 run in another order; tests/learning/ checks it); the caches belong to one set of models; the word rows are
-bounded (`CACHE_SIZE`, then they start again).
-"""
+bounded (`CACHE_SIZE`, then they start again, between two messages)."""
 
 from __future__ import annotations
 
@@ -44,19 +44,20 @@ class MessageScores:
         self._width = width
         vocabulary, idf = self.text_block.vocabulary, self.text_block.idf
         self._grams = {name[2:]: column for name, column in vocabulary.items() if name.startswith("c:")}
-        pair_rows: list[FloatArray] = []
         self._pairs: dict[str, dict[str, int]] = {}
         for name, column in vocabulary.items():
             if name.startswith("b:"):  # stems are letters and digits only, so "_" separates the two
                 left, _, right = name[2:].partition("_")
-                self._pairs.setdefault(left, {})[right] = len(pair_rows) + 1
-                weight = float(idf[column])
-                pair_rows.append(np.append(self._coef[column] * weight, weight * weight).astype(np.float32))
-        # Row 0: a word without known features. Then the pairs' rows, then the words' rows as they come.
-        self._first_word = 1 + len(pair_rows)
+                self._pairs.setdefault(left, {})[right] = column
+        # Rows 0 .. V-1: each text feature's share of the scores at count 1 (idf times its weights), with
+        # idf squared as the last column; a stem pair is one such row, a word the sum of its features' rows.
+        # Row V: a word without known features (zeros). Then the words' rows as they come.
+        text_columns = len(vocabulary)
+        self._zero = text_columns
+        self._first_word = text_columns + 1
         self._rows = np.zeros((self._first_word + 1024, width + 1), dtype=np.float32)
-        if pair_rows:
-            self._rows[1:self._first_word] = np.vstack(pair_rows)
+        self._rows[:text_columns, :-1] = self._coef[:text_columns] * idf[:, None]
+        self._rows[:text_columns, -1] = idf * idf
         self._used = self._first_word
         self._words: dict[str, _Word] = {}
         self._places: dict[tuple[str, ...], FloatArray] = {}
@@ -121,22 +122,19 @@ class MessageScores:
         single = self.text_block.vocabulary.get("w:" + word_stem)
         if single is not None:
             found.append(single)
-        row = 0
+        row = self._zero
         if found:
-            idf = self.text_block.idf
-            if len(set(found)) == len(found):  # the usual case: no n-gram twice in one word
-                columns = np.array(found, dtype=np.intp)
-                values = idf.take(columns)
+            self._reserve(1)
+            row = self._used
+            if len(set(found)) == len(found):  # the usual case, no n-gram twice in one word: a sum of rows
+                self._rows[row] = self._rows.take(found, axis=0).sum(axis=0)
             else:
                 counts = Counter(found)
                 columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
                 repeats = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-                values = ((1.0 + np.log(repeats)) * idf.take(columns)).astype(np.float32)
-            self._reserve(1)
-            row = self._used
-            line = self._rows[row]
-            line[:-1] = values @ self._coef.take(columns, axis=0)
-            line[-1] = values @ values
+                weights = (1.0 + np.log(repeats)).astype(np.float32)
+                self._rows[row] = weights @ self._rows.take(columns, axis=0)
+                self._rows[row, -1] = float((weights * weights) @ self._rows[columns, -1])
             self._used += 1
         entry = self._words[word] = (row, word_stem, self._pairs.get(word_stem, _NO_PAIRS))
         return entry
