@@ -6,11 +6,12 @@ Prints, for a municipality's rules and a labelled CSV (default: Katwijk's dev fi
     the category precision of what was routed automatically;
   - one message at a time, on messages the model was not trained on, each routed once (CPU time per message,
     p50/p99), with the street/pc4/town columns and with the text only (as a chat message comes in);
-    --compare also times the path as it was before issue 3's speed work (tests/routing/reference_*.py);
+    to compare with an earlier commit, run this script of a checkout of that commit (git worktree) in turn
+    with this one, a few times each: the machine is shared;
   - the model: its stored size, and the memory a fresh process needs to load it and build the router with its
     caches (RSS growth), as the service does when it installs the active model from the database.
 Usage: python benchmarks/routing.py [--rules routing_rules/katwijk] [--data FILE.csv] [--folds 5]
-                                    [--timing-only] [--compare]
+                                    [--timing-only]
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from wijkbot.domain.routing import Router  # noqa: E402
-from wijkbot.domain.rules import RuleSet  # noqa: E402
 from wijkbot.learning.build import train_models  # noqa: E402
 from wijkbot.learning.history import History, parse_rows  # noqa: E402
 from wijkbot.learning.persist import from_bytes, to_bytes  # noqa: E402
@@ -80,15 +80,6 @@ def report(label: str, timings: list[float], note: str = "") -> None:
     print(f"{label:58s} p50 {p50:.3f} ms   p99 {p99:.3f} ms   {note}".rstrip())
 
 
-def reference(rules: RuleSet, data: bytes) -> object:
-    """The routing path as it was before the speed work, kept in tests/routing as the reference."""
-    sys.path.insert(0, str(ROOT))
-    from tests.routing.reference_learned import ReferenceLearnedRouter
-    from tests.routing.reference_rules import ReferenceRouter
-
-    return ReferenceLearnedRouter(ReferenceRouter(rules), from_bytes(data))
-
-
 def evaluate(router: LearnedRouter, rows: list[dict[str, str]]) -> dict[str, float]:
     rules = router.rules
     right = team_right = auto = auto_right = 0
@@ -113,11 +104,9 @@ def main() -> None:
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "eval" / "katwijk_dev.csv"))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--timing-only", action="store_true", help="skip the cross-validation")
-    parser.add_argument("--compare", action="store_true", help="also time the routing path before issue 3")
     parser.add_argument("--time-model", help=argparse.SUPPRESS)  # the timing itself, in a fresh process
     parser.add_argument("--label", default="", help=argparse.SUPPRESS)
     parser.add_argument("--text-only", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.time_model:
         time_model(args)
@@ -158,12 +147,10 @@ def main() -> None:
         handle.write(data)
         handle.flush()
         for place in ("with street/pc4/town", "text only, as in a chat"):
-            for path in ("now", *(["before issue 3's speed work"] if args.compare else [])):
-                command = [sys.executable, __file__, "--time-model", handle.name, "--rules", args.rules,
-                           "--data", args.data, "--folds", str(args.folds), "--label", f"{place}, {path}"]
-                command += [*(["--text-only"] if place.startswith("text") else []),
-                            *(["--reference"] if path != "now" else [])]
-                print(subprocess.run(command, check=True, capture_output=True, text=True).stdout, end="")
+            command = [sys.executable, __file__, "--time-model", handle.name, "--rules", args.rules,
+                       "--data", args.data, "--folds", str(args.folds), "--label", f"{place}, now"]
+            command += ["--text-only"] if place.startswith("text") else []
+            print(subprocess.run(command, check=True, capture_output=True, text=True).stdout, end="")
     print(f"  (machine load while timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"model: {len(data) / 2**20:.1f} MB stored; loading it and building the router takes "
           f"{load_rss_mb(data, args.rules):.0f} MB in a fresh process (target < 100 MB)")
@@ -177,10 +164,10 @@ def time_model(args: argparse.Namespace) -> None:
     unseen = [rows[i] for i in fold_indices([r["category"] for r in rows], args.folds)[-1]]
     data = Path(args.time_model).read_bytes()
     started = time.perf_counter()
-    learned = reference(rules, data) if args.reference else LearnedRouter(Router(rules), from_bytes(data))
+    learned = LearnedRouter(Router(rules), from_bytes(data))
     ready = time.perf_counter() - started
     report(f"  {args.label}:", time_each(learned.route, unseen, not args.text_only),
-           "" if args.reference else f"(model installed in {ready:.2f} s)")
+           f"(model installed in {ready:.2f} s)")
 
 
 if __name__ == "__main__":
