@@ -16,8 +16,6 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from weakref import WeakKeyDictionary
 
 import numpy as np
 import numpy.typing as npt
@@ -29,15 +27,12 @@ Message = tuple[str, Mapping[str, float]]
 _FLOAT32 = struct.Struct("f")
 
 
-_ENCODERS: WeakKeyDictionary[Any, TextEncoder] = WeakKeyDictionary()
-
-
 def encoder(block: Block) -> TextEncoder:
-    """The text encoder of a block, kept as long as the block (its word cache serves every model on it)."""
-    found = _ENCODERS.get(block)
-    if found is None:
-        found = _ENCODERS[block] = TextEncoder(block)
-    return found
+    """The text encoder of a block, kept with the block (its word cache serves every model on it, and goes
+    when the block goes)."""
+    if block.encoder is None:
+        block.encoder = TextEncoder(block)
+    return block.encoder
 
 
 def _float32(value: float) -> float:
@@ -46,13 +41,14 @@ def _float32(value: float) -> float:
     return float(_FLOAT32.unpack(_FLOAT32.pack(value))[0])
 
 
-@dataclass(eq=False)  # compared (and hashed) by identity: models that share a block share a message vector
+@dataclass(eq=False)  # compared by identity: models that share a block share a message vector
 class Block:
     """One family of features: its vocabulary (feature -> column), idf per column, and its weight."""
 
     vocabulary: dict[str, int]
     idf: FloatArray
     weight: float
+    encoder: TextEncoder | None = field(default=None, repr=False)  # made when first needed (`encoder()`)
 
 
 @dataclass
