@@ -38,11 +38,12 @@ class MessageScores:
         first = models[0]
         self.text_block, self.location_block = first.blocks
         self.splits = [len(m.labels) for m in models]
-        self._coef = np.ascontiguousarray(np.hstack([m.coef for m in models]), dtype=np.float32)
+        coef = np.hstack([m.coef for m in models]).astype(np.float32)
         self._intercept = np.concatenate([m.intercept for m in models]).astype(np.float32)
-        width = self._coef.shape[1]
+        width = coef.shape[1]
         self._width = width
         vocabulary, idf = self.text_block.vocabulary, self.text_block.idf
+        self._place_coef = np.ascontiguousarray(coef[len(vocabulary):])  # the text's weights live in the rows
         self._grams = {name[2:]: column for name, column in vocabulary.items() if name.startswith("c:")}
         self._pairs: dict[str, dict[str, int]] = {}
         for name, column in vocabulary.items():
@@ -56,7 +57,7 @@ class MessageScores:
         self._zero = text_columns
         self._first_word = text_columns + 1
         self._rows = np.zeros((self._first_word + 1024, width + 1), dtype=np.float32)
-        self._rows[:text_columns, :-1] = self._coef[:text_columns] * idf[:, None]
+        self._rows[:text_columns, :-1] = coef[:text_columns] * idf[:, None]
         self._rows[:text_columns, -1] = idf * idf
         self._used = self._first_word
         self._words: dict[str, _Word] = {}
@@ -99,7 +100,7 @@ class MessageScores:
             columns, values = location_vector(self.location_block, location)
             found = self._intercept.copy()
             if len(columns):
-                found += values @ self._coef.take(columns + len(self.text_block.vocabulary), axis=0)
+                found += values @ self._place_coef.take(columns, axis=0)
             found.flags.writeable = False
             if len(self._places) >= CACHE_SIZE:
                 self._places.clear()
