@@ -32,6 +32,7 @@ def register(sub: Any, progress: Any, fail: Any) -> None:
 
 async def cmd_learn(args: argparse.Namespace, settings: Settings, progress: Any, fail: Any) -> int:
     from wijkbot.domain.routing import Router
+    from wijkbot.learning.build import check_learnable
     from wijkbot.learning.history import HistoryError, load_history
     from wijkbot.ports import system_clock
     from wijkbot.rulefiles import load_rules
@@ -45,6 +46,7 @@ async def cmd_learn(args: argparse.Namespace, settings: Settings, progress: Any,
     if args.history:
         try:
             history = load_history(Path(args.history), rules)
+            check_learnable(history)  # before anything is stored: an unusable file changes nothing
         except (HistoryError, OSError) as error:
             return int(fail(f"{error}; er is niets veranderd"))
         for problem in history.problems:

@@ -149,3 +149,13 @@ def test_a_team_name_shared_by_two_teams_is_resolved_by_the_category(tmp_path: P
         ("handhaving-katwijk-aan-zee", "handhaving"),
         ("handhaving-katwijk-aan-zee", "handhaving"),  # without a category: the kern team
     ]
+
+
+def test_a_fold_without_any_shared_word_gives_a_model_that_is_never_sure(utrecht_rules: RuleSet) -> None:
+    """A small part of a history (a threshold fold) may share no feature at all: the model it gives routes
+    nothing automatically (margin 0) instead of failing the whole training."""
+    from wijkbot.learning.training import fit
+
+    model = fit([("?", {}), ("!!", {}), ("🙂", {})], ["a", "b", "a"])
+    label, margin, _ = model.predict(("lantaarnpaal kapot", {}))
+    assert label in {"a", "b"} and margin == 0.0

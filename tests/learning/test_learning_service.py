@@ -111,6 +111,13 @@ def test_a_bad_export_changes_nothing(cli_db: str, tmp_path: Path, capsys: pytes
     empty.write_bytes(b"")
     assert learn("--history", str(empty)) == 1
     assert "er is niets veranderd" in capsys.readouterr().err
+    # Rows that parse, but whose texts share no word: nothing to learn from, said before anything is stored.
+    wordless = tmp_path / "wordless.csv"
+    wordless.write_text("text,category\n?,Straatverlichting kapot\n!!,Container vol of kapot\n"
+                        "🙂,Straatverlichting kapot\n...,Container vol of kapot\n", encoding="utf-8")
+    assert learn("--history", str(wordless)) == 1
+    err = capsys.readouterr().err
+    assert "nothing to learn from" in err and "er is niets veranderd" in err and "Traceback" not in err
 
     async def stored() -> tuple[list[int], int]:
         db = Database(cli_db)

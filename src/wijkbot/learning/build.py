@@ -13,7 +13,7 @@ from wijkbot.domain.routing import Router
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.text import words
 from wijkbot.learning.features import MAX_CHARS, location_features
-from wijkbot.learning.history import Example, History
+from wijkbot.learning.history import Example, History, HistoryError
 from wijkbot.learning.model import Message
 from wijkbot.learning.router import LearnedModels, place_key
 from wijkbot.learning.training import MIN_DF, build_space, choose_threshold, fit, fold_indices
@@ -72,8 +72,18 @@ def place_areas(history: Sequence[Example], rules: RuleSet, min_count: int = MIN
     return {key: c.most_common(1)[0][0] for key, c in counts.items() if sum(c.values()) >= min_count}
 
 
+def check_learnable(history: History) -> None:
+    """Raise HistoryError when no word (or place) occurs in two messages of the history: there is nothing to
+    learn from, and a model would only send everything to triage."""
+    messages: list[Message] = [(e.text, location_features(e.street, e.pc4, e.town, None)) for e in history.examples]
+    if not any(block.vocabulary for block in build_space(messages)):
+        raise HistoryError("no word or place occurs in two of its messages: there is nothing to learn from")
+
+
 def train_models(history: History, router: Router, progress: Progress = _quiet,
                  precision: float = TARGET_PRECISION) -> LearnedModels:
+    """Both models, thresholds and area priors from a history; HistoryError when there is nothing to learn."""
+    check_learnable(history)
     examples = history.examples
     router.prepare(e.text for e in examples)  # typo matches for the municipality's own vocabulary, once
     prior = area_prior(examples, router)

@@ -66,9 +66,11 @@ def fit(messages: Sequence[Message], labels: Sequence[str], space: list[Block] |
     blocks = space if space is not None else build_space(messages)
     matrix = transform(blocks, messages)
     classes = sorted(set(labels))
-    if len(classes) == 1:  # nothing to choose between: every message gets the one label
-        coef = np.zeros((matrix.shape[1], 1), dtype=np.float32)
-        return LinearModel(classes, list(blocks), coef, np.zeros(1, dtype=np.float32))
+    if len(classes) == 1 or matrix.shape[1] == 0:
+        # Nothing to choose between, or nothing to choose by (no feature in two messages, as in a small fold
+        # of texts like "?"): every message gets the first label with margin 0, so below any threshold.
+        coef = np.zeros((matrix.shape[1], len(classes)), dtype=np.float32)
+        return LinearModel(classes, list(blocks), coef, np.zeros(len(classes), dtype=np.float32))
     svc = LinearSVC(C=C).fit(matrix, list(labels))
     coef = np.asarray(svc.coef_, dtype=np.float32)
     intercept = np.asarray(svc.intercept_, dtype=np.float32)
