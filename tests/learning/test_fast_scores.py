@@ -9,13 +9,12 @@ picks. Messages are made up from the rule files' example sentences (tests/routin
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.routing.sentences import messages, misspell
+from tests.routing.sentences import example_rows, messages
 from tests.support.models import with_format
 from wijkbot.domain.routing import Router
 from wijkbot.domain.rules import RuleSet
@@ -39,15 +38,9 @@ def rules(request: pytest.FixtureRequest) -> RuleSet:
 @pytest.fixture(scope="module")
 def models(rules: RuleSet) -> LearnedModels:
     """Trained on a made-up history: the rule files' examples and misspelt copies, with their labels."""
-    rng = random.Random(5)
-    rows = []
-    for category in rules.categories.values():
-        for example in category.examples:
-            team = rules.team_for(category.department, example.wijk)
-            for copy in range(4):
-                text = example.text if copy == 0 else misspell(example.text, rng, copy)
-                rows.append({"text": text, "category": category.name, "team": team.name if team else "",
-                             "street": next(iter(rules.streets), "") if copy == 3 else ""})
+    rows = example_rows(rules, seed=5)
+    for row in rows[3::4]:  # every fourth with a street, so the location block has something to learn
+        row["street"] = next(iter(rules.streets), "")
     history = parse_rows(rows, {"text", "category", "team", "street"}, rules)
     return from_bytes(to_bytes(train_models(history, Router(rules))))  # as the service gets it: stored, loaded
 

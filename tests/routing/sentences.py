@@ -54,6 +54,20 @@ def misspell(text: str, rng: random.Random, slips: int) -> str:
     return " ".join(words)
 
 
+def example_rows(rules: RuleSet, seed: int, copies: int = 4) -> list[dict[str, str]]:
+    """A made-up labelled history: each example sentence of the rule files and misspelt copies of it (copy n
+    has n slips), labelled with its category and with its department's team for the example's wijk."""
+    rng = random.Random(seed)
+    rows = []
+    for category in rules.categories.values():
+        for example in category.examples:
+            team = rules.team_for(category.department, example.wijk)
+            for copy in range(copies):
+                rows.append({"text": misspell(example.text, rng, copy), "category": category.name,
+                             "team": team.name if team else ""})
+    return rows
+
+
 def join_or_split(text: str, rng: random.Random) -> str:
     """Two neighbours written as one, or one long word written as two ("geluids overlast")."""
     words = text.split()

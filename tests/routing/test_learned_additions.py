@@ -8,12 +8,11 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
 
-from tests.routing.sentences import messages, misspell
+from tests.routing.sentences import example_rows, messages
 from wijkbot.domain.routing import Router
 from wijkbot.domain.rules import RuleSet
 from wijkbot.learning.build import train_models
@@ -33,14 +32,7 @@ def katwijk() -> RuleSet:
 
 @pytest.fixture(scope="module")
 def models(katwijk: RuleSet) -> LearnedModels:
-    rng = random.Random(9)
-    rows = []
-    for category in katwijk.categories.values():
-        for example in category.examples:
-            team = katwijk.team_for(category.department, example.wijk)
-            for copy in range(4):
-                rows.append({"text": misspell(example.text, rng, copy), "category": category.name,
-                             "team": team.name if team else ""})
+    rows = example_rows(katwijk, seed=9)
     # In this history the street, with a Rijnsburg postcode, is Rijnsburg's: its Wijkbeheer team handled it.
     for text in ("Blikjes en zakjes langs de stoep", "Veel zwerfvuil in de berm", "Zwerfafval bij de bank"):
         rows.append({"text": text, "category": "Zwerfafval", "team": "Wijkbeheer Rijnsburg", "street": STREET,

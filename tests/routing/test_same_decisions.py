@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.routing.reference_rules import ReferenceRouter
-from tests.routing.sentences import Message, messages, misspell
+from tests.routing.sentences import Message, example_rows, messages
 from wijkbot.domain.routing import MAX_TEXT, Decision, Router
 from wijkbot.domain.rules import RuleSet
 from wijkbot.learning.build import train_models
@@ -36,16 +36,7 @@ def rules(request: pytest.FixtureRequest) -> RuleSet:
 @pytest.fixture(scope="module")
 def stored_model(rules: RuleSet) -> bytes:
     """A model trained on a made-up history: the rule files' examples and misspelt copies, with their labels."""
-    import random
-
-    rng = random.Random(5)
-    rows = []
-    for category in rules.categories.values():
-        for example in category.examples:
-            team = rules.team_for(category.department, example.wijk)
-            for copy in range(4):
-                text = example.text if copy == 0 else misspell(example.text, rng, copy)
-                rows.append({"text": text, "category": category.name, "team": team.name if team else ""})
+    rows = example_rows(rules, seed=5)
     history = parse_rows(rows, {"text", "category", "team"}, rules)
     return to_bytes(train_models(history, Router(rules)))
 
