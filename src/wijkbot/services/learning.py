@@ -108,10 +108,8 @@ class Learning:
     async def retrain_if_corrected(self) -> TrainedModel | None:
         """The nightly job: retrain when the inbox made corrections since the active model was trained, or
         when the active model cannot be used (also run once at start-up then)."""
-        if self.stale:
-            trained = await self.retrain(source="opnieuw getraind: het vorige model was niet bruikbaar")
-            self.stale = trained is None and self.stale
-            return trained
+        if self.stale:  # installing the new model clears it
+            return await self.retrain(source="opnieuw getraind: het vorige model was niet bruikbaar")
         async with self.db.read() as conn:
             active = await learning_rows.active_model(conn, self.name, with_data=False)
             corrections = await learning_rows.correction_count(conn)
