@@ -120,6 +120,14 @@ def utrecht_rules():  # type: ignore[no-untyped-def]
     return load_rules(UTRECHT)
 
 
+@pytest.fixture(scope="session", params=["utrecht", "katwijk"])
+def rules(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Each municipality's rules in turn (a test that takes `rules` runs for both)."""
+    from wijkbot.rulefiles import load_rules
+
+    return load_rules(ROOT / "routing_rules" / request.param)
+
+
 @pytest.fixture(scope="session")
 def utrecht_router(utrecht_rules):  # type: ignore[no-untyped-def]
     from wijkbot.domain.routing import Router

@@ -9,8 +9,6 @@ picks. Messages are made up from the rule files' example sentences (tests/routin
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -25,14 +23,6 @@ from wijkbot.learning.features import location_features
 from wijkbot.learning.history import parse_rows
 from wijkbot.learning.persist import ModelFormatError, from_bytes, to_bytes
 from wijkbot.learning.router import LearnedModels, LearnedRouter
-from wijkbot.rulefiles import load_rules
-
-RULES = Path(__file__).resolve().parents[2] / "routing_rules"
-
-
-@pytest.fixture(scope="module", params=["utrecht", "katwijk"])
-def rules(request: pytest.FixtureRequest) -> RuleSet:
-    return load_rules(RULES / request.param)
 
 
 @pytest.fixture(scope="module")

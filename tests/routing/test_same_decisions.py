@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -23,14 +22,6 @@ from wijkbot.learning.build import train_models
 from wijkbot.learning.history import parse_rows
 from wijkbot.learning.persist import from_bytes, to_bytes
 from wijkbot.learning.router import LearnedRouter
-from wijkbot.rulefiles import load_rules
-
-RULES = Path(__file__).resolve().parents[2] / "routing_rules"
-
-
-@pytest.fixture(scope="module", params=["utrecht", "katwijk"])
-def rules(request: pytest.FixtureRequest) -> RuleSet:
-    return load_rules(RULES / request.param)
 
 
 @pytest.fixture(scope="module")
