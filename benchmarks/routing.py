@@ -1,17 +1,19 @@
 """Routing benchmark: cross-validated accuracy on a labelled export, and the time per message.
 
 Prints, for a municipality's rules and a labelled CSV (default: Katwijk's dev file beside the project):
-  - rules only (no history): category and team accuracy over all rows;
-  - with history, k-fold cross-validation: category and team accuracy, the share routed automatically and
-    the category precision of what was routed automatically;
+  - rules only (no history): category and team accuracy (and macro-F1) over all rows;
+  - with history, k-fold cross-validation: category and team accuracy and macro-F1, the share routed
+    automatically and the category precision of what was routed automatically;
   - one message at a time, on messages the model was not trained on, each routed once (CPU time per message,
     p50/p99), with the street/pc4/town columns and with the text only (as a chat message comes in);
     to compare with an earlier commit, run this script of a checkout of that commit (git worktree) in turn
     with this one, a few times each: the machine is shared;
   - the model: its stored size, and the memory a fresh process needs to load it and build the router with its
-    caches (RSS growth), as the service does when it installs the active model from the database.
+    caches (RSS growth), as the service does when it installs the active model from the database;
+  - the same figures for the anchor, Signalen's classifier recipe (benchmarks/anchor.py), on the same folds and
+    messages in the same run: the issue judges speed next to it, on whatever machine it runs.
 Usage: python benchmarks/routing.py [--rules routing_rules/katwijk] [--data FILE.csv] [--folds 5]
-                                    [--timing-only]
+                                    [--timing-only] [--no-anchor]
 """
 
 from __future__ import annotations
@@ -27,12 +29,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sklearn.metrics import f1_score
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from anchor import Anchor  # noqa: E402  (benchmarks/anchor.py, beside this script)
+
 from wijkbot.domain.routing import Router  # noqa: E402
 from wijkbot.learning.build import train_models  # noqa: E402
-from wijkbot.learning.history import History, parse_rows  # noqa: E402
+from wijkbot.learning.history import parse_rows  # noqa: E402
 from wijkbot.learning.persist import from_bytes, to_bytes  # noqa: E402
 from wijkbot.learning.router import LearnedRouter  # noqa: E402
 from wijkbot.learning.training import fold_indices  # noqa: E402
@@ -82,20 +88,37 @@ def report(label: str, timings: list[float], note: str = "") -> None:
 
 def evaluate(router: LearnedRouter, rows: list[dict[str, str]]) -> dict[str, float]:
     rules = router.rules
-    right = team_right = auto = auto_right = 0
+    categories: list[str] = []
+    teams: list[str] = []
+    automatic: list[bool] = []
     for row in rows:
         d = router.route(row["text"], row.get("street") or None, row.get("pc4") or None, row.get("town") or None)
         category = rules.categories.get(d.category or d.suggested_category or "")
         team = rules.team_for(d.suggested_department or d.department, d.area.wijk)
-        ok = category is not None and category.name == row["category"]
-        right += ok
-        team_right += team is not None and team.name == row["team"]
-        if not d.triage:
-            auto += 1
-            auto_right += ok
-    n = len(rows)
-    return {"category": right / n, "team": team_right / n, "auto_share": auto / n,
-            "auto_precision": auto_right / auto if auto else float("nan")}
+        categories.append(category.name if category is not None else "")
+        teams.append(team.name if team is not None else "")
+        automatic.append(not d.triage)
+    return score(rows, categories, teams, automatic)
+
+
+def evaluate_anchor(anchor: Anchor, rows: list[dict[str, str]]) -> dict[str, float]:
+    categories, teams, automatic = zip(*(anchor.route(row) for row in rows), strict=True)
+    return score(rows, list(categories), list(teams), list(automatic))
+
+
+def score(rows: list[dict[str, str]], categories: list[str], teams: list[str],
+          automatic: list[bool]) -> dict[str, float]:
+    """Accuracy and macro-F1 (category, team), the share routed automatically and its category precision."""
+    right = [c == row["category"] for c, row in zip(categories, rows, strict=True)]
+    auto = sum(automatic)
+    return {
+        "category": sum(right) / len(rows),
+        "team": sum(t == row["team"] for t, row in zip(teams, rows, strict=True)) / len(rows),
+        "category_f1": f1_score([r["category"] for r in rows], categories, average="macro", zero_division=0),
+        "team_f1": f1_score([r["team"] for r in rows], teams, average="macro", zero_division=0),
+        "auto_share": auto / len(rows),
+        "auto_precision": sum(r for r, a in zip(right, automatic, strict=True) if a) / auto if auto else float("nan"),
+    }
 
 
 def main() -> None:
@@ -107,6 +130,8 @@ def main() -> None:
     parser.add_argument("--time-model", help=argparse.SUPPRESS)  # the timing itself, in a fresh process
     parser.add_argument("--label", default="", help=argparse.SUPPRESS)
     parser.add_argument("--text-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--anchor", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-anchor", action="store_true", help="leave out Signalen's recipe (saves a minute)")
     args = parser.parse_args()
     if args.time_model:
         time_model(args)
@@ -119,26 +144,30 @@ def main() -> None:
     print(f"{len(rows)} labelled messages from {args.data}; rules {args.rules}")
     rules_only = evaluate(LearnedRouter(router), rows)
     print(f"rules only:        category {rules_only['category']:.3f}   team {rules_only['team']:.3f}   "
-          f"(target: category >= 0.55)")
+          f"macro-F1 {rules_only['category_f1']:.3f} / {rules_only['team_f1']:.3f}   (target: category >= 0.55)")
     folds = fold_indices([r["category"] for r in rows], args.folds)
-    results = []
+    results, anchored = [], []
     for number, held_out in enumerate([] if args.timing_only else folds, start=1):
         held = set(held_out)
         history = parse_rows((rows[i] for i in range(len(rows)) if i not in held), columns, rules)
         learned = LearnedRouter(router, train_models(history, router))
         results.append(evaluate(learned, [rows[i] for i in held_out]))
+        if not args.no_anchor:
+            anchor = Anchor([rows[i] for i in range(len(rows)) if i not in held])
+            anchored.append(evaluate_anchor(anchor, [rows[i] for i in held_out]))
         print(f"  fold {number}: category {results[-1]['category']:.3f} team {results[-1]['team']:.3f}", flush=True)
     if results:
-        mean = {k: statistics.mean(r[k] for r in results) for k in results[0]}
-        print(f"with history ({args.folds}-fold CV): category {mean['category']:.3f}   team {mean['team']:.3f}   "
-              f"(targets 0.72 / 0.80; Signalen's recipe 0.616 / 0.595)")
-        print(f"routed automatically: {mean['auto_share']:.1%} at precision {mean['auto_precision']:.3f}   "
-              f"(targets >= 60 % at >= 0.90)")
+        print_mean(f"with history ({args.folds}-fold CV):", results, "(targets 0.72 / 0.80)")
+    if anchored:
+        print_mean("the anchor, Signalen's recipe, same folds:", anchored,
+                   "(its own figures: 0.616 / 0.595 on this file)")
+    if results:
+        print("  targets for routing automatically: >= 60 % at >= 0.90")
     # Time on messages the model and the caches have not seen: train on all but the last fold, then route
     # with the model as the service uses it: stored as bytes and loaded in a fresh process (no training
     # leftovers in its heap), with a fresh rule router that works out the history's words when it is built.
     held = set(folds[-1])
-    history: History = parse_rows((rows[i] for i in range(len(rows)) if i not in held), columns, rules)
+    history = parse_rows((rows[i] for i in range(len(rows)) if i not in held), columns, rules)
     data = to_bytes(train_models(history, Router(rules)))
     del history
     print(f"one message at a time, CPU time, {len(folds[-1])} messages the model never saw, each routed once "
@@ -146,25 +175,45 @@ def main() -> None:
     with tempfile.NamedTemporaryFile(suffix=".npz") as handle:
         handle.write(data)
         handle.flush()
-        for place in ("with street/pc4/town", "text only, as in a chat"):
+        places = ["with street/pc4/town", "text only, as in a chat"] + ([] if args.no_anchor else ["anchor"])
+        for place in places:
+            label = "the anchor, Signalen's recipe, same run" if place == "anchor" else f"{place}, now"
             command = [sys.executable, __file__, "--time-model", handle.name, "--rules", args.rules,
-                       "--data", args.data, "--folds", str(args.folds), "--label", f"{place}, now"]
+                       "--data", args.data, "--folds", str(args.folds), "--label", label]
             command += ["--text-only"] if place.startswith("text") else []
+            command += ["--anchor"] if place == "anchor" else []
             print(subprocess.run(command, check=True, capture_output=True, text=True).stdout, end="")
     print(f"  (machine load while timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"model: {len(data) / 2**20:.1f} MB stored; loading it and building the router takes "
           f"{load_rss_mb(data, args.rules):.0f} MB in a fresh process (target < 100 MB)")
 
 
+def print_mean(label: str, results: list[dict[str, float]], note: str) -> None:
+    mean = {k: statistics.mean(r[k] for r in results) for k in results[0]}
+    print(f"{label:42s} category {mean['category']:.3f}   team {mean['team']:.3f}   "
+          f"macro-F1 {mean['category_f1']:.3f} / {mean['team_f1']:.3f}   {note}")
+    print(f"  routed automatically: {mean['auto_share']:.1%} at precision {mean['auto_precision']:.3f}")
+
+
 def time_model(args: argparse.Namespace) -> None:
-    """In a fresh process: load the stored model as the service does and time the last fold's messages."""
+    """In a fresh process: load the stored model as the service does and time the last fold's messages (or,
+    with --anchor, train the anchor on the other folds and time it on the same messages)."""
     rules = load_rules(args.rules)
     with open(args.data, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    unseen = [rows[i] for i in fold_indices([r["category"] for r in rows], args.folds)[-1]]
-    data = Path(args.time_model).read_bytes()
+    last = fold_indices([r["category"] for r in rows], args.folds)[-1]
+    unseen = [rows[i] for i in last]
     started = time.perf_counter()
-    learned = LearnedRouter(Router(rules), from_bytes(data))
+    if args.anchor:
+        held = set(last)
+        anchor = Anchor([rows[i] for i in range(len(rows)) if i not in held])
+        ready = time.perf_counter() - started
+        report(f"  {args.label}:", time_each(
+            lambda text, _street, pc4, town: anchor.route({"text": text, "pc4": pc4 or "", "town": town or ""}),
+            unseen, True),
+               f"(trained in {ready:.1f} s)")
+        return
+    learned = LearnedRouter(Router(rules), from_bytes(Path(args.time_model).read_bytes()))
     ready = time.perf_counter() - started
     report(f"  {args.label}:", time_each(learned.route, unseen, not args.text_only),
            f"(model installed in {ready:.2f} s)")

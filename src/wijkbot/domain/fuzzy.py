@@ -1,8 +1,9 @@
-"""Typo matching in batches: the new words of one message against fixed lists of names, in one rapidfuzz call.
+"""Typo matching in batches: the new words of one message against a fixed list of names, in one rapidfuzz call.
 
-Calling rapidfuzz once per word costs more in Python than the comparisons cost in C; one call per message
-does not. Invariants: the scores are rapidfuzz's own (`fuzz.ratio`, float64, no preprocessing), so a batch
-finds exactly what `process.extract` / `process.extractOne` find for each word on its own, in the same order.
+Calling rapidfuzz once per word costs more in Python than the comparisons cost in C when a message brings
+many new words; one call per message does not. Invariants: the scores are rapidfuzz's own (`fuzz.ratio`,
+float64, no preprocessing), so a batch finds exactly what `process.extract` finds for each word on its own,
+in the same order.
 """
 
 from __future__ import annotations
@@ -12,34 +13,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
-
-
-def scores(queries: Sequence[str], choices: Sequence[Sequence[str]], cutoff: float) -> list[list[float]]:
-    """`fuzz.ratio` of each query with each of its own choices (0.0 below the cut-off), in one call."""
-    left: list[str] = []
-    right: list[str] = []
-    for query, names in zip(queries, choices, strict=True):
-        left.extend([query] * len(names))
-        right.extend(names)
-    if not right:
-        return [[] for _ in queries]
-    flat = process.cpdist(left, right, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=float, workers=1).tolist()
-    result: list[list[float]] = []
-    start = 0
-    for names in choices:
-        result.append(flat[start:start + len(names)])
-        start += len(names)
-    return result
-
-
-def first_best(names: Sequence[str], found: Sequence[float], cutoff: float) -> str | None:
-    """The best-scoring name at or above the cut-off, the first one on a tie (as `process.extractOne`)."""
-    best: str | None = None
-    best_score = cutoff
-    for name, score in zip(names, found, strict=True):
-        if score >= best_score and (best is None or score > best_score):
-            best, best_score = name, score
-    return best
 
 
 class Vocabulary:

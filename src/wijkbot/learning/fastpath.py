@@ -4,13 +4,14 @@ A message's text vector is a sum of word vectors and stem-pair columns, scaled b
 (learning/encoding.py). Scores are linear, so each word's share of every score is a fixed row of numbers:
 its vector times the weights of all models that share the feature space (the category and the department
 model), with the word's squared length as a last column. One array holds a row per text feature (idf times
-its weights: a stem pair is one such row) and a row per word, the sum of its features' rows, worked out
-once (for the history's words when the router is built, for a new word the first time it comes). A message
-then costs a dictionary look-up per word and one sum of rows; the place's share is kept per place.
+its weights: a stem pair is one such row) and a row per word of the history, the sum of its features' rows,
+worked out when the router is built. A word the history did not have is kept as the list of its features'
+rows (worked out the first time it comes; no arithmetic until the message's sum). A message then costs a
+dictionary look-up per word and one sum of rows; the place's share is kept per place.
 
 Invariants: the scores equal `model.scores((text, location))` of each model up to float rounding (the sums
 run in another order; tests/learning/ checks it); the caches belong to one set of models; the word rows are
-bounded (`CACHE_SIZE`, then they start again, between two messages)."""
+bounded (`CACHE_SIZE` words, then they start again, between two messages)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,9 @@ from wijkbot.learning.model import LinearModel
 
 CACHE_SIZE = 100_000  # words (and, apart, places) kept
 _NO_PAIRS: dict[str, int] = {}
-# Per word: its row, its stem, and the rows of the stem pairs its stem starts, by the right-hand stem.
-_Word = tuple[int, str, dict[str, int]]
+# Per word: its rows (one for a word of the history), its stem, and the rows of the stem pairs its stem
+# starts, by the right-hand stem.
+_Word = tuple[tuple[int, ...], str, dict[str, int]]
 
 
 class MessageScores:
@@ -52,32 +54,31 @@ class MessageScores:
                 self._pairs.setdefault(left, {})[right] = column
         # Rows 0 .. V-1: each text feature's share of the scores at count 1 (idf times its weights), with
         # idf squared as the last column; a stem pair is one such row, a word the sum of its features' rows.
-        # Row V: a word without known features (zeros). Then the words' rows as they come.
+        # Then the rows of the history's words (and of words with an n-gram twice).
         text_columns = len(vocabulary)
-        self._zero = text_columns
-        self._first_word = text_columns + 1
+        self._first_word = text_columns
         self._rows = np.zeros((self._first_word + 1024, width + 1), dtype=np.float32)
         self._rows[:text_columns, :-1] = coef[:text_columns] * idf[:, None]
         self._rows[:text_columns, -1] = idf * idf
         self._used = self._first_word
         self._words: dict[str, _Word] = {}
-        self._places: dict[tuple[str, ...], FloatArray] = {}
+        self._places: dict[tuple[tuple[str, float], ...], FloatArray] = {}
         new = [w for w in dict.fromkeys(words)][:CACHE_SIZE // 2]
         self._reserve(len(new))
         for word in new:
-            self._word(word)
+            self._word(word, keep_row=True)
 
     def of(self, text: str, location: Mapping[str, float]) -> list[float]:
         """The scores of every model for one message, as one list (see `splits`)."""
-        if self._used - self._first_word >= CACHE_SIZE:  # between messages: a message's rows stay put
-            self._words.clear()  # crude but bounded; refills with the words in use
+        if len(self._words) >= CACHE_SIZE or self._used - self._first_word >= CACHE_SIZE:
+            self._words.clear()  # crude but bounded, and between messages (a message's rows stay put)
             self._used = self._first_word
         cache = self._words
         rows: list[int] = []
         pairs = _NO_PAIRS
         for word in message_words(text):
             entry = cache.get(word) or self._word(word)
-            rows.append(entry[0])
+            rows.extend(entry[0])
             pair = pairs.get(entry[1])  # the pair of the previous stem and this one
             if pair is not None:
                 rows.append(pair)
@@ -93,8 +94,10 @@ class MessageScores:
 
     def _place(self, location: Mapping[str, float]) -> FloatArray:
         """Intercepts plus the place's share of the scores; kept per place (a few hundred streets make most
-        messages)."""
-        key = tuple(location)
+        messages). Kept by the features the model knows: a street it never learned adds nothing, so a new
+        street with a known postcode and town shares the row of that postcode and town."""
+        vocabulary = self.location_block.vocabulary
+        key = tuple((name, value) for name, value in location.items() if name in vocabulary)
         found = self._places.get(key)
         if found is None:
             columns, values = location_vector(self.location_block, location)
@@ -114,7 +117,9 @@ class MessageScores:
             grown[:self._used] = self._rows[:self._used]
             self._rows = grown
 
-    def _word(self, word: str) -> _Word:
+    def _word(self, word: str, keep_row: bool = False) -> _Word:
+        """What a word adds: the rows of its features (their sum kept as one row of its own with `keep_row`,
+        for the history's words), its stem and the stem pairs it starts."""
         word_stem = stem(word)
         padded = f" {word} "  # the n-grams of `word_features`, without their "c:"
         grams = self._grams
@@ -123,19 +128,24 @@ class MessageScores:
         single = self.text_block.vocabulary.get("w:" + word_stem)
         if single is not None:
             found.append(single)
-        row = self._zero
-        if found:
-            self._reserve(1)
-            row = self._used
-            if len(set(found)) == len(found):  # the usual case, no n-gram twice in one word: a sum of rows
-                self._rows[row] = self._rows.take(found, axis=0).sum(axis=0)
-            else:
-                counts = Counter(found)
-                columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-                repeats = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-                weights = (1.0 + np.log(repeats)).astype(np.float32)
-                self._rows[row] = weights @ self._rows.take(columns, axis=0)
-                self._rows[row, -1] = float((weights * weights) @ self._rows[columns, -1])
-            self._used += 1
-        entry = self._words[word] = (row, word_stem, self._pairs.get(word_stem, _NO_PAIRS))
+        rows: tuple[int, ...] = ()  # no feature the model knows: the word adds nothing
+        if len(set(found)) < len(found):  # an n-gram twice in one word ("aaaaaa"): weighted, in a row of its own
+            counts = Counter(found)
+            columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+            repeats = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+            weights = (1.0 + np.log(repeats)).astype(np.float32)
+            rows = (self._new_row(weights @ self._rows.take(columns, axis=0)),)
+            self._rows[rows[0], -1] = float((weights * weights) @ self._rows[columns, -1])
+        elif found and keep_row:
+            rows = (self._new_row(self._rows.take(found, axis=0).sum(axis=0)),)
+        elif found:  # the usual new word: no n-gram twice, so its vector is the sum of its features' rows
+            rows = tuple(found)
+        entry = self._words[word] = (rows, word_stem, self._pairs.get(word_stem, _NO_PAIRS))
         return entry
+
+    def _new_row(self, values: FloatArray) -> int:
+        self._reserve(1)
+        row = self._used
+        self._rows[row] = values
+        self._used += 1
+        return row
