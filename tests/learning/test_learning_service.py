@@ -16,6 +16,7 @@ from wijkbot.app import Wijkbot, build
 from wijkbot.cli import main
 from wijkbot.learning.history import load_history
 from wijkbot.seed import seed_officers
+from wijkbot.services.learning import TrainedModel
 from wijkbot.settings import Settings
 from wijkbot.storage import learning_rows, repository
 from wijkbot.storage.db import Database
@@ -35,6 +36,16 @@ async def case_of(bot: Wijkbot, reference: str) -> dict:
         row = await repository.case_by_reference(conn, reference)
         assert row is not None
         return dict(row)
+
+
+async def trained_on_an_export(bot: Wijkbot, tmp_path: Path) -> TrainedModel:
+    """As a beheerder does: import a made-up export of 80 labelled meldingen and train on it."""
+    export = tmp_path / "export.csv"
+    write_history(export, rows=80)
+    await bot.learning.import_history(load_history(export, bot.rules))
+    trained = await bot.learning.retrain()
+    assert trained is not None
+    return trained
 
 
 async def handler_of(bot: Wijkbot, case: dict) -> str:
@@ -149,10 +160,7 @@ def test_list_and_restore_an_earlier_model(cli_db: str, tmp_path: Path,
 
 async def test_corrections_are_learned_by_the_nightly_retraining(tmp_path: Path, bot_factory) -> None:
     bot, channel = await bot_factory()
-    export = tmp_path / "export.csv"
-    write_history(export, rows=80)
-    await bot.learning.import_history(load_history(export, bot.rules))
-    assert await bot.learning.retrain() is not None
+    await trained_on_an_export(bot, tmp_path)
     assert await bot.learning.retrain_if_corrected() is None  # nothing corrected yet
     assert bot.intake.router.route("Weer stinkend gekrakeel bij de Oudegracht").suggested_department != "veiligheid"
 
@@ -179,11 +187,7 @@ async def test_corrections_are_learned_by_the_nightly_retraining(tmp_path: Path,
 async def test_another_process_model_is_picked_up(tmp_path: Path, bot_factory) -> None:
     first, _ = await bot_factory()
     second, channel = await bot_factory()
-    export = tmp_path / "export.csv"
-    write_history(export, rows=80)
-    await first.learning.import_history(load_history(export, first.rules))
-    trained = await first.learning.retrain()
-    assert trained is not None
+    trained = await trained_on_an_export(first, tmp_path)
     assert await second.learning.refresh() is True
     assert second.learning.model_id == trained.model_id
     assert await second.learning.refresh() is False
@@ -195,11 +199,7 @@ async def test_another_process_model_is_picked_up(tmp_path: Path, bot_factory) -
 async def test_a_model_of_an_older_wijkbot_is_trained_again_from_the_stored_history(tmp_path: Path,
                                                                                    bot_factory) -> None:
     first, _ = await bot_factory()
-    export = tmp_path / "export.csv"
-    write_history(export, rows=80)
-    await first.learning.import_history(load_history(export, first.rules))
-    old = await first.learning.retrain()
-    assert old is not None
+    old = await trained_on_an_export(first, tmp_path)
     async with first.db.write() as conn:  # as an older wijkbot stored it (model format 1)
         data = (await learning_rows.active_model(conn, first.rules.municipality.id))["data"]
         await conn.execute(update(routing_models).where(routing_models.c.id == old.model_id)
@@ -222,10 +222,7 @@ async def test_a_model_of_an_older_wijkbot_is_trained_again_from_the_stored_hist
 async def test_something_new_chosen_with_a_button_is_routed_with_the_learned_model(tmp_path: Path,
                                                                                    bot_factory) -> None:
     bot, channel = await bot_factory()
-    export = tmp_path / "export.csv"
-    write_history(export, rows=80)
-    await bot.learning.import_history(load_history(export, bot.rules))
-    assert await bot.learning.retrain() is not None
+    await trained_on_an_export(bot, tmp_path)
     resident = Harness(bot, channel)
     await resident.say("Er ligt grofvuil naast de container in de Kanaalstraat")
     first = resident.reference
