@@ -148,13 +148,11 @@ def main() -> None:
     folds = fold_indices([r["category"] for r in rows], args.folds)
     results, anchored = [], []
     for number, held_out in enumerate([] if args.timing_only else folds, start=1):
-        held = set(held_out)
-        history = parse_rows((rows[i] for i in range(len(rows)) if i not in held), columns, rules)
-        learned = LearnedRouter(router, train_models(history, router))
-        results.append(evaluate(learned, [rows[i] for i in held_out]))
+        training, testing = split(rows, held_out)
+        learned = LearnedRouter(router, train_models(parse_rows(training, columns, rules), router))
+        results.append(evaluate(learned, testing))
         if not args.no_anchor:
-            anchor = Anchor([rows[i] for i in range(len(rows)) if i not in held])
-            anchored.append(evaluate_anchor(anchor, [rows[i] for i in held_out]))
+            anchored.append(evaluate_anchor(Anchor(training), testing))
         print(f"  fold {number}: category {results[-1]['category']:.3f} team {results[-1]['team']:.3f}", flush=True)
     if results:
         print_mean(f"with history ({args.folds}-fold CV):", results, "(targets 0.72 / 0.80)")
@@ -166,8 +164,7 @@ def main() -> None:
     # Time on messages the model and the caches have not seen: train on all but the last fold, then route
     # with the model as the service uses it: stored as bytes and loaded in a fresh process (no training
     # leftovers in its heap), with a fresh rule router that works out the history's words when it is built.
-    held = set(folds[-1])
-    history = parse_rows((rows[i] for i in range(len(rows)) if i not in held), columns, rules)
+    history = parse_rows(split(rows, folds[-1])[0], columns, rules)
     data = to_bytes(train_models(history, Router(rules)))
     del history
     print(f"one message at a time, CPU time, {len(folds[-1])} messages the model never saw, each routed once "
@@ -188,6 +185,12 @@ def main() -> None:
           f"{load_rss_mb(data, args.rules):.0f} MB in a fresh process (target < 100 MB)")
 
 
+def split(rows: list[dict[str, str]], held_out: list[int]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The rows to train on (all but the held-out fold) and the held-out rows, in order."""
+    held = set(held_out)
+    return [row for i, row in enumerate(rows) if i not in held], [rows[i] for i in held_out]
+
+
 def print_mean(label: str, results: list[dict[str, float]], note: str) -> None:
     mean = {k: statistics.mean(r[k] for r in results) for k in results[0]}
     print(f"{label:42s} category {mean['category']:.3f}   team {mean['team']:.3f}   "
@@ -198,21 +201,21 @@ def print_mean(label: str, results: list[dict[str, float]], note: str) -> None:
 def time_model(args: argparse.Namespace) -> None:
     """In a fresh process: load the stored model as the service does and time the last fold's messages (or,
     with --anchor, train the anchor on the other folds and time it on the same messages)."""
-    rules = load_rules(args.rules)
     with open(args.data, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    last = fold_indices([r["category"] for r in rows], args.folds)[-1]
-    unseen = [rows[i] for i in last]
+    training, unseen = split(rows, fold_indices([r["category"] for r in rows], args.folds)[-1])
     started = time.perf_counter()
     if args.anchor:
-        held = set(last)
-        anchor = Anchor([rows[i] for i in range(len(rows)) if i not in held])
+        anchor = Anchor(training)
         ready = time.perf_counter() - started
-        report(f"  {args.label}:", time_each(
-            lambda text, _street, pc4, town: anchor.route({"text": text, "pc4": pc4 or "", "town": town or ""}),
-            unseen, True),
-               f"(trained in {ready:.1f} s)")
+
+        def route(text: str, _street: str | None, pc4: str | None, town: str | None) -> object:
+            return anchor.route({"text": text, "pc4": pc4 or "", "town": town or ""})
+
+        report(f"  {args.label}:", time_each(route, unseen, True), f"(trained in {ready:.1f} s)")
         return
+    rules = load_rules(args.rules)
+    started = time.perf_counter()
     learned = LearnedRouter(Router(rules), from_bytes(Path(args.time_model).read_bytes()))
     ready = time.perf_counter() - started
     report(f"  {args.label}:", time_each(learned.route, unseen, not args.text_only),
