@@ -95,6 +95,10 @@ class KeywordIndex:
             else:
                 self._multi.setdefault(stems[0], []).append(entry)
                 self._pairs.setdefault(stems[0], {}).setdefault(stems[1], []).append((list(stems[2:]), entry))
+        # Every stem any keyword holds (also the second and later stems of a phrase): a joined pair can match
+        # only when its stem is one of these.
+        self._keyword_stems = frozenset(
+            [*self._single, *(s for entries in self._multi.values() for _, k in entries for s in _stems_of(k.phrase))])
         self._fuzzy_vocab = [
             s for s, kws in self._single.items() if len(s) >= MIN_FUZZY_LENGTH and any(k.fuzzy for _, k in kws)
         ]
@@ -202,12 +206,17 @@ class KeywordIndex:
         first time are stemmed in one call.
         """
         new = [pair for pair, joined in enumerate(joins) if joined is None]
+        cache, keyword_stems = self._words, self._keyword_stems
         for pair, joined_stem in zip(new, stem_many([raw[p] + raw[p + 1] for p in new]), strict=True):
-            left = self._words.get(raw[pair]) or self._word(raw[pair])
-            joined = left.joins.get(raw[pair + 1])
+            left = cache.get(raw[pair]) or self._word(raw[pair])
+            right = raw[pair + 1]
+            joined = left.joins.get(right)
             if joined is None:  # (a pair may come twice in one message)
-                joined = left.joins[raw[pair + 1]] = (joined_stem, tuple(self._single.get(joined_stem, ())),
-                                                     joined_stem in self._multi)
+                joined = left.joins[right] = (
+                    (joined_stem, tuple(self._single.get(joined_stem, ())), joined_stem in self._multi)
+                    # Most pairs: a stem no keyword holds, which can match nothing (its stem is still kept: the
+                    # order of the phrase hits depends on the set of the message's stems).
+                    if joined_stem in keyword_stems else (joined_stem, (), False))
                 self._joins += 1
             joins[pair] = joined
 

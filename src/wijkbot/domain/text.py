@@ -70,7 +70,8 @@ def stem(word: str) -> str:
 
 def stem_many(words: list[str]) -> list[str]:
     """The stems of many words in one call (not cached: for words the caller keeps itself)."""
-    return [str(s) for s in _STEMMER.stemWords(words)]
+    stems: list[str] = _STEMMER.stemWords(words)
+    return stems
 
 
 @lru_cache(maxsize=65536)

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from wijkbot.domain.text import stem
-from wijkbot.learning.encoding import FloatArray, location_vector
+from wijkbot.learning.encoding import FloatArray
 from wijkbot.learning.features import CHAR_SIZES, message_words
 from wijkbot.learning.model import LinearModel
 
@@ -46,6 +46,7 @@ class MessageScores:
         self._width = width
         vocabulary, idf = self.text_block.vocabulary, self.text_block.idf
         self._place_coef = np.ascontiguousarray(coef[len(vocabulary):])  # the text's weights live in the rows
+        self._place_idf = [float(v) for v in self.location_block.idf]
         self._grams = {name[2:]: column for name, column in vocabulary.items() if name.startswith("c:")}
         self._pairs: dict[str, dict[str, int]] = {}
         for name, column in vocabulary.items():
@@ -62,7 +63,7 @@ class MessageScores:
         self._rows[:text_columns, -1] = idf * idf
         self._used = self._first_word
         self._words: dict[str, _Word] = {}
-        self._places: dict[tuple[tuple[str, float], ...], FloatArray] = {}
+        self._places: dict[tuple[tuple[int, float], ...], FloatArray] = {}
         new = [w for w in dict.fromkeys(words)][:CACHE_SIZE // 2]
         self._reserve(len(new))
         for word in new:
@@ -70,6 +71,10 @@ class MessageScores:
 
     def of(self, text: str, location: Mapping[str, float]) -> list[float]:
         """The scores of every model for one message, as one list (see `splits`)."""
+        return self.with_place(text, self.place(location))
+
+    def with_place(self, text: str, place: FloatArray) -> list[float]:
+        """The scores for a text at a place whose share (`place`) the caller kept."""
         if len(self._words) >= CACHE_SIZE or self._used - self._first_word >= CACHE_SIZE:
             self._words.clear()  # crude but bounded, and between messages (a message's rows stay put)
             self._used = self._first_word
@@ -83,31 +88,35 @@ class MessageScores:
             if pair is not None:
                 rows.append(pair)
             pairs = entry[2]
-        start = self._place(location)
         if rows:
             total = self._rows.take(rows, axis=0).sum(axis=0)
             squares = float(total[-1])
             if squares > 0.0:
-                start = start + total[:-1] * np.float32(self.text_block.weight / math.sqrt(squares))
-        scores: list[float] = start.tolist()
+                place = place + total[:-1] * np.float32(self.text_block.weight / math.sqrt(squares))
+        scores: list[float] = place.tolist()
         return scores
 
-    def _place(self, location: Mapping[str, float]) -> FloatArray:
-        """Intercepts plus the place's share of the scores; kept per place (a few hundred streets make most
-        messages). Kept by the features the model knows: a street it never learned adds nothing, so a new
-        street with a known postcode and town shares the row of that postcode and town."""
+    def place(self, location: Mapping[str, float]) -> FloatArray:
+        """Intercepts plus the place's share of the scores (read only); kept per place (a few hundred streets
+        make most messages). Kept by the features the model knows: a street it never learned adds nothing, so a
+        new street with a known postcode and town shares the row of that postcode and town."""
         vocabulary = self.location_block.vocabulary
-        key = tuple((name, value) for name, value in location.items() if name in vocabulary)
-        found = self._places.get(key)
+        known = tuple((vocabulary[name], count) for name, count in location.items()
+                      if name in vocabulary and count > 0)
+        found = self._places.get(known)
         if found is None:
-            columns, values = location_vector(self.location_block, location)
+            # TF-IDF (sublinear tf), L2-normalised, times the block weight (`location_vector`), in plain Python:
+            # numpy costs more than the arithmetic for a handful of features.
             found = self._intercept.copy()
-            if len(columns):
-                found += values @ self._place_coef.take(columns, axis=0)
+            if known:
+                values = [(1.0 + math.log(count)) * self._place_idf[column] for column, count in known]
+                scale = self.location_block.weight / math.sqrt(sum(v * v for v in values))
+                found += np.asarray([v * scale for v in values], dtype=np.float32) @ self._place_coef.take(
+                    [column for column, _ in known], axis=0)
             found.flags.writeable = False
             if len(self._places) >= CACHE_SIZE:
                 self._places.clear()
-            self._places[key] = found
+            self._places[known] = found
         return found
 
     def _reserve(self, more: int) -> None:

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from wijkbot.domain.model import Area
 from wijkbot.domain.routing import Decision, Router
 from wijkbot.domain.text import normalise
+from wijkbot.learning.encoding import FloatArray
 from wijkbot.learning.fastpath import MessageScores
 from wijkbot.learning.features import location_features
 from wijkbot.learning.model import LinearModel
 
 MODEL_NAMES = ("category", "department", "team")
-LOCATION_CACHE_SIZE = 50_000
+PLACE_CACHE_SIZE = 50_000
 
 
 @dataclass
@@ -59,17 +60,18 @@ class LearnedRouter:
             self._scores = MessageScores(together, self.models.words if warm else ())
         if warm:
             router.warm(self.models.words)
-        self._locations: dict[tuple[str | None, ...], Counter[str]] = {}
+        self._places: dict[tuple[str | None, ...], FloatArray] = {}
 
-    def _location(self, street: str | None, postcode: str | None, town: str | None,
-                  area: str | None) -> Counter[str]:
-        """The location features, cached (read only): the same streets and postcodes come back all day."""
+    def _place(self, street: str | None, postcode: str | None, town: str | None, area: str | None) -> FloatArray:
+        """The place's share of the scores, kept per place as the channel gives it: the same streets and
+        postcodes come back all day."""
         key = (street, postcode, town, area)
-        found = self._locations.get(key)
+        found = self._places.get(key)
         if found is None:
-            if len(self._locations) >= LOCATION_CACHE_SIZE:
-                self._locations.clear()
-            found = self._locations[key] = location_features(street, postcode, town, area)
+            assert self._scores is not None
+            if len(self._places) >= PLACE_CACHE_SIZE:
+                self._places.clear()
+            found = self._places[key] = self._scores.place(location_features(street, postcode, town, area))
         return found
 
     def route(self, text: str, street: str | None = None, postcode: str | None = None,
@@ -79,9 +81,8 @@ class LearnedRouter:
         if models.category is None or base.out_of_scope:
             return base
         area = base.area.wijk or models.area_by_pc4.get((postcode or "")[:4])
-        location = self._location(street, postcode, town, area)
         assert self._scores is not None
-        scores = self._scores.of(text, location)
+        scores = self._scores.with_place(text, self._place(street, postcode, town, area))
         split = self._scores.splits[0]
         category, margin, _ = models.category.best_of(scores[:split])
         threshold = models.category.agreement_thresholds.get(
@@ -92,7 +93,8 @@ class LearnedRouter:
         department = self.rules.categories[category].department
         if models.department is not None:
             department_scores = (scores[split:] if self._together
-                                 else models.department.scores((text, location)).tolist())
+                                 else models.department.scores(
+                                     (text, location_features(street, postcode, town, area))).tolist())
             department, _, _ = models.department.best_of(department_scores)
         learned = models.counts.get("category")
         located = base.area
