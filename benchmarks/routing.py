@@ -11,7 +11,8 @@ Prints, for a municipality's rules and a labelled CSV (default: Katwijk's dev fi
   - the model: its stored size, and the memory a fresh process needs to load it and build the router with its
     caches (RSS growth), as the service does when it installs the active model from the database;
   - the same figures for the anchor, Signalen's classifier recipe (benchmarks/anchor.py), on the same folds and
-    messages in the same run: the issue judges speed next to it, on whatever machine it runs.
+    messages in the same run: the issue judges speed next to it, on whatever machine it runs; and both timed
+    message by message in turn, in one process, whose ratio the machine's drift does not move.
 Usage: python benchmarks/routing.py [--rules routing_rules/katwijk] [--data FILE.csv] [--folds 5]
                                     [--timing-only] [--no-anchor]
 """
@@ -131,6 +132,7 @@ def main() -> None:
     parser.add_argument("--label", default="", help=argparse.SUPPRESS)
     parser.add_argument("--text-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--anchor", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--side-by-side", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-anchor", action="store_true", help="leave out Signalen's recipe (saves a minute)")
     args = parser.parse_args()
     if args.time_model:
@@ -172,13 +174,17 @@ def main() -> None:
     with tempfile.NamedTemporaryFile(suffix=".npz") as handle:
         handle.write(data)
         handle.flush()
-        places = ["with street/pc4/town", "text only, as in a chat"] + ([] if args.no_anchor else ["anchor"])
+        places = ["with street/pc4/town", "text only, as in a chat"] + ([] if args.no_anchor
+                                                                         else ["anchor", "side by side"])
         for place in places:
-            label = "the anchor, Signalen's recipe, same run" if place == "anchor" else f"{place}, now"
+            label = ("the anchor, Signalen's recipe, same run" if place == "anchor"
+                     else "side by side, message by message, with street/pc4/town" if place == "side by side"
+                     else f"{place}, now")
             command = [sys.executable, __file__, "--time-model", handle.name, "--rules", args.rules,
                        "--data", args.data, "--folds", str(args.folds), "--label", label]
             command += ["--text-only"] if place.startswith("text") else []
             command += ["--anchor"] if place == "anchor" else []
+            command += ["--side-by-side"] if place == "side by side" else []
             print(subprocess.run(command, check=True, capture_output=True, text=True).stdout, end="")
     print(f"  (machine load while timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"model: {len(data) / 2**20:.1f} MB stored; loading it and building the router takes "
@@ -218,8 +224,33 @@ def time_model(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     learned = LearnedRouter(Router(rules), from_bytes(Path(args.time_model).read_bytes()))
     ready = time.perf_counter() - started
+    if args.side_by_side:
+        side_by_side(args.label, learned, Anchor(training), unseen)
+        return
     report(f"  {args.label}:", time_each(learned.route, unseen, not args.text_only),
            f"(model installed in {ready:.2f} s)")
+
+
+def side_by_side(label: str, learned: LearnedRouter, anchor: Anchor, rows: list[dict[str, str]]) -> None:
+    """wijkbot and the anchor on each message in turn, in one process: the machine's drift, which moves the
+    separate runs above by a third or more, then falls on both alike, so their ratio holds still."""
+    ours: list[float] = []
+    theirs: list[float] = []
+    for row in rows:
+        place = (row.get("street") or None, row.get("pc4") or None, row.get("town") or None)
+        started = time.thread_time_ns()
+        learned.route(row["text"], *place)
+        middle = time.thread_time_ns()
+        anchor.route(row)
+        ours.append((middle - started) / 1e6)
+        theirs.append((time.thread_time_ns() - middle) / 1e6)
+    ours.sort()
+    theirs.sort()
+    p50 = len(rows) // 2
+    p99 = int(len(rows) * 0.99)
+    print(f"  {label}:\n    wijkbot p50 {ours[p50]:.3f} ms   p99 {ours[p99]:.3f} ms;   anchor p50 {theirs[p50]:.3f} ms"
+          f"   p99 {theirs[p99]:.3f} ms;   wijkbot {theirs[p50] / ours[p50]:.1f} times faster at p50,"
+          f" {theirs[p99] / ours[p99]:.1f} at p99")
 
 
 if __name__ == "__main__":
