@@ -20,6 +20,10 @@ from wijkbot.learning.training import MIN_DF, build_space, choose_threshold, fit
 
 Progress = Callable[[str, int, int], None]
 TARGET_PRECISION = 0.90
+# Thresholds chosen on held-out folds of the history are a little optimistic for new messages: aiming at 0.90
+# landed at 0.895 to 0.898 in 5-fold cross-validation (two fold seeds), aiming 0.005 higher at 0.900 to 0.903,
+# with 36 % instead of 37 % routed automatically (docs/routing.md).
+THRESHOLD_MARGIN = 0.005
 THRESHOLD_FOLDS = 3
 
 
@@ -98,7 +102,8 @@ def train_models(history: History, router: Router, progress: Progress = _quiet,
         models.category = fit(rows, labels, space)
         suggested = [router.route(e.text, e.street, e.pc4, e.town).suggested_category
                      for e in (examples[i] for i in labelled)]
-        threshold, apart = _held_out_thresholds(rows, labels, suggested, precision, progress)
+        threshold, apart = _held_out_thresholds(rows, labels, suggested, min(1.0, precision + THRESHOLD_MARGIN),
+                                                 progress)
         models.category.threshold = threshold
         models.category.agreement_thresholds = apart
         models.counts["category"] = Counter(labels)
