@@ -1,8 +1,11 @@
-"""The routing path as it was before the speed work (issue 3), kept verbatim as the reference.
+"""The routing path as it was before the speed work (issue 3), kept as the reference.
 
 The fast router must take exactly the decisions this straightforward path takes (tests/routing/
 test_same_decisions.py). Only the class names changed; the text functions are copied too, so a change in
-wijkbot.domain.text cannot hide in both paths at once.
+wijkbot.domain.text cannot hide in both paths at once. Two rules changed on purpose since (session 7), here
+as in the fast path: two neighbours are stemmed together only after a left word that starts a one-word
+keyword, and phrases are looked for in the words' stems, their hits in the order of their first words (it was
+the order of a set of strings, which changes from one process to the next).
 """
 
 # ruff: noqa
@@ -81,11 +84,22 @@ class _Token:
     joined: bool = False  # two neighbours written apart ("geluids overlast"): matched exactly, not for typos
 
 
-def _message_tokens(text: str) -> list[_Token]:
+def _join_starts(phrases: Iterable[str]) -> set[str]:
+    """Left words that may start a one-word keyword: its beginnings of two letters or more (not all of it), as
+    written and as stemmed."""
+    starts = set()
+    for phrase in phrases:
+        for form in (*words(phrase), *(stem(w) for w in words(phrase))):
+            starts.update(form[:end] for end in range(2, len(form)))
+    return starts
+
+
+def _message_tokens(text: str, join_starts: set[str] = frozenset()) -> list[_Token]:
     """Stems of the words, of joined neighbours ("geluids overlast"), and last of compound parts."""
     raw = words(text)
     tokens = [_Token(stem(w), w) for w in raw]
-    tokens.extend(_Token(stem(left + right), f"{left} {right}", joined=True) for left, right in pairwise(raw))
+    tokens.extend(_Token(stem(left + right), f"{left} {right}", joined=True) for left, right in pairwise(raw)
+                  if left in join_starts)
     for w in raw:
         parts = split_compound(w)
         if len(parts) > 1:
@@ -111,10 +125,11 @@ class ReferenceKeywordIndex:
         self._fuzzy_vocab = [
             s for s, kws in self._single.items() if len(s) >= MIN_FUZZY_LENGTH and any(k.fuzzy for k in kws)
         ]
+        self._join_starts = _join_starts(k.phrase for kws in self._single.values() for k in kws)
 
     def find(self, text: str) -> list[Hit]:
         """Every keyword found in the text, each keyword at most once, exact hits preferred."""
-        tokens = _message_tokens(text)
+        tokens = _message_tokens(text, self._join_starts)
         if not tokens:
             return []
         hits: dict[Keyword, Hit] = {}
@@ -167,9 +182,9 @@ class ReferenceKeywordIndex:
     def _find_phrases(self, tokens: list[_Token], hits: dict[Keyword, Hit]) -> None:
         if not self._multi:
             return
-        sequence = [t.stem for t in tokens if not t.part]
+        sequence = [t.stem for t in tokens if not t.part and not t.joined]
         joined = " " + " ".join(sequence) + " "
-        for first in set(sequence):
+        for first in dict.fromkeys(sequence):
             for stems, keyword in self._multi.get(first, ()):
                 if keyword not in hits and (" " + " ".join(stems) + " ") in joined:
                     hits[keyword] = Hit(keyword, keyword.phrase, exact=True)
