@@ -23,6 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
+from operator import attrgetter
+from typing import cast
 
 from wijkbot.domain.fuzzy import Vocabulary
 from wijkbot.domain.text import split_compound, stem, stem_many, words
@@ -62,7 +65,7 @@ _Entry = tuple[int, Keyword]
 class _Word:
     """What one distinct word contributes to any message; built once, then shared by every message."""
 
-    __slots__ = ("exact", "fuzzy", "joins", "parts", "phrase", "stem", "typo")
+    __slots__ = ("exact", "fuzzy", "join", "joins", "parts", "phrase", "stem", "typo")
 
     def __init__(self, stem_: str, exact: tuple[_Entry, ...], parts: tuple[tuple[_Entry, ...], ...],
                  phrase: bool, joins: bool) -> None:
@@ -72,9 +75,14 @@ class _Word:
         self.phrase = phrase  # a phrase of several words starts with this stem
         self.typo = not exact and len(stem_) >= MIN_FUZZY_LENGTH  # may be a typo of a keyword
         self.fuzzy: tuple[_Entry, ...] | None = None  # typo matches; None until looked up
-        # Only for a word that starts a keyword written as one word: the keywords it forms joined with its
-        # right-hand neighbour, by that neighbour (worked out when first met).
-        self.joins: dict[str, tuple[_Entry, ...]] | None = {} if joins else None
+        self.join = joins  # this word starts a keyword written as one word
+        # Then: the keywords it forms joined with its right-hand neighbour, by that neighbour (when first met).
+        self.joins: dict[str, tuple[_Entry, ...]] = {}
+
+
+# What `find` asks of every word, as functions that run in C.
+_EXACT, _PARTS, _TYPO, _PHRASE, _STEM_OF, _JOIN = (attrgetter(name) for name in (
+    "exact", "parts", "typo", "phrase", "stem", "join"))
 
 
 def _stems_of(text: str) -> tuple[str, ...]:
@@ -121,43 +129,36 @@ class KeywordIndex:
         raw = words(text)
         if not raw:
             return []
-        cache = self._words
+        # Each step walks the words in C (map, compress) and leaves Python only the few words that carry
+        # something: most words are no keyword, start nothing and are no typo of one.
+        found = list(map(self._words.get, raw))
+        if None in found:
+            found = [entry or self._word(word) for entry, word in zip(found, raw, strict=True)]
+        entries = cast(list[_Word], found)  # no None left in it
         hits: dict[int, Hit] = {}
         matched: set[str] = set()
-        stems: list[str] = []
-        joined: list[tuple[int, _Word]] = []  # left words that may form a keyword with their right neighbour
-        compounds: list[tuple[str, _Word]] = []
-        typos: list[tuple[str, _Word]] = []
-        starts: list[int] = []  # positions in the stems where a phrase may start
-        for position, word in enumerate(raw):
-            entry = cache.get(word) or self._word(word)
-            stems.append(entry.stem)
-            if entry.exact:  # whole words first
-                matched.add(word)
-                for number, keyword in entry.exact:
-                    if number not in hits:
-                        hits[number] = Hit(keyword, word, True, False)
-            elif entry.typo:
-                typos.append((word, entry))
-            if entry.parts:
-                compounds.append((word, entry))
-            if entry.phrase:
-                starts.append(position)
-            if entry.joins is not None:
-                joined.append((position, entry))
+        for word, entry in compress(zip(raw, entries, strict=True), map(_EXACT, entries)):  # whole words first
+            matched.add(word)
+            for number, keyword in entry.exact:
+                if number not in hits:
+                    hits[number] = Hit(keyword, word, True, False)
+        joined = list(compress(enumerate(entries), map(_JOIN, entries)))
         if joined:  # then joined neighbours
             self._find_joined(raw, joined, hits)
-        for word, entry in compounds:  # then compound parts of words that did not match
+        for word, entry in compress(zip(raw, entries, strict=True), map(_PARTS, entries)):  # then parts of compounds
             for part in entry.parts:
                 if word in matched:
                     break  # the whole compound (or an earlier part) matched: the other parts add nothing
                 if part:
                     matched.add(word)
                     _add(hits, part, word, exact=True, part=True)
-        if typos and self._fuzzy_vocab:
-            self._find_fuzzy(typos, hits)
+        if self._fuzzy_vocab:
+            typos = list(compress(zip(raw, entries, strict=True), map(_TYPO, entries)))
+            if typos:
+                self._find_fuzzy(typos, hits)
+        starts = list(compress(range(len(entries)), map(_PHRASE, entries)))
         if starts:
-            self._find_phrases(stems, starts, hits)
+            self._find_phrases(list(map(_STEM_OF, entries)), starts, hits)
         return list(hits.values())
 
     def prepare(self, texts: Iterable[str]) -> int:
@@ -203,16 +204,16 @@ class KeywordIndex:
         """
         last = len(raw) - 1
         new = [(position, entry) for position, entry in joined
-               if position < last and raw[position + 1] not in entry.joins]  # type: ignore[operator]
+               if position < last and raw[position + 1] not in entry.joins]
         if new:
             single = self._single
             together = stem_many([raw[position] + raw[position + 1] for position, _ in new])
             for (position, entry), joined_stem in zip(new, together, strict=True):
-                entry.joins[raw[position + 1]] = tuple(single.get(joined_stem, ()))  # type: ignore[index]
+                entry.joins[raw[position + 1]] = tuple(single.get(joined_stem, ()))
                 self._joins += 1
         for position, entry in joined:
             if position < last:
-                found = entry.joins[raw[position + 1]]  # type: ignore[index]
+                found = entry.joins[raw[position + 1]]
                 if found:
                     _add(hits, found, f"{raw[position]} {raw[position + 1]}", exact=True)
 
@@ -224,7 +225,8 @@ class KeywordIndex:
             for entry in new:
                 entry.fuzzy = found[entry.stem]
         for word, entry in typos:
-            _add(hits, entry.fuzzy or (), word, exact=False)
+            if entry.fuzzy:
+                _add(hits, entry.fuzzy, word, exact=False)
 
     def _fuzzy_matches(self, token_stems: Iterable[str]) -> dict[str, tuple[_Entry, ...]]:
         """The typo-tolerant keywords per stem: those of the vocabulary stems within the cut-off, best first.

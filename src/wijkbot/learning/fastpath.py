@@ -18,6 +18,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import islice, repeat
+from operator import itemgetter
+from typing import cast
 
 import numpy as np
 
@@ -28,9 +31,11 @@ from wijkbot.learning.model import LinearModel
 
 CACHE_SIZE = 100_000  # words (and, apart, places) kept
 _NO_PAIRS: dict[str, int] = {}
-# Per word: its rows (one for a word of the history), its stem, and the rows of the stem pairs its stem
-# starts, by the right-hand stem.
-_Word = tuple[tuple[int, ...], str, dict[str, int]]
+# Per word: its row (a word of the history has one of its own; other words the row of zeros), its stem, the
+# rows of the stem pairs its stem starts (by the right-hand stem), and the rows of its features when it has
+# no row of its own.
+_Word = tuple[int, str, dict[str, int], tuple[int, ...]]
+_ROW, _STEM, _PAIRS, _FEATURES = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 
 
 class MessageScores:
@@ -55,9 +60,11 @@ class MessageScores:
                 self._pairs.setdefault(left, {})[right] = column
         # Rows 0 .. V-1: each text feature's share of the scores at count 1 (idf times its weights), with
         # idf squared as the last column; a stem pair is one such row, a word the sum of its features' rows.
-        # Then the rows of the history's words (and of words with an n-gram twice).
+        # Then a row of zeros (for a word without a row of its own, and a pair of stems the model does not
+        # know), then the rows of the history's words (and of words with an n-gram twice).
         text_columns = len(vocabulary)
-        self._first_word = text_columns
+        self._zero = text_columns
+        self._first_word = text_columns + 1
         self._rows = np.zeros((self._first_word + 1024, width + 1), dtype=np.float32)
         self._rows[:text_columns, :-1] = coef[:text_columns] * idf[:, None]
         self._rows[:text_columns, -1] = idf * idf
@@ -78,16 +85,18 @@ class MessageScores:
         if len(self._words) >= CACHE_SIZE or self._used - self._first_word >= CACHE_SIZE:
             self._words.clear()  # crude but bounded, and between messages (a message's rows stay put)
             self._used = self._first_word
-        cache = self._words
-        rows: list[int] = []
-        pairs = _NO_PAIRS
-        for word in message_words(text):
-            entry = cache.get(word) or self._word(word)
-            rows.extend(entry[0])
-            pair = pairs.get(entry[1])  # the pair of the previous stem and this one
-            if pair is not None:
-                rows.append(pair)
-            pairs = entry[2]
+        words = message_words(text)
+        # Every step below walks the message's words in C (map, itemgetter): the per-word work of Python
+        # statements cost as much as the rest of the learned router.
+        found = list(map(self._words.get, words))
+        if None in found:
+            found = [entry or self._word(word) for entry, word in zip(found, words, strict=True)]
+        entries = cast(list[_Word], found)  # no None left in it
+        rows = list(map(_ROW, entries))
+        for features in filter(None, map(_FEATURES, entries)):  # words met for the first time
+            rows.extend(features)
+        # The pair of each stem and the next (the row of zeros for a pair the model does not know).
+        rows.extend(map(dict.get, map(_PAIRS, entries), map(_STEM, islice(entries, 1, None)), repeat(self._zero)))
         if rows:
             total = self._rows.take(rows, axis=0).sum(axis=0)
             squares = float(total[-1])
@@ -137,19 +146,19 @@ class MessageScores:
         single = self.text_block.vocabulary.get("w:" + word_stem)
         if single is not None:
             found.append(single)
-        rows: tuple[int, ...] = ()  # no feature the model knows: the word adds nothing
+        row, features = self._zero, cast(tuple[int, ...], ())  # no feature the model knows: the word adds nothing
         if len(set(found)) < len(found):  # an n-gram twice in one word ("aaaaaa"): weighted, in a row of its own
             counts = Counter(found)
             columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
             repeats = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
             weights = (1.0 + np.log(repeats)).astype(np.float32)
-            rows = (self._new_row(weights @ self._rows.take(columns, axis=0)),)
-            self._rows[rows[0], -1] = float((weights * weights) @ self._rows[columns, -1])
+            row = self._new_row(weights @ self._rows.take(columns, axis=0))
+            self._rows[row, -1] = float((weights * weights) @ self._rows[columns, -1])
         elif found and keep_row:
-            rows = (self._new_row(self._rows.take(found, axis=0).sum(axis=0)),)
+            row = self._new_row(self._rows.take(found, axis=0).sum(axis=0))
         elif found:  # the usual new word: no n-gram twice, so its vector is the sum of its features' rows
-            rows = tuple(found)
-        entry = self._words[word] = (rows, word_stem, self._pairs.get(word_stem, _NO_PAIRS))
+            features = tuple(found)
+        entry = self._words[word] = (row, word_stem, self._pairs.get(word_stem, _NO_PAIRS), features)
         return entry
 
     def _new_row(self, values: FloatArray) -> int:

@@ -60,18 +60,22 @@ class LearnedRouter:
             self._scores = MessageScores(together, self.models.words if warm else ())
         if warm:
             router.warm(self.models.words)
-        self._places: dict[tuple[str | None, ...], FloatArray] = {}
+        self._places: dict[tuple[str | None, ...], tuple[FloatArray, str | None]] = {}
 
-    def _place(self, street: str | None, postcode: str | None, town: str | None, area: str | None) -> FloatArray:
-        """The place's share of the scores, kept per place as the channel gives it: the same streets and
-        postcodes come back all day."""
+    def _place(self, street: str | None, postcode: str | None, town: str | None,
+               area: str | None) -> tuple[FloatArray, str | None]:
+        """The place's share of the scores, and the area the history gives its street and postcode (None when
+        it gives none); kept per place as the channel gives it: the same streets and postcodes come back all
+        day."""
         key = (street, postcode, town, area)
         found = self._places.get(key)
         if found is None:
             assert self._scores is not None
             if len(self._places) >= PLACE_CACHE_SIZE:
                 self._places.clear()
-            found = self._places[key] = self._scores.place(location_features(street, postcode, town, area))
+            learned = self.models.area_by_place.get(place_key(street, postcode)) if street and postcode else None
+            found = self._places[key] = (
+                self._scores.place(location_features(street, postcode, town, area)), learned)
         return found
 
     def route(self, text: str, street: str | None = None, postcode: str | None = None,
@@ -82,7 +86,8 @@ class LearnedRouter:
             return base
         area = base.area.wijk or models.area_by_pc4.get((postcode or "")[:4])
         assert self._scores is not None
-        scores = self._scores.with_place(text, self._place(street, postcode, town, area))
+        place, learned_area = self._place(street, postcode, town, area)
+        scores = self._scores.with_place(text, place)
         split = self._scores.splits[0]
         category, margin, _ = models.category.best_of(scores[:split])
         threshold = models.category.agreement_thresholds.get(
@@ -99,7 +104,6 @@ class LearnedRouter:
         learned = models.counts.get("category")
         located = base.area
         kept = [r for r in base.reasons[1:] if not r.startswith(("zekerheid", "te onzeker"))]
-        learned_area = models.area_by_place.get(place_key(street, postcode)) if street and postcode else None
         if learned_area is not None and learned_area != located.wijk:
             # A street name that lies in two areas: its postcode and the history say which one.
             located = Area(learned_area, None, None, located.street,

@@ -81,7 +81,8 @@ def fit(messages: Sequence[Message], labels: Sequence[str], space: list[Block] |
         # of texts like "?"): every message gets the first label with margin 0, so below any threshold.
         coef = np.zeros((matrix.shape[1], len(classes)), dtype=np.float32)
         return LinearModel(classes, list(blocks), coef, np.zeros(len(classes), dtype=np.float32))
-    svc = LinearSVC(C=C, class_weight="balanced").fit(matrix, list(labels))
+    # A fixed seed for liblinear's shuffling: the same history gives the same model, run after run.
+    svc = LinearSVC(C=C, class_weight="balanced", random_state=0).fit(matrix, list(labels))
     coef = np.asarray(svc.coef_, dtype=np.float64)
     intercept = np.asarray(svc.intercept_, dtype=np.float64)
     if coef.shape[0] == 1:  # binary: scikit-learn keeps one row for the positive class
