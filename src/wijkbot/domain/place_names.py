@@ -1,0 +1,179 @@
+"""One kind of place name (streets, buurten, wijken), and finding them in a message's words, typos included.
+
+Names are keyed without spaces ("burgemeesterreigerstraat"), so a name meets a word group however the
+resident split it. Invariants: `first_exact` finds the longest word group that is a name, earliest on a tie;
+`first_typo_in` finds, among word groups of 8 letters or more tried longest first and then from the start,
+the first that is a typo of a name with its first letter (`fuzz.ratio` >= 88), and its closest name (the
+first on a tie, in the order of the names by length); the filter below only skips comparisons that cannot
+reach the cut-off, so what is found is what comparing every group with every name finds.
+
+The filter: a ratio of 88 or more leaves at most 0.56 * group - 0.44 * name <= 0.2143 * group of the group's
+letters outside its longest common subsequence with the name, and each word of the group loses at least its
+own letters outside its best common subsequence with any name of that first letter ("misses", worked out per
+word against every name in one rapidfuzz call, for the words residents are known to use and for a new word
+the second time it comes), so a group whose misses add up to more cannot match. (Tried: keeping per word the
+names it stays close to, as bits, to rule out a name per group: more work than the comparisons it saves.)
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
+from typing import Generic, TypeVar
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
+
+FUZZY_NAME_CUTOFF = 88.0
+MIN_FUZZY_NAME = 8
+CACHE_SIZE = 100_000
+# The bound above, rounded up, so the test only ever lets more groups through.
+_MAX_LOST = 0.22
+
+V = TypeVar("V")
+
+
+class PlaceNames(Generic[V]):
+    """Place names keyed without spaces, each with its value (a place, or a wijk's own name)."""
+
+    def __init__(self, names: Mapping[str, V]) -> None:
+        self.keys = names
+        self.prefixes = {key[:i] for key in names for i in range(1, len(key) + 1)}
+        grouped: dict[str, list[str]] = {}
+        for key in names:
+            if key:
+                grouped.setdefault(key[0], []).append(key)
+        # Per first letter, sorted by length: a typo search takes a slice of these, never a scan.
+        self._groups = {initial: sorted(keys, key=len) for initial, keys in grouped.items()}
+        self._lengths = {initial: [len(k) for k in keys] for initial, keys in self._groups.items()}
+        self._windows: dict[str, dict[int, tuple[str, ...]]] = {}
+        self._typos: dict[str, str | None] = {}
+        # All names, a block per first letter, each block by length (so a window is a run of positions).
+        initials = sorted(self._groups)
+        self._all = [key for initial in initials for key in self._groups[initial]]
+        starts = np.cumsum([0, *(len(self._groups[i]) for i in initials)])
+        self._block_of = {initial: number for number, initial in enumerate(initials)}
+        self._block_starts = np.asarray(starts[:-1], dtype=np.intp)
+        # Per first letter: the group lengths (of at least the minimum) that have a name within reach.
+        most = max((len(k) for k in names), default=0) * 2 + 2
+        self._reach = [frozenset(n for n in range(MIN_FUZZY_NAME, most) if self.window(initial, n))
+                       for initial in initials]
+        self._misses: dict[str, tuple[int, ...]] = {}  # per word: fewest misses per first letter
+        self._zero = (0,) * len(initials)
+        self._seen: dict[str, None] = {}  # new words seen once (their misses are worked out the second time)
+
+    def first_exact(self, tokens: list[str], longest: int) -> str | None:
+        """The name that is the longest word group, earliest on a tie (the order the groups are tried in)."""
+        best: str | None = None
+        best_size = 0
+        prefixes, keys = self.prefixes, self.keys
+        count = len(tokens)
+        for start, token in enumerate(tokens):
+            if token not in prefixes:
+                continue  # no name starts with this word, so no group that starts here is a name
+            group = token
+            for size in range(1, min(longest, count - start) + 1):
+                if size > 1:
+                    group += tokens[start + size - 1]
+                    if group not in prefixes:
+                        break
+                if size > best_size and group in keys:
+                    best, best_size = group, size
+        return best
+
+    def window(self, initial: str, length: int) -> tuple[str, ...]:
+        """The names with this first letter whose length allows a ratio above the cut-off with a group of
+        this length: |a - b| <= (1 - c)(a + b). Most word groups have none and are never compared."""
+        by_length = self._windows.get(initial)
+        if by_length is None:
+            by_length = self._windows[initial] = {}
+        found = by_length.get(length)
+        if found is None:
+            lengths = self._lengths.get(initial, [])
+            slack = 1.0 - FUZZY_NAME_CUTOFF / 100.0
+            low = bisect_left(lengths, length * (1 - slack) / (1 + slack))
+            high = bisect_right(lengths, length * (1 + slack) / (1 - slack))
+            found = by_length[length] = tuple(self._groups[initial][low:high]) if high > low else ()
+        return found
+
+    def typo_of(self, key: str) -> str | None:
+        """The closest name that this hint (a street or town a channel gives) is a typo of; remembered per
+        hint, since the same street names come back all day."""
+        cache = self._typos
+        if key not in cache:
+            if len(cache) >= CACHE_SIZE:
+                cache.clear()  # crude but bounded; refills with the hints in use
+            cache[key] = self._closest(key)
+        return cache[key]
+
+    def first_typo_in(self, tokens: list[str], longest: int) -> str | None:
+        """The closest name to the first word group (longest first, then from the start) that is a typo of
+        one; the word groups of a text rarely come back, so they are not kept."""
+        for group in dict.fromkeys(["".join(tokens[start:start + size])
+                                    for start, size in self._candidates(tokens, longest)]):
+            found = self._closest(group)
+            if found is not None:
+                return found
+        return None
+
+    def learn(self, tokens: Sequence[str], exact: bool = False) -> list[tuple[int, ...]]:
+        """Per word and per first letter of the names: the fewest letters the word loses against such a name.
+
+        Worked out (against every name, in one rapidfuzz call) for the words residents are known to use, and
+        for a new word the second time it comes; the first time it counts as losing nothing, which only lets
+        more word groups through to the exact comparison. `exact`: work out every word now.
+        """
+        if not self._all:
+            return [() for _ in tokens]
+        cache, zero = self._misses, self._zero
+        new = [t for t in dict.fromkeys(tokens) if t not in cache]
+        if not exact:
+            seen = self._seen
+            first = [t for t in new if t not in seen]
+            if len(seen) + len(first) > CACHE_SIZE:
+                seen.clear()
+            seen.update(dict.fromkeys(first))
+            new = [t for t in new if t not in first]
+        if new:
+            if len(cache) + len(new) > CACHE_SIZE:
+                cache.clear()
+            for start in range(0, len(new), 1000):  # a history's words come in chunks, to bound the table
+                chunk = new[start:start + 1000]
+                common = process.cdist(chunk, self._all, scorer=LCSseq.similarity, dtype=np.int32, workers=1)
+                lost = np.asarray([len(t) for t in chunk], dtype=np.int32)[:, None] - common
+                fewest = np.minimum.reduceat(lost, self._block_starts, axis=1)  # per first letter
+                cache.update(zip(chunk, map(tuple, fewest.tolist()), strict=True))
+        return [cache.get(t, zero) for t in tokens]
+
+    def _candidates(self, tokens: list[str], longest: int) -> list[tuple[int, int]]:
+        """Word groups (start, size) that can be a typo of a name, longest groups first (the order they are
+        tried in): long enough, a name with their first letter within reach of their length, and the sum of
+        their words' fewest misses within the bound. Most groups fail and are never compared."""
+        misses = self.learn(tokens)
+        sizes = [len(t) for t in tokens]
+        count = len(tokens)
+        block_of, reaches = self._block_of, self._reach
+        found: list[list[int]] = [[] for _ in range(longest + 1)]
+        for start, token in enumerate(tokens):
+            block = block_of.get(token[0])
+            if block is None:
+                continue  # no name starts with this letter
+            reach = reaches[block]
+            length = lost = 0
+            for end in range(start, start + longest if start + longest < count else count):
+                length += sizes[end]
+                lost += misses[end][block]
+                if lost <= _MAX_LOST * length and length in reach:
+                    found[end - start + 1].append(start)
+        return [(start, size) for size in range(longest, 0, -1) for start in found[size]]
+
+    def _closest(self, group: str) -> str | None:
+        """The best name of the group's window at or above the cut-off, the first of them on a tie (a
+        rapidfuzz call stops comparing a name as soon as it cannot beat the best score so far)."""
+        names = self.window(group[0], len(group))
+        if names:
+            found = process.extractOne(group, names, scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_CUTOFF)
+            if found is not None:
+                return str(found[0])
+        return None
