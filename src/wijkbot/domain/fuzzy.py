@@ -14,6 +14,7 @@ one numpy call; on Katwijk's messages it leaves fewer than one name per word of 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -25,11 +26,8 @@ _OTHER = 1 << len(_LETTERS)  # any other character (names and words are normalis
 
 
 def letters(text: str) -> int:
-    """The set of characters of a text as bits of one integer."""
-    bits = 0
-    for character in set(text):
-        bits |= _BIT.get(character, _OTHER)
-    return bits
+    """The set of characters of a text as bits of one integer (distinct powers of two: their sum is their OR)."""
+    return sum(set(map(_BIT.get, text, repeat(_OTHER))))
 
 
 class Vocabulary:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from wijkbot.domain.areas import AreaIndex
 from wijkbot.domain.matching import Hit, Keyword, KeywordIndex
@@ -47,6 +47,28 @@ class Decision:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
+class Judgement(NamedTuple):
+    """What the rules make of a message, before it is put into words."""
+
+    kind: Kind
+    category: Category | None
+    confidence: float
+    area: Area
+    urgent: bool
+    out_of_scope: bool
+    triage: bool
+    terms: tuple[str, ...]
+    ambition: str | None
+
+
+class Reasons(NamedTuple):
+    """The rules' reasons: the subject, the place, and what else counts (urgent danger, the ambition)."""
+
+    category: str
+    area: str
+    more: tuple[str, ...]
+
+
 class Routes(Protocol):
     """Anything that decides about a message like the Router does (the learned router refines it)."""
 
@@ -76,39 +98,63 @@ class Router:
     def route(self, text: str, street: str | None = None, postcode: str | None = None,
               town: str | None = None) -> Decision:
         """Decide kind, category, department, area and confidence for one message."""
+        return self.decide(self.judge(text, street, postcode, town))
+
+    def decide(self, judged: Judgement) -> Decision:
+        """The rules' Decision for what they made of a message."""
+        category, confidence, triage = judged.category, judged.confidence, judged.triage
+        said = self.reasons(judged)
+        return Decision(
+            kind=judged.kind,
+            category=None if triage else (category.id if category else None),
+            department=(self.rules.municipality.triage_department if triage or category is None
+                        else category.department),
+            area=judged.area,
+            confidence=round(confidence, 3),
+            triage=triage,
+            urgent=judged.urgent,
+            out_of_scope=judged.out_of_scope,
+            suggested_category=category.id if category else None,
+            suggested_department=category.department if category else None,
+            ambition=judged.ambition,
+            matched_terms=judged.terms,
+            reasons=(said.category, said.area, f"zekerheid {confidence:.2f}",
+                     *(["te onzeker: naar triage van het wijkbureau"] if triage else []), *said.more),
+        )
+
+    def judge(self, text: str, street: str | None = None, postcode: str | None = None,
+              town: str | None = None) -> Judgement:
+        """What the rules make of one message (what `route` puts into a Decision); the learned router
+        builds its own Decision from it."""
         text = text[:MAX_TEXT]
         area = self.areas.locate(text, street, postcode, town)
         found = self._index.find(text)
-        vetoed = {h.keyword.owner[2:] for h in found if h.keyword.owner.startswith("x:")}
-        hits = [h for h in found if h.keyword.owner.startswith("c:") and h.keyword.owner[2:] not in vetoed]
+        # One pass over the hits, by owner: "c:<category>", "x:<category>", "k:<kind>", "u".
+        candidates: list[Hit] = []
+        vetoed: set[str] = set()
+        markers: set[str] = set()
+        urgent = False
+        for hit in found:
+            owner = hit.keyword.owner
+            if owner[0] == "c":
+                candidates.append(hit)
+            elif owner[0] == "x":
+                vetoed.add(owner[2:])
+            elif owner[0] == "k":
+                markers.add(owner[2:])
+            else:
+                urgent = urgent or owner == "u"
+        hits = [h for h in candidates if h.keyword.owner[2:] not in vetoed] if vetoed else candidates
         scores = _score(hits, prefix=2)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         category = self.rules.categories[ranked[0][0]] if ranked else None
         confidence = _confidence([s for _, s in ranked])
-        kind = self._kind(text, category, {h.keyword.owner[2:] for h in found if h.keyword.owner.startswith("k:")})
-        urgent = any(h.keyword.owner == "u" for h in found)
-        terms = tuple(sorted({h.found for h in hits if category and h.keyword.owner[2:] == category.id}))
-        triage_dept = self.rules.municipality.triage_department
+        kind = self._kind(text, category, markers)
+        terms = tuple(sorted({h.found for h in hits if h.keyword.owner[2:] == category.id})) if category else ()
         out_of_scope = category is not None and not self.rules.departments[category.department].in_scope
         triage = category is None or (confidence < self.rules.municipality.min_confidence and not out_of_scope)
-        department = triage_dept if triage or category is None else category.department
         ambition = self._ambition(text, area.wijk) if kind is Kind.INITIATIEF else None
-        reasons = self._reasons(category, terms, area, confidence, triage, urgent, ambition)
-        return Decision(
-            kind=kind,
-            category=None if triage else (category.id if category else None),
-            department=department,
-            area=area,
-            confidence=round(confidence, 3),
-            triage=triage,
-            urgent=urgent,
-            out_of_scope=out_of_scope,
-            suggested_category=category.id if category else None,
-            suggested_department=category.department if category else None,
-            ambition=ambition,
-            matched_terms=terms,
-            reasons=reasons,
-        )
+        return Judgement(kind, category, confidence, area, urgent, out_of_scope, triage, terms, ambition)
 
     def prepare(self, texts: Iterable[str]) -> int:
         """Warm the typo-matching caches with the vocabulary of known texts (history, example sentences)."""
@@ -144,32 +190,32 @@ class Router:
                     return ambition
         return None
 
-    def _reasons(self, category: Category | None, terms: tuple[str, ...], area: Area, confidence: float,
-                 triage: bool, urgent: bool, ambition: str | None) -> tuple[str, ...]:
-        reasons: list[str] = []
+    def reasons(self, judged: Judgement) -> Reasons:
+        """The rules' reasons for a judgement, in an ambtenaar's words."""
+        category = judged.category
         if category is not None:
             department = self.rules.departments[category.department].name
-            reasons.append(f"{', '.join(terms) or category.name} -> {category.name} ({department})")
+            about = f"{', '.join(judged.terms) or category.name} -> {category.name} ({department})"
         else:
-            reasons.append("geen bekende woorden gevonden")
-        if area.wijk:
-            reasons.append(f"{area.matched_by} -> {area.label}")
-        else:
-            reasons.append("geen plaats gevonden")
-        reasons.append(f"zekerheid {confidence:.2f}")
-        if triage:
-            reasons.append("te onzeker: naar triage van het wijkbureau")
-        if urgent:
-            reasons.append("mogelijk acuut gevaar: bewoner gewezen op 112")
+            about = "geen bekende woorden gevonden"
+        more: list[str] = []
+        if judged.urgent:
+            more.append("mogelijk acuut gevaar: bewoner gewezen op 112")
+        ambition = judged.ambition
         if ambition is not None:
             found = self.ambition(ambition)
             if found is not None:
-                reasons.append(f"past bij wijkambitie: {found.title}")
+                more.append(f"past bij wijkambitie: {found.title}")
             elif ambition == NO_AMBITION:
-                reasons.append("past bij geen wijkambitie")
+                more.append("past bij geen wijkambitie")
             else:
-                reasons.append("voor deze wijk zijn nog geen wijkambities vastgelegd")
-        return tuple(reasons)
+                more.append("voor deze wijk zijn nog geen wijkambities vastgelegd")
+        return Reasons(about, area_reason(judged.area), tuple(more))
+
+
+def area_reason(area: Area) -> str:
+    """Where a message plays and why, or that no place was found."""
+    return f"{area.matched_by} -> {area.label}" if area.wijk else "geen plaats gevonden"
 
 
 def _score(hits: Iterable[Hit], prefix: int = 0) -> dict[str, float]:

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from wijkbot.domain.model import Area
-from wijkbot.domain.routing import Decision, Router
+from wijkbot.domain.routing import Decision, Router, area_reason
 from wijkbot.domain.text import normalise
 from wijkbot.learning.encoding import FloatArray
 from wijkbot.learning.fastpath import MessageScores
@@ -80,18 +80,21 @@ class LearnedRouter:
 
     def route(self, text: str, street: str | None = None, postcode: str | None = None,
               town: str | None = None) -> Decision:
-        base = self.router.route(text, street, postcode, town)
         models = self.models
-        if models.category is None or base.out_of_scope:
-            return base
-        area = base.area.wijk or models.area_by_pc4.get((postcode or "")[:4])
+        if models.category is None:
+            return self.router.route(text, street, postcode, town)
+        judged = self.router.judge(text, street, postcode, town)
+        if judged.out_of_scope:
+            return self.router.decide(judged)
+        area = judged.area.wijk or models.area_by_pc4.get((postcode or "")[:4])
         assert self._scores is not None
         place, learned_area = self._place(street, postcode, town, area)
         scores = self._scores.with_place(text, place)
         split = self._scores.splits[0]
         category, margin, _ = models.category.best_of(scores[:split])
+        suggested = judged.category.id if judged.category is not None else None
         threshold = models.category.agreement_thresholds.get(
-            "agree" if category == base.suggested_category else "differ", models.category.threshold)
+            "agree" if category == suggested else "differ", models.category.threshold)
         threshold = threshold if threshold > 0 else 0.5
         triage = margin < threshold
         confidence = round(min(1.0, margin / (2 * threshold)), 3)  # 0.5 at the threshold
@@ -102,39 +105,40 @@ class LearnedRouter:
                                      (text, location_features(street, postcode, town, area))).tolist())
             department, _, _ = models.department.best_of(department_scores)
         learned = models.counts.get("category")
-        located = base.area
-        kept = [r for r in base.reasons[1:] if not r.startswith(("zekerheid", "te onzeker"))]
+        said = self.router.reasons(judged)
+        located, where = judged.area, said.area
         if learned_area is not None and learned_area != located.wijk:
             # A street name that lies in two areas: its postcode and the history say which one.
             located = Area(learned_area, None, None, located.street,
                            f"straat {street} met postcode {postcode[:4] if postcode else ''} (geschiedenis)")
-            reason = f"{located.matched_by} -> {located.label}"
-            kept[:1] = [reason]  # the area's reason comes right after the first (and is added if it was missing)
+            where = area_reason(located)
         elif located.wijk is None and area is not None:
+            # (The reason keeps "geen plaats gevonden": the rules found none; the area is the history's guess.)
             located = Area(area, located.buurt, located.buurt_code, located.street,
                            f"postcode {postcode} (geschiedenis)")
         reasons = (
-            *base.reasons[:1],
+            said.category,
             f"geleerd van {learned[category] if learned else 0} eerdere meldingen: "
             f"{self.rules.categories[category].name}",
-            *kept,
+            where,
+            *said.more,
             f"zekerheid {confidence:.2f}",
             *(["te onzeker: naar triage van het wijkbureau"] if triage else []),
         )
         # Built in one go (dataclasses.replace costs more than the rest of this method).
         return Decision(
-            kind=base.kind,
+            kind=judged.kind,
             category=None if triage else category,
             department=self.rules.municipality.triage_department if triage else department,
             area=located,
             confidence=confidence,
             triage=triage,
-            urgent=base.urgent,
-            out_of_scope=base.out_of_scope,
+            urgent=judged.urgent,
+            out_of_scope=False,
             suggested_category=category,
             suggested_department=department,
-            ambition=base.ambition,
-            matched_terms=base.matched_terms,
+            ambition=judged.ambition,
+            matched_terms=judged.terms,
             reasons=reasons,
         )
 
