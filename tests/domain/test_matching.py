@@ -29,6 +29,8 @@ def found(text: str) -> set[tuple[str, bool]]:
         ("De lantaarpaal is stuk", {("lantaarnpaal", False)}),
         ("lantaarnpalen kapot", {("lantaarnpaal", True)}),  # the stem matches the plural
         ("geluids overlast van de buren", {("geluidsoverlast", True)}),  # joined neighbours
+        ("lantaarn palen kapot", {("lantaarnpaal", True)}),  # joined, and the stem matches the plural
+        ("grof vuil op straat", {("grofvuil", True)}),
         ("gft bak vol", {("gft", True)}),
         ("hegemonie", set()),  # short keywords never match inside a longer word
         ("de lamp brandt niet", set()),  # fuzzy off: "brandt" is not "brand"
@@ -56,3 +58,10 @@ def test_normalise(text: str, expected: str) -> None:
 )
 def test_split_compound(word: str, parts: tuple[str, ...]) -> None:
     assert split_compound(word) == parts
+
+
+def test_neighbours_are_joined_only_after_the_start_of_a_keyword() -> None:
+    """"grof vuil" is the keyword written apart, and the explanation shows it as the resident wrote it; after a
+    word that is a whole keyword already ("grofvuil en"), nothing is joined: the word itself is the hit."""
+    assert [h.found for h in INDEX.find("er ligt grof vuil")] == ["grof vuil"]
+    assert [h.found for h in INDEX.find("grofvuil en meer")] == ["grofvuil"]
