@@ -129,7 +129,6 @@ class AreaIndex:
     @staticmethod
     def _area(names: PlaceNames[_Place], key: str, label: str) -> Area:
         place = names.keys[key]
-        assert isinstance(place, _Place)  # streets and buurten map to places; only wijk names map to text
         buurt = place.buurt
         street = place.name if label == "straat" else None
         return Area(buurt.wijk, buurt.name, buurt.code, street, f"{label} {place.name}")

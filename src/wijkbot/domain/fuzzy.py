@@ -1,4 +1,4 @@
-"""Typo matching in batches: the new words of one message against a fixed list of names.
+"""Typo matching of words against a fixed list of names (the keywords of the rules).
 
 Invariants: the scores are rapidfuzz's own (`fuzz.ratio`, float64, no preprocessing), so the result is
 exactly what `process.extract` finds for each word on its own against all names, in the same order.

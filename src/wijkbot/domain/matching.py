@@ -15,7 +15,8 @@ the words' stems; when a message holds more than one, their hits come in the ord
 Speed (issue 3): everything a word contributes (its stem, the keywords its stem is, its compound parts and
 their keywords, its typo matches, what it forms joined with its right-hand neighbour) is worked out once per
 distinct word and kept, so a message costs one pass over its words with a few dictionary look-ups each. Typo
-matches of words not seen before are computed for the whole message in one rapidfuzz call. The hits, their
+matches of words not seen before are looked for only among the keywords their letters leave within reach
+(domain/fuzzy.py). The hits, their
 order and their spelling are exactly those of the plain token-by-token scan in tests/routing/.
 """
 
@@ -232,7 +233,7 @@ class KeywordIndex:
     def _fuzzy_matches(self, token_stems: Iterable[str]) -> dict[str, tuple[_Entry, ...]]:
         """The typo-tolerant keywords per stem: those of the vocabulary stems within the cut-off, best first.
 
-        Cached per stem (residents reuse their words); the stems not seen before are matched in one batch.
+        Cached per stem (residents reuse their words).
         """
         cache = self._fuzzy_cache
         result: dict[str, tuple[_Entry, ...]] = {}

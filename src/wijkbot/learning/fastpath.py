@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import cast
 
 import numpy as np
 
@@ -29,10 +28,9 @@ from wijkbot.learning.model import LinearModel
 
 CACHE_SIZE = 100_000  # words (and, apart, places) kept
 _NO_PAIRS: dict[str, int] = {}
-# Per word: its row (a word of the history has one of its own; a word without a known feature the row of
-# zeros), its stem, the rows of the stem pairs its stem starts (by the right-hand stem), and the rows of its
-# features when it has no row of its own (a new word: then its row is not used).
-_Word = tuple[int, str, dict[str, int], tuple[int, ...]]
+# Per word: its rows (one for a word of the history), its stem, and the rows of the stem pairs its stem
+# starts, by the right-hand stem.
+_Word = tuple[tuple[int, ...], str, dict[str, int]]
 
 
 class MessageScores:
@@ -57,11 +55,9 @@ class MessageScores:
                 self._pairs.setdefault(left, {})[right] = column
         # Rows 0 .. V-1: each text feature's share of the scores at count 1 (idf times its weights), with
         # idf squared as the last column; a stem pair is one such row, a word the sum of its features' rows.
-        # Then a row of zeros (for a word with no feature the model knows), then the rows of the history's
-        # words (and of words with an n-gram twice).
+        # Then the rows of the history's words (and of words with an n-gram twice).
         text_columns = len(vocabulary)
-        self._zero = text_columns
-        self._first_word = text_columns + 1
+        self._first_word = text_columns
         self._rows = np.zeros((self._first_word + 1024, width + 1), dtype=np.float32)
         self._rows[:text_columns, :-1] = coef[:text_columns] * idf[:, None]
         self._rows[:text_columns, -1] = idf * idf
@@ -82,18 +78,13 @@ class MessageScores:
         if len(self._words) >= CACHE_SIZE or self._used - self._first_word >= CACHE_SIZE:
             self._words.clear()  # crude but bounded, and between messages (a message's rows stay put)
             self._used = self._first_word
-        # One plain loop (tried: map and itemgetter over the words, which cost a fifth more, and a row of zeros
-        # summed for every pair the model does not know).
+        # One plain loop (tried: map and itemgetter over the words, a fifth more instructions and time).
         cache = self._words
         rows: list[int] = []
         pairs = _NO_PAIRS
         for word in message_words(text):
             entry = cache.get(word) or self._word(word)
-            features = entry[3]
-            if features:  # a word met for the first time: the rows of its features
-                rows.extend(features)
-            else:
-                rows.append(entry[0])
+            rows.extend(entry[0])
             pair = pairs.get(entry[1])  # the pair of the previous stem and this one
             if pair is not None:
                 rows.append(pair)
@@ -147,19 +138,19 @@ class MessageScores:
         single = self.text_block.vocabulary.get("w:" + word_stem)
         if single is not None:
             found.append(single)
-        row, features = self._zero, cast(tuple[int, ...], ())  # no feature the model knows: the word adds nothing
+        rows: tuple[int, ...] = ()  # no feature the model knows: the word adds nothing
         if len(set(found)) < len(found):  # an n-gram twice in one word ("aaaaaa"): weighted, in a row of its own
             counts = Counter(found)
             columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
             repeats = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
             weights = (1.0 + np.log(repeats)).astype(np.float32)
-            row = self._new_row(weights @ self._rows.take(columns, axis=0))
-            self._rows[row, -1] = float((weights * weights) @ self._rows[columns, -1])
+            rows = (self._new_row(weights @ self._rows.take(columns, axis=0)),)
+            self._rows[rows[0], -1] = float((weights * weights) @ self._rows[columns, -1])
         elif found and keep_row:
-            row = self._new_row(self._rows.take(found, axis=0).sum(axis=0))
+            rows = (self._new_row(self._rows.take(found, axis=0).sum(axis=0)),)
         elif found:  # the usual new word: no n-gram twice, so its vector is the sum of its features' rows
-            features = tuple(found)
-        entry = self._words[word] = (row, word_stem, self._pairs.get(word_stem, _NO_PAIRS), features)
+            rows = tuple(found)
+        entry = self._words[word] = (rows, word_stem, self._pairs.get(word_stem, _NO_PAIRS))
         return entry
 
     def _new_row(self, values: FloatArray) -> int:
