@@ -19,12 +19,11 @@ import re
 from dataclasses import dataclass
 
 from wijkbot.domain.model import Area
-from wijkbot.domain.place_names import CACHE_SIZE, MIN_FUZZY_NAME, PlaceNames
+from wijkbot.domain.place_names import CACHE_SIZE, MAX_GROUP_WORDS, MIN_FUZZY_NAME, PlaceNames
 from wijkbot.domain.rules import Buurt
 from wijkbot.domain.text import normalise
 
 _POSTCODE = re.compile(r"\b([1-9][0-9]{3})\s?([A-Za-z]{2})?\b")
-_MAX_GROUP = 4  # words in a group tried as one name
 _UNKNOWN = Area(matched_by="(not worked out yet)")  # a marker for the cache of hints, never returned
 
 
@@ -58,7 +57,7 @@ class AreaIndex:
         self._wijk_names: PlaceNames[str] = PlaceNames({_key(b.wijk): b.wijk for b in buurten})
         longest = max((len(normalise(n.name).split()) for n in (*street_places.values(), *buurt_places.values())),
                       default=1)
-        self._longest = min(longest, _MAX_GROUP)  # "Oog in Al" is tried before "Al"
+        self._longest = min(longest, MAX_GROUP_WORDS)  # "Oog in Al" is tried before "Al"
         self._hints: dict[tuple[str | None, str | None, str | None], Area | None] = {}
 
     def warm(self, known: list[str]) -> None:

@@ -7,18 +7,27 @@ the first that is a typo of a name with its first letter (`fuzz.ratio` >= 88), a
 first on a tie, in the order of the names by length); the filter below only skips comparisons that cannot
 reach the cut-off, so what is found is what comparing every group with every name finds.
 
-The filter: a ratio of 88 or more leaves at most 0.56 * group - 0.44 * name <= 0.2143 * group of the group's
-letters outside its longest common subsequence with the name, and each word of the group loses at least its
-own letters outside its best common subsequence with any name of that first letter ("misses", worked out per
-word against every name in one rapidfuzz call, for the words residents are known to use and for a new word
-the second time it comes), so a group whose misses add up to more cannot match. (Tried: keeping per word the
-names it stays close to, as bits, to rule out a name per group: more work than the comparisons it saves.)
+The filter: a ratio of 88 or more leaves at most 0.56 * group - 0.44 * name letters of the group outside its
+longest common subsequence with the name (its "allowance"), and each word of the group loses at least its
+own letters outside its common subsequence with that name (its "misses": the group's alignment with the name
+splits into one common subsequence per word). So a group can only match a name if its words' misses against
+that very name add up to no more than the allowance. A word's misses against every name are worked out in
+one rapidfuzz call, for the words residents are known to use and for a new word the second time it comes
+(the first time it counts as missing nothing, which only lets more groups through). They are kept packed: a
+byte per name in one integer per first letter of the names, so a group's misses are a sum of at most four
+integers and the test against all names of its first letter one subtraction (SWAR: each byte carries a guard
+bit that stays set where the allowance is not exceeded). On Katwijk's messages it rules out all but about
+four groups in a thousand, so the exact comparison (a rapidfuzz call per group) seldom runs. (Tried: per word
+the fewest misses against any name of a first letter, summed: one group in four passes that; per word the
+names it stays close to, as yes/no bits: too weak to pay for itself.)
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
+from itertools import accumulate, pairwise
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -27,9 +36,15 @@ from rapidfuzz.distance import LCSseq
 
 FUZZY_NAME_CUTOFF = 88.0
 MIN_FUZZY_NAME = 8
+MAX_GROUP_WORDS = 4  # words in a group tried as one name ("Burgemeester de Vlugtlaan")
 CACHE_SIZE = 100_000
-# The bound above, rounded up, so the test only ever lets more groups through.
-_MAX_LOST = 0.22
+# A word's misses are capped so that those of MAX_GROUP_WORDS words add up to less than the guard bit and
+# never carry into it (a cap only lowers a bound: nothing is ruled out that could match).
+_GUARD = 0x80
+_WORD_CAP = (_GUARD - 1) // MAX_GROUP_WORDS
+# The packed misses of the words kept take about this many bytes at most: a municipality with thousands of
+# streets keeps fewer words (a word's misses are worked out again when it comes back).
+_MISSES_BUDGET = 32_000_000
 
 V = TypeVar("V")
 
@@ -52,15 +67,19 @@ class PlaceNames(Generic[V]):
         # All names, a block per first letter, each block by length (so a window is a run of positions).
         initials = sorted(self._groups)
         self._all = [key for initial in initials for key in self._groups[initial]]
-        starts = np.cumsum([0, *(len(self._groups[i]) for i in initials)])
         self._block_of = {initial: number for number, initial in enumerate(initials)}
-        self._block_starts = np.asarray(starts[:-1], dtype=np.intp)
-        # Per first letter: the group lengths (of at least the minimum) that have a name within reach.
+        bounds = list(accumulate((len(self._groups[i]) for i in initials), initial=0))
+        self._blocks = list(pairwise(bounds))  # per first letter: its run in `_all`
+        # Per first letter, per group length with a name within reach: what its misses are held to.
         most = max((len(k) for k in names), default=0) * 2 + 2
-        self._reach = [frozenset(n for n in range(MIN_FUZZY_NAME, most) if self.window(initial, n))
-                       for initial in initials]
-        self._misses: dict[str, tuple[int, ...]] = {}  # per word: fewest misses per first letter
+        self._allowances = [{n: allowance for n in range(MIN_FUZZY_NAME, most)
+                             if (allowance := self._allowance(initial, n)) is not None}
+                            for initial in initials]
+        self._misses: dict[str, tuple[int, ...]] = {}  # per word: its misses, packed per first letter
         self._zero = (0,) * len(initials)
+        # A word's packed misses: a byte per name, and an integer object and a tuple slot per first letter.
+        footprint = len(self._all) + 36 * len(initials) + 64
+        self._capacity = min(CACHE_SIZE, max(1_000, _MISSES_BUDGET // footprint))
         self._seen: dict[str, None] = {}  # new words seen once (their misses are worked out the second time)
 
     def first_exact(self, tokens: list[str], longest: int) -> str | None:
@@ -90,12 +109,15 @@ class PlaceNames(Generic[V]):
             by_length = self._windows[initial] = {}
         found = by_length.get(length)
         if found is None:
-            lengths = self._lengths.get(initial, [])
-            slack = 1.0 - FUZZY_NAME_CUTOFF / 100.0
-            low = bisect_left(lengths, length * (1 - slack) / (1 + slack))
-            high = bisect_right(lengths, length * (1 + slack) / (1 - slack))
+            low, high = self._window_bounds(initial, length)
             found = by_length[length] = tuple(self._groups[initial][low:high]) if high > low else ()
         return found
+
+    def _window_bounds(self, initial: str, length: int) -> tuple[int, int]:
+        lengths = self._lengths.get(initial, [])
+        slack = 1.0 - FUZZY_NAME_CUTOFF / 100.0
+        return (bisect_left(lengths, length * (1 - slack) / (1 + slack)),
+                bisect_right(lengths, length * (1 + slack) / (1 - slack)))
 
     def typo_of(self, key: str) -> str | None:
         """The closest name that this hint (a street or town a channel gives) is a typo of; remembered per
@@ -118,15 +140,17 @@ class PlaceNames(Generic[V]):
         return None
 
     def learn(self, tokens: Sequence[str], exact: bool = False) -> list[tuple[int, ...]]:
-        """Per word and per first letter of the names: the fewest letters the word loses against such a name.
+        """Per word and per first letter of the names: the letters it loses against each name of that letter
+        (capped), a byte per name in the order of the names by length.
 
         Worked out (against every name, in one rapidfuzz call) for the words residents are known to use, and
         for a new word the second time it comes; the first time it counts as losing nothing, which only lets
-        more word groups through to the exact comparison. `exact`: work out every word now.
+        more word groups through to the exact comparison. `exact`: work out every word now (as many as the
+        memory budget keeps).
         """
         if not self._all:
-            return [() for _ in tokens]
-        cache, zero = self._misses, self._zero
+            return [self._zero for _ in tokens]
+        cache, zero, capacity = self._misses, self._zero, self._capacity
         new = [t for t in dict.fromkeys(tokens) if t not in cache]
         if not exact:
             seen = self._seen
@@ -136,37 +160,63 @@ class PlaceNames(Generic[V]):
             seen.update(dict.fromkeys(first))
             new = [t for t in new if t not in first]
         if new:
-            if len(cache) + len(new) > CACHE_SIZE:
-                cache.clear()
+            if len(cache) + len(new) > capacity:
+                cache.clear()  # crude but bounded; refills with the words in use
+                new = new[:capacity]
+            width, blocks = len(self._all), self._blocks
             for start in range(0, len(new), 1000):  # a history's words come in chunks, to bound the table
                 chunk = new[start:start + 1000]
                 common = process.cdist(chunk, self._all, scorer=LCSseq.similarity, dtype=np.int32, workers=1)
                 lost = np.asarray([len(t) for t in chunk], dtype=np.int32)[:, None] - common
-                fewest = np.minimum.reduceat(lost, self._block_starts, axis=1)  # per first letter
-                cache.update(zip(chunk, map(tuple, fewest.tolist()), strict=True))
+                table = np.minimum(lost, _WORD_CAP).astype(np.uint8).tobytes()
+                for row, word in zip(range(0, len(table), width), chunk, strict=True):
+                    cache[word] = tuple([int.from_bytes(table[row + low:row + high], "little")
+                                         for low, high in blocks])
         return [cache.get(t, zero) for t in tokens]
 
     def _candidates(self, tokens: list[str], longest: int) -> list[tuple[int, int]]:
         """Word groups (start, size) that can be a typo of a name, longest groups first (the order they are
-        tried in): long enough, a name with their first letter within reach of their length, and the sum of
-        their words' fewest misses within the bound. Most groups fail and are never compared."""
+        tried in): a name with their first letter is within reach of their length, and for one such name at
+        least, their words' misses against it add up to no more than its allowance. Nearly all groups fail
+        and are never compared."""
+        if longest > MAX_GROUP_WORDS:
+            raise ValueError(f"word groups have at most {MAX_GROUP_WORDS} words")
         misses = self.learn(tokens)
         sizes = [len(t) for t in tokens]
         count = len(tokens)
-        block_of, reaches = self._block_of, self._reach
+        block_of, allowances = self._block_of, self._allowances
         found: list[list[int]] = [[] for _ in range(longest + 1)]
         for start, token in enumerate(tokens):
             block = block_of.get(token[0])
             if block is None:
                 continue  # no name starts with this letter
-            reach = reaches[block]
+            within = allowances[block]
             length = lost = 0
             for end in range(start, start + longest if start + longest < count else count):
                 length += sizes[end]
                 lost += misses[end][block]
-                if lost <= _MAX_LOST * length and length in reach:
+                test = within.get(length)
+                if test is not None and (test[0] - lost) & test[1]:
                     found[end - start + 1].append(start)
         return [(start, size) for size in range(longest, 0, -1) for start in found[size]]
+
+    def _allowance(self, initial: str, length: int) -> tuple[int, int] | None:
+        """For a group of this length with this first letter, a byte per name of that letter: the letters the
+        group may lose against the name (0.56 * group - 0.44 * name) with the guard bit set (the guard alone
+        for a name out of reach, so that a subtraction never borrows from a neighbour), and the guard bits of
+        the names within reach. None when no name is within reach."""
+        low, high = self._window_bounds(initial, length)
+        if high <= low:
+            return None
+        lengths = self._lengths[initial]
+        allowed = bytearray([_GUARD]) * len(lengths)
+        guards = bytearray(len(lengths))
+        for position in range(low, high):
+            # Rounding must only ever allow more: a letter more is never ruled out.
+            most = math.floor(0.56 * length - 0.44 * lengths[position] + 1e-6)
+            allowed[position] = _GUARD | min(max(most, 0), _GUARD - 1)
+            guards[position] = _GUARD
+        return int.from_bytes(allowed, "little"), int.from_bytes(guards, "little")
 
     def _closest(self, group: str) -> str | None:
         """The best name of the group's window at or above the cut-off, the first of them on a tie (a
