@@ -16,8 +16,9 @@ one rapidfuzz call, for the words residents are known to use and for a new word 
 (the first time it counts as missing nothing, which only lets more groups through). They are kept packed: a
 byte per name in one integer per first letter of the names, so a group's misses are a sum of at most four
 integers and the test against all names of its first letter one subtraction (SWAR: each byte carries a guard
-bit that stays set where the allowance is not exceeded). On Katwijk's messages it rules out all but about
-four groups in a thousand, so the exact comparison (a rapidfuzz call per group) seldom runs. (Tried: per word
+bit that stays set where the allowance is not exceeded). On Katwijk's messages it lets about four groups in a
+thousand through to the exact comparison (a rapidfuzz call per group) once their words are worked out, and
+about one in twenty while a message's new words still count as missing nothing. (Tried: per word
 the fewest misses against any name of a first letter, summed: one group in four passes that; per word the
 names it stays close to, as yes/no bits: too weak to pay for itself.)
 """
