@@ -128,9 +128,10 @@ def test_a_name_with_slips_split_in_words_among_other_words(name: str, data: st.
         kind = data.draw(st.sampled_from(["drop", "add", "change"]))
         if kind == "drop" and len(written) > 2:
             del written[at]
+        elif kind == "add":
+            written.insert(at, data.draw(st.sampled_from("aeklnorstz")))
         else:
-            letter = data.draw(st.sampled_from("aeklnorstz"))
-            written.insert(at, letter) if kind == "add" else written.__setitem__(at, letter)
+            written[at] = data.draw(st.sampled_from("aeklnorstz"))
     cuts = sorted(data.draw(st.sets(st.integers(1, len(written) - 1), max_size=MAX_GROUP_WORDS - 1)))
     pieces = ["".join(written[a:b]) for a, b in zip([0, *cuts], [*cuts, len(written)], strict=True)]
     others = data.draw(st.lists(st.text(alphabet="aeklnorst", min_size=1, max_size=6), max_size=4))

@@ -18,9 +18,9 @@ byte per name in one integer per first letter of the names, so a group's misses 
 integers and the test against all names of its first letter one subtraction (SWAR: each byte carries a guard
 bit that stays set where the allowance is not exceeded). On Katwijk's messages it lets about four groups in a
 thousand through to the exact comparison (a rapidfuzz call per group) once their words are worked out, and
-about one in twenty while a message's new words still count as missing nothing. (Tried: per word
-the fewest misses against any name of a first letter, summed: one group in four passes that; per word the
-names it stays close to, as yes/no bits: too weak to pay for itself.)
+about one in twenty while a message's new words still count as missing nothing. (Tried: per word the fewest
+misses against any name of a first letter, summed: one group in four passes that; per word the names it
+stays close to, as yes/no bits: too weak to pay for itself.)
 """
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ class PlaceNames(Generic[V]):
         return found
 
     def _window_bounds(self, initial: str, length: int) -> tuple[int, int]:
+        """The run of names with this first letter (by length) that `window` gives, as positions."""
         lengths = self._lengths.get(initial, [])
         slack = 1.0 - FUZZY_NAME_CUTOFF / 100.0
         return (bisect_left(lengths, length * (1 - slack) / (1 + slack)),
