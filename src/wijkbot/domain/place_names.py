@@ -39,6 +39,9 @@ FUZZY_NAME_CUTOFF = 88.0
 MIN_FUZZY_NAME = 8
 MAX_GROUP_WORDS = 4  # words in a group tried as one name ("Burgemeester de Vlugtlaan")
 CACHE_SIZE = 100_000
+# A ratio of at least the cut-off keeps a common subsequence of at least this share of both lengths together
+# (0.44 at 88), so a group may lose (1 - _KEPT) * group - _KEPT * name of its letters.
+_KEPT = FUZZY_NAME_CUTOFF / 200.0
 # A word's misses are capped so that those of MAX_GROUP_WORDS words add up to less than the guard bit and
 # never carry into it (a cap only lowers a bound: nothing is ruled out that could match).
 _GUARD = 0x80
@@ -204,9 +207,9 @@ class PlaceNames(Generic[V]):
 
     def _allowance(self, initial: str, length: int) -> tuple[int, int] | None:
         """For a group of this length with this first letter, a byte per name of that letter: the letters the
-        group may lose against the name (0.56 * group - 0.44 * name) with the guard bit set (the guard alone
-        for a name out of reach, so that a subtraction never borrows from a neighbour), and the guard bits of
-        the names within reach. None when no name is within reach."""
+        group may lose against the name (0.56 * group - 0.44 * name at 88) with the guard bit set (the guard
+        alone for a name out of reach, so that a subtraction never borrows from a neighbour), and the guard
+        bits of the names within reach. None when no name is within reach."""
         low, high = self._window_bounds(initial, length)
         if high <= low:
             return None
@@ -215,7 +218,7 @@ class PlaceNames(Generic[V]):
         guards = bytearray(len(lengths))
         for position in range(low, high):
             # Rounding must only ever allow more: a letter more is never ruled out.
-            most = math.floor(0.56 * length - 0.44 * lengths[position] + 1e-6)
+            most = math.floor((1 - _KEPT) * length - _KEPT * lengths[position] + 1e-6)
             allowed[position] = _GUARD | min(max(most, 0), _GUARD - 1)
             guards[position] = _GUARD
         return int.from_bytes(allowed, "little"), int.from_bytes(guards, "little")
