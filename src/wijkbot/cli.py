@@ -109,8 +109,14 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
             count = route_file(router, rules, Path(args.input), Path(args.output))
             print(f"{count} berichten gerouteerd naar {args.output}", file=sys.stderr)
             return 0
-    except (HistoryError, OSError, csv.Error) as error:
+    except HistoryError as error:
+        for problem in error.problems:
+            print(f"  - {args.history}: {problem}", file=sys.stderr)
         return _fail(f"{error}")
+    except csv.Error as error:
+        return _fail(f"{args.input}: geen leesbare CSV ({error})")
+    except OSError as error:
+        return _fail(cli_learning.describe_file_error(error))
     decision = router.route(args.text, args.street, args.postcode, args.town)
     team = rules.team_for(decision.department, decision.area.wijk)
     category = rules.categories.get(decision.category or decision.suggested_category or "")

@@ -1,13 +1,15 @@
 """`wijkbot learn`: import a municipality's history of meldingen, train the router, list or roll back models.
 
-Invariants: bad rows are reported with their line number and skipped, never silently; an unusable file
-changes nothing (no history replaced, no model stored); a model is stored only when training finished, and
-becomes active for every running process within `WIJKBOT_MODEL_REFRESH_SECONDS`.
+Invariants: bad rows are reported with their line number and skipped, never silently, also when the file is
+then refused; an unusable file changes nothing (no history replaced, no model stored); a model is stored only
+when training finished, and becomes active (or, with --rules-only, no model is) for every running process
+within `WIJKBOT_MODEL_REFRESH_SECONDS`.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import time
 from pathlib import Path
@@ -23,6 +25,8 @@ def register(sub: Any, progress: Any, fail: Any) -> None:
                                          "(street, pc4, town als die er zijn)")
     learn.add_argument("--list", action="store_true", help="toon de opgeslagen modellen")
     learn.add_argument("--activate", type=int, metavar="ID", help="zet een eerder model terug")
+    learn.add_argument("--rules-only", action="store_true",
+                       help="gebruik geen model meer: alleen de regels routeren (terug met --activate)")
 
     async def run(args: argparse.Namespace, settings: Settings) -> int:
         return await cmd_learn(args, settings, progress, fail)
@@ -30,9 +34,24 @@ def register(sub: Any, progress: Any, fail: Any) -> None:
     learn.set_defaults(func=run)
 
 
+_FILE_ERRORS = {errno.ENOENT: "bestaat niet (of de map bestaat niet)", errno.EACCES: "geen toegang",
+                errno.EISDIR: "is een map, geen bestand", errno.ENOSPC: "de schijf is vol"}
+
+
+def describe_file_error(error: OSError) -> str:
+    """A file that cannot be read or written, in a beheerder's words (the system's own text as a fallback)."""
+    name = error.filename or "bestand"
+    return f"{name}: {_FILE_ERRORS.get(error.errno or 0, error.strerror or str(error))}"
+
+
+def _report(source: str, problems: Any) -> None:
+    """The rows skipped, each with its line, before anything else is said about the file."""
+    for problem in problems:
+        print(f"  - {source}: {problem}", file=sys.stderr)
+
+
 async def cmd_learn(args: argparse.Namespace, settings: Settings, progress: Any, fail: Any) -> int:
     from wijkbot.domain.routing import Router
-    from wijkbot.learning.build import check_learnable
     from wijkbot.learning.history import HistoryError, load_history
     from wijkbot.ports import system_clock
     from wijkbot.rulefiles import load_rules
@@ -46,11 +65,14 @@ async def cmd_learn(args: argparse.Namespace, settings: Settings, progress: Any,
     if args.history:
         try:
             history = load_history(Path(args.history), rules)
-            check_learnable(history)  # before anything is stored: an unusable file changes nothing
-        except (HistoryError, OSError) as error:
+        except HistoryError as error:
+            _report(args.history, error.problems)
             return int(fail(f"{error}; er is niets veranderd"))
-        for problem in history.problems:
-            print(f"  - {args.history}: {problem}", file=sys.stderr)
+        except OSError as error:
+            return int(fail(f"{describe_file_error(error)}; er is niets veranderd"))
+        _report(args.history, history.problems)
+        print(f"{len(history.examples)} meldingen ingelezen uit {args.history} ({history.encoding}), "
+              f"{len(history.problems)} regel(s) overgeslagen")
     db = Database(settings.database_url)
     try:
         await migrate(db)
@@ -58,9 +80,15 @@ async def cmd_learn(args: argparse.Namespace, settings: Settings, progress: Any,
         name = rules.municipality.id
         if args.list:
             async with db.read() as conn:
-                for row in await learning_rows.models(conn, name):
-                    print(f"{'*' if row['active'] else ' '} {row['id']:>4}  {row['created_at']:%Y-%m-%d %H:%M}  "
-                          f"{row['examples']:>6} voorbeelden  {row['source']}")
+                stored = await learning_rows.models(conn, name)
+            for row in stored:
+                print(f"{'*' if row['active'] else ' '} {row['id']:>4}  {row['created_at']:%Y-%m-%d %H:%M}  "
+                      f"{row['examples']:>6} voorbeelden  {row['source']}")
+            if not stored:
+                print(f"nog geen modellen voor {name} ({rules.municipality.name}): de regels routeren; "
+                      f"kies een andere gemeente met --rules")
+            elif not any(row["active"] for row in stored):
+                print("geen model in gebruik: de regels routeren")
             return 0
         if args.activate is not None:
             async with db.write() as conn:
@@ -68,15 +96,20 @@ async def cmd_learn(args: argparse.Namespace, settings: Settings, progress: Any,
                     return int(fail(f"geen model {args.activate} voor {name}; zie 'wijkbot learn --list'"))
             print(f"model {args.activate} is nu in gebruik")
             return 0
-        if history is not None:
-            imported = await learning.import_history(history)
-            print(f"{imported} meldingen ingelezen uit {args.history} ({history.encoding}), "
-                  f"{len(history.problems)} regel(s) overgeslagen")
+        if args.rules_only:
+            async with db.write() as conn:
+                await learning_rows.deactivate(conn, name)
+            print(f"geen model meer in gebruik voor {name}: de regels routeren (terugzetten: 'wijkbot learn "
+                  f"--activate ID')")
+            return 0
         started = time.monotonic()
-        source = Path(args.history).name if args.history else "opgeslagen geschiedenis"
-        trained = await learning.retrain(progress, source=source)
-        if trained is None:
-            return int(fail("nog niets om van te leren: geef --history met een CSV-export van eerdere meldingen"))
+        try:
+            if history is not None:
+                trained = await learning.learn_history(history, progress, source=Path(args.history).name)
+            else:
+                trained = await learning.retrain(progress, source="opgeslagen geschiedenis")
+        except HistoryError as error:
+            return int(fail(f"{error}; er is niets veranderd"))
         print(f"model {trained.model_id} in gebruik: geleerd van {trained.history} meldingen en "
               f"{trained.corrections} correcties, {trained.labels} categorieën, "
               f"{time.monotonic() - started:.0f} s")

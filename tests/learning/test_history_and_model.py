@@ -30,8 +30,31 @@ def test_history_is_read_and_bad_rows_are_reported_with_their_line(tmp_path: Pat
                                         ["x2", "iets", "Onbekende categorie", "", ""]])
     history = load_history(path, utrecht_rules)
     assert len(history.examples) == 10
-    assert history.problems == ["line 12: empty text, skipped",
-                                "line 13: unknown category 'Onbekende categorie' in this configuration, skipped"]
+    assert history.problems == [
+        "regel 12: lege tekst, overgeslagen",
+        "regel 13: onbekende categorie 'Onbekende categorie' in deze configuratie, overgeslagen"]
+
+
+def test_a_skipped_row_is_reported_at_the_line_it_starts_on(tmp_path: Path, utrecht_rules: RuleSet) -> None:
+    """A quoted text may hold line breaks: the beheerder looks for the row at the line of the file, not at
+    its number among the rows."""
+    path = tmp_path / "export.csv"
+    path.write_text('text,category\n"Lamp kapot,\nal twee weken\nbij de Kanaalstraat",Straatverlichting kapot\n'
+                    ',Straatverlichting kapot\n"grofvuil",Onbekend\n', encoding="utf-8")
+    history = load_history(path, utrecht_rules)
+    assert history.examples[0].text.startswith("Lamp kapot,\nal twee weken")
+    assert history.problems == ["regel 5: lege tekst, overgeslagen",
+                                "regel 6: onbekende categorie 'Onbekend' in deze configuratie, overgeslagen"]
+
+
+def test_an_export_separated_by_semicolons_is_read(tmp_path: Path, utrecht_rules: RuleSet) -> None:
+    """Excel in a Dutch locale saves CSV with semicolons."""
+    path = tmp_path / "excel.csv"
+    path.write_text("text;category;street\nLamp kapot, al weken;Straatverlichting kapot;Kanaalstraat\n",
+                    encoding="cp1252")
+    history = load_history(path, utrecht_rules)
+    assert [(e.text, e.category, e.street) for e in history.examples] == [
+        ("Lamp kapot, al weken", "straatverlichting", "Kanaalstraat")]
 
 
 def test_cp1252_export_is_read(tmp_path: Path, utrecht_rules: RuleSet) -> None:
@@ -44,9 +67,10 @@ def test_cp1252_export_is_read(tmp_path: Path, utrecht_rules: RuleSet) -> None:
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ("", "must name the columns"),
-    ("text,category\n", "no usable rows"),
-    ("id,text\n1,hallo\n", "needs a 'category' or a 'team' column"),
+    ("", "moet de kolommen noemen"),
+    ("text,category\n", "geen bruikbare regels"),
+    ("id,text\n1,hallo\n", "een kolom 'category' is nodig"),
+    ("id,text,team\n1,hallo,Stadswerken West en Noordwest\n", "een kolom 'category' is nodig"),
 ])
 def test_unusable_history_gives_a_clear_error(tmp_path: Path, utrecht_rules: RuleSet, content: str,
                                               message: str) -> None:

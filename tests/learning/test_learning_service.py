@@ -4,6 +4,7 @@ inbox are learned by the nightly re-training; a bad export changes nothing; an e
 from __future__ import annotations
 
 import asyncio
+import csv
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -42,10 +43,7 @@ async def trained_on_an_export(bot: Wijkbot, tmp_path: Path) -> TrainedModel:
     """As a beheerder does: import a made-up export of 80 labelled meldingen and train on it."""
     export = tmp_path / "export.csv"
     write_history(export, rows=80)
-    await bot.learning.import_history(load_history(export, bot.rules))
-    trained = await bot.learning.retrain()
-    assert trained is not None
-    return trained
+    return await bot.learning.learn_history(load_history(export, bot.rules))
 
 
 async def handler_of(bot: Wijkbot, case: dict) -> str:
@@ -98,7 +96,7 @@ def test_learn_command_stores_a_model_that_the_service_routes_with(
     assert learn("--history", str(export)) == 0
     out, err = capsys.readouterr()
     assert "80 meldingen ingelezen" in out and "1 regel(s) overgeslagen" in out
-    assert "line 82: empty text, skipped" in err
+    assert "regel 82: lege tekst, overgeslagen" in err
     assert "model 1 in gebruik" in out
 
     async def check() -> None:
@@ -128,7 +126,8 @@ def test_a_bad_export_changes_nothing(cli_db: str, tmp_path: Path, capsys: pytes
                         "🙂,Straatverlichting kapot\n...,Container vol of kapot\n", encoding="utf-8")
     assert learn("--history", str(wordless)) == 1
     err = capsys.readouterr().err
-    assert "nothing to learn from" in err and "er is niets veranderd" in err and "Traceback" not in err
+    assert "te weinig meldingen met een categorie" in err and "er is niets veranderd" in err
+    assert "Traceback" not in err
 
     async def stored() -> tuple[list[int], int]:
         db = Database(cli_db)
@@ -140,6 +139,107 @@ def test_a_bad_export_changes_nothing(cli_db: str, tmp_path: Path, capsys: pytes
             await db.dispose()
 
     assert asyncio.run(stored()) == ([1], 40)
+    # Rows of one category only: a model would send everything there, sure of itself. Refused, and the
+    # stored history of 40 rows is kept.
+    one = tmp_path / "one.csv"
+    one.write_text("text,category\n" + "".join(f"Lamp {i} kapot,Straatverlichting kapot\n" for i in range(40)),
+                   encoding="utf-8")
+    assert learn("--history", str(one)) == 1
+    assert "dezelfde categorie" in capsys.readouterr().err
+    assert asyncio.run(stored()) == ([1], 40)
+
+
+def test_the_skipped_rows_are_shown_when_a_file_is_refused(cli_db: str, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text("text,category\nlamp kapot,Bestaat niet\n,Straatverlichting kapot\n", encoding="utf-8")
+    assert learn("--history", str(unknown)) == 1
+    err = capsys.readouterr().err
+    assert "regel 2: onbekende categorie 'Bestaat niet'" in err and "regel 3: lege tekst" in err
+    assert "geen bruikbare regels" in err and "er is niets veranderd" in err
+
+
+def test_an_export_with_categories_only_is_learned(cli_db: str, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """No team column: the category is learned, and its department comes from the configuration."""
+    full, only = tmp_path / "full.csv", tmp_path / "categories.csv"
+    write_history(full, rows=60)
+    with full.open(encoding="utf-8", newline="") as source, only.open("w", encoding="utf-8", newline="") as target:
+        writer = csv.writer(target)
+        for row in csv.reader(source):
+            writer.writerow(row[1:3])  # text, category
+    assert learn("--history", str(only)) == 0
+    assert "geleerd van 60 meldingen" in capsys.readouterr().out
+
+    async def check() -> None:
+        bot, channel = await started(cli_db)
+        try:
+            resident = Harness(bot, channel)
+            await resident.say("Het is hier erg donker bij de Kanaalstraat")
+            case = await case_of(bot, resident.reference)
+        finally:
+            await bot.close()
+        assert case["category"] == "straatverlichting" and case["department"] == "stadswerken"
+
+    asyncio.run(check())
+
+
+def test_a_few_corrections_alone_do_not_take_over_routing(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """With no history, the corrections of a first day are too few to learn from: the rules keep routing,
+    and `wijkbot learn` says why."""
+
+    async def correct() -> None:
+        bot, channel = await started(cli_db)
+        try:
+            for text in ("Er ligt zwerfafval in de Kanaalstraat", "Veel zwerfafval bij de Vleutenseweg"):
+                resident = Harness(bot, channel)
+                await resident.say(text)
+                case = await case_of(bot, resident.reference)
+                actor = await bot.actions.actor(await handler_of(bot, case))
+                await bot.actions.change_category(resident.reference, actor, "grofvuil", "het is grofvuil")
+        finally:
+            await bot.close()
+
+    asyncio.run(correct())
+    assert learn() == 1
+    err = capsys.readouterr().err
+    assert "te weinig meldingen met een categorie om van te leren: 2" in err and "er is niets veranderd" in err
+    assert learn("--list") == 0
+    assert "nog geen modellen" in capsys.readouterr().out
+
+    async def check() -> list[str]:
+        bot, _ = await started(cli_db)
+        try:
+            return list(bot.intake.router.route("De lantaarnpaal op de Kanaalstraat is kapot").reasons)
+        finally:
+            await bot.close()
+
+    reasons = asyncio.run(check())
+    assert not any(r.startswith("geleerd van") for r in reasons) and "Straatverlichting" in reasons[0]
+
+
+def test_back_to_the_rules_alone(cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "export.csv"
+    write_history(export, rows=40)
+    assert learn("--history", str(export)) == 0
+
+    async def routes_with_a_model() -> tuple[bool, bool]:
+        bot, _ = await started(cli_db)
+        try:
+            before = any(r.startswith("geleerd van") for r in bot.intake.router.route("Al dagen donker").reasons)
+            assert await asyncio.to_thread(learn, "--rules-only") == 0  # the beheerder, in another process
+            await bot.learning.refresh()  # what every process does within WIJKBOT_MODEL_REFRESH_SECONDS
+            after = any(r.startswith("geleerd van") for r in bot.intake.router.route("Al dagen donker").reasons)
+            return before, after
+        finally:
+            await bot.close()
+
+    assert asyncio.run(routes_with_a_model()) == (True, False)
+    capsys.readouterr()
+    assert learn("--list") == 0
+    listed = capsys.readouterr().out
+    assert "geen model in gebruik" in listed and "*" not in listed
+    assert learn("--activate", "1") == 0
 
 
 def test_list_and_restore_an_earlier_model(cli_db: str, tmp_path: Path,

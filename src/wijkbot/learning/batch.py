@@ -7,11 +7,10 @@ OUT.csv has id,kind,category,department,team,area,confidence,triage,reasons, wit
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 from wijkbot.domain.rules import RuleSet
-from wijkbot.learning.history import HistoryError, read_text
+from wijkbot.learning.history import HistoryError, csv_rows, read_text
 from wijkbot.learning.router import LearnedRouter
 
 OUT_COLUMNS = ("id", "kind", "category", "department", "team", "area", "confidence", "triage", "reasons")
@@ -19,10 +18,13 @@ OUT_COLUMNS = ("id", "kind", "category", "department", "team", "area", "confiden
 
 def route_file(router: LearnedRouter, rules: RuleSet, source: Path, target: Path) -> int:
     """Route every row of `source` into `target`; returns the number of rows."""
+    if not target.parent.is_dir():
+        raise HistoryError(f"{target.parent}: deze map bestaat niet (voor {target.name})")
     content, _encoding = read_text(source)
-    reader = csv.DictReader(io.StringIO(content, newline=""))
+    reader = csv_rows(content)
     if not {"id", "text"} <= set(reader.fieldnames or []):
-        raise HistoryError(f"{source}: needs the columns id and text")
+        raise HistoryError(f"{source}: de eerste regel moet de kolommen noemen, met minstens id en text "
+                           f"(gevonden: {', '.join(sorted(reader.fieldnames or [])) or 'niets'})")
     rows = []
     for row in reader:
         decision = router.route(row.get("text") or "", _opt(row, "street"), _opt(row, "pc4"), _opt(row, "town"))

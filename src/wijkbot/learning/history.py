@@ -1,15 +1,18 @@
 """Reading a municipality's export of past meldingen: labelled examples for the learned router.
 
 Invariants: the file is read as UTF-8 (with or without BOM) or, failing that, cp1252 (what Excel on Windows
-writes); labels are matched to the configuration by name or id; a row that cannot be used is reported with
-its line number and skipped, never silently; an unusable file raises HistoryError and yields no model.
+writes), separated by commas, or by semicolons or tabs when its first line is (Excel in a Dutch locale writes
+semicolons); labels are matched to the configuration by name or id; a row that cannot be used is reported
+with the line of the file it starts on (a quoted text may span lines) and skipped, never silently; an
+unusable file raises HistoryError, which carries the skipped rows, and yields no model. What a beheerder
+reads here is Dutch.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +25,11 @@ csv.field_size_limit(16 * 1024 * 1024)
 
 
 class HistoryError(ValueError):
-    """A history file that cannot be used at all."""
+    """A history file that cannot be used at all; `problems`: the rows skipped on the way, to show too."""
+
+    def __init__(self, message: str, problems: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +58,22 @@ def read_text(path: Path) -> tuple[str, str]:
             return raw.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    raise HistoryError(f"{path}: neither UTF-8 nor cp1252")  # cp1252 decodes almost anything; kept for clarity
+    raise HistoryError(f"{path}: geen UTF-8 en geen cp1252")  # cp1252 decodes almost anything; kept for clarity
+
+
+def csv_rows(content: str) -> csv.DictReader[str]:
+    """The rows of a CSV text, separated by what its first line uses most: commas, semicolons or tabs."""
+    header = content.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header.count)  # a tie (none of them) keeps the comma
+    return csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter)
+
+
+def numbered(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each row with the line of the file it starts on (a quoted field may hold line breaks)."""
+    previous = reader.line_num
+    for row in reader:
+        yield previous + 1, row
+        previous = reader.line_num
 
 
 def _lookup(rules: RuleSet) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -80,43 +102,51 @@ def _team(candidates: list[str], category: str | None, rules: RuleSet) -> str | 
 
 
 def load_history(path: Path, rules: RuleSet) -> History:
-    """Parse a CSV export; needs a `text` column and at least one of `category` and `team`."""
+    """Parse a CSV export; needs a `text` and a `category` column (`team`, `street`, `pc4`, `town` when there)."""
     if not path.is_file():
-        raise HistoryError(f"{path}: no such file")
+        raise HistoryError(f"{path}: dit bestand bestaat niet")
     content, encoding = read_text(path)
-    reader = csv.DictReader(io.StringIO(content, newline=""))
+    reader = csv_rows(content)
     columns = set(reader.fieldnames or [])
     if "text" not in columns:
-        raise HistoryError(f"{path}: the first line must name the columns, with at least 'text' "
-                           f"(found: {', '.join(sorted(columns)) or 'nothing'})")
-    if not columns & {"category", "team"}:
-        raise HistoryError(f"{path}: needs a 'category' or a 'team' column to learn from")
-    history = parse_rows(reader, columns, rules)
+        raise HistoryError(f"{path}: de eerste regel moet de kolommen noemen, met minstens 'text' en 'category' "
+                           f"(gevonden: {', '.join(sorted(columns)) or 'niets'})")
+    if "category" not in columns:
+        # The router learns the category; the department and team follow from it and from the place.
+        raise HistoryError(f"{path}: een kolom 'category' is nodig om van te leren ('team' erbij als die er is)")
+    history = parse_numbered(numbered(reader), columns, rules)
     history.encoding = encoding
     if not history.examples:
-        raise HistoryError(f"{path}: no usable rows ({len(history.problems)} skipped)")
+        raise HistoryError(f"{path}: geen bruikbare regels ({len(history.problems)} overgeslagen)", history.problems)
     return history
 
 
 def parse_rows(rows: Iterable[dict[str, str]], columns: set[str], rules: RuleSet) -> History:
-    """Examples from CSV rows (line numbers count the header as line 1)."""
+    """Examples from CSV rows of one line each (the header counts as line 1)."""
+    return parse_numbered(enumerate(rows, start=2), columns, rules)
+
+
+def parse_numbered(rows: Iterable[tuple[int, dict[str, str]]], columns: set[str], rules: RuleSet) -> History:
+    """Examples from CSV rows, each with the line it starts on."""
     categories, teams = _lookup(rules)
     team_department = {t.id: t.department for t in rules.teams}
     history = History()
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         text = (row.get("text") or "").strip()
         if not text:
-            history.problems.append(f"line {line}: empty text, skipped")
+            history.problems.append(f"regel {line}: lege tekst, overgeslagen")
             continue
         category = categories.get(normalise(row.get("category") or ""))
         team = _team(teams.get(normalise(row.get("team") or ""), []), category, rules)
-        unknown = [f"{key} '{row.get(key)}'" for key, found in (("category", category), ("team", team))
+        unknown = [f"{label} '{row.get(key)}'" for key, label, found in (("category", "categorie", category),
+                                                                          ("team", "team", team))
                    if key in columns and (row.get(key) or "").strip() and found is None]
         if unknown:
-            history.problems.append(f"line {line}: unknown {' and '.join(unknown)} in this configuration, skipped")
+            history.problems.append(f"regel {line}: onbekende {' en '.join(unknown)} in deze configuratie, "
+                                    f"overgeslagen")
             continue
         if category is None and team is None:
-            history.problems.append(f"line {line}: no label, skipped")
+            history.problems.append(f"regel {line}: geen categorie en geen team, overgeslagen")
             continue
         history.examples.append(Example(
             text=text, street=(row.get("street") or "").strip() or None, pc4=(row.get("pc4") or "").strip() or None,

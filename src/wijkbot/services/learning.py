@@ -6,8 +6,11 @@ hand over for workload rather than subject), and the automatic-routing threshold
 held-out data so the promised precision keeps holding. The nightly job retrains only when corrections were
 added since the active model; `wijkbot learn` retrains on demand.
 
-Invariants: a model is trained from what is in the database (imported history + corrections), off the event
-loop thread, and stored before it is used; every process swaps to the active model between batches (intake
+Invariants: a model is trained from what is in the database (imported history + corrections), or from a new
+export with the corrections, off the event loop thread, and stored before it is used; an export replaces the
+stored history only together with the model trained on it; a model is trained only from enough labelled
+messages in at least two categories (`check_learnable`), so a few corrections never overrule the rules;
+every process swaps to the active model (or to the rules alone when none is active) between batches (intake
 reads `router` once per batch); a model that cannot be read is logged and ignored (the rules keep routing);
 two processes that retrain at the same moment each store a model and the newest wins, which is harmless.
 """
@@ -20,9 +23,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from wijkbot.domain.routing import Router, Routes
 from wijkbot.domain.rules import RuleSet
-from wijkbot.learning.history import Example, History
+from wijkbot.learning.history import Example, History, HistoryError
 from wijkbot.learning.persist import ModelFormatError, from_bytes, to_bytes
 from wijkbot.learning.router import LearnedModels, LearnedRouter
 from wijkbot.ports import Clock
@@ -61,66 +66,104 @@ class Learning:
         # stored history at the next chance rather than routing with the rules alone until someone notices.
         self.stale = False
 
-    async def import_history(self, history: History) -> int:
-        """Replace the stored history of this municipality with these examples."""
+    async def learn_history(self, history: History, progress: Progress = _quiet,
+                            source: str = "geschiedenis") -> TrainedModel:
+        """Train on an imported history (with the inbox's corrections) and only then replace the stored history
+        and store the model, in one transaction: an export that cannot be learned from changes nothing.
+        HistoryError says why it cannot."""
+        corrections = await self._corrections()
+        models = await asyncio.to_thread(_train, [*history.examples, *corrections], self.rules, progress)
         rows = [{"line": e.line, "text": e.text, "street": e.street, "pc4": e.pc4, "town": e.town,
                  "category": e.category, "department": e.department, "team": e.team} for e in history.examples]
         async with self.db.write() as conn:
             await learning_rows.replace_history(conn, self.name, rows, self.clock())
-        return len(rows)
+            model_id = await self._store(conn, models, len(history.examples) + len(corrections), len(corrections),
+                                         source)
+        return self._use_trained(model_id, models, len(history.examples), len(corrections))
 
-    async def examples(self) -> tuple[list[Example], int]:
-        """History followed by corrections (known labels only), and the number of corrections."""
+    async def retrain(self, progress: Progress = _quiet, source: str = "geschiedenis") -> TrainedModel:
+        """Train on the stored history and corrections, store the model, make it active and install it.
+        HistoryError when they are not enough to learn from (the rules keep routing)."""
         async with self.db.read() as conn:
             stored = await learning_rows.history(conn, self.name)
-            corrected = await learning_rows.corrections(conn)
-        examples = [self._example(r) for r in stored]
-        corrections = [self._example(r) for r in corrected if r["department"] in self.rules.departments]
-        return examples + corrections, len(corrections)
+        examples = [self._history_example(r) for r in stored]
+        corrections = await self._corrections()
+        if not examples and not corrections:
+            raise HistoryError("nog niets om van te leren: geef --history met een CSV-export van eerdere meldingen")
+        models = await asyncio.to_thread(_train, [*examples, *corrections], self.rules, progress)
+        async with self.db.write() as conn:
+            model_id = await self._store(conn, models, len(examples) + len(corrections), len(corrections), source)
+        return self._use_trained(model_id, models, len(examples), len(corrections))
 
-    def _example(self, row: Any) -> Example:
+    async def _store(self, conn: AsyncConnection, models: LearnedModels, examples: int, corrections: int,
+                     source: str) -> int:
+        """Store a trained model as the active one, in the caller's transaction; returns its id."""
+        label = f"{source} + {corrections} correcties uit de inbox" if corrections else source
+        return await learning_rows.save_model(conn, rules_name=self.name, data=to_bytes(models), examples=examples,
+                                              corrections=corrections, source=label, now=self.clock())
+
+    def _use_trained(self, model_id: int, models: LearnedModels, history: int, corrections: int) -> TrainedModel:
+        """Install a model once it is stored (committed), and say what it learned from."""
+        self._use(model_id, models)
+        log.info("routing model %s trained on %s examples (%s corrections)", model_id, history + corrections,
+                 corrections)
+        assert models.category is not None  # check_learnable: there are categories to learn
+        return TrainedModel(model_id, history, corrections, len(models.category.labels), models.category.threshold)
+
+    async def _corrections(self) -> list[Example]:
+        """The inbox's corrections (to known departments) as examples."""
+        async with self.db.read() as conn:
+            corrected = await learning_rows.corrections(conn)
+        return [self._correction(r) for r in corrected if r["department"] in self.rules.departments]
+
+    def _history_example(self, row: Any) -> Example:
+        """A stored row of an imported history, with the labels this configuration still knows."""
+        category = row["category"] if row["category"] in self.rules.categories else None
+        department = row["department"] if row["department"] in self.rules.departments else None
+        team = row["team"] if any(t.id == row["team"] for t in self.rules.teams) else None
+        return Example(text=row["text"], street=row["street"], pc4=row["pc4"], town=row["town"], category=category,
+                       department=department, team=team, line=int(row.get("line") or 0))
+
+    def _correction(self, row: Any) -> Example:
+        """A corrected case: its first message with its current labels. Handed over without a new category,
+        the category is what was wrong, so only the department (and team) is learned from it."""
         team = row["team"] if any(t.id == row["team"] for t in self.rules.teams) else None
         category = self.rules.categories.get(row["category"] or "")
         if category is not None and category.department != row["department"]:
-            category = None  # handed over without a new category: the old one is what was wrong
+            category = None
         return Example(text=row["text"], street=row["street"], pc4=row["pc4"], town=row["town"],
-                       category=category.id if category else None, department=row["department"], team=team,
-                       line=int(row.get("line") or 0))
-
-    async def retrain(self, progress: Progress = _quiet, source: str = "geschiedenis") -> TrainedModel | None:
-        """Train on the stored examples, store the model, make it active and install it; None without data."""
-        examples, corrections = await self.examples()
-        if not any(e.category for e in examples):
-            return None
-        models = await asyncio.to_thread(_train, examples, self.rules, progress)
-        data = to_bytes(models)
-        async with self.db.write() as conn:
-            label = f"{source} + {corrections} correcties uit de inbox" if corrections else source
-            model_id = await learning_rows.save_model(
-                conn, rules_name=self.name, data=data, examples=len(examples), corrections=corrections,
-                source=label, now=self.clock())
-        self._use(model_id, models)
-        threshold = models.category.threshold if models.category else 0.0
-        log.info("routing model %s trained on %s examples (%s corrections)", model_id, len(examples), corrections)
-        return TrainedModel(model_id, len(examples) - corrections, corrections,
-                            len(models.category.labels) if models.category else 0, threshold)
+                       category=category.id if category else None, department=row["department"], team=team)
 
     async def retrain_if_corrected(self) -> TrainedModel | None:
         """The nightly job: retrain when the inbox made corrections since the active model was trained, or
         when the active model cannot be used (also run once at start-up then)."""
         if self.stale:  # installing the new model clears it
-            return await self.retrain(source="opnieuw getraind: het vorige model was niet bruikbaar")
-        async with self.db.read() as conn:
-            active = await learning_rows.active_model(conn, self.name, with_data=False)
-            corrections = await learning_rows.correction_count(conn)
-        if active is None or corrections == active["corrections"]:
+            source = "opnieuw getraind: het vorige model was niet bruikbaar"
+        else:
+            async with self.db.read() as conn:
+                active = await learning_rows.active_model(conn, self.name, with_data=False)
+                corrections = await learning_rows.correction_count(conn)
+            if active is None or corrections == active["corrections"]:
+                return None
+            source = "nachtelijke hertraining"
+        try:
+            return await self.retrain(source=source)
+        except HistoryError as error:
+            log.warning("routing model not retrained: %s", error)
             return None
-        return await self.retrain(source="nachtelijke hertraining")
 
     async def refresh(self) -> bool:
-        """Install the active model if it is not the one in use (another process or `wijkbot learn` made it)."""
+        """Install the active model if it is not the one in use (another process or `wijkbot learn` made it), or
+        the rules alone when no model is active any more."""
         async with self.db.read() as conn:
             active = await learning_rows.active_model(conn, self.name, with_data=False)
+            if active is None and self.model_id is not None:
+                # `wijkbot learn --rules-only`: back to the rules alone (and no retraining of a stale model).
+                self.model_id = None
+                self.stale = False
+                self.install(LearnedRouter(self.base))
+                log.info("no routing model in use: the rules route")
+                return True
             if active is None or active["id"] == self.model_id:
                 return False
             row = await learning_rows.active_model(conn, self.name)

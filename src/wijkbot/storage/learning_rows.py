@@ -3,7 +3,8 @@
 Invariants: an import replaces the municipality's previous history in one transaction (never half of each);
 corrections are not copied anywhere: a case counts as a correction while it carries a "categorie gewijzigd" or
 "overgedragen" event, and its labels are the case's current category, department and team, so a later
-correction of the same case supersedes an earlier one; exactly one model per municipality is active.
+correction of the same case supersedes an earlier one; at most one model per municipality is active
+(none: the rules alone route).
 """
 
 from __future__ import annotations
@@ -101,3 +102,8 @@ async def activate(conn: AsyncConnection, rules_name: str, model_id: int) -> boo
     await conn.execute(update(routing_models).where(routing_models.c.rules_name == rules_name)
                        .values(active=routing_models.c.id == model_id))
     return True
+
+
+async def deactivate(conn: AsyncConnection, rules_name: str) -> None:
+    """No model in use: the rules alone route (until a model is activated or trained again)."""
+    await conn.execute(update(routing_models).where(routing_models.c.rules_name == rules_name).values(active=False))
