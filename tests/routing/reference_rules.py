@@ -372,7 +372,8 @@ class ReferenceRouter:
         terms = tuple(sorted({h.found for h in hits if category and h.keyword.owner[2:] == category.id}))
         triage_dept = self.rules.municipality.triage_department
         out_of_scope = category is not None and not self.rules.departments[category.department].in_scope
-        triage = category is None or (confidence < self.rules.municipality.min_confidence and not out_of_scope)
+        triage = category is None or (not out_of_scope and (
+            urgent or confidence < self.rules.municipality.min_confidence))
         department = triage_dept if triage or category is None else category.department
         ambition = self._ambition(text, area.wijk) if kind is Kind.INITIATIEF else None
         reasons = self._reasons(category, terms, area, confidence, triage, urgent, ambition)
@@ -434,7 +435,8 @@ class ReferenceRouter:
             reasons.append("geen plaats gevonden")
         reasons.append(f"zekerheid {confidence:.2f}")
         if triage:
-            reasons.append("te onzeker: naar triage van het wijkbureau")
+            reasons.append("mogelijk acuut: meteen naar triage van het wijkbureau" if urgent
+                           else "te onzeker: naar triage van het wijkbureau")
         if urgent:
             reasons.append("mogelijk acuut gevaar: bewoner gewezen op 112")
         if ambition is not None:

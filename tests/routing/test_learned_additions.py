@@ -4,10 +4,12 @@
   handled that street and postcode in the history decides (and so the team), and the reasons say so.
 - The automatic-routing threshold is chosen apart for predictions the rule router agrees with and for those
   it does not, both on held-out folds of the history.
+- Triage also below the configuration's own minimum confidence when that is stricter, and for acute danger.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -71,7 +73,34 @@ def test_thresholds_apart_for_agreeing_and_differing_rules(katwijk: RuleSet, mod
     for message in messages(katwijk, seed=3, count=200):
         rules_say = router.router.route(message.text).suggested_category
         decision = router.route(message.text)
-        if not decision.out_of_scope:
+        if not decision.out_of_scope and not decision.urgent:  # acute danger always goes to triage
             assert decision.triage is (decision.suggested_category != rules_say), message
             seen.add(decision.triage)
     assert seen == {True, False}
+
+
+@pytest.mark.parametrize("text", ["Er staat een auto in brand op de Boulevard", "Het huis staat in brand",
+                                  "Er ligt iemand bewusteloos op straat"])
+def test_acute_danger_goes_to_triage_with_or_without_a_model(katwijk: RuleSet, models: LearnedModels,
+                                                             text: str) -> None:
+    """A word like "brand" or "er ligt" must not send a fire or an unconscious person to a vakdienst: the
+    wijkbureau reads it at once, and the resident has been pointed to 112."""
+    for router in (Router(katwijk), LearnedRouter(Router(katwijk), models)):
+        decision = router.route(text)
+        assert decision.urgent and decision.triage, (text, decision)
+        assert decision.department == "wijkregisseurs" and decision.category is None
+        assert "mogelijk acuut: meteen naar triage van het wijkbureau" in decision.reasons
+
+
+def test_a_stricter_minimum_confidence_of_the_configuration_holds_with_a_model(katwijk: RuleSet,
+                                                                              models: LearnedModels) -> None:
+    strict = dataclasses.replace(katwijk, municipality=dataclasses.replace(katwijk.municipality,
+                                                                           min_confidence=0.95))
+    router = LearnedRouter(Router(strict), models)
+    confidences = set()
+    for message in messages(katwijk, seed=5, count=200):
+        decision = router.route(message.text)
+        if not decision.out_of_scope:
+            assert decision.triage is (decision.confidence < 0.95 or decision.urgent), (message, decision)
+            confidences.add(decision.confidence < 0.95)
+    assert confidences == {True, False}  # both sides were seen

@@ -119,7 +119,7 @@ class Router:
             ambition=judged.ambition,
             matched_terms=judged.terms,
             reasons=(said.category, said.area, f"zekerheid {confidence:.2f}",
-                     *(["te onzeker: naar triage van het wijkbureau"] if triage else []), *said.more),
+                     *([triage_reason(judged.urgent)] if triage else []), *said.more),
         )
 
     def judge(self, text: str, street: str | None = None, postcode: str | None = None,
@@ -152,7 +152,10 @@ class Router:
         kind = self._kind(text, category, markers)
         terms = tuple(sorted({h.found for h in hits if h.keyword.owner[2:] == category.id})) if category else ()
         out_of_scope = category is not None and not self.rules.departments[category.department].in_scope
-        triage = category is None or (confidence < self.rules.municipality.min_confidence and not out_of_scope)
+        # Acute danger goes to the wijkbureau's triage (the resident is pointed to 112 at once): a person
+        # reads it now, instead of a vakdienst that a word like "brand" or "er ligt" would pick.
+        triage = category is None or (not out_of_scope and (
+            urgent or confidence < self.rules.municipality.min_confidence))
         ambition = self._ambition(text, area.wijk) if kind is Kind.INITIATIEF else None
         return Judgement(kind, category, confidence, area, urgent, out_of_scope, triage, terms, ambition)
 
@@ -211,6 +214,13 @@ class Router:
             else:
                 more.append("voor deze wijk zijn nog geen wijkambities vastgelegd")
         return Reasons(about, area_reason(judged.area), tuple(more))
+
+
+def triage_reason(urgent: bool) -> str:
+    """Why a case goes to the wijkbureau's triage: acute danger, or a decision the router is not sure of."""
+    if urgent:
+        return "mogelijk acuut: meteen naar triage van het wijkbureau"
+    return "te onzeker: naar triage van het wijkbureau"
 
 
 def area_reason(area: Area) -> str:

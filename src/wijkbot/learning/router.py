@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from wijkbot.domain.model import Area
-from wijkbot.domain.routing import Decision, Router, area_reason
+from wijkbot.domain.routing import Decision, Router, area_reason, triage_reason
 from wijkbot.domain.text import normalise
 from wijkbot.learning.encoding import FloatArray
 from wijkbot.learning.fastpath import MessageScores
@@ -96,8 +96,10 @@ class LearnedRouter:
         threshold = models.category.agreement_thresholds.get(
             "agree" if category == suggested else "differ", models.category.threshold)
         threshold = threshold if threshold > 0 else 0.5
-        triage = margin < threshold
         confidence = round(min(1.0, margin / (2 * threshold)), 3)  # 0.5 at the threshold
+        # Triage below the threshold chosen for the promised precision, below the configuration's own minimum
+        # when that is stricter, and for acute danger (as the rules do).
+        triage = margin < threshold or confidence < self.rules.municipality.min_confidence or judged.urgent
         department = self.rules.categories[category].department
         if models.department is not None:
             department_scores = (scores[split:] if self._together
@@ -123,7 +125,7 @@ class LearnedRouter:
             where,
             *said.more,
             f"zekerheid {confidence:.2f}",
-            *(["te onzeker: naar triage van het wijkbureau"] if triage else []),
+            *([triage_reason(judged.urgent)] if triage else []),
         )
         # Built in one go (dataclasses.replace costs more than the rest of this method).
         return Decision(
