@@ -56,3 +56,30 @@ async def test_other_street_other_subject_or_too_old_is_not_linked(bot: Wijkbot,
     await late.say(LAMP)
     for resident in (other_street, other_subject, late):
         assert (await case_of(bot, resident.reference))["duplicate_of"] is None
+
+
+async def test_a_duplicate_handed_to_another_department_leaves_the_cluster(bot: Wijkbot,
+                                                                           channel: RecordingChannel) -> None:
+    """It is another vakdienst's subject now: closing the lead must not close it with the lead's outcome."""
+    first, second, third = Harness(bot, channel), Harness(bot, channel), Harness(bot, channel)
+    await first.say(LAMP)
+    await second.say("lantaarn kapot in de kanaalstraat, het is zo donker")
+    await third.say("Lantaarnpaal Kanaalstraat kapot, hij hangt scheef")
+    lead = await case_of(bot, first.reference)
+    assert (await case_of(bot, second.reference))["duplicate_of"] == lead["id"]
+    async with bot.db.read() as conn:
+        officer = await repository.officer(conn, lead["officer_id"])
+    actor = await bot.actions.actor(officer["email"])
+    await bot.actions.hand_over(second.reference, actor, "veiligheid", "er wordt daar gedeald, geen lamp")
+    await bot.actions.hand_over(third.reference, actor, "stadswerken", "andere ploeg",
+                                team=next(t.id for t in bot.rules.teams
+                                          if t.department == "stadswerken" and t.id != lead["team"]))
+    moved = await case_of(bot, second.reference)
+    assert moved["duplicate_of"] is None and moved["department"] == "veiligheid"
+    assert "ontkoppeld" in await event_types(bot, second.reference)
+    assert (await case_of(bot, third.reference))["duplicate_of"] == lead["id"]  # same vakdienst: still linked
+
+    await bot.actions.close(first.reference, actor, "De lamp is vervangen.")
+    assert (await case_of(bot, second.reference))["status"] != "afgehandeld"
+    assert not any("De lamp is vervangen." in t for t in await second.received())
+    assert (await case_of(bot, third.reference))["status"] == "afgehandeld"

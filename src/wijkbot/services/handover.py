@@ -4,7 +4,8 @@ Invariants: a hand-over always names the new owner (a team of the new department
 unless a team is chosen) and a reason, keeps exactly one lead department, counts the hand-overs and tells
 the resident when the department changes. A category change is recorded as "categorie gewijzigd" with
 {"van", "naar", "reden"} (the learning side reads these, so the names are fixed) and, when the new category
-belongs to another department, hands the case over in the same transaction ("overgedragen").
+belongs to another department, hands the case over in the same transaction ("overgedragen"). A duplicate
+handed to another department leaves its cluster ("ontkoppeld"): the lead's outcome is not its outcome.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from wijkbot.domain.rules import Team
 from wijkbot.domain.sanitise import is_blank
 from wijkbot.domain.workflow import Status, is_open
 from wijkbot.services.action_base import ActionBase, ActionError, Actor
-from wijkbot.storage import repository
+from wijkbot.storage import casefile, repository
 
 
 class HandOverActions(ActionBase):
@@ -101,6 +102,12 @@ class HandOverActions(ActionBase):
             "van": case["department"], "naar": department, "team": team.id, "reden": reason,
             "officer_id": officer_id, "van_team": case["team"],
         })
+        if department != case["department"] and case["duplicate_of"] is not None:
+            # Another vakdienst's subject now: it leaves the cluster, so closing the lead does not close it.
+            lead = await repository.case_by_id(conn, int(case["duplicate_of"]))
+            await casefile.set_duplicate_of(conn, int(case["id"]), None)
+            await repository.add_event(conn, case["id"], now, str(actor.officer_id), "ontkoppeld", {
+                "van": lead["reference"] if lead else None, "reden": "overgedragen aan een andere vakdienst"})
         if department != case["department"]:
             moved = dict(case) | {"department": department}
             if await self._notify(conn, case, "notice.handover", moved) is not None:
