@@ -32,6 +32,21 @@ async def test_queues_have_counts_and_the_right_cases(any_officers: dict[str, Of
     assert "Te laat:" in page.text and "werkdagen over de termijn" in page.text
 
 
+async def test_a_triage_case_shows_the_routers_guess_as_a_suggestion(any_officers: dict[str, Officer],
+                                                                      any_inbox_bot: Wijkbot,
+                                                                      channel: RecordingChannel) -> None:
+    """Acute danger goes to triage with the category the words suggest: the list and the case page show it
+    as a suggestion, never as the case's category."""
+    gas = await new_case(any_inbox_bot, channel,
+                         "Ik ruik een sterke gaslucht bij de volle container in de Kanaalstraat")
+    noor = await signed_in(any_officers, "noor")  # wijkregisseur West
+    page = await noor.get("/inbox/zaken?queue=triage")
+    assert gas.reference in page.references()
+    assert "Voorstel: Container vol of kapot" in page.text
+    case = await noor.get(f"/inbox/zaak/{gas.reference}")
+    assert "Voorstel: Container vol of kapot" in case.text
+
+
 async def test_search_goes_by_post_and_finds_message_text(any_officers: dict[str, Officer], any_inbox_bot: Wijkbot,
                                                           channel: RecordingChannel) -> None:
     afval = await new_case(any_inbox_bot, channel, AFVAL)
