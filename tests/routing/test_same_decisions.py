@@ -17,6 +17,7 @@ import pytest
 from tests.routing.reference_rules import ReferenceRouter
 from tests.routing.sentences import Message, example_rows, messages
 from wijkbot.domain.routing import MAX_TEXT, Decision, Router
+from wijkbot.domain.text import clip
 from wijkbot.domain.rules import RuleSet
 from wijkbot.learning.build import train_models
 from wijkbot.learning.history import parse_rows
@@ -63,12 +64,17 @@ def test_places_are_found_as_before(rules: RuleSet) -> None:
 
 
 def test_a_very_long_message_is_judged_by_its_start(rules: RuleSet, stored_model: bytes) -> None:
-    """A megabyte of text gets the decision its first MAX_TEXT characters get (and no wait of seconds)."""
-    text = "Er ligt grofvuil naast de container en de lantaarnpaal is kapot. " * 16_000
+    """A megabyte of text gets the decision its first MAX_TEXT characters get (and no wait of seconds), cut
+    before a word the bound would split: no half word ("lantaa") among the words found."""
+    text = "Hoi " + "Er ligt grofvuil naast de container en de lantaarnpaal is kapot. " * 16_000
+    assert text[MAX_TEXT - 1] != " " and text[MAX_TEXT] != " "  # the bound falls inside "lantaarnpaal"
+    start = clip(text, MAX_TEXT)
+    assert start == text[:MAX_TEXT].rsplit(" ", 1)[0] and start.endswith(" de")
     for router in (Router(rules), LearnedRouter(Router(rules), from_bytes(stored_model))):
-        assert router.route(text) == router.route(text[:MAX_TEXT])
+        assert router.route(text) == router.route(start)
     reference = ReferenceRouter(rules)
-    assert Router(rules).route(text[:MAX_TEXT]) == reference.route(text[:MAX_TEXT])
+    assert Router(rules).route(start) == reference.route(start)
+    assert all(term in text.split() or " " in term for term in Router(rules).route(text).matched_terms)
 
 
 def test_the_learned_router_builds_every_field_of_a_decision() -> None:

@@ -111,6 +111,7 @@ class Area:
 
     @property
     def label(self) -> str:
-        """The area as one readable phrase, most specific first ("Lombok, West")."""
+        """The area as one readable phrase, most specific first ("Lombok, West"); once where the buurt is the
+        wijk itself (a kern of Katwijk is both)."""
         parts = [p for p in (self.buurt, self.wijk) if p]
-        return ", ".join(parts)
+        return ", ".join(dict.fromkeys(parts))

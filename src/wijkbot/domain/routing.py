@@ -16,6 +16,7 @@ from wijkbot.domain.areas import AreaIndex
 from wijkbot.domain.matching import Hit, Keyword, KeywordIndex
 from wijkbot.domain.model import Area, Kind
 from wijkbot.domain.rules import Ambition, Category, RuleSet
+from wijkbot.domain.text import clip
 
 EXACT_SCORE = 1.0
 FUZZY_SCORE = 0.8
@@ -126,7 +127,7 @@ class Router:
               town: str | None = None) -> Judgement:
         """What the rules make of one message (what `route` puts into a Decision); the learned router
         builds its own Decision from it."""
-        text = text[:MAX_TEXT]
+        text = clip(text, MAX_TEXT)
         area = self.areas.locate(text, street, postcode, town)
         found = self._index.find(text)
         # One pass over the hits, by owner: "c:<category>", "x:<category>", "k:<kind>", "u".

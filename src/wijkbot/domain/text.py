@@ -46,6 +46,15 @@ _ASCII_SEPARATORS = bytes(code if chr(code) in _KEEP else _SPACE for code in ran
 
 
 @lru_cache(maxsize=256)
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, cut before a word the limit would split (never half a word)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"), cut.rfind("\t"))
+    return cut[:space] if space > 0 else text[:limit]
+
+
 def normalise(text: str) -> str:
     """Lower-case, strip accents, keep letters and digits, collapse everything else to single spaces.
 
