@@ -17,8 +17,8 @@ import pytest
 from tests.routing.reference_rules import ReferenceRouter
 from tests.routing.sentences import Message, example_rows, messages
 from wijkbot.domain.routing import MAX_TEXT, Decision, Router
-from wijkbot.domain.text import clip
 from wijkbot.domain.rules import RuleSet
+from wijkbot.domain.text import clip
 from wijkbot.learning.build import train_models
 from wijkbot.learning.history import parse_rows
 from wijkbot.learning.persist import from_bytes, to_bytes
