@@ -223,37 +223,63 @@ async def cmd_close(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_actions(settings, work)
 
 
-async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
-    from wijkbot.app import build
-    from wijkbot.storage import attachments, repository
+_DIRECTIONS = {"in": "van de bewoner", "out": "aan de bewoner", "note": "interne notitie"}
 
-    bot = await build(settings)
+
+async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    """A case for an operator: its fields by name, messages, files and history (no contact data)."""
+    from wijkbot.storage import attachments, repository
+    from wijkbot.storage.db import Database
+
+    rules = load_rules(settings.rules_dir)
+    db = Database(settings.database_url)  # no service is started: no model to load, no jobs
     try:
-        async with bot.db.read() as conn:
+        async with db.read() as conn:
             case = await repository.case_by_reference(conn, args.reference)
             if case is None:
                 return _fail(f"geen zaak met nummer {args.reference}")
             messages = await repository.messages_of(conn, case["id"])
             events = await repository.events_of(conn, case["id"])
             files = await attachments.of_case(conn, case["id"])
-        for key in ("reference", "kind", "status", "category", "department", "team", "officer_id", "wijk", "buurt",
-                    "due_date", "handover_count", "outcome"):
-            print(f"{key:<15} {case[key]}")
-        if case["latitude"] is not None:
-            print(f"{'locatie':<15} {case['latitude']:.6f}, {case['longitude']:.6f}")
-        print("berichten:")
-        for m in messages:
-            print(f"  [{m['created_at']:%Y-%m-%d %H:%M}] {m['direction']}: {m['body']}")
-        if files:
-            print("bijlagen (wijkbot attachment ID BESTAND --as E-MAIL):")
-        for f in files:
-            print(f"  {f['id']}: {f['file_name']} ({f['content_type']}, {f['size']} bytes), bericht {f['message_id']}")
-        print("geschiedenis:")
-        for e in events:
-            print(f"  [{e['at']:%Y-%m-%d %H:%M}] {e['actor']} {e['type']} {json.dumps(e['data'], ensure_ascii=False)}")
-        return 0
+            officer = await repository.officer(conn, case["officer_id"]) if case["officer_id"] else None
     finally:
-        await bot.close()
+        await db.dispose()
+    category = rules.categories.get(case["category"] or "")
+    suggested = rules.categories.get(case["suggested_category"] or "")
+    department = rules.departments.get(case["department"])
+    team = next((t for t in rules.teams if t.id == case["team"]), None)
+    fields = {
+        "nummer": case["reference"],
+        "soort": case["kind"],
+        "status": case["status"],
+        "categorie": (f"{category.name} ({category.id})" if category
+                      else f"- (voorstel: {suggested.name})" if suggested else "-"),
+        "vakdienst": f"{department.name} ({case['department']})" if department else case["department"],
+        "team": f"{team.name} ({team.id})" if team else case["team"] or "-",
+        "ambtenaar": officer["name"] if officer else "nog niemand",
+        rules.municipality.area_label: case["wijk"] or "-",
+        "buurt": case["buurt"] or "-",
+        "uiterlijk": case["due_date"] or "-",
+        "overdrachten": case["handover_count"],
+        "uitkomst": case["outcome"] or "-",
+    }
+    for key, value in fields.items():
+        print(f"{key:<15} {value}")
+    if case["latitude"] is not None:
+        print(f"{'locatie':<15} {case['latitude']:.6f}, {case['longitude']:.6f}")
+    print("berichten:")
+    for m in messages:
+        direction = _DIRECTIONS.get(m["direction"], m["direction"])
+        print(f"  [{m['created_at']:%Y-%m-%d %H:%M}] {direction}: {m['body']}")
+    if files:
+        print("bijlagen (wijkbot attachment ID BESTAND --as E-MAIL):")
+    for f in files:
+        print(f"  {f['id']}: {f['file_name']} ({f['content_type']}, {f['size']} bytes), bericht {f['message_id']}")
+    print("geschiedenis:")
+    for e in events:
+        details = ", ".join(f"{k}: {v}" for k, v in (e["data"] or {}).items() if v not in (None, ""))
+        print(f"  [{e['at']:%Y-%m-%d %H:%M}] {e['actor']}: {e['type']}{f' ({details})' if details else ''}")
+    return 0
 
 
 async def cmd_attachment(args: argparse.Namespace, settings: Settings) -> int:
