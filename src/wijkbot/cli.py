@@ -17,26 +17,13 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from wijkbot import cli_digest, cli_learning, cli_simulate, cli_users
+from wijkbot import cli_cases, cli_digest, cli_learning, cli_simulate, cli_users
+from wijkbot.cli_output import fail as _fail
+from wijkbot.cli_output import progress_bar as _progress_bar
 from wijkbot.rulefiles import RuleFileError, check_examples, load_rules, load_templates
 from wijkbot.settings import Settings
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
-
-
-def _progress_bar(step: str, done: int, total: int) -> None:
-    """A progress bar on stderr (only when it is a terminal, so logs and CI stay clean)."""
-    if not sys.stderr.isatty():
-        return
-    width = 30
-    filled = int(width * done / max(total, 1))
-    end = "\n" if done >= total else ""
-    print(f"\r{step:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr)
-
-
-def _fail(message: str) -> int:
-    print(f"wijkbot: {message}", file=sys.stderr)
-    return 1
 
 
 async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -178,133 +165,6 @@ def _read_line() -> str | None:
         return None
 
 
-async def _with_actions(settings: Settings, work: Callable[[Any], Coroutine[Any, Any, str]]) -> int:
-    from wijkbot.app import build
-    from wijkbot.services.actions import ActionError
-
-    bot = await build(settings)
-    try:
-        print(await work(bot))
-        await bot.delivery.drain()
-        return 0
-    except ActionError as error:
-        return _fail(str(error))
-    finally:
-        await bot.close()
-
-
-async def cmd_reply(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(bot: Any) -> str:
-        actor = await bot.actions.actor(args.officer)
-        await bot.actions.reply(args.reference, actor, args.text)
-        return f"antwoord op {args.reference} verstuurd"
-    return await _with_actions(settings, work)
-
-
-async def cmd_note(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(bot: Any) -> str:
-        await bot.actions.note(args.reference, await bot.actions.actor(args.officer), args.text)
-        return f"notitie bij {args.reference} opgeslagen"
-    return await _with_actions(settings, work)
-
-
-async def cmd_handover(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(bot: Any) -> str:
-        actor = await bot.actions.actor(args.officer)
-        team = await bot.actions.hand_over(args.reference, actor, args.to, args.reason)
-        return f"{args.reference} overgedragen aan {team}"
-    return await _with_actions(settings, work)
-
-
-async def cmd_close(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(bot: Any) -> str:
-        await bot.actions.close(args.reference, await bot.actions.actor(args.officer), args.outcome)
-        return f"{args.reference} afgehandeld"
-    return await _with_actions(settings, work)
-
-
-_DIRECTIONS = {"in": "van de bewoner", "out": "aan de bewoner", "note": "interne notitie"}
-
-
-async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
-    """A case for an operator: its fields by name, messages, files and history (no contact data)."""
-    from wijkbot.storage import attachments, repository
-    from wijkbot.storage.db import Database
-
-    rules = load_rules(settings.rules_dir)
-    db = Database(settings.database_url)  # no service is started: no model to load, no jobs
-    try:
-        async with db.read() as conn:
-            case = await repository.case_by_reference(conn, args.reference)
-            if case is None:
-                return _fail(f"geen zaak met nummer {args.reference}")
-            messages = await repository.messages_of(conn, case["id"])
-            events = await repository.events_of(conn, case["id"])
-            files = await attachments.of_case(conn, case["id"])
-            officer = await repository.officer(conn, case["officer_id"]) if case["officer_id"] else None
-    finally:
-        await db.dispose()
-    category = rules.categories.get(case["category"] or "")
-    suggested = rules.categories.get(case["suggested_category"] or "")
-    department = rules.departments.get(case["department"])
-    team = next((t for t in rules.teams if t.id == case["team"]), None)
-    fields = {
-        "nummer": case["reference"],
-        "soort": case["kind"],
-        "status": case["status"],
-        "categorie": (f"{category.name} ({category.id})" if category
-                      else f"- (voorstel: {suggested.name})" if suggested else "-"),
-        "vakdienst": f"{department.name} ({case['department']})" if department else case["department"],
-        "team": f"{team.name} ({team.id})" if team else case["team"] or "-",
-        "ambtenaar": officer["name"] if officer else "nog niemand",
-        rules.municipality.area_label: case["wijk"] or "-",
-        "buurt": case["buurt"] or "-",
-        "uiterlijk": case["due_date"] or "-",
-        "overdrachten": case["handover_count"],
-        "uitkomst": case["outcome"] or "-",
-    }
-    for key, value in fields.items():
-        print(f"{key:<15} {value}")
-    if case["latitude"] is not None:
-        print(f"{'locatie':<15} {case['latitude']:.6f}, {case['longitude']:.6f}")
-    print("berichten:")
-    for m in messages:
-        direction = _DIRECTIONS.get(m["direction"], m["direction"])
-        print(f"  [{m['created_at']:%Y-%m-%d %H:%M}] {direction}: {m['body']}")
-    if files:
-        print("bijlagen (wijkbot attachment ID BESTAND --as E-MAIL):")
-    for f in files:
-        print(f"  {f['id']}: {f['file_name']} ({f['content_type']}, {f['size']} bytes), bericht {f['message_id']}")
-    print("geschiedenis:")
-    for e in events:
-        details = ", ".join(f"{k}: {v}" for k, v in (e["data"] or {}).items() if v not in (None, ""))
-        print(f"  [{e['at']:%Y-%m-%d %H:%M}] {e['actor']}: {e['type']}{f' ({details})' if details else ''}")
-    return 0
-
-
-async def cmd_attachment(args: argparse.Namespace, settings: Settings) -> int:
-    """Save a resident's photo or file to disk, for an ambtenaar; the audit log records who opened it."""
-    from wijkbot.app import build
-    from wijkbot.services.actions import ActionError
-    from wijkbot.storage import attachments
-
-    bot = await build(settings)
-    try:
-        actor = await bot.actions.actor(args.officer)
-        async with bot.db.write() as conn:
-            found = await attachments.read_by(conn, args.id, f"{actor.officer_id}", bot.clock())
-        if found is None:
-            return _fail(f"geen bijlage met nummer {args.id}")
-        meta, content = found
-        await asyncio.to_thread(Path(args.file).write_bytes, content)
-        print(f"{meta['file_name']} ({meta['content_type']}, {len(content)} bytes) opgeslagen als {args.file}")
-        return 0
-    except ActionError as error:
-        return _fail(str(error))
-    finally:
-        await bot.close()
-
-
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="wijkbot", description="Het bewonerscontact van het wijkbureau.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -330,38 +190,11 @@ def parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="praat als bewoner met de bot in de terminal")
     chat.add_argument("--lang", choices=["nl", "en"], default=None)
     chat.set_defaults(func=cmd_chat)
-    for name, func, extra in (
-        ("reply", cmd_reply, ("text",)), ("note", cmd_note, ("text",)),
-    ):
-        p = sub.add_parser(name, help={"reply": "stuur de bewoner een antwoord", "note": "interne notitie"}[name])
-        p.add_argument("reference")
-        p.add_argument("--as", dest="officer", required=True, help="e-mailadres van de ambtenaar")
-        for e in extra:
-            p.add_argument(e)
-        p.set_defaults(func=func)
-    handover = sub.add_parser("handover", help="draag een zaak over aan een andere vakdienst")
-    handover.add_argument("reference")
-    handover.add_argument("--as", dest="officer", required=True)
-    handover.add_argument("--to", required=True, help="id van de vakdienst")
-    handover.add_argument("--reason", required=True)
-    handover.set_defaults(func=cmd_handover)
-    close = sub.add_parser("close", help="handel een zaak af met een uitkomst")
-    close.add_argument("reference")
-    close.add_argument("--as", dest="officer", required=True)
-    close.add_argument("--outcome", required=True)
-    close.set_defaults(func=cmd_close)
-    show = sub.add_parser("show", help="toon een zaak met berichten en geschiedenis")
-    show.add_argument("reference")
-    show.set_defaults(func=cmd_show)
+    cli_cases.register(sub)
     cli_learning.register(sub, _progress_bar, _fail)
     cli_digest.register(sub, _fail)
     cli_simulate.register(sub, _fail)
     cli_users.add_parser(sub)
-    attachment = sub.add_parser("attachment", help="sla een foto of bestand van een bewoner op (wordt gelogd)")
-    attachment.add_argument("id", type=int)
-    attachment.add_argument("file")
-    attachment.add_argument("--as", dest="officer", required=True, help="e-mailadres van de ambtenaar")
-    attachment.set_defaults(func=cmd_attachment)
     return top
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import yaml
 from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,3 +149,30 @@ async def test_officer_reply_from_the_cli_reaches_the_web_chat(tmp_path: Path) -
             assert len(texts) == 2 and "We halen het donderdag op." in texts[1] and officer["name"] in texts[1]
     finally:
         await bot.close()
+
+
+def test_an_ambtenaar_corrects_the_category_and_hands_over_to_a_team_from_the_cli(tmp_path: Path) -> None:
+    """The corrections the router learns from can be made from the command line too."""
+    env = env_for(tmp_path)
+    subprocess.run([*WIJKBOT, "seed-demo"], env=env, check=True, capture_output=True, timeout=60)
+    chat = subprocess.run([*WIJKBOT, "chat"], env=env, capture_output=True, text=True, timeout=60,
+                          input="Er ligt zwerfafval in de Kanaalstraat\n")
+    reference = next(w.strip(".,") for w in chat.stdout.split() if w.startswith("UT-"))
+
+    def wijkbot(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*WIJKBOT, *args], env=env, capture_output=True, text=True, timeout=60)
+
+    shown = wijkbot("show", reference)
+    officer = next(line.split(None, 1)[1] for line in shown.stdout.splitlines() if line.startswith("ambtenaar"))
+    demo = yaml.safe_load((ROOT / "deploy" / "demo" / "utrecht_officers.yaml").read_text(encoding="utf-8"))
+    email = next(o["email"] for o in demo if o["name"] == officer)  # the demo's Stadswerken West ambtenaar
+    result = wijkbot("category", reference, "--as", email, "--to", "grofvuil")
+    assert result.returncode == 0, result.stderr
+    assert "is nu Grofvuil en bijgeplaatst afval" in result.stdout
+    assert "categorie gewijzigd" in wijkbot("show", reference).stdout
+    refused = wijkbot("category", reference, "--as", email, "--to", "Bestaat niet")
+    assert refused.returncode == 1 and "onbekende categorie" in refused.stderr
+    moved = wijkbot("handover", reference, "--as", email, "--team", "wijkbureau-west", "--reason", "eerst bekijken")
+    assert moved.returncode == 0, moved.stderr
+    assert "Wijkbureau West (wijkbureau-west)" in wijkbot("show", reference).stdout
+    assert wijkbot("handover", reference, "--as", email, "--reason", "x").returncode == 1  # no --to nor --team
