@@ -74,7 +74,7 @@ async def cmd_check_rules(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
-    from wijkbot.domain.routing import Router
+    from wijkbot.domain.routing import NO_AMBITION, Router
     from wijkbot.learning.history import HistoryError, load_history
     from wijkbot.learning.router import LearnedRouter
 
@@ -111,7 +111,7 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
         "soort": decision.kind.value,
         "categorie": category.name if category else "-",
         "vakdienst": rules.departments[decision.department].name,
-        "wijk": decision.area.wijk or "-",
+        rules.municipality.area_label: decision.area.wijk or "-",
         "buurt": decision.area.buurt or "-",
         "team": team.name if team else "-",
         "zekerheid": f"{decision.confidence:.2f}",
@@ -121,7 +121,10 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
         "gevonden woorden": ", ".join(decision.matched_terms) or "-",
     }
     if decision.ambition is not None:
-        fields["wijkambitie"] = decision.ambition
+        ambition = router.router.ambition(decision.ambition)
+        fields["wijkambitie"] = (ambition.title if ambition is not None
+                                 else "past bij geen wijkambitie" if decision.ambition == NO_AMBITION
+                                 else "nog geen wijkambities vastgelegd")
     if args.json:
         print(json.dumps(fields | {"waarom": list(decision.reasons)}, ensure_ascii=False, indent=2))
         return 0
