@@ -371,9 +371,8 @@ class ReferenceRouter:
         urgent = any(h.keyword.owner == "u" for h in found)
         terms = tuple(sorted({h.found for h in hits if category and h.keyword.owner[2:] == category.id}))
         triage_dept = self.rules.municipality.triage_department
-        out_of_scope = category is not None and not self.rules.departments[category.department].in_scope
-        triage = category is None or (not out_of_scope and (
-            urgent or confidence < self.rules.municipality.min_confidence))
+        out_of_scope = category is not None and not urgent and not self.rules.departments[category.department].in_scope
+        triage = category is None or urgent or (not out_of_scope and confidence < self.rules.municipality.min_confidence)
         department = triage_dept if triage or category is None else category.department
         ambition = self._ambition(text, area.wijk) if kind is Kind.INITIATIEF else None
         reasons = self._reasons(category, terms, area, confidence, triage, urgent, ambition)

@@ -152,11 +152,13 @@ class Router:
         confidence = _confidence([s for _, s in ranked])
         kind = self._kind(text, category, markers)
         terms = tuple(sorted({h.found for h in hits if h.keyword.owner[2:] == category.id})) if category else ()
-        out_of_scope = category is not None and not self.rules.departments[category.department].in_scope
         # Acute danger goes to the wijkbureau's triage (the resident is pointed to 112 at once): a person
-        # reads it now, instead of a vakdienst that a word like "brand" or "er ligt" would pick.
-        triage = category is None or (not out_of_scope and (
-            urgent or confidence < self.rules.municipality.min_confidence))
+        # reads it now, instead of a vakdienst that a word like "er ligt" would pick, and instead of closing it
+        # as out of scope ("mijn rijbewijs lag in de auto, die nu in brand staat").
+        out_of_scope = (category is not None and not urgent
+                        and not self.rules.departments[category.department].in_scope)
+        triage = category is None or urgent or (
+            not out_of_scope and confidence < self.rules.municipality.min_confidence)
         ambition = self._ambition(text, area.wijk) if kind is Kind.INITIATIEF else None
         return Judgement(kind, category, confidence, area, urgent, out_of_scope, triage, terms, ambition)
 

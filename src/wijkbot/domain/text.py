@@ -45,7 +45,6 @@ _SEPARATORS = _Separators({code: code if chr(code) in _KEEP else _SPACE for code
 _ASCII_SEPARATORS = bytes(code if chr(code) in _KEEP else _SPACE for code in range(256))  # the same, for bytes
 
 
-@lru_cache(maxsize=256)
 def clip(text: str, limit: int) -> str:
     """At most `limit` characters, cut before a word the limit would split (never half a word)."""
     if len(text) <= limit:
@@ -55,6 +54,7 @@ def clip(text: str, limit: int) -> str:
     return cut[:space] if space > 0 else text[:limit]
 
 
+@lru_cache(maxsize=256)
 def normalise(text: str) -> str:
     """Lower-case, strip accents, keep letters and digits, collapse everything else to single spaces.
 

@@ -1,0 +1,44 @@
+"""Acute danger, by the rules of both municipalities: flagged (the resident is pointed to 112) and sent to the
+wijkbureau's triage, also when the subject is otherwise out of scope; everyday words that the stemmer makes
+look like fire ("branden", "Branding") are not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wijkbot.domain.routing import Router
+from wijkbot.rulefiles import load_rules
+
+RULES = Path(__file__).resolve().parents[2] / "routing_rules"
+ROUTERS = {name: Router(load_rules(RULES / name)) for name in ("utrecht", "katwijk")}
+
+
+@pytest.mark.parametrize(("municipality", "text"), [
+    ("utrecht", "Er staat een auto in brand op de Biltstraat"),
+    ("utrecht", "Het huis van de buren staat in brand"),
+    ("utrecht", "Mijn rijbewijs lag in de auto en die staat nu in brand"),  # out of scope, but acute
+    ("utrecht", "Ik ruik gas in het portiek aan de Kanaalstraat"),
+    ("katwijk", "Er staat een auto in brand op de Boulevard"),
+    ("katwijk", "Het huis staat in brand"),
+    ("katwijk", "Er ligt iemand bewusteloos op straat"),
+    ("katwijk", "De container in de Voorstraat staat in lichterlaaie"),
+])
+def test_acute_danger_goes_to_triage(municipality: str, text: str) -> None:
+    decision = ROUTERS[municipality].route(text)
+    assert decision.urgent and decision.triage and not decision.out_of_scope, decision
+    assert decision.category is None
+    assert "mogelijk acuut: meteen naar triage van het wijkbureau" in decision.reasons
+
+
+@pytest.mark.parametrize(("municipality", "text"), [
+    ("utrecht", "De lantaarnpalen branden niet in de Kanaalstraat"),
+    ("utrecht", "De straatlampen branden overdag bij de Biltstraat"),
+    ("katwijk", "De lampen branden niet meer in de Voorstraat"),
+    ("katwijk", "Lantaarnpaal in Branding is kapot"),
+    ("katwijk", "Er ligt afval in Branding"),
+])
+def test_everyday_words_are_not_acute(municipality: str, text: str) -> None:
+    decision = ROUTERS[municipality].route(text)
+    assert not decision.urgent and not decision.triage, decision
