@@ -111,7 +111,7 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
         "soort": decision.kind.value,
         "categorie": category.name if category else "-",
         "vakdienst": rules.departments[decision.department].name,
-        rules.municipality.area_label: decision.area.wijk or "-",
+        "wijk": decision.area.wijk or "-",
         "buurt": decision.area.buurt or "-",
         "team": team.name if team else "-",
         "zekerheid": f"{decision.confidence:.2f}",
@@ -128,8 +128,13 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(fields | {"waarom": list(decision.reasons)}, ensure_ascii=False, indent=2))
         return 0
-    width = max(len(k) for k in fields)
-    for key, value in fields.items():
+    # On screen: the configuration's own word for the area ("kern"), and a triage case's category as what it
+    # is, a suggestion (the JSON above keeps its keys and values, for scripts).
+    shown = {(rules.municipality.area_label if key == "wijk" else key): value for key, value in fields.items()}
+    if decision.category is None and category is not None:
+        shown["categorie"] = f"- (voorstel: {category.name})"
+    width = max(len(k) for k in shown)
+    for key, value in shown.items():
         print(f"{key:<{width}}  {value}")
     print("waarom:")
     for reason in decision.reasons:

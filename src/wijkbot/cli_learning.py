@@ -21,12 +21,13 @@ from wijkbot.settings import Settings
 def register(sub: Any, progress: Any, fail: Any) -> None:
     learn = sub.add_parser("learn", help="leer van eerdere meldingen en van correcties uit de inbox")
     learn.add_argument("--rules", help="map met de configuratie van de gemeente (standaard: WIJKBOT_RULES_DIR)")
-    learn.add_argument("--history", help="CSV-export van eerdere meldingen: text + category en/of team "
-                                         "(street, pc4, town als die er zijn)")
-    learn.add_argument("--list", action="store_true", help="toon de opgeslagen modellen")
-    learn.add_argument("--activate", type=int, metavar="ID", help="zet een eerder model terug")
-    learn.add_argument("--rules-only", action="store_true",
-                       help="gebruik geen model meer: alleen de regels routeren (terug met --activate)")
+    what = learn.add_mutually_exclusive_group()
+    what.add_argument("--history", help="CSV-export van eerdere meldingen: text + category (team, street, pc4, "
+                                        "town als die er zijn)")
+    what.add_argument("--list", action="store_true", help="toon de opgeslagen modellen")
+    what.add_argument("--activate", type=int, metavar="ID", help="zet een eerder model terug")
+    what.add_argument("--rules-only", action="store_true",
+                      help="gebruik geen model meer: alleen de regels routeren (terug met --activate)")
 
     async def run(args: argparse.Namespace, settings: Settings) -> int:
         return await cmd_learn(args, settings, progress, fail)
@@ -55,7 +56,7 @@ async def cmd_learn(args: argparse.Namespace, settings: Settings, progress: Any,
     from wijkbot.learning.history import HistoryError, load_history
     from wijkbot.ports import system_clock
     from wijkbot.rulefiles import load_rules
-    from wijkbot.services.learning import Learning
+    from wijkbot.services.learning import Learning, ModelSuperseded
     from wijkbot.storage import learning_rows
     from wijkbot.storage.db import Database
     from wijkbot.storage.migrate import migrate
@@ -71,7 +72,7 @@ async def cmd_learn(args: argparse.Namespace, settings: Settings, progress: Any,
         except OSError as error:
             return int(fail(f"{describe_file_error(error)}; er is niets veranderd"))
         _report(args.history, history.problems)
-        print(f"{len(history.examples)} meldingen ingelezen uit {args.history} ({history.encoding}), "
+        print(f"{len(history.examples)} meldingen gelezen uit {args.history} ({history.encoding}), "
               f"{len(history.problems)} regel(s) overgeslagen")
     db = Database(settings.database_url)
     try:
@@ -108,7 +109,7 @@ async def cmd_learn(args: argparse.Namespace, settings: Settings, progress: Any,
                 trained = await learning.learn_history(history, progress, source=Path(args.history).name)
             else:
                 trained = await learning.retrain(progress, source="opgeslagen geschiedenis")
-        except HistoryError as error:
+        except (HistoryError, ModelSuperseded) as error:
             return int(fail(f"{error}; er is niets veranderd"))
         print(f"model {trained.model_id} in gebruik: geleerd van {trained.history} meldingen en "
               f"{trained.corrections} correcties, {trained.labels} categorieën, "

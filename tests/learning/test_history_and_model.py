@@ -39,12 +39,13 @@ def test_a_skipped_row_is_reported_at_the_line_it_starts_on(tmp_path: Path, utre
     """A quoted text may hold line breaks: the beheerder looks for the row at the line of the file, not at
     its number among the rows."""
     path = tmp_path / "export.csv"
-    path.write_text('text,category\n"Lamp kapot,\nal twee weken\nbij de Kanaalstraat",Straatverlichting kapot\n'
-                    ',Straatverlichting kapot\n"grofvuil",Onbekend\n', encoding="utf-8")
+    path.write_text('\ntext,category\n"Lamp kapot,\nal twee weken\nbij de Kanaalstraat",Straatverlichting kapot\n'
+                    ',Straatverlichting kapot\n\n\n"grofvuil",Onbekend\nlamp\n', encoding="utf-8")
     history = load_history(path, utrecht_rules)
     assert history.examples[0].text.startswith("Lamp kapot,\nal twee weken")
-    assert history.problems == ["regel 5: lege tekst, overgeslagen",
-                                "regel 6: onbekende categorie 'Onbekend' in deze configuratie, overgeslagen"]
+    assert history.problems == ["regel 6: lege tekst, overgeslagen",  # the file starts with an empty line
+                                "regel 9: onbekende categorie 'Onbekend' in deze configuratie, overgeslagen",
+                                "regel 10: geen categorie en geen team, overgeslagen"]  # a short row
 
 
 def test_an_export_separated_by_semicolons_is_read(tmp_path: Path, utrecht_rules: RuleSet) -> None:
@@ -183,3 +184,19 @@ def test_a_fold_without_any_shared_word_gives_a_model_that_is_never_sure(utrecht
     model = fit([("?", {}), ("!!", {}), ("🙂", {})], ["a", "b", "a"])
     label, margin, _ = model.predict(("lantaarnpaal kapot", {}))
     assert label in {"a", "b"} and margin == 0.0
+
+
+def test_a_history_whose_texts_share_no_word_is_refused(utrecht_rules: RuleSet) -> None:
+    """Enough rows with categories, but no word or place in two of them (symbols only): a model would only send
+    everything to triage."""
+    from wijkbot.learning.build import check_learnable
+    from wijkbot.learning.history import Example, History
+
+    examples = [Example(text=chr(0x2600 + i), street=None, pc4=None, town=None,
+                        category="straatverlichting" if i % 2 else "grofvuil", department=None, team=None, line=i + 2)
+                for i in range(40)]
+    with pytest.raises(HistoryError, match="geen woord of plaats komt in twee meldingen voor"):
+        check_learnable(History(examples=examples))
+    few = History(examples=examples[:20] + [Example("lamp", None, None, None, "grofvuil", None, None)] * 5)
+    with pytest.raises(HistoryError, match=r"te weinig .*: 25 \(20 uit de geschiedenis, 5 correcties uit de inbox\)"):
+        check_learnable(few)

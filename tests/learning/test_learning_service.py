@@ -17,7 +17,7 @@ from wijkbot.app import Wijkbot, build
 from wijkbot.cli import main
 from wijkbot.learning.history import load_history
 from wijkbot.seed import seed_officers
-from wijkbot.services.learning import TrainedModel
+from wijkbot.services.learning import ModelSuperseded, TrainedModel
 from wijkbot.settings import Settings
 from wijkbot.storage import learning_rows, repository
 from wijkbot.storage.db import Database
@@ -95,7 +95,7 @@ def test_learn_command_stores_a_model_that_the_service_routes_with(
     write_history(export, rows=80, extra=[["x1", "", "Straatverlichting kapot", "", ""]])
     assert learn("--history", str(export)) == 0
     out, err = capsys.readouterr()
-    assert "80 meldingen ingelezen" in out and "1 regel(s) overgeslagen" in out
+    assert "80 meldingen gelezen" in out and "1 regel(s) overgeslagen" in out
     assert "regel 82: lege tekst, overgeslagen" in err
     assert "model 1 in gebruik" in out
 
@@ -239,7 +239,42 @@ def test_back_to_the_rules_alone(cli_db: str, tmp_path: Path, capsys: pytest.Cap
     assert learn("--list") == 0
     listed = capsys.readouterr().out
     assert "geen model in gebruik" in listed and "*" not in listed
-    assert learn("--activate", "1") == 0
+
+    async def back_to_the_model() -> tuple[bool, bool]:
+        bot, _ = await started(cli_db)  # starts with the rules alone: nothing to install
+        try:
+            assert await bot.learning.refresh() is False
+            assert await asyncio.to_thread(learn, "--activate", "1") == 0
+            installed = await bot.learning.refresh()
+            return installed, any(r.startswith("geleerd van")
+                                  for r in bot.intake.router.route("Al dagen donker").reasons)
+        finally:
+            await bot.close()
+
+    assert asyncio.run(back_to_the_model()) == (True, True)
+    with pytest.raises(SystemExit) as usage:  # one thing at a time: argparse's usage error
+        learn("--history", str(export), "--list")
+    assert usage.value.code == 2 and "not allowed with" in capsys.readouterr().err
+
+
+async def test_a_retraining_does_not_undo_what_a_beheerder_did_meanwhile(tmp_path: Path, bot_factory,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`wijkbot learn --rules-only` while the service retrains: the beheerder's choice stands."""
+    bot, _ = await bot_factory()
+    await trained_on_an_export(bot, tmp_path)
+    monkeypatch.setenv("WIJKBOT_DATABASE_URL", bot.db.url)
+    switched: list[int] = []
+
+    def beheerder_meanwhile(step: str, _done: int, _total: int) -> None:
+        if step == "klaar" and not switched:  # training runs in a thread: a second process acts now
+            switched.append(learn("--rules-only"))
+
+    with pytest.raises(ModelSuperseded):
+        await bot.learning.retrain(beheerder_meanwhile)
+    assert switched == [0]
+    async with bot.db.read() as conn:
+        assert await learning_rows.active_model(conn, "utrecht", with_data=False) is None
+        assert len(await learning_rows.models(conn, "utrecht")) == 1  # nothing stored
 
 
 def test_list_and_restore_an_earlier_model(cli_db: str, tmp_path: Path,

@@ -83,3 +83,40 @@ async def test_a_duplicate_handed_to_another_department_leaves_the_cluster(bot: 
     assert (await case_of(bot, second.reference))["status"] != "afgehandeld"
     assert not any("De lamp is vervangen." in t for t in await second.received())
     assert (await case_of(bot, third.reference))["status"] == "afgehandeld"
+
+
+async def test_a_lead_handed_to_another_department_leaves_its_cluster_to_the_oldest_duplicate(
+        bot: Wijkbot, channel: RecordingChannel) -> None:
+    first, second, third = Harness(bot, channel), Harness(bot, channel), Harness(bot, channel)
+    await first.say(LAMP)
+    await second.say("lantaarn kapot in de kanaalstraat, het is zo donker")
+    await third.say("Lantaarnpaal Kanaalstraat kapot, hij hangt scheef")
+    lead = await case_of(bot, first.reference)
+    async with bot.db.read() as conn:
+        officer = await repository.officer(conn, lead["officer_id"])
+    actor = await bot.actions.actor(officer["email"])
+    await bot.actions.hand_over(first.reference, actor, "veiligheid", "er wordt daar gedeald, geen lamp")
+    new_lead = await case_of(bot, second.reference)
+    assert new_lead["duplicate_of"] is None and new_lead["department"] == "stadswerken"
+    assert (await case_of(bot, third.reference))["duplicate_of"] == new_lead["id"]
+    assert "ontkoppeld" in await event_types(bot, second.reference)
+
+    await bot.actions.close(second.reference, actor, "De lamp is vervangen.")  # the lamp cluster, closed
+    assert any("De lamp is vervangen." in t for t in await third.received())
+    assert (await case_of(bot, third.reference))["status"] == "afgehandeld"
+    assert (await case_of(bot, first.reference))["status"] != "afgehandeld"  # Veiligheid's case goes on
+
+
+async def test_a_duplicate_with_another_category_leaves_the_cluster(bot: Wijkbot, channel: RecordingChannel) -> None:
+    first, second = Harness(bot, channel), Harness(bot, channel)
+    await first.say(LAMP)
+    await second.say("lantaarn kapot in de kanaalstraat, het is zo donker")
+    lead = await case_of(bot, first.reference)
+    async with bot.db.read() as conn:
+        officer = await repository.officer(conn, lead["officer_id"])
+    actor = await bot.actions.actor(officer["email"])
+    await bot.actions.change_category(second.reference, actor, "grofvuil", "er staat een kapotte kast")
+    moved = await case_of(bot, second.reference)
+    assert moved["duplicate_of"] is None and moved["category"] == "grofvuil"
+    await bot.actions.close(first.reference, actor, "De lamp is vervangen.")
+    assert (await case_of(bot, second.reference))["status"] != "afgehandeld"

@@ -21,12 +21,12 @@ def route_file(router: LearnedRouter, rules: RuleSet, source: Path, target: Path
     if not target.parent.is_dir():
         raise HistoryError(f"{target.parent}: deze map bestaat niet (voor {target.name})")
     content, _encoding = read_text(source)
-    reader = csv_rows(content)
-    if not {"id", "text"} <= set(reader.fieldnames or []):
+    table = csv_rows(content)
+    if not {"id", "text"} <= set(table.columns):
         raise HistoryError(f"{source}: de eerste regel moet de kolommen noemen, met minstens id en text "
-                           f"(gevonden: {', '.join(sorted(reader.fieldnames or [])) or 'niets'})")
+                           f"(gevonden: {', '.join(sorted(table.columns)) or 'niets'})")
     rows = []
-    for row in reader:
+    for _line, row in table.rows:
         decision = router.route(row.get("text") or "", _opt(row, "street"), _opt(row, "pc4"), _opt(row, "town"))
         category = rules.categories.get(decision.category or decision.suggested_category or "")
         department_id = decision.suggested_department or decision.department

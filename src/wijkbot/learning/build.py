@@ -88,8 +88,11 @@ def check_learnable(history: History) -> None:
     labelled = Counter(e.category for e in history.examples if e.category)
     total = sum(labelled.values())
     if total < MIN_LABELLED:
-        raise HistoryError(f"te weinig meldingen met een categorie om van te leren: {total}, nodig zijn er "
-                           f"minstens {MIN_LABELLED}; de regels blijven routeren")
+        corrections = sum(1 for e in history.examples if e.category and not e.line)  # not from a file
+        parts = f" ({total - corrections} uit de geschiedenis, {corrections} correcties uit de inbox)"
+        raise HistoryError(f"te weinig meldingen met een categorie om van te leren: {total}"
+                           f"{parts if corrections else ''}, nodig zijn er minstens {MIN_LABELLED}; "
+                           f"de regels blijven routeren")
     if len(labelled) < 2:
         raise HistoryError(f"alle {total} meldingen hebben dezelfde categorie ({next(iter(labelled))}): een model "
                            f"zou alles daarheen sturen; nodig zijn meldingen van minstens twee categorieën")

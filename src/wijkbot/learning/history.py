@@ -61,19 +61,30 @@ def read_text(path: Path) -> tuple[str, str]:
     raise HistoryError(f"{path}: geen UTF-8 en geen cp1252")  # cp1252 decodes almost anything; kept for clarity
 
 
-def csv_rows(content: str) -> csv.DictReader[str]:
-    """The rows of a CSV text, separated by what its first line uses most: commas, semicolons or tabs."""
-    header = content.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=header.count)  # a tie (none of them) keeps the comma
-    return csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter)
+@dataclass
+class CsvRows:
+    """A CSV text's column names (its first line that is not empty) and its rows, each with the line of the
+    file it starts on (a quoted field may hold line breaks; empty lines are skipped but counted)."""
+
+    columns: list[str]
+    rows: Iterator[tuple[int, dict[str, str]]]
 
 
-def numbered(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each row with the line of the file it starts on (a quoted field may hold line breaks)."""
-    previous = reader.line_num
-    for row in reader:
-        yield previous + 1, row
+def csv_rows(content: str) -> CsvRows:
+    """Read a CSV text separated by what its first line uses most: commas, semicolons or tabs."""
+    header_line = content.lstrip("\r\n").split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header_line.count)  # a tie (none of them) keeps the comma
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    columns = next((row for row in reader if row), [])
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
         previous = reader.line_num
+        for row in reader:
+            start, previous = previous + 1, reader.line_num
+            if row:
+                yield start, {name: row[i] if i < len(row) else "" for i, name in enumerate(columns)}
+
+    return CsvRows(columns, rows())
 
 
 def _lookup(rules: RuleSet) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -106,15 +117,15 @@ def load_history(path: Path, rules: RuleSet) -> History:
     if not path.is_file():
         raise HistoryError(f"{path}: dit bestand bestaat niet")
     content, encoding = read_text(path)
-    reader = csv_rows(content)
-    columns = set(reader.fieldnames or [])
+    table = csv_rows(content)
+    columns = set(table.columns)
     if "text" not in columns:
         raise HistoryError(f"{path}: de eerste regel moet de kolommen noemen, met minstens 'text' en 'category' "
                            f"(gevonden: {', '.join(sorted(columns)) or 'niets'})")
     if "category" not in columns:
         # The router learns the category; the department and team follow from it and from the place.
         raise HistoryError(f"{path}: een kolom 'category' is nodig om van te leren ('team' erbij als die er is)")
-    history = parse_numbered(numbered(reader), columns, rules)
+    history = parse_numbered(table.rows, columns, rules)
     history.encoding = encoding
     if not history.examples:
         raise HistoryError(f"{path}: geen bruikbare regels ({len(history.problems)} overgeslagen)", history.problems)

@@ -4,8 +4,9 @@ Invariants: a hand-over always names the new owner (a team of the new department
 unless a team is chosen) and a reason, keeps exactly one lead department, counts the hand-overs and tells
 the resident when the department changes. A category change is recorded as "categorie gewijzigd" with
 {"van", "naar", "reden"} (the learning side reads these, so the names are fixed) and, when the new category
-belongs to another department, hands the case over in the same transaction ("overgedragen"). A duplicate
-handed to another department leaves its cluster ("ontkoppeld"): the lead's outcome is not its outcome.
+belongs to another department, hands the case over in the same transaction ("overgedragen"). A case that
+becomes another subject (another department, or a duplicate's other category) leaves its cluster: the lead's
+outcome is not its outcome; a lead leaves its cluster to its oldest open duplicate.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from wijkbot.domain.assignment import choose_officer, choose_team
 from wijkbot.domain.rules import Team
 from wijkbot.domain.sanitise import is_blank
 from wijkbot.domain.workflow import Status, is_open
+from wijkbot.services import duplicates
 from wijkbot.services.action_base import ActionBase, ActionError, Actor
 from wijkbot.storage import casefile, repository
 
@@ -69,6 +71,8 @@ class HandOverActions(ActionBase):
                 data["suggestie"] = case["suggested_category"]  # what the router proposed in triage
             await repository.update_case(conn, case["id"], now, category=category, triage=False)
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "categorie gewijzigd", data)
+            if not moves and case["duplicate_of"] is not None:  # (a move leaves the cluster in `_move`)
+                await _leave_cluster(conn, case, actor, now, "andere categorie dan de hoofdzaak")
             team_id = await self._move(conn, case, actor, new.department, reason.strip(), now) if moves else None
         if team_id is not None:
             self.notify_outbox()
@@ -102,12 +106,8 @@ class HandOverActions(ActionBase):
             "van": case["department"], "naar": department, "team": team.id, "reden": reason,
             "officer_id": officer_id, "van_team": case["team"],
         })
-        if department != case["department"] and case["duplicate_of"] is not None:
-            # Another vakdienst's subject now: it leaves the cluster, so closing the lead does not close it.
-            lead = await repository.case_by_id(conn, int(case["duplicate_of"]))
-            await casefile.set_duplicate_of(conn, int(case["id"]), None)
-            await repository.add_event(conn, case["id"], now, str(actor.officer_id), "ontkoppeld", {
-                "van": lead["reference"] if lead else None, "reden": "overgedragen aan een andere vakdienst"})
+        if department != case["department"]:
+            await _leave_cluster(conn, case, actor, now, "overgedragen aan een andere vakdienst")
         if department != case["department"]:
             moved = dict(case) | {"department": department}
             if await self._notify(conn, case, "notice.handover", moved) is not None:
@@ -115,3 +115,29 @@ class HandOverActions(ActionBase):
                 await repository.update_case(conn, case["id"], now, last_contact_at=now)
                 await self._replan_update(conn, moved, now)
         return team.id
+
+
+async def _leave_cluster(conn: AsyncConnection, case: RowMapping, actor: Actor, now: datetime, reason: str) -> None:
+    """The case is another subject now, so the lead's outcome is not its outcome. A duplicate is unlinked;
+    a lead hands its cluster to its oldest open duplicate, which stays with the department it was in."""
+    actor_id = str(actor.officer_id)
+    if case["duplicate_of"] is not None:
+        lead = await repository.case_by_id(conn, int(case["duplicate_of"]))
+        await casefile.set_duplicate_of(conn, int(case["id"]), None)
+        await repository.add_event(conn, case["id"], now, actor_id, "ontkoppeld",
+                                   {"van": lead["reference"] if lead else None, "reden": reason})
+        return
+    followers = await duplicates.open_linked(conn, int(case["id"]))
+    if not followers:
+        return
+    why = "de hoofdzaak ging naar een andere vakdienst"
+    new_lead, *rest = followers
+    await casefile.set_duplicate_of(conn, int(new_lead["id"]), None)
+    await repository.add_event(conn, new_lead["id"], now, actor_id, "ontkoppeld",
+                               {"van": case["reference"], "reden": why})
+    for follower in rest:
+        await casefile.set_duplicate_of(conn, int(follower["id"]), int(new_lead["id"]))
+        await repository.add_event(conn, follower["id"], now, actor_id, duplicates.LINKED,
+                                   {"aan": new_lead["reference"], "reden": why})
+        await repository.add_event(conn, new_lead["id"], now, actor_id, duplicates.LEAD_EVENT,
+                                   {"zaak": follower["reference"]})

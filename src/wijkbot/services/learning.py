@@ -12,7 +12,8 @@ stored history only together with the model trained on it; a model is trained on
 messages in at least two categories (`check_learnable`), so a few corrections never overrule the rules;
 every process swaps to the active model (or to the rules alone when none is active) between batches (intake
 reads `router` once per batch); a model that cannot be read is logged and ignored (the rules keep routing);
-two processes that retrain at the same moment each store a model and the newest wins, which is harmless.
+a retraining from the stored history is dropped when the active model changed while it trained (an import
+or `--rules-only` in the meantime stands; two retrainings at once: the first to finish is kept).
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ Progress = Callable[[str, int, int], None]
 
 def _quiet(_step: str, _done: int, _total: int) -> None:
     return None
+
+
+class ModelSuperseded(RuntimeError):
+    """While a model was trained from the stored history, another model (or none) was made active."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +78,12 @@ class Learning:
         HistoryError says why it cannot."""
         corrections = await self._corrections()
         models = await asyncio.to_thread(_train, [*history.examples, *corrections], self.rules, progress)
+        data = await asyncio.to_thread(to_bytes, models)  # before the write lock: megabytes to compress
         rows = [{"line": e.line, "text": e.text, "street": e.street, "pc4": e.pc4, "town": e.town,
                  "category": e.category, "department": e.department, "team": e.team} for e in history.examples]
         async with self.db.write() as conn:
             await learning_rows.replace_history(conn, self.name, rows, self.clock())
-            model_id = await self._store(conn, models, len(history.examples) + len(corrections), len(corrections),
+            model_id = await self._store(conn, data, len(history.examples) + len(corrections), len(corrections),
                                          source)
         return self._use_trained(model_id, models, len(history.examples), len(corrections))
 
@@ -86,20 +92,27 @@ class Learning:
         HistoryError when they are not enough to learn from (the rules keep routing)."""
         async with self.db.read() as conn:
             stored = await learning_rows.history(conn, self.name)
+            before = await learning_rows.active_model(conn, self.name, with_data=False)
         examples = [self._history_example(r) for r in stored]
         corrections = await self._corrections()
         if not examples and not corrections:
             raise HistoryError("nog niets om van te leren: geef --history met een CSV-export van eerdere meldingen")
         models = await asyncio.to_thread(_train, [*examples, *corrections], self.rules, progress)
+        data = await asyncio.to_thread(to_bytes, models)  # before the write lock: megabytes to compress
         async with self.db.write() as conn:
-            model_id = await self._store(conn, models, len(examples) + len(corrections), len(corrections), source)
+            # Training takes a while: a beheerder may have imported a new export or switched models off
+            # meanwhile. Their choice stands; this model, of what was stored before, is dropped.
+            current = await learning_rows.active_model(conn, self.name, with_data=False)
+            if (current and current["id"]) != (before and before["id"]):
+                raise ModelSuperseded("tijdens het leren is een ander model (of geen model) in gebruik genomen; "
+                                      "dit model is niet opgeslagen")
+            model_id = await self._store(conn, data, len(examples) + len(corrections), len(corrections), source)
         return self._use_trained(model_id, models, len(examples), len(corrections))
 
-    async def _store(self, conn: AsyncConnection, models: LearnedModels, examples: int, corrections: int,
-                     source: str) -> int:
+    async def _store(self, conn: AsyncConnection, data: bytes, examples: int, corrections: int, source: str) -> int:
         """Store a trained model as the active one, in the caller's transaction; returns its id."""
         label = f"{source} + {corrections} correcties uit de inbox" if corrections else source
-        return await learning_rows.save_model(conn, rules_name=self.name, data=to_bytes(models), examples=examples,
+        return await learning_rows.save_model(conn, rules_name=self.name, data=data, examples=examples,
                                               corrections=corrections, source=label, now=self.clock())
 
     def _use_trained(self, model_id: int, models: LearnedModels, history: int, corrections: int) -> TrainedModel:
@@ -148,7 +161,7 @@ class Learning:
             source = "nachtelijke hertraining"
         try:
             return await self.retrain(source=source)
-        except HistoryError as error:
+        except (HistoryError, ModelSuperseded) as error:
             log.warning("routing model not retrained: %s", error)
             return None
 
