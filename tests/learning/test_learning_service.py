@@ -74,6 +74,17 @@ async def started(url: str) -> tuple[Wijkbot, RecordingChannel]:
     return bot, channel
 
 
+async def case_in_a_new_service(url: str, text: str) -> dict:
+    """Start the service as a process would (it installs the active model), and open a case with this text."""
+    bot, channel = await started(url)
+    try:
+        resident = Harness(bot, channel)
+        await resident.say(text)
+        return await case_of(bot, resident.reference)
+    finally:
+        await bot.close()
+
+
 @pytest.fixture
 async def bot_factory(sqlite_url: str) -> AsyncIterator[Callable[[], Awaitable[tuple[Wijkbot, RecordingChannel]]]]:
     """Services sharing one database, like processes of one installation."""
@@ -99,18 +110,9 @@ def test_learn_command_stores_a_model_that_the_service_routes_with(
     assert "regel 82: lege tekst, overgeslagen" in err
     assert "model 1 in gebruik" in out
 
-    async def check() -> None:
-        bot, channel = await started(cli_db)
-        try:
-            resident = Harness(bot, channel)
-            await resident.say("Het is hier erg donker bij de Kanaalstraat")
-            case = await case_of(bot, resident.reference)
-        finally:
-            await bot.close()
-        assert case["category"] == "straatverlichting"
-        assert any(r.startswith("geleerd van 40 eerdere meldingen") for r in case["routing"]["reasons"])
-
-    asyncio.run(check())
+    case = asyncio.run(case_in_a_new_service(cli_db, "Het is hier erg donker bij de Kanaalstraat"))
+    assert case["category"] == "straatverlichting"
+    assert any(r.startswith("geleerd van 40 eerdere meldingen") for r in case["routing"]["reasons"])
 
 
 def test_a_bad_export_changes_nothing(cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -171,17 +173,8 @@ def test_an_export_with_categories_only_is_learned(cli_db: str, tmp_path: Path,
     assert learn("--history", str(only)) == 0
     assert "geleerd van 60 meldingen" in capsys.readouterr().out
 
-    async def check() -> None:
-        bot, channel = await started(cli_db)
-        try:
-            resident = Harness(bot, channel)
-            await resident.say("Het is hier erg donker bij de Kanaalstraat")
-            case = await case_of(bot, resident.reference)
-        finally:
-            await bot.close()
-        assert case["category"] == "straatverlichting" and case["department"] == "stadswerken"
-
-    asyncio.run(check())
+    case = asyncio.run(case_in_a_new_service(cli_db, "Het is hier erg donker bij de Kanaalstraat"))
+    assert case["category"] == "straatverlichting" and case["department"] == "stadswerken"
 
 
 def test_a_few_corrections_alone_do_not_take_over_routing(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wijkbot.app import Wijkbot
+from wijkbot.services.action_base import Actor
 from wijkbot.storage import repository
 from wijkbot.testing import FrozenClock, Harness, RecordingChannel
 
@@ -58,18 +59,25 @@ async def test_other_street_other_subject_or_too_old_is_not_linked(bot: Wijkbot,
         assert (await case_of(bot, resident.reference))["duplicate_of"] is None
 
 
+async def lamp_cluster(bot: Wijkbot, channel: RecordingChannel, reporters: int) -> tuple[list[Harness], dict, Actor]:
+    """Residents reporting the same lamp, one after the other: their harnesses, the lead case and its ambtenaar."""
+    texts = [LAMP, "lantaarn kapot in de kanaalstraat, het is zo donker",
+             "Lantaarnpaal Kanaalstraat kapot, hij hangt scheef"]
+    residents = [Harness(bot, channel) for _ in range(reporters)]
+    for resident, text in zip(residents, texts, strict=False):
+        await resident.say(text)
+    lead = await case_of(bot, residents[0].reference)
+    for resident in residents[1:]:
+        assert (await case_of(bot, resident.reference))["duplicate_of"] == lead["id"]
+    async with bot.db.read() as conn:
+        officer = await repository.officer(conn, lead["officer_id"])
+    return residents, lead, await bot.actions.actor(officer["email"])
+
+
 async def test_a_duplicate_handed_to_another_department_leaves_the_cluster(bot: Wijkbot,
                                                                            channel: RecordingChannel) -> None:
     """It is another vakdienst's subject now: closing the lead must not close it with the lead's outcome."""
-    first, second, third = Harness(bot, channel), Harness(bot, channel), Harness(bot, channel)
-    await first.say(LAMP)
-    await second.say("lantaarn kapot in de kanaalstraat, het is zo donker")
-    await third.say("Lantaarnpaal Kanaalstraat kapot, hij hangt scheef")
-    lead = await case_of(bot, first.reference)
-    assert (await case_of(bot, second.reference))["duplicate_of"] == lead["id"]
-    async with bot.db.read() as conn:
-        officer = await repository.officer(conn, lead["officer_id"])
-    actor = await bot.actions.actor(officer["email"])
+    (first, second, third), lead, actor = await lamp_cluster(bot, channel, 3)
     await bot.actions.hand_over(second.reference, actor, "veiligheid", "er wordt daar gedeald, geen lamp")
     await bot.actions.hand_over(third.reference, actor, "stadswerken", "andere ploeg",
                                 team=next(t.id for t in bot.rules.teams
@@ -87,14 +95,7 @@ async def test_a_duplicate_handed_to_another_department_leaves_the_cluster(bot: 
 
 async def test_a_lead_handed_to_another_department_leaves_its_cluster_to_the_oldest_duplicate(
         bot: Wijkbot, channel: RecordingChannel) -> None:
-    first, second, third = Harness(bot, channel), Harness(bot, channel), Harness(bot, channel)
-    await first.say(LAMP)
-    await second.say("lantaarn kapot in de kanaalstraat, het is zo donker")
-    await third.say("Lantaarnpaal Kanaalstraat kapot, hij hangt scheef")
-    lead = await case_of(bot, first.reference)
-    async with bot.db.read() as conn:
-        officer = await repository.officer(conn, lead["officer_id"])
-    actor = await bot.actions.actor(officer["email"])
+    (first, second, third), _lead, actor = await lamp_cluster(bot, channel, 3)
     await bot.actions.hand_over(first.reference, actor, "veiligheid", "er wordt daar gedeald, geen lamp")
     new_lead = await case_of(bot, second.reference)
     assert new_lead["duplicate_of"] is None and new_lead["department"] == "stadswerken"
@@ -108,13 +109,7 @@ async def test_a_lead_handed_to_another_department_leaves_its_cluster_to_the_old
 
 
 async def test_a_duplicate_with_another_category_leaves_the_cluster(bot: Wijkbot, channel: RecordingChannel) -> None:
-    first, second = Harness(bot, channel), Harness(bot, channel)
-    await first.say(LAMP)
-    await second.say("lantaarn kapot in de kanaalstraat, het is zo donker")
-    lead = await case_of(bot, first.reference)
-    async with bot.db.read() as conn:
-        officer = await repository.officer(conn, lead["officer_id"])
-    actor = await bot.actions.actor(officer["email"])
+    (first, second), _lead, actor = await lamp_cluster(bot, channel, 2)
     await bot.actions.change_category(second.reference, actor, "grofvuil", "er staat een kapotte kast")
     moved = await case_of(bot, second.reference)
     assert moved["duplicate_of"] is None and moved["category"] == "grofvuil"
