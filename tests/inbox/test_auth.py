@@ -21,6 +21,18 @@ async def test_sign_in_shows_my_queue_and_sign_out_ends_it(any_officers: dict[st
     assert page.url.endswith("/inbox/login")
 
 
+async def test_signing_out_ends_a_copy_of_the_cookie_too(officers: dict[str, Officer]) -> None:
+    """The cookie is the session: a copy of it (a second browser, a stolen cookie) must end with it."""
+    anouk = await signed_in(officers, "anouk")
+    copy = officers["copy"]
+    copy.session.cookie_jar.update_cookies({"wijkbot_inbox": anouk.cookie()}, anouk.server.make_url("/inbox/"))
+    assert (await copy.get("/inbox/zaken")).url.endswith("/inbox/zaken")  # the copy works, as a cookie does
+    await anouk.post("/inbox/logout", {})
+    assert (await copy.get("/inbox/zaken")).url.endswith("/inbox/login")
+    again = await signed_in(officers, "anouk")  # signing in again starts a new session that works
+    assert (await again.get("/inbox/zaken")).url.endswith("/inbox/zaken")
+
+
 async def test_wrong_password_and_unknown_account_get_the_same_answer(officers: dict[str, Officer]) -> None:
     wrong = await officers["a"].login("anouk", "niet het goede wachtwoord")
     unknown = await officers["b"].login("niemand@example.org", PASSWORD)

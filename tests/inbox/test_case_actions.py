@@ -252,6 +252,21 @@ async def test_contact_details_are_hidden_and_every_view_is_audited(officers: di
     assert resident.address not in (await anouk.get("/inbox/zaken?queue=mine")).html
 
 
+async def test_a_web_chat_session_id_is_never_shown_as_contact_data(officers: dict[str, Officer],
+                                                                    inbox_bot: Wijkbot) -> None:
+    """The session id is the resident's key: whoever knows it reads the conversation and writes as them."""
+    anouk = officers["anouk"]
+    session = "bewoner-sessie-geheim-0042"
+    async with anouk.session.post(anouk.server.make_url("/api/webchat/messages"), json={
+            "session": session, "text": "Er ligt grofvuil naast de container in de Kanaalstraat"}) as response:
+        assert response.status == 202
+        reference = (await response.json())["case"]
+    await signed_in(officers, "anouk")
+    shown = await anouk.post(f"/inbox/zaak/{reference}/contact", {"reason": "Terugbellen"})
+    assert shown.status == 200 and session not in shown.html
+    assert "bij de webchat is dit de sleutel van het gesprek" in shown.text
+
+
 async def test_hostile_input_gets_a_clear_answer_and_changes_nothing(officers: dict[str, Officer],
                                                                      inbox_bot: Wijkbot,
                                                                      channel: RecordingChannel) -> None:

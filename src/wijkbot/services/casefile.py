@@ -25,6 +25,11 @@ from wijkbot.storage.db import Database
 PRESENT_FOR = timedelta(minutes=2)
 
 
+# Channels whose address is the resident's key to the conversation, not a way to reach them: a web chat
+# session id lets whoever knows it read the conversation and write as the resident. Never shown.
+SECRET_ADDRESSES = frozenset({"webchat"})
+
+
 @dataclass(frozen=True, slots=True)
 class CaseView:
     """The case page's data (plain values; the template decides how they look)."""
@@ -115,7 +120,10 @@ class CaseFile:
             assert case is not None
             await audit.write(conn, self.clock(), str(person.officer_id), "contactgegevens bekeken",
                               case_id=int(case["id"]), reason=reason.strip()[:1000] or None)
-            return await casefile.contact_of(conn, int(case["id"]))
+            contact = await casefile.contact_of(conn, int(case["id"]))
+        if contact["channel"] in SECRET_ADDRESSES:
+            contact["address"] = None  # the template says why it is not shown
+        return contact
 
     async def attachment(self, person: Person, attachment_id: int) -> tuple[dict[str, Any], bytes]:
         """A resident's photo or file, for someone who may read its case; the audit log records the opening."""

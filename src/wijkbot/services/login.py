@@ -3,7 +3,8 @@
 Invariants: after `max_per_account` failed attempts for one e-mail address, or `max_per_address` from one
 client address, within the window, further attempts are refused without checking the password until the
 oldest failure leaves the window; the answer never tells whether an e-mail address has an account; a
-disabled account, or one without a password, cannot sign in; a success clears the account's failures.
+disabled account, or one without a password, cannot sign in; a success clears the account's failures;
+signing out ends every session of the account (its session epoch moves on).
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import update
+
 from wijkbot.domain.access import Person
 from wijkbot.ports import Clock
 from wijkbot.services.passwords import PasswordHasher
 from wijkbot.services.people import People
 from wijkbot.storage import people
 from wijkbot.storage.db import Database
+from wijkbot.storage.tables import accounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,15 @@ class Login:
         async with self.db.write() as conn:
             await people.clear_failures(conn, email)
         return LoginResult(person=profile.person(), epoch=epoch)
+
+    async def sign_out(self, officer_id: int, epoch: int) -> None:
+        """End this session and every other one of the account: the cookie is the whole session, so a copy
+        of it (another device, a stolen cookie) stays valid unless the account's session epoch moves on.
+        A session that was already ended changes nothing."""
+        async with self.db.write() as conn:
+            await conn.execute(update(accounts).where(accounts.c.officer_id == officer_id,
+                                                      accounts.c.session_epoch == epoch)
+                               .values(session_epoch=accounts.c.session_epoch + 1))
 
     async def current(self, officer_id: int, epoch: int) -> Person | None:
         """The person behind a session, if the account is still active and the session not revoked."""

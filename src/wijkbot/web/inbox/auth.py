@@ -52,6 +52,9 @@ async def login(request: web.Request) -> web.Response:
 
 async def logout(request: web.Request) -> web.Response:
     session = await get_session(request)
+    officer, epoch = session.get("officer"), session.get("epoch")
+    if isinstance(officer, int) and isinstance(epoch, int):
+        await services(request).login.sign_out(officer, epoch)
     end_session(session, flash="inbox.login.logged_out")
     raise web.HTTPSeeOther("/inbox/login")
 
