@@ -8,6 +8,7 @@ message; shutdown stops intake first, then drains the workers, then closes the d
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import logging
 import signal
@@ -292,13 +293,24 @@ def _digests(settings: Settings, db: Database, rules: RuleSet, translator: Trans
     return Digests(db, rules, translator, clock, mailer, options)
 
 
+class PortUnavailable(RuntimeError):
+    """The web server cannot listen where the settings say."""
+
+
 async def serve(settings: Settings) -> None:
     """Run the service until SIGINT or SIGTERM, then shut down cleanly."""
     bot = await build(settings)
     runner = web.AppRunner(bot.web_app(), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as error:  # the port is taken (another wijkbot?) or not ours to use
+        await runner.cleanup()
+        await bot.close()
+        raise PortUnavailable(f"kan niet luisteren op {settings.host}:{settings.port}: "
+                              f"{'de poort is al in gebruik' if error.errno == errno.EADDRINUSE else error.strerror}"
+                              f" (kies een andere met WIJKBOT_PORT)") from error
     await bot.start_workers()
     gc.freeze()  # start-up objects (rules, indexes, catalogs) never die: keep them out of every GC pass
     # Fewer, not longer, collections: full passes over a large heap stalled requests by 30-60 ms at p99.

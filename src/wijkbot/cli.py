@@ -27,9 +27,12 @@ Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
 async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from wijkbot.app import serve
+    from wijkbot.app import PortUnavailable, serve
 
-    await serve(settings)
+    try:
+        await serve(settings)
+    except PortUnavailable as error:
+        return _fail(str(error))
     return 0
 
 

@@ -52,7 +52,7 @@ async def test_prints_writes_and_refuses(seeded_db: str, tmp_path: Path, capsys:
     assert code == 1 and "onbekende wijk 'Atlantis'; bekende wijken: West, Noordwest, Overvecht" in err
 
     code, _, err = await asyncio.to_thread(cli, "--wijk", "Overvecht", "--week", "2026-47")
-    assert code == 1 and "ongeldige week: '2026-47' is not a week; write it as 2026-W47" in err
+    assert code == 1 and "ongeldige week: '2026-47' is geen week; schrijf bijvoorbeeld 2026-W47" in err
 
     code, _, err = await asyncio.to_thread(cli, "--wijk", "Overvecht", "--week", "2026-W15", "--send")
     assert code == 1 and "WIJKBOT_SMTP_HOST" in err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.inbox.conftest import AFVAL, Officer, new_case, signed_in
+from tests.inbox.conftest import AFVAL, VEILIGHEID, Officer, new_case, signed_in
 from wijkbot.app import Wijkbot
 from wijkbot.storage import repository
 from wijkbot.testing import FrozenClock, RecordingChannel
@@ -64,6 +64,8 @@ async def test_a_stale_form_never_overwrites_a_newer_change(any_officers: dict[s
                             {"version": old.field("version"), "outcome": "Opgelost volgens Anouk"})
     assert late.status == 409 and "intussen gewijzigd" in late.text
     assert "Opgelost volgens Anouk" in late.html  # what she typed is still in the form
+    # The language switch on this page returns to the case page, not to the POST-only address of the form.
+    assert late.field("next") == f"/inbox/zaak/{resident.reference}"
     assert "Bram was eerst." in late.text  # and she sees the newer state
     case = await case_row(any_inbox_bot, resident.reference)
     assert case["status"] == "in behandeling" and case["outcome"] is None
@@ -187,6 +189,10 @@ async def test_link_and_unlink_duplicates(officers: dict[str, Officer], inbox_bo
     anouk = await signed_in(officers, "anouk")
     missing = await anouk.act(second.reference, "koppelen", lead="UT-2026-999999")
     assert missing.status == 400
+    # A case of another team answers exactly like one that does not exist: the form cannot probe numbers.
+    elsewhere = await new_case(inbox_bot, channel, VEILIGHEID)
+    hidden = await anouk.act(second.reference, "koppelen", lead=elsewhere.reference)
+    assert hidden.status == 400 and f"geen zaak met nummer {elsewhere.reference}" in hidden.text
     linked = await anouk.act(second.reference, "koppelen", lead=first.reference)
     assert "gekoppeld aan de hoofdzaak" in linked.text
     lead_page = await anouk.get(f"/inbox/zaak/{first.reference}")

@@ -32,14 +32,14 @@ class IsoWeek:
         try:
             date.fromisocalendar(self.year, self.week, 1)
         except ValueError as error:
-            raise WeekError(f"{self.year} has no week {self.week}") from error
+            raise WeekError(f"{self.year} heeft geen week {self.week}") from error
 
     @classmethod
     def parse(cls, text: str) -> IsoWeek:
         """Read "2026-W47" (also "2026W47", "2026-w47")."""
         match = _PATTERN.match(text or "")
         if match is None:
-            raise WeekError(f"'{text}' is not a week; write it as 2026-W47")
+            raise WeekError(f"'{text}' is geen week; schrijf bijvoorbeeld 2026-W47")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

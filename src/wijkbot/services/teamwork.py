@@ -77,9 +77,13 @@ class TeamworkActions(ActionBase):
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
             lead = await casefile.case_lock(conn, lead_reference)
+            try:
+                if lead is not None:
+                    await self._authorise(conn, lead, actor, Access.READ)
+            except NotAllowed:
+                lead = None  # a case out of reach is answered as one that does not exist: no probing
             if lead is None:
                 raise ActionError(f"geen zaak met nummer {lead_reference}")
-            await self._authorise(conn, lead, actor, Access.READ)
             if lead["duplicate_of"] is not None:  # one level: point at the lead of that cluster
                 lead = await repository.case_by_id(conn, int(lead["duplicate_of"]))
                 assert lead is not None

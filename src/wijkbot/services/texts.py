@@ -48,7 +48,8 @@ class Texts:
             parts.append(self.t.text(key, lang, **values))
             if known:
                 parts.append(self.t.text("ack.known", lang))
-            if decision.area.wijk is None and decision.kind is not Kind.VRAAG:
+            # A question or a complaint (about how we worked) needs no place; a melding or an initiative does.
+            if decision.area.wijk is None and decision.kind not in (Kind.VRAAG, Kind.KLACHT):
                 parts.append(self.t.text("ack.ask_location", lang))
         if long:
             parts.append(self.t.text("ack.long", lang))

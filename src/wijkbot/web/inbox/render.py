@@ -17,6 +17,7 @@ import jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 from babel.dates import format_datetime, format_timedelta
+from yarl import URL
 
 from wijkbot.i18n import SUPPORTED
 from wijkbot.web.inbox.context import PERSON, services
@@ -71,7 +72,7 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
     base = {
         "t": t, "event_label": event_label, "channel_label": channel_label, "lang": lang, "when": when, "day": day,
         "ago": ago, "csrf": csrf_token(session),
-        "me": request.get(PERSON), "path": request.path_qs, "municipality": inbox.rules.municipality.name,
+        "me": request.get(PERSON), "path": _page_path(request), "municipality": inbox.rules.municipality.name,
         "flash": t(flash) if isinstance(flash, str) and flash.startswith("inbox.") else None,
         "department_name": inbox.texts.department_name, "category_name": _category_name(inbox),
         "team_name": _team_name(inbox), "x_banner": None,
@@ -104,3 +105,15 @@ def flash(session: Any, key: str) -> None:
 async def text(request: web.Request, key: str, **values: Any) -> str:
     """One catalog text in the ambtenaar's language (for messages composed in handlers)."""
     return services(request).translator.text(key, await language(request), **values)
+
+
+def _page_path(request: web.Request) -> str:
+    """Where the language switch returns to: this page, or for an answer to a form (an error page at a POST-only
+    address) the page the form was on, so the switch never lands on "405 Method Not Allowed"."""
+    if request.method in ("GET", "HEAD"):
+        return request.path_qs
+    referer = URL(request.headers.get("Referer", ""))
+    if referer.path.startswith("/inbox/") and (not referer.host or referer.host == request.url.host):
+        return referer.path_qs
+    parts = request.path.split("/")
+    return "/".join(parts[:4]) if request.path.startswith("/inbox/zaak/") and len(parts) > 4 else "/inbox/zaken"
