@@ -2,7 +2,7 @@
 
 Invariants: a password is read from stdin only (never an argument, so it stays out of shell history and
 process lists), or the officer gets a one-time set-password link; output never contains a password or a
-password hash; problems exit 1 with a Dutch one-line reason.
+password hash; problems exit 1 with a Dutch one-line reason, and a refused command changes nothing.
 """
 
 from __future__ import annotations
@@ -39,10 +39,11 @@ def link_url(bot: Any, token: str) -> str:
 
 async def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     async def work(bot: Any) -> int:
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+        # the password is checked before anything is stored: a refused one leaves no account behind
         profile = await bot.inbox.people.add(name=args.name, email=args.email, roles=args.role, teams=args.team or [],
-                                             wijken=args.wijk or [], by="cli")
-        if args.password_stdin:
-            await bot.inbox.people.set_password(profile.officer_id, sys.stdin.readline().rstrip("\n"))
+                                             wijken=args.wijk or [], by="cli", password=password)
+        if password is not None:
             print(f"account voor {profile.email} aangemaakt, met wachtwoord")
         else:
             token = await bot.inbox.people.password_link(profile.officer_id, by="cli")

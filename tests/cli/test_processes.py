@@ -176,3 +176,39 @@ def test_an_ambtenaar_corrects_the_category_and_hands_over_to_a_team_from_the_cl
     assert moved.returncode == 0, moved.stderr
     assert "Wijkbureau West (wijkbureau-west)" in wijkbot("show", reference).stdout
     assert wijkbot("handover", reference, "--as", email, "--reason", "x").returncode == 1  # no --to nor --team
+
+
+def test_a_switched_off_account_cannot_act_from_the_cli(tmp_path: Path) -> None:
+    env = env_for(tmp_path)
+    subprocess.run([*WIJKBOT, "seed-demo"], env=env, check=True, capture_output=True, timeout=60)
+    chat = subprocess.run([*WIJKBOT, "chat"], env=env, capture_output=True, text=True, timeout=60,
+                          input="Er ligt grofvuil naast de container in de Kanaalstraat\n")
+    reference = next(w.strip(".,") for w in chat.stdout.split() if w.startswith("UT-"))
+
+    def wijkbot(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*WIJKBOT, *args], env=env, capture_output=True, text=True, timeout=60)
+
+    shown = wijkbot("show", reference)
+    officer = next(line.split(None, 1)[1] for line in shown.stdout.splitlines() if line.startswith("ambtenaar"))
+    demo = yaml.safe_load((ROOT / "deploy" / "demo" / "utrecht_officers.yaml").read_text(encoding="utf-8"))
+    email = next(o["email"] for o in demo if o["name"] == officer)
+    assert wijkbot("users", "disable", email).returncode == 0
+    for action in (("reply", reference, "--as", email, "Wij komen morgen kijken."),
+                   ("note", reference, "--as", email, "Morgen langs."),
+                   ("close", reference, "--as", email, "--outcome", "Opgehaald.")):
+        refused = wijkbot(*action)
+        assert refused.returncode == 1, action
+        assert f"het account van {email} staat uit" in refused.stderr and "Traceback" not in refused.stderr
+    after = wijkbot("show", reference).stdout
+    assert "Wij komen morgen kijken." not in after and "Morgen langs." not in after and "Opgehaald." not in after
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([*WIJKBOT, "serve"], env=env_for(tmp_path, WIJKBOT_PORT=str(port)),
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"127.0.0.1:{port}: de poort is al in gebruik" in result.stderr and "Traceback" not in result.stderr

@@ -54,10 +54,55 @@ def test_users_add_with_password_from_stdin_list_and_disable(cli_env: Path, caps
     assert sign_in("nieuw.iemand@example.org", "een heel geheim wachtwoord")
     code, out, _ = run(capsys, "users", "list")
     assert re.search(r"nieuw\.iemand@example\.org\s+Nieuw Iemand\s+behandelaar,beheerder\s+actief\s+vth", out)
+    assert run(capsys, "users", "add", "tweede@example.org", "--name", "Tweede", "--role", "beheerder")[0] == 0
     assert run(capsys, "users", "disable", "nieuw.iemand@example.org")[0] == 0
     assert not sign_in("nieuw.iemand@example.org", "een heel geheim wachtwoord")
     code, _, err = run(capsys, "users", "set-password-link", "nieuw.iemand@example.org")
     assert code == 1 and "staat uit" in err
+
+
+def test_users_add_with_a_refused_password_changes_nothing(cli_env: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("kort\n"))
+    add = ("users", "add", "test.twee@example.org", "--name", "Test Twee", "--role", "behandelaar",
+           "--team", "stadswerken-west", "--password-stdin")
+    code, _, err = run(capsys, *add)
+    assert code == 1 and "minstens 12 tekens" in err
+    _, out, _ = run(capsys, "users", "list")
+    assert "test.twee@example.org" not in out  # no account "nog geen wachtwoord" left behind
+    assert "account aangemaakt" not in audit_actions()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("een goed en lang wachtwoord\n"))
+    code, out, err = run(capsys, *add)
+    assert code == 0 and "met wachtwoord" in out, err
+    assert sign_in("test.twee@example.org", "een goed en lang wachtwoord")
+    assert audit_actions().count("account aangemaakt") == 1
+
+
+def test_the_last_beheerder_cannot_be_disabled(cli_env: Path, capsys) -> None:
+    assert run(capsys, "users", "add", "baas@example.org", "--name", "Enige Baas", "--role", "beheerder")[0] == 0
+    code, _, err = run(capsys, "users", "disable", "baas@example.org")
+    assert code == 1 and "er moet minstens één beheerder blijven" in err
+    _, out, _ = run(capsys, "users", "list")
+    assert re.search(r"baas@example\.org\s+Enige Baas\s+beheerder\s+nog geen wachtwoord", out)
+    assert run(capsys, "users", "add", "reserve@example.org", "--name", "Reserve", "--role", "beheerder")[0] == 0
+    assert run(capsys, "users", "disable", "baas@example.org")[0] == 0
+    code, _, err = run(capsys, "users", "disable", "reserve@example.org")
+    assert code == 1 and "er moet minstens één beheerder blijven" in err
+
+
+def audit_actions() -> list[str]:
+    """The audit log's actions, newest first, read through the service (as the audit page does)."""
+    from wijkbot.app import build
+    from wijkbot.domain.access import Person, Role
+    from wijkbot.settings import Settings
+
+    async def read() -> list[str]:
+        bot = await build(Settings())
+        try:
+            rows = await bot.inbox.casefile.audit_log(Person(0, "controle", frozenset({Role.BEHEERDER})))
+            return [str(r["action"]) for r in rows]
+        finally:
+            await bot.close()
+    return asyncio.run(read())
 
 
 def test_users_add_without_password_prints_a_one_time_link(cli_env: Path, capsys) -> None:

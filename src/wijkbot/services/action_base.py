@@ -3,7 +3,8 @@
 Invariants: an action runs in one write transaction that first locks the case row (FOR UPDATE on
 PostgreSQL; SQLite holds the write lock), then checks that the actor may do this to this case (domain.access,
 on the server, whatever the page showed), then that the form was rendered from the current version
-(`expected_version`): a stale form is refused with the newer state and never overwrites it.
+(`expected_version`): a stale form is refused with the newer state and never overwrites it. An actor named
+by e-mail (the CLI) whose account is switched off is refused before any action starts.
 """
 
 from __future__ import annotations
@@ -89,11 +90,15 @@ class ActionBase:
         self.surveys = Surveys(db, rules, texts, clock, notify_outbox)  # asked inside the closing transaction
 
     async def actor(self, email: str) -> Actor:
+        """The ambtenaar who acts outside the inbox (`--as EMAIL`); a switched-off account is refused."""
         async with self.db.read() as conn:
             row = await repository.officer_by_email(conn, email)
-            person = await load_person(conn, int(row["id"])) if row is not None else None
-        if row is None:
-            raise ActionError(f"geen ambtenaar met e-mailadres {email}")
+            if row is None:
+                raise ActionError(f"geen ambtenaar met e-mailadres {email}")
+            account = await people.account(conn, int(row["id"]))
+            if account is not None and not account["active"]:
+                raise ActionError(f"het account van {email} staat uit; een beheerder kan het weer aanzetten")
+            person = await load_person(conn, int(row["id"]))
         return Actor(int(row["id"]), str(row["name"]), person)
 
     async def _case(self, conn: AsyncConnection, reference: str, actor: Actor | None = None,

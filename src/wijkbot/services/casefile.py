@@ -19,6 +19,7 @@ from wijkbot.domain.sanitise import is_blank
 from wijkbot.domain.workflow import TRANSITIONS, Status
 from wijkbot.ports import Clock
 from wijkbot.services.action_base import ActionError, NotAllowed
+from wijkbot.services.people import ACCOUNT_ACTIONS, account_subject
 from wijkbot.storage import attachments, audit, casefile, people, repository
 from wijkbot.storage.db import Database
 
@@ -137,12 +138,27 @@ class CaseFile:
         return opened
 
     async def audit_log(self, person: Person, page: int = 1) -> list[dict[str, Any]]:
+        """The newest audit rows; each says whom it concerns (`subject`): the case reference for a case row,
+        the officer's name for an account row (the e-mail address when the officer is unknown)."""
         if not person.is_beheerder:
             raise NotAllowed("alleen een beheerder leest het auditlog")
         async with self.db.read() as conn:
             rows = await audit.latest(conn, limit=100, offset=(page - 1) * 100)
             names = await casefile.officer_names(conn)
-        return [dict(r) | {"actor_name": _actor_name(str(r["actor"]), names)} for r in rows]
+            accounts = {int(r["id"]): account_subject(r["reason"]) for r in rows if r["action"] in ACCOUNT_ACTIONS}
+            by_email = await people.officer_ids_by_email(conn, [e for _, e, _ in accounts.values() if e])
+        shown = []
+        for r in rows:
+            row = dict(r) | {"actor_name": _actor_name(str(r["actor"]), names), "subject": r["reference"]}
+            if int(r["id"]) in accounts:
+                officer_id, email, detail = accounts[int(r["id"])]
+                if officer_id is None and email is not None:
+                    officer_id = by_email.get(email)
+                name = names.get(officer_id) if officer_id is not None else None
+                row |= {"reference": None, "reason": detail,
+                        "subject": name or email or (f"ambtenaar {officer_id}" if officer_id is not None else None)}
+            shown.append(row)
+        return shown
 
     async def _level(self, conn: Any, person: Person, case: Any) -> Access:
         if case is None:

@@ -1,9 +1,13 @@
 """Ambtenaren as inbox users: accounts on top of officers, roles, teams, wijken and one-time password links.
 
 Invariants: one account per officer; a new account has no password until the officer sets one through a
-one-time link (or the CLI reads it from stdin); links are random, stored only as their SHA-256, expire and
-work once; disabling an account ends its sessions (session epoch) and takes the officer out of assignment;
-every change a beheerder makes is written to the audit log.
+one-time link (or the CLI reads it from stdin); a password given with a new account is checked before anything
+is stored, and the account, its memberships and its password are written in one transaction (a refused
+command changes nothing); links are random, stored only as their SHA-256, expire and work once; disabling an
+account ends its sessions (session epoch) and takes the officer out of assignment; at least one active
+beheerder always remains (the last one can neither lose the role nor be switched off); every change a
+beheerder makes is written to the audit log, whose reason for an account row is `account_reason`: the
+officer's id, then what changed (read back with `account_subject`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from wijkbot.domain.access import Person, Role, parse_roles
 from wijkbot.domain.rules import RuleSet
 from wijkbot.ports import Clock
@@ -20,7 +26,13 @@ from wijkbot.services.passwords import PasswordHasher, PasswordProblem, check_pa
 from wijkbot.storage import audit, people, repository
 from wijkbot.storage.db import Database
 
-__all__ = ["PasswordProblem", "People", "PeopleError", "Profile"]
+__all__ = ["ACCOUNT_ACTIONS", "PasswordProblem", "People", "PeopleError", "Profile", "account_reason",
+           "account_subject"]
+
+CREATED, CHANGED, ENABLED, DISABLED, LINK = ("account aangemaakt", "rollen en teams gewijzigd", "account aangezet",
+                                             "account uitgezet", "wachtwoordlink gemaakt")
+ACCOUNT_ACTIONS = frozenset({CREATED, CHANGED, ENABLED, DISABLED, LINK})
+LAST_BEHEERDER = "er moet minstens één beheerder blijven: geef eerst iemand anders de rol beheerder"
 
 
 class PeopleError(ValueError):
@@ -83,13 +95,21 @@ class People:
         return _profile(found) if found else None
 
     async def add(self, *, name: str, email: str, roles: object, teams: list[str], wijken: list[str],
-                  by: str = "cli") -> Profile:
-        """Create an officer (unless the e-mail exists) and their account; returns the profile."""
+                  by: str = "cli", password: str | None = None) -> Profile:
+        """Create an officer (unless the e-mail exists) and their account, with `password` when given.
+
+        Everything is checked before anything is written, and written in one transaction: a refused name,
+        role, team, wijk or password leaves no officer, account or audit row behind.
+        """
         name, email = name.strip(), email.strip().lower()
         if not name or "@" not in email or len(email) > 320:
             raise PeopleError("geef een naam en een geldig e-mailadres")
         role_set = self._roles(roles)
         self._check_memberships(teams, wijken)
+        password_hash = None
+        if password is not None:
+            check_password(password)
+            password_hash = await self.hasher.hash(password)
         now = self.clock()
         async with self.db.write() as conn:
             existing = await repository.officer_by_email(conn, email)
@@ -104,7 +124,9 @@ class People:
             await people.replace_memberships(conn, officer_id, role=primary, extra_roles=extra, teams=teams,
                                              wijken=wijken)
             await people.add_account(conn, officer_id, now)
-            await audit.write(conn, now, by, "account aangemaakt", reason=email)
+            if password_hash is not None:
+                await people.set_password_hash(conn, officer_id, password_hash, now)
+            await audit.write(conn, now, by, CREATED, reason=account_reason(officer_id))
         profile = await self.get(officer_id)
         assert profile is not None
         return profile
@@ -121,21 +143,40 @@ class People:
         return created
 
     async def update(self, officer_id: int, *, roles: object, teams: list[str], wijken: list[str], by: str) -> None:
+        """Replace roles, teams and wijken; the audit row says what they were and what they are now."""
         role_set = self._roles(roles)
         self._check_memberships(teams, wijken)
-        primary, *extra = _ordered(role_set)
+        ordered = _ordered(role_set)
+        primary, *extra = ordered
         async with self.db.write() as conn:
+            before = await people.profile(conn, officer_id)
+            if before is None:
+                raise PeopleError("deze ambtenaar bestaat niet")
+            if Role.BEHEERDER not in role_set:
+                await self._keep_a_beheerder(conn, officer_id)
             await people.replace_memberships(conn, officer_id, role=primary, extra_roles=extra, teams=teams,
                                              wijken=wijken)
-            await audit.write(conn, self.clock(), by, "rollen en teams gewijzigd", reason=str(officer_id))
+            changes = [_change(label, old, new) for label, old, new in (
+                ("rollen", _ordered_names(before["roles"]), ordered),
+                ("teams", sorted(before["teams"]), sorted(dict.fromkeys(teams))),
+                ("wijken", sorted(before["wijken"]), sorted(dict.fromkeys(wijken))))]
+            detail = "; ".join(c for c in changes if c) or "niets gewijzigd"
+            await audit.write(conn, self.clock(), by, CHANGED, reason=account_reason(officer_id, detail))
 
     async def set_active(self, officer_id: int, active: bool, by: str) -> None:
         async with self.db.write() as conn:
             if await people.account(conn, officer_id) is None:
                 raise PeopleError("deze ambtenaar heeft geen account")
+            if not active:
+                await self._keep_a_beheerder(conn, officer_id)
             await people.set_active(conn, officer_id, active)
-            await audit.write(conn, self.clock(), by, "account aangezet" if active else "account uitgezet",
-                              reason=str(officer_id))
+            await audit.write(conn, self.clock(), by, ENABLED if active else DISABLED,
+                              reason=account_reason(officer_id))
+
+    async def _keep_a_beheerder(self, conn: AsyncConnection, officer_id: int) -> None:
+        """Refuse to take `officer_id` away as a beheerder when they are the last active one."""
+        if await people.active_beheerders(conn) == {officer_id}:
+            raise PeopleError(LAST_BEHEERDER)
 
     async def password_link(self, officer_id: int, by: str = "cli") -> str:
         """A new one-time token to set a password (the caller turns it into a URL)."""
@@ -149,7 +190,7 @@ class People:
                 raise PeopleError("dit account staat uit")
             await people.add_password_link(conn, officer_id, token_hash(token), now,
                                            now + timedelta(hours=self.link_hours))
-            await audit.write(conn, now, by, "wachtwoordlink gemaakt", reason=str(officer_id))
+            await audit.write(conn, now, by, LINK, reason=account_reason(officer_id))
         return token
 
     async def link_owner(self, token: str) -> Profile | None:
@@ -204,3 +245,36 @@ class People:
 def _ordered(roles: frozenset[Role]) -> list[str]:
     """Roles in a fixed order; the first is stored as officers.role (the one shown next to a name)."""
     return [r.value for r in Role if r in roles]
+
+
+def _ordered_names(roles: list[str]) -> list[str]:
+    """Stored role names in the same fixed order (a name no longer known goes last)."""
+    known = [r.value for r in Role]
+    return sorted(dict.fromkeys(roles), key=lambda r: (known.index(r) if r in known else len(known), r))
+
+
+def _change(label: str, old: list[str], new: list[str]) -> str | None:
+    """What changed, like "teams: vth → stadswerken-west"; None when nothing did."""
+    if set(old) == set(new):
+        return None
+    return f"{label}: {', '.join(old) or 'geen'} → {', '.join(new) or 'geen'}"
+
+
+def account_reason(officer_id: int, detail: str | None = None) -> str:
+    """The audit reason of an account row: whose account (the officer id), then what changed."""
+    return f"{officer_id}: {detail}" if detail else str(officer_id)
+
+
+def account_subject(reason: str | None) -> tuple[int | None, str | None, str | None]:
+    """(officer id, e-mail, what changed) from an account row's reason (`account_reason`).
+
+    Rows written before account reasons named the officer hold the e-mail address ("account aangemaakt")
+    or the bare id; both are understood.
+    """
+    text = (reason or "").strip()
+    head, _, detail = text.partition(": ")
+    if head.isdigit():
+        return int(head), None, detail or None
+    if "@" in text and " " not in text:
+        return None, text.lower(), None
+    return None, None, text or None

@@ -72,6 +72,22 @@ async def account(conn: AsyncConnection, officer_id: int) -> RowMapping | None:
     return (await conn.execute(select(accounts).where(accounts.c.officer_id == officer_id))).mappings().first()
 
 
+async def active_beheerders(conn: AsyncConnection) -> set[int]:
+    """The officers with an active account and the beheerder role.
+
+    The active account rows are locked first (FOR UPDATE on PostgreSQL; SQLite holds the write lock), so two
+    transactions that each take away a beheerder run one after the other and the second sees the first.
+    """
+    active = {int(r.officer_id) for r in await conn.execute(
+        select(accounts.c.officer_id).where(accounts.c.active.is_(True)).with_for_update())}
+    if not active:
+        return set()
+    primary = select(officers.c.id).where(officers.c.id.in_(active), officers.c.role == "beheerder")
+    extra = select(officer_roles.c.officer_id).where(officer_roles.c.officer_id.in_(active),
+                                                      officer_roles.c.role == "beheerder")
+    return {int(r[0]) for r in await conn.execute(primary.union(extra))}
+
+
 async def set_password_hash(conn: AsyncConnection, officer_id: int, password_hash: str, now: datetime) -> None:
     await conn.execute(update(accounts).where(accounts.c.officer_id == officer_id).values(
         password_hash=password_hash, password_set_at=now, session_epoch=accounts.c.session_epoch + 1))
