@@ -118,3 +118,25 @@ async def test_hostile_text_is_stored_exactly_and_answered(bot: Wijkbot, residen
     async with bot.db.read() as conn:
         messages = await repository.messages_of(conn, (await case_of(bot, resident.reference))["id"])
     assert messages[0]["body"] == text.replace("\x00", "\ufffd").replace("\ud800", "\ufffd")
+
+
+async def test_status_of_a_closed_case_gives_its_outcome_not_a_due_date(bot: Wijkbot, resident: Harness) -> None:
+    await resident.say("Er ligt grofvuil naast de container in de Kanaalstraat")
+    case = await case_of(bot, resident.reference)
+    async with bot.db.read() as conn:
+        officer = await repository.officer(conn, case["officer_id"])
+    await bot.actions.close(resident.reference, await bot.actions.actor(officer["email"]), "Het grofvuil is opgehaald.")
+    reference = resident.reference
+    await bot.delivery.drain()
+    await resident.received()  # the closing notice
+    status = (await resident.command("status", reference))[-1]
+    assert reference in status and "afgehandeld" in status
+    assert "Het grofvuil is opgehaald." in status and "Uiterlijk" not in status
+
+
+async def test_a_complaint_is_not_asked_for_a_street(bot: Wijkbot, resident: Harness) -> None:
+    """A complaint about how we worked has no place; a melding without one is asked for it."""
+    complaint = (await resident.say("Ik wil een klacht indienen over een onvriendelijke medewerker aan de balie"))[0]
+    assert "klacht" in complaint.lower() and "in welke straat" not in complaint
+    other = Harness(bot, resident.channel)
+    assert "in welke straat" in (await other.say("De lantaarnpaal is al een week kapot"))[0]

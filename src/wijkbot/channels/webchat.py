@@ -2,7 +2,8 @@
 
 Wire contract: POST /api/webchat/messages {"session", "text", "locale"?, "id"?, "choice"?} -> 202 {"case",
 "message_id"} ("choice": the value of a pressed answer button, "text" then its label; a text that starts with a
-known slash command such as /status is passed on as that command);
+known slash command such as /status is passed on as that command; "id", at most 64 characters, makes a resend
+idempotent; "locale" (nl|en) only sets the language of a new contact, never over a resident's /taal);
 GET /api/webchat/messages?session=<id>&after=<id> -> {"messages": [{"id", "text", "sent_at", "case",
 "actions"}]}. Invariants: the adapter decides nothing; a malformed body gets 400 with a reason, a flood
 gets 429 with Retry-After, and neither loses what was sent before; outbound delivery is pull-based, so
@@ -28,6 +29,8 @@ from wijkbot.ratelimit import RateLimiter
 NAME = "webchat"
 SESSION = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
 MAX_CHOICE = 64  # the same limit as a Telegram button value
+MAX_CLIENT_ID = 64  # session (at most 100) + ":" + id stays within messages.external_id (200): never cut, never shared
+LOCALES = frozenset({"nl", "en"})
 History = Callable[[str, int], Awaitable[Sequence[dict[str, Any]]]]
 Errors = Callable[[str, str | None], str]
 
@@ -61,8 +64,8 @@ class WebChatChannel:
             body = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
             return self._bad("ongeldige tekens (geen UTF-8)")
-        except json.JSONDecodeError as error:
-            return self._bad(f"geen geldige JSON ({error.msg}, positie {error.pos})")
+        except json.JSONDecodeError:
+            return self._bad("geen geldige JSON")
         if not isinstance(body, dict):
             return self._bad("verwacht een JSON-object met session en text")
         session, text = body.get("session"), body.get("text")
@@ -70,14 +73,18 @@ class WebChatChannel:
             return self._bad("session moet 8 tot 100 letters, cijfers, - of _ zijn")
         if not isinstance(text, str):
             return self._bad("text moet een tekst zijn")
-        locale = body.get("locale") if isinstance(body.get("locale"), str) else None
+        # A wish for a new contact only: an existing contact keeps its language (storage.intake_rows.contacts_for).
+        raw_locale = body.get("locale")
+        locale = raw_locale if isinstance(raw_locale, str) and raw_locale in LOCALES else None
         choice = body.get("choice") if isinstance(body.get("choice"), str) and body.get("choice") else None
         if choice is not None and len(choice) > MAX_CHOICE:
             return self._bad(f"choice mag hoogstens {MAX_CHOICE} tekens zijn")
         command = parse(text) if choice is None else None
         if command is not None and resolve(command[0]) is None:
             command = None  # "/ iets" or an unknown word: in the web chat that is just text
-        client_id = body.get("id") if isinstance(body.get("id"), str) and body.get("id") else None
+        client_id = body.get("id") if body.get("id") != "" else None
+        if client_id is not None and (not isinstance(client_id, str) or len(client_id) > MAX_CLIENT_ID):
+            return self._bad(f"id moet een tekst van hoogstens {MAX_CLIENT_ID} tekens zijn")
         wait = self._per_session.hit(session) or self._per_client.hit(request.remote or "-")
         if wait:
             seconds = max(1, round(wait))
@@ -87,7 +94,7 @@ class WebChatChannel:
             )
         external_id = f"{session}:{client_id}" if client_id else f"{session}:{uuid.uuid4().hex}"
         result = await self._on_message(InboundMessage(
-            reply_to=ReplyAddress(NAME, session), external_id=external_id[:200], text=text,
+            reply_to=ReplyAddress(NAME, session), external_id=external_id, text=text,
             received_at=self._clock(), locale=locale,
             street=_opt_str(body.get("street")), postcode=_opt_str(body.get("postcode")), choice=choice,
             command=command[0] if command else None, command_args=command[1] if command else "",

@@ -25,7 +25,7 @@ from wijkbot.domain import commands
 from wijkbot.domain.assignment import assign
 from wijkbot.domain.commands import Command
 from wijkbot.domain.followups import FollowUpKind, next_allowed_moment
-from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage, Kind
+from wijkbot.domain.model import BUTTONLESS_CHANNELS, Channel, InboundMessage, Kind
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workflow import Status, is_open
 from wijkbot.ports import Clock
@@ -40,6 +40,11 @@ from wijkbot.storage.tables import cases, contacts
 ERASURE = "verwijderverzoek"
 STOP_OUTCOME_YES = "stop:outcome:ja"  # after /stop: still send the final outcome of my cases
 STOP_OUTCOME_NO = "stop:outcome:nee"
+# Only Telegram carries photos and locations; the other channels (web chat, X DMs, the terminal) take text, so
+# /start and /help there do not offer them. /privacy names what each channel keeps as the resident's address.
+_MEDIA_CHANNELS = frozenset({Channel.TELEGRAM.value})
+_PRIVACY_KEYS = {Channel.TELEGRAM.value: "notice.privacy", Channel.X.value: "notice.privacy_x"}
+_PRIVACY_DEFAULT = "notice.privacy_webchat"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +108,10 @@ class ResidentCommands:
         args = message.command_args
         lang = self.texts.t.language(contact["locale"])
         m = self.rules.municipality
+        media = message.reply_to.channel in _MEDIA_CHANNELS
         if command is Command.START:
-            text = self.texts.simple("notice.welcome", lang, municipality=m.name, phone=m.phone,
+            welcome = "notice.welcome" if media else "notice.welcome_text_only"
+            text = self.texts.simple(welcome, lang, municipality=m.name, phone=m.phone,
                                      wijkbureau=m.wijkbureau, privacy_url=m.privacy_url)
             if contact["opted_out"]:
                 await self._set_contact(conn, contact["id"], opted_out=False)
@@ -129,11 +136,15 @@ class ResidentCommands:
             return _Answer(self.texts.simple("notice.stop_outcome_saved", lang))
         if command is Command.PRIVACY:
             button = (self.texts.simple("notice.privacy_erase_button", lang), commands.ERASE_CHOICE)
-            return _Answer(self.texts.simple("notice.privacy", lang, privacy_url=m.privacy_url, phone=m.phone),
+            key = _PRIVACY_KEYS.get(message.reply_to.channel, _PRIVACY_DEFAULT)
+            return _Answer(self.texts.simple(key, lang, privacy_url=m.privacy_url, phone=m.phone),
                            actions=(button,))
         if command is Command.ERASE:
             return await self._erasure(conn, contact, lang, now)
-        key = "notice.help" if command is Command.HELP else "notice.unknown_command"
+        if command is Command.HELP:
+            key = "notice.help" if media else "notice.help_text_only"
+        else:
+            key = "notice.unknown_command"
         return _Answer(self.texts.simple(key, lang, phone=m.phone))
 
     async def _status(self, conn: AsyncConnection, contact: dict[str, Any], args: str, lang: str) -> _Answer:
@@ -151,7 +162,12 @@ class ResidentCommands:
 
     def _line(self, case: Any, lang: str) -> str:
         status = self.texts.simple(f"status.{case['status']}", lang)
-        return self.texts.with_case("status.line", lang, case, status=status)
+        if is_open(Status(case["status"])):
+            return self.texts.with_case("status.line", lang, case, status=status)
+        # A closed case has no due date to keep: its outcome is what the resident wants to see again.
+        outcome = (case["outcome"] or "").strip()
+        return self.texts.with_case("status.line_closed", lang, case, status=status,
+                                    outcome=f" {outcome}" if outcome else "")
 
     async def _language(self, conn: AsyncConnection, contact: dict[str, Any], args: str, lang: str) -> _Answer:
         wanted = commands.language(args)

@@ -29,7 +29,6 @@ _EXISTING = (
 )
 _CONTACTS = select(contacts).where(
     contacts.c.channel == bindparam("channel"), contacts.c.address.in_(bindparam("addresses", expanding=True)))
-_SET_LOCALE = update(contacts).where(contacts.c.id == bindparam("b_id")).values(locale=bindparam("b_locale"))
 _OPEN_CASES = (
     select(cases).where(cases.c.contact_id.in_(bindparam("ids", expanding=True)), cases.c.status.in_(OPEN))
     .order_by(cases.c.id)
@@ -76,8 +75,10 @@ def _by_channel(pairs: Iterable[Pair]) -> dict[str, list[str]]:
 
 async def contacts_for(conn: AsyncConnection, wishes: dict[Pair, str | None],
                        now: datetime) -> dict[Pair, dict[str, Any]]:
-    """Contact rows for (channel, address) pairs, created on first contact; a new locale wish is kept.
+    """Contact rows for (channel, address) pairs, created on first contact.
 
+    A locale wish (a channel's page language, a post's language) only sets the language of a contact created
+    here; an existing contact keeps its language, so a resident's own choice (/taal) is never overwritten.
     A contact created by this call carries `created_now: True` (it cannot have any history yet).
     """
     found = await _contacts(conn, list(wishes))
@@ -90,14 +91,6 @@ async def contacts_for(conn: AsyncConnection, wishes: dict[Pair, str | None],
         for channel, address in wishes:
             if (channel, address) not in existing:
                 found[(channel, address)]["created_now"] = True
-    changes = [{"b_id": row["id"], "b_locale": wishes[pair]} for pair, row in found.items()
-               if wishes[pair] and wishes[pair] != row["locale"]]
-    if changes:
-        await conn.execute(_SET_LOCALE, changes)
-        for change in changes:
-            for row in found.values():
-                if row["id"] == change["b_id"]:
-                    row["locale"] = change["b_locale"]
     return found
 
 

@@ -7,6 +7,10 @@
  *  - The session id lives in localStorage["wijkbot.session"]; the resident's own messages (the API returns
  *    only outbound ones) in localStorage["wijkbot.sent.<session>"].
  *  - CSP-safe: no inline scripts or styles, no event handler attributes, no third-party resources.
+ *  - Every message carries a client id (`id`); a retry of the same message (same session, text and choice)
+ *    reuses it, so the server stores it once even when an earlier attempt did arrive.
+ *  - The resident reads only the page's own texts about a failed send, never the server's `error` string.
+ *  - `locale` is the page language: the server uses it only for a new conversation; /taal decides after that.
  */
 'use strict';
 (() => {
@@ -26,7 +30,8 @@
       rate: (n) => `U stuurt veel berichten achter elkaar. Probeer het over ${n} seconden opnieuw.`,
       offline: 'Er is even geen verbinding met de gemeente. We proberen het automatisch opnieuw.',
       sendFailed: 'Uw bericht is niet verstuurd. Controleer uw verbinding en probeer het opnieuw.',
-      tooLarge: 'Uw bericht is te groot om te versturen.', badRequest: 'Uw bericht kon niet worden verwerkt.',
+      tooLarge: 'Uw bericht is te lang om te versturen. Maak het korter en probeer het opnieuw.',
+      badRequest: 'Uw bericht kon niet worden verstuurd. Probeer het opnieuw of bel ons.',
       started: 'U bent een nieuw gesprek begonnen.',
     },
     en: {
@@ -42,7 +47,8 @@
       rate: (n) => `You are sending many messages in a row. Please try again in ${n} seconds.`,
       offline: 'We cannot reach the municipality right now. We will keep trying automatically.',
       sendFailed: 'Your message was not sent. Please check your connection and try again.',
-      tooLarge: 'Your message is too large to send.', badRequest: 'Your message could not be processed.',
+      tooLarge: 'Your message is too long to send. Please make it shorter and try again.',
+      badRequest: 'Your message could not be sent. Please try again or call us.',
       started: 'You started a new conversation.',
     },
   };
@@ -70,6 +76,7 @@
   let items = [], seen = new Set();   // items: [{t: ms, el}] in display order; seen: outbound ids shown
   let lastId = 0, gen = 0, timer = 0, inflight = false, failures = 0;
   let sending = false, blockedUntil = 0, statusKind = '';
+  let pending = null;   // {session, text, choice, id}: the last message not (known to be) accepted, for retries
 
   // Static page text, title, lang attribute and the language switch.
   document.documentElement.lang = locale;
@@ -170,14 +177,18 @@
     const wait = Math.ceil((blockedUntil - Date.now()) / 1000);
     if (wait > 0) { setStatus(t.rate(wait), 'rate'); return false; }
     const s = session;
+    const same = pending && pending.session === s && pending.text === text && pending.choice === (choice || '');
+    if (!same) pending = { session: s, text, choice: choice || '', id: newId() };
+    const id = pending.id;
     sending = true;
     try {
       const res = await fetch(API, {
         method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(choice ? { session: s, text, locale, choice } : { session: s, text, locale }),
+        body: JSON.stringify(choice ? { session: s, text, locale, id, choice } : { session: s, text, locale, id }),
       });
       const data = await res.json().catch(() => ({}));
       if (res.ok) {
+        if (pending && pending.id === id) pending = null;
         // The server's clock (Date header) keeps our message ordered before its acknowledgement.
         const time = parseTime(res.headers.get('Date'), Date.now());
         const item = { text, sent_at: new Date(time).toISOString(), case: data.case || '' };
@@ -193,10 +204,9 @@
         const ra = (res.headers.get('Retry-After') || '').trim();
         const secs = /^\d+$/.test(ra) ? parseInt(ra, 10) : Math.ceil((Date.parse(ra) - Date.now()) / 1000);
         blockFor(secs > 0 ? Math.min(secs, 3600) : 30);
-      } else if (res.status === 400 || res.status === 413) {
-        const fallback = res.status === 413 ? t.tooLarge : t.badRequest;
-        setStatus(typeof data.error === 'string' && data.error ? data.error : fallback, 'error');
-      } else setStatus(t.sendFailed, 'error');
+      } else if (res.status === 413) setStatus(t.tooLarge, 'error');
+      else if (res.status === 400) setStatus(t.badRequest, 'error');
+      else setStatus(t.sendFailed, 'error');
     } catch {
       setStatus(t.sendFailed, 'error');
     } finally {
