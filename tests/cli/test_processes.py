@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -151,12 +152,15 @@ async def test_officer_reply_from_the_cli_reaches_the_web_chat(tmp_path: Path) -
         await bot.close()
 
 
-def test_an_ambtenaar_corrects_the_category_and_hands_over_to_a_team_from_the_cli(tmp_path: Path) -> None:
-    """The corrections the router learns from can be made from the command line too."""
+Run = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+def case_from_the_terminal(tmp_path: Path, text: str) -> tuple[Run, str, str]:
+    """A resident writes in `wijkbot chat` (demo data): the command runner for that database, the case's
+    reference and the e-mail address of the demo ambtenaar it went to."""
     env = env_for(tmp_path)
     subprocess.run([*WIJKBOT, "seed-demo"], env=env, check=True, capture_output=True, timeout=60)
-    chat = subprocess.run([*WIJKBOT, "chat"], env=env, capture_output=True, text=True, timeout=60,
-                          input="Er ligt zwerfafval in de Kanaalstraat\n")
+    chat = subprocess.run([*WIJKBOT, "chat"], env=env, capture_output=True, text=True, timeout=60, input=text + "\n")
     reference = next(w.strip(".,") for w in chat.stdout.split() if w.startswith("UT-"))
 
     def wijkbot(*args: str) -> subprocess.CompletedProcess[str]:
@@ -165,7 +169,12 @@ def test_an_ambtenaar_corrects_the_category_and_hands_over_to_a_team_from_the_cl
     shown = wijkbot("show", reference)
     officer = next(line.split(None, 1)[1] for line in shown.stdout.splitlines() if line.startswith("ambtenaar"))
     demo = yaml.safe_load((ROOT / "deploy" / "demo" / "utrecht_officers.yaml").read_text(encoding="utf-8"))
-    email = next(o["email"] for o in demo if o["name"] == officer)  # the demo's Stadswerken West ambtenaar
+    return wijkbot, reference, next(o["email"] for o in demo if o["name"] == officer)
+
+
+def test_an_ambtenaar_corrects_the_category_and_hands_over_to_a_team_from_the_cli(tmp_path: Path) -> None:
+    """The corrections the router learns from can be made from the command line too."""
+    wijkbot, reference, email = case_from_the_terminal(tmp_path, "Er ligt zwerfafval in de Kanaalstraat")
     result = wijkbot("category", reference, "--as", email, "--to", "grofvuil")
     assert result.returncode == 0, result.stderr
     assert "is nu Grofvuil en bijgeplaatst afval" in result.stdout
@@ -179,19 +188,8 @@ def test_an_ambtenaar_corrects_the_category_and_hands_over_to_a_team_from_the_cl
 
 
 def test_a_switched_off_account_cannot_act_from_the_cli(tmp_path: Path) -> None:
-    env = env_for(tmp_path)
-    subprocess.run([*WIJKBOT, "seed-demo"], env=env, check=True, capture_output=True, timeout=60)
-    chat = subprocess.run([*WIJKBOT, "chat"], env=env, capture_output=True, text=True, timeout=60,
-                          input="Er ligt grofvuil naast de container in de Kanaalstraat\n")
-    reference = next(w.strip(".,") for w in chat.stdout.split() if w.startswith("UT-"))
-
-    def wijkbot(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*WIJKBOT, *args], env=env, capture_output=True, text=True, timeout=60)
-
-    shown = wijkbot("show", reference)
-    officer = next(line.split(None, 1)[1] for line in shown.stdout.splitlines() if line.startswith("ambtenaar"))
-    demo = yaml.safe_load((ROOT / "deploy" / "demo" / "utrecht_officers.yaml").read_text(encoding="utf-8"))
-    email = next(o["email"] for o in demo if o["name"] == officer)
+    wijkbot, reference, email = case_from_the_terminal(
+        tmp_path, "Er ligt grofvuil naast de container in de Kanaalstraat")
     assert wijkbot("users", "disable", email).returncode == 0
     for action in (("reply", reference, "--as", email, "Wij komen morgen kijken."),
                    ("note", reference, "--as", email, "Morgen langs."),
