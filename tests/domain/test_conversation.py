@@ -11,6 +11,7 @@ from wijkbot.domain.conversation import (
     LastSent,
     OpenCase,
     Placement,
+    Subject,
     case_buttons,
     choice_value,
     parse_choice,
@@ -52,6 +53,38 @@ def ago(**delta: float) -> datetime:
 )
 def test_place(cases: list[OpenCase], last_sent: LastSent | None, expected: Placement) -> None:
     assert place(cases, last_sent, NOW) == expected
+
+
+LAMP = OpenCase(NEWEST, False, ago(minutes=10), category="straatverlichting", street="Kanaalstraat")
+
+
+@pytest.mark.parametrize(
+    ("subject", "ask"),
+    [
+        (None, False),  # no words (a photo): a follow-up
+        (Subject(None, None), False),  # words the router is not sure of ("hij doet het nog steeds niet")
+        (Subject("straatverlichting", "Kanaalstraat"), False),  # the same lamp, once more
+        (Subject("straatverlichting", None), False),
+        (Subject(None, "kanaalstraat"), False),  # the same street, however written
+        (Subject("grofvuil", None), True),  # plainly another subject, minutes later: ask
+        (Subject(None, "Damstraat"), True),  # another street: ask
+        (Subject("verkeer", "Kanaalstraat"), False),  # another category's word, same street: a follow-up
+    ],
+)
+def test_a_new_subject_minutes_later_is_asked_about(subject: Subject | None, ask: bool) -> None:
+    assert place([LAMP], None, NOW, subject) == Placement(NEWEST, ask=ask)
+
+
+def test_while_the_which_case_question_is_fresh_the_next_words_do_not_ask_again() -> None:
+    asked = LastSent(NEWEST, "choice", ago(minutes=2))
+    assert place([LAMP], asked, NOW, Subject("grofvuil", None)) == Placement(NEWEST, ask=False)
+    stale = LastSent(NEWEST, "choice", ago(minutes=40))
+    assert place([LAMP], stale, NOW, Subject("grofvuil", None)) == Placement(NEWEST, ask=True)
+
+
+def test_an_unknown_on_the_case_is_no_difference() -> None:
+    triaged = OpenCase(NEWEST, False, ago(minutes=10))  # no category, no street
+    assert place([triaged], None, NOW, Subject("grofvuil", "Damstraat")) == Placement(NEWEST, ask=False)
 
 
 def test_place_needs_an_open_case() -> None:

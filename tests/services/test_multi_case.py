@@ -43,6 +43,20 @@ async def test_a_new_subject_hours_later_is_kept_and_asked_about(any_bot: Wijkbo
     assert len(await case_rows(any_bot)) == 1  # nothing is lost if the resident never answers
 
 
+async def test_a_new_subject_minutes_later_is_asked_about_too(bot: Wijkbot, resident: Harness,
+                                                             clock: FrozenClock) -> None:
+    """Writing on quickly is no proof of one subject: a loose paving stone in another street is asked about."""
+    await resident.say(GROFVUIL)
+    first = resident.reference
+    clock.advance(minutes=5)
+    follow_up = await resident.say("Het ligt er echt al een week hoor")
+    assert resident.buttons() == () and first in "".join(follow_up)  # a follow-up: no question
+    clock.advance(minutes=5)
+    await resident.say("Er is ook een stoeptegel los in de Kanaalstraat")
+    labels = [label for label, _ in resident.buttons()]
+    assert labels == [f"{first} · Grofvuil en bijgeplaatst afval", "Iets nieuws"]
+
+
 async def test_something_new_takes_the_normal_intake_path(any_bot: Wijkbot, channel: RecordingChannel,
                                                           clock: FrozenClock) -> None:
     resident = Harness(any_bot, channel)

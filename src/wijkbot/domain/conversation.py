@@ -1,8 +1,10 @@
 """Which open case a resident's new message belongs to, and the buttons that let them say so.
 
 A resident may have several cases open. A new message is plainly a continuation of one of them when that case
-waits on the resident, when the resident wrote on it in the last half hour, or when the last thing we sent
-them was a question or an ambtenaar's answer about it (recently). Otherwise the message is kept with the most
+waits on the resident, when the resident wrote on it in the last half hour (unless the new message is plainly
+about another subject or street: "er is ook een stoeptegel los in de Kanaalstraat" after a grofvuil report on
+another street), or when the last thing we sent them was a question or an ambtenaar's answer about it
+(recently). Otherwise the message is kept with the most
 recent open case for now, and the resident is asked with buttons whether it belongs there, to another open
 case, or is something new. Invariants: pure (time is passed in); a placement always names a case, so a
 message is never left without one when the resident never answers; button values are short (Telegram allows
@@ -20,6 +22,7 @@ RECENT_WRITING = timedelta(minutes=30)
 ANSWER_WINDOW = timedelta(days=3)
 MAX_CASE_BUTTONS = 3
 INVITING = frozenset({"reply", "question"})  # outbox purposes that ask the resident something
+CHOICE = "choice"  # the outbox purpose of the which-case question
 
 _CHOICE = re.compile(r"^case:(?:(new)|([A-Z0-9][A-Z0-9-]{0,39})):([0-9]{1,18})$")
 
@@ -32,6 +35,26 @@ class OpenCase:
     waits_on_resident: bool
     last_resident_message_at: datetime | None
     needs_location: bool = False  # we asked the resident for a street or postcode in the acknowledgement
+    category: str | None = None
+    street: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What the new message is about, as far as the router is sure: its category (None when it would go to
+    triage) and the street it names (None when it names none)."""
+
+    category: str | None
+    street: str | None
+
+    def differs_from(self, case: OpenCase) -> bool:
+        """Plainly another street than the case, or another subject without naming the case's street (an
+        unknown on either side is no difference). Words of a follow-up often touch another category ("paal 12"
+        after a lamp report), so the same street keeps it with the case."""
+        known = bool(self.street and case.street)
+        same_street = known and str(self.street).casefold() == str(case.street).casefold()
+        other_category = bool(self.category and case.category and self.category != case.category)
+        return (known and not same_street) or (other_category and not same_street)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +72,10 @@ class Placement:
     ask: bool  # True: keep it here provisionally and ask the resident with buttons
 
 
-def place(open_cases: Sequence[OpenCase], last_sent: LastSent | None, now: datetime) -> Placement:
-    """Where a new message goes. `open_cases` is not empty and is ordered newest first."""
+def place(open_cases: Sequence[OpenCase], last_sent: LastSent | None, now: datetime,
+          subject: Subject | None = None) -> Placement:
+    """Where a new message goes. `open_cases` is not empty and is ordered newest first; `subject`: what the
+    router makes of the new message, when it has words."""
     if not open_cases:
         raise ValueError("place() needs at least one open case")
     waiting = [c for c in open_cases if c.waits_on_resident]
@@ -60,7 +85,9 @@ def place(open_cases: Sequence[OpenCase], last_sent: LastSent | None, now: datet
               if c.last_resident_message_at is not None and now - c.last_resident_message_at <= RECENT_WRITING]
     if recent:
         latest = max(recent, key=lambda c: c.last_resident_message_at or now)
-        return Placement(latest.id, ask=False)
+        # While the which-case question is still fresh, the resident's next words go with it, not a new one.
+        asking = last_sent is not None and last_sent.purpose == CHOICE and now - last_sent.at <= RECENT_WRITING
+        return Placement(latest.id, ask=subject is not None and not asking and subject.differs_from(latest))
     if last_sent is not None and now - last_sent.at <= ANSWER_WINDOW:
         for case in open_cases:
             asked = last_sent.purpose in INVITING or (last_sent.purpose == "ack" and case.needs_location)

@@ -24,7 +24,7 @@ from wijkbot.domain import case_plan
 from wijkbot.domain import followups as followup_plan
 from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
-from wijkbot.domain.conversation import LastSent, Placement, place
+from wijkbot.domain.conversation import CHOICE, LastSent, Placement, Subject, place
 from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
 from wijkbot.domain.routing import Decision, Routes
 from wijkbot.domain.rules import RuleSet
@@ -164,7 +164,11 @@ class IntakeBatch:
         # Stored cases go by their id (what LastSent names); a case opened in this batch has none yet.
         by_key = {c.row.get("id") or -n: c for n, c in enumerate(candidates, start=1)}
         keyed = [placement.open_case(key, c.row, c.last_written) for key, c in by_key.items()]
-        return by_key, place(keyed, self.last_sent.get(item.contact["id"]), self.now)
+        subject = None
+        if has_words(item.body):  # what the words are plainly about, to tell a new subject from a follow-up
+            routed = self.router.route(item.body, item.message.street, item.message.postcode)
+            subject = Subject(routed.category, routed.area.street)
+        return by_key, place(keyed, self.last_sent.get(item.contact["id"]), self.now, subject)
 
     def _join(self, item: BatchItem, candidates: list[BatchCase], case: BatchCase, unclear: bool) -> None:
         item.case = case
@@ -178,7 +182,9 @@ class IntakeBatch:
         case.events.append(("bericht", {"item": id(item)}))
         if unclear and item.message.reply_to.channel not in BUTTONLESS_CHANNELS:  # X cannot show the buttons
             item.ask = [c.row for c in candidates]
-            item.purpose = "choice"
+            item.purpose = CHOICE
+            # The next message of this batch sees the question as asked (placement asks once).
+            self.last_sent[item.contact["id"]] = LastSent(case.row.get("id"), CHOICE, self.now)
         elif item.media.location is not None:  # provisional messages keep their location in meta only
             case.row["latitude"], case.row["longitude"] = item.media.location
             case.located = True

@@ -36,7 +36,8 @@ async def facts(conn: AsyncConnection, open_rows: dict[int, list[dict[str, Any]]
 
 def open_case(key: int, row: dict[str, Any], last_written: datetime | None) -> OpenCase:
     needs_location = row.get("wijk") is None and row.get("kind") != Kind.VRAAG.value
-    return OpenCase(key, row["status"] == Status.WACHT_OP_BEWONER.value, last_written, needs_location)
+    return OpenCase(key, row["status"] == Status.WACHT_OP_BEWONER.value, last_written, needs_location,
+                    row.get("category"), row.get("street"))
 
 
 def label(rules: RuleSet, texts: Texts, row: dict[str, Any]) -> str:
