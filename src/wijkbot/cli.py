@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkbot import cli_cases, cli_digest, cli_learning, cli_simulate, cli_users
+from wijkbot.cli_output import describe_file_error
 from wijkbot.cli_output import fail as _fail
 from wijkbot.cli_output import progress_bar as _progress_bar
 from wijkbot.rulefiles import RuleFileError, check_examples, load_rules, load_templates
@@ -106,7 +107,7 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     except csv.Error as error:
         return _fail(f"{args.input}: geen leesbare CSV ({error})")
     except OSError as error:
-        return _fail(cli_learning.describe_file_error(error))
+        return _fail(describe_file_error(error))
     decision = router.route(args.text, args.street, args.postcode, args.town)
     team = rules.team_for(decision.department, decision.area.wijk)
     category = rules.categories.get(decision.category or decision.suggested_category or "")
@@ -202,9 +203,9 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=["nl", "en"], default=None)
     chat.set_defaults(func=cmd_chat)
     cli_cases.register(sub)
-    cli_learning.register(sub, _progress_bar, _fail)
-    cli_digest.register(sub, _fail)
-    cli_simulate.register(sub, _fail)
+    cli_learning.register(sub)
+    cli_digest.register(sub)
+    cli_simulate.register(sub)
     cli_users.add_parser(sub)
     return top
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from wijkbot.cli_output import describe_file_error, fail
 from wijkbot.settings import Settings
 
 
-def register(sub: Any, fail: Callable[[str], int]) -> None:
+def register(sub: Any) -> None:
     digest = sub.add_parser("digest", help="het weekoverzicht van een wijk: tonen, als pagina opslaan of mailen")
     digest.add_argument("--wijk", required=True, help="naam van de wijk, bijvoorbeeld Overvecht")
     digest.add_argument("--week", help="ISO-week, bijvoorbeeld 2026-W47 (standaard: de vorige week)")
@@ -26,12 +26,12 @@ def register(sub: Any, fail: Callable[[str], int]) -> None:
     digest.add_argument("--lang", choices=["nl", "en"], help="taal (standaard: WIJKBOT_DIGEST_LANG)")
 
     async def run(args: argparse.Namespace, settings: Settings) -> int:
-        return await cmd_digest(args, settings, fail)
+        return await cmd_digest(args, settings)
 
     digest.set_defaults(func=run)
 
 
-async def cmd_digest(args: argparse.Namespace, settings: Settings, fail: Callable[[str], int]) -> int:
+async def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     from wijkbot.app import build
     from wijkbot.domain.weeks import IsoWeek, WeekError
     from wijkbot.services.digests import DigestError
@@ -58,6 +58,6 @@ async def cmd_digest(args: argparse.Namespace, settings: Settings, fail: Callabl
     except DigestError as error:
         return fail(str(error))
     except OSError as error:
-        return fail(f"kan {args.html} niet schrijven: {error.strerror}")
+        return fail(f"kan niet schrijven: {describe_file_error(error)}")
     finally:
         await bot.close()

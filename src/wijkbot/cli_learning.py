@@ -9,16 +9,16 @@ within `WIJKBOT_MODEL_REFRESH_SECONDS`.
 from __future__ import annotations
 
 import argparse
-import errno
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from wijkbot.cli_output import describe_file_error, fail, progress_bar
 from wijkbot.settings import Settings
 
 
-def register(sub: Any, progress: Any, fail: Any) -> None:
+def register(sub: Any) -> None:
     learn = sub.add_parser("learn", help="leer van eerdere meldingen en van correcties uit de inbox")
     learn.add_argument("--rules", help="map met de configuratie van de gemeente (standaard: WIJKBOT_RULES_DIR)")
     what = learn.add_mutually_exclusive_group()
@@ -30,19 +30,9 @@ def register(sub: Any, progress: Any, fail: Any) -> None:
                       help="gebruik geen model meer: alleen de regels routeren (terug met --activate)")
 
     async def run(args: argparse.Namespace, settings: Settings) -> int:
-        return await cmd_learn(args, settings, progress, fail)
+        return await cmd_learn(args, settings)
 
     learn.set_defaults(func=run)
-
-
-_FILE_ERRORS = {errno.ENOENT: "bestaat niet (of de map bestaat niet)", errno.EACCES: "geen toegang",
-                errno.EISDIR: "is een map, geen bestand", errno.ENOSPC: "de schijf is vol"}
-
-
-def describe_file_error(error: OSError) -> str:
-    """A file that cannot be read or written, in a beheerder's words (the system's own text as a fallback)."""
-    name = error.filename or "bestand"
-    return f"{name}: {_FILE_ERRORS.get(error.errno or 0, error.strerror or str(error))}"
 
 
 def _report(source: str, problems: Any) -> None:
@@ -51,7 +41,7 @@ def _report(source: str, problems: Any) -> None:
         print(f"  - {source}: {problem}", file=sys.stderr)
 
 
-async def cmd_learn(args: argparse.Namespace, settings: Settings, progress: Any, fail: Any) -> int:
+async def cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
     from wijkbot.domain.routing import Router
     from wijkbot.learning.history import HistoryError, load_history
     from wijkbot.ports import system_clock
@@ -68,9 +58,9 @@ async def cmd_learn(args: argparse.Namespace, settings: Settings, progress: Any,
             history = load_history(Path(args.history), rules)
         except HistoryError as error:
             _report(args.history, error.problems)
-            return int(fail(f"{error}; er is niets veranderd"))
+            return fail(f"{error}; er is niets veranderd")
         except OSError as error:
-            return int(fail(f"{describe_file_error(error)}; er is niets veranderd"))
+            return fail(f"{describe_file_error(error)}; er is niets veranderd")
         _report(args.history, history.problems)
         print(f"{len(history.examples)} meldingen gelezen uit {args.history} ({history.encoding}), "
               f"{len(history.problems)} regel(s) overgeslagen")
@@ -94,7 +84,7 @@ async def cmd_learn(args: argparse.Namespace, settings: Settings, progress: Any,
         if args.activate is not None:
             async with db.write() as conn:
                 if not await learning_rows.activate(conn, name, args.activate):
-                    return int(fail(f"geen model {args.activate} voor {name}; zie 'wijkbot learn --list'"))
+                    return fail(f"geen model {args.activate} voor {name}; zie 'wijkbot learn --list'")
             print(f"model {args.activate} is nu in gebruik")
             return 0
         if args.rules_only:
@@ -106,11 +96,11 @@ async def cmd_learn(args: argparse.Namespace, settings: Settings, progress: Any,
         started = time.monotonic()
         try:
             if history is not None:
-                trained = await learning.learn_history(history, progress, source=Path(args.history).name)
+                trained = await learning.learn_history(history, progress_bar, source=Path(args.history).name)
             else:
-                trained = await learning.retrain(progress, source="opgeslagen geschiedenis")
+                trained = await learning.retrain(progress_bar, source="opgeslagen geschiedenis")
         except (HistoryError, ModelSuperseded) as error:
-            return int(fail(f"{error}; er is niets veranderd"))
+            return fail(f"{error}; er is niets veranderd")
         print(f"model {trained.model_id} in gebruik: geleerd van {trained.history} meldingen en "
               f"{trained.corrections} correcties, {trained.labels} categorieën, "
               f"{time.monotonic() - started:.0f} s")

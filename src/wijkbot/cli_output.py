@@ -1,4 +1,5 @@
-"""How the `wijkbot` command speaks on stderr: a one-line reason for a problem, and a progress bar.
+"""How the `wijkbot` command speaks on stderr: a one-line reason for a problem, a file that cannot be read or
+written in a beheerder's words, and a progress bar. Every `cli_*` module uses these.
 
 Invariants: a problem is one line, prefixed "wijkbot: ", and means exit code 1; the progress bar is drawn only
 on a terminal, so logs and CI output stay clean.
@@ -6,7 +7,11 @@ on a terminal, so logs and CI output stay clean.
 
 from __future__ import annotations
 
+import errno
 import sys
+
+_FILE_ERRORS = {errno.ENOENT: "bestaat niet (of de map bestaat niet)", errno.EACCES: "geen toegang",
+                errno.EISDIR: "is een map, geen bestand", errno.ENOSPC: "de schijf is vol"}
 
 
 def progress_bar(step: str, done: int, total: int) -> None:
@@ -23,3 +28,9 @@ def fail(message: str) -> int:
     """Say what went wrong; returns the exit code 1."""
     print(f"wijkbot: {message}", file=sys.stderr)
     return 1
+
+
+def describe_file_error(error: OSError) -> str:
+    """A file that cannot be read or written, in a beheerder's words (the system's own text as a fallback)."""
+    name = error.filename or "bestand"
+    return f"{name}: {_FILE_ERRORS.get(error.errno or 0, error.strerror or str(error))}"

@@ -11,10 +11,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from wijkbot.cli_output import fail
 from wijkbot.settings import Settings
 
 
-def register(sub: Any, fail: Any) -> None:
+def register(sub: Any) -> None:
     simulate = sub.add_parser("simulate", help="simuleer bewoners en ambtenaren over een aantal dagen (nep-klok)")
     simulate.add_argument("--days", type=int, default=30, help="aantal kalenderdagen (standaard 30)")
     simulate.add_argument("--residents", type=int, default=500, help="aantal bewoners, elk met één melding")
@@ -23,22 +24,22 @@ def register(sub: Any, fail: Any) -> None:
     simulate.add_argument("--json", action="store_true", help="het rapport als JSON")
 
     async def run(args: argparse.Namespace, settings: Settings) -> int:
-        return await cmd_simulate(args, settings, fail)
+        return await cmd_simulate(args, settings)
 
     simulate.set_defaults(func=run)
 
 
-async def cmd_simulate(args: argparse.Namespace, settings: Settings, fail: Any) -> int:
+async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     from wijkbot.rulefiles import RuleFileError
     from wijkbot.simulation import format_report, simulate
     from wijkbot.simulation.report import to_json
 
     if args.days < 1 or args.residents < 1:
-        return int(fail("--days en --residents moeten minstens 1 zijn"))
+        return fail("--days en --residents moeten minstens 1 zijn")
     rules_dir = Path(args.rules) if args.rules else settings.rules_dir
     try:
         report = await simulate(args.days, args.residents, args.seed, rules_dir, settings.locales_dir)
     except RuleFileError as error:
-        return int(fail(str(error)))
+        return fail(str(error))
     print(to_json(report) if args.json else format_report(report, args.days, args.residents, args.seed))
     return 0

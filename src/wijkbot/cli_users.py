@@ -11,12 +11,8 @@ import argparse
 import sys
 from typing import Any
 
+from wijkbot.cli_output import fail
 from wijkbot.settings import Settings
-
-
-def _fail(message: str) -> int:
-    print(f"wijkbot: {message}", file=sys.stderr)
-    return 1
 
 
 async def _with_bot(settings: Settings, work: Any) -> int:
@@ -28,7 +24,7 @@ async def _with_bot(settings: Settings, work: Any) -> int:
     try:
         return int(await work(bot))
     except (PeopleError, PasswordProblem) as error:
-        return _fail(str(error))
+        return fail(str(error))
     finally:
         await bot.close()
 
@@ -68,7 +64,7 @@ async def cmd_disable(args: argparse.Namespace, settings: Settings) -> int:
     async def work(bot: Any) -> int:
         profile = await bot.inbox.people.by_email(args.email)
         if profile is None:
-            return _fail(f"geen ambtenaar met e-mailadres {args.email}")
+            return fail(f"geen ambtenaar met e-mailadres {args.email}")
         await bot.inbox.people.set_active(profile.officer_id, False, "cli")
         print(f"account van {profile.email} staat uit; ingelogde sessies zijn beëindigd")
         return 0
@@ -79,7 +75,7 @@ async def cmd_link(args: argparse.Namespace, settings: Settings) -> int:
     async def work(bot: Any) -> int:
         profile = await bot.inbox.people.by_email(args.email)
         if profile is None:
-            return _fail(f"geen ambtenaar met e-mailadres {args.email}")
+            return fail(f"geen ambtenaar met e-mailadres {args.email}")
         if not profile.has_account:
             await bot.inbox.people.ensure_accounts([profile.officer_id])
         token = await bot.inbox.people.password_link(profile.officer_id, by="cli")

@@ -3,7 +3,8 @@
 Invariants: linking happens inside the intake transaction, before the new cases are inserted, with one query
 per batch; a linked case keeps its own reporter, reference and conversation, and goes to the lead's ambtenaar
 and team, so one person sees the whole cluster; closing a lead closes every open linked case with the same
-outcome and tells each reporter (the documents: every reporter hears the outcome).
+outcome and tells each reporter (the documents: every reporter hears the outcome); a case that becomes
+another subject leaves its cluster (`leave_cluster`), so the lead's outcome never reaches it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.duplicates import CaseKey, DuplicatePolicy, find_lead
 from wijkbot.domain.workflow import OPEN_STATUSES
-from wijkbot.storage import intake_rows
+from wijkbot.storage import casefile, intake_rows, repository
 from wijkbot.storage.tables import cases
 
 # The two case events of a duplicate link, the same whether intake or an ambtenaar made it: on the new
@@ -79,3 +80,36 @@ async def open_linked(conn: AsyncConnection, lead_id: int) -> list[RowMapping]:
         select(cases).where(cases.c.duplicate_of == lead_id, cases.c.status.in_([s.value for s in OPEN_STATUSES]))
         .order_by(cases.c.id)
     )).mappings())
+
+
+UNLINKED = "ontkoppeld"
+
+
+async def unlink(conn: AsyncConnection, case: dict[str, Any] | RowMapping, actor: str, now: datetime,
+                 reason: str | None = None) -> None:
+    """Take a duplicate out of its cluster (an "ontkoppeld" event names the lead it left, and why)."""
+    lead = await repository.case_by_id(conn, int(case["duplicate_of"]))
+    await casefile.set_duplicate_of(conn, int(case["id"]), None)
+    await repository.add_event(conn, case["id"], now, actor, UNLINKED,
+                               {"van": lead["reference"] if lead else None} | ({"reden": reason} if reason else {}))
+
+
+async def leave_cluster(conn: AsyncConnection, case: dict[str, Any] | RowMapping, actor: str, now: datetime,
+                        reason: str) -> None:
+    """The case is another subject now, so the lead's outcome is not its outcome. A duplicate is unlinked;
+    a lead hands its cluster to its oldest open duplicate, which stays with the department it was in."""
+    if case["duplicate_of"] is not None:
+        await unlink(conn, case, actor, now, reason)
+        return
+    followers = await open_linked(conn, int(case["id"]))
+    if not followers:
+        return
+    why = "de hoofdzaak ging naar een andere vakdienst"
+    new_lead, *rest = followers
+    await casefile.set_duplicate_of(conn, int(new_lead["id"]), None)
+    await repository.add_event(conn, new_lead["id"], now, actor, UNLINKED, {"van": case["reference"], "reden": why})
+    for follower in rest:
+        await casefile.set_duplicate_of(conn, int(follower["id"]), int(new_lead["id"]))
+        await repository.add_event(conn, follower["id"], now, actor, LINKED,
+                                   {"aan": new_lead["reference"], "reden": why})
+        await repository.add_event(conn, new_lead["id"], now, actor, LEAD_EVENT, {"zaak": follower["reference"]})

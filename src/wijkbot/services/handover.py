@@ -23,7 +23,7 @@ from wijkbot.domain.sanitise import is_blank
 from wijkbot.domain.workflow import Status, is_open
 from wijkbot.services import duplicates
 from wijkbot.services.action_base import ActionBase, ActionError, Actor
-from wijkbot.storage import casefile, repository
+from wijkbot.storage import repository
 
 
 class HandOverActions(ActionBase):
@@ -72,7 +72,8 @@ class HandOverActions(ActionBase):
             await repository.update_case(conn, case["id"], now, category=category, triage=False)
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "categorie gewijzigd", data)
             if not moves and case["duplicate_of"] is not None:  # (a move leaves the cluster in `_move`)
-                await _leave_cluster(conn, case, actor, now, "andere categorie dan de hoofdzaak")
+                await duplicates.leave_cluster(conn, case, str(actor.officer_id), now,
+                                               "andere categorie dan de hoofdzaak")
             team_id = await self._move(conn, case, actor, new.department, reason.strip(), now) if moves else None
         if team_id is not None:
             self.notify_outbox()
@@ -107,7 +108,8 @@ class HandOverActions(ActionBase):
             "officer_id": officer_id, "van_team": case["team"],
         })
         if department != case["department"]:
-            await _leave_cluster(conn, case, actor, now, "overgedragen aan een andere vakdienst")
+            await duplicates.leave_cluster(conn, case, str(actor.officer_id), now,
+                                           "overgedragen aan een andere vakdienst")
         if department != case["department"]:
             moved = dict(case) | {"department": department}
             if await self._notify(conn, case, "notice.handover", moved) is not None:
@@ -116,28 +118,3 @@ class HandOverActions(ActionBase):
                 await self._replan_update(conn, moved, now)
         return team.id
 
-
-async def _leave_cluster(conn: AsyncConnection, case: RowMapping, actor: Actor, now: datetime, reason: str) -> None:
-    """The case is another subject now, so the lead's outcome is not its outcome. A duplicate is unlinked;
-    a lead hands its cluster to its oldest open duplicate, which stays with the department it was in."""
-    actor_id = str(actor.officer_id)
-    if case["duplicate_of"] is not None:
-        lead = await repository.case_by_id(conn, int(case["duplicate_of"]))
-        await casefile.set_duplicate_of(conn, int(case["id"]), None)
-        await repository.add_event(conn, case["id"], now, actor_id, "ontkoppeld",
-                                   {"van": lead["reference"] if lead else None, "reden": reason})
-        return
-    followers = await duplicates.open_linked(conn, int(case["id"]))
-    if not followers:
-        return
-    why = "de hoofdzaak ging naar een andere vakdienst"
-    new_lead, *rest = followers
-    await casefile.set_duplicate_of(conn, int(new_lead["id"]), None)
-    await repository.add_event(conn, new_lead["id"], now, actor_id, "ontkoppeld",
-                               {"van": case["reference"], "reden": why})
-    for follower in rest:
-        await casefile.set_duplicate_of(conn, int(follower["id"]), int(new_lead["id"]))
-        await repository.add_event(conn, follower["id"], now, actor_id, duplicates.LINKED,
-                                   {"aan": new_lead["reference"], "reden": why})
-        await repository.add_event(conn, new_lead["id"], now, actor_id, duplicates.LEAD_EVENT,
-                                   {"zaak": follower["reference"]})

@@ -125,7 +125,7 @@ class IntakeBatch:
             return self._other_subject(item, open_cases[item.contact["id"]])  # joins one, or see _handle
         if not has_words(item.body):
             return None
-        decision = self.router.route(item.body, item.message.street, item.message.postcode)
+        decision = self._routed(item)
         if decision.suggested_category is None and len(words(item.body)) < MIN_WORDS_WITHOUT_SUBJECT:
             return None
         return decision
@@ -135,10 +135,16 @@ class IntakeBatch:
         none of the open cases has may open a case of their own (when placement would have asked)."""
         if item.message.reply_to.channel not in BUTTONLESS_CHANNELS or not has_words(item.body):
             return None
-        decision = self.router.route(item.body, item.message.street, item.message.postcode)
+        decision = self._routed(item)
         if decision.category is None or decision.triage or decision.out_of_scope:
             return None
         return None if any(c.row["category"] == decision.category for c in candidates) else decision
+
+    def _routed(self, item: BatchItem) -> Decision:
+        """The router's decision on the item's words, once per item (placement and the X rule both ask)."""
+        if item.routed is None:
+            item.routed = self.router.route(item.body, item.message.street, item.message.postcode)
+        return item.routed
 
     def _handle(self, item: BatchItem, decision: Decision | None, open_cases: dict[int, list[BatchCase]],
                 loads: dict[str, list[OfficerLoad]]) -> None:
@@ -166,7 +172,7 @@ class IntakeBatch:
         keyed = [placement.open_case(key, c.row, c.last_written) for key, c in by_key.items()]
         subject = None
         if has_words(item.body):  # what the words are plainly about, to tell a new subject from a follow-up
-            routed = self.router.route(item.body, item.message.street, item.message.postcode)
+            routed = self._routed(item)
             subject = Subject(routed.category, routed.area.street)
         return by_key, place(keyed, self.last_sent.get(item.contact["id"]), self.now, subject)
 

@@ -65,6 +65,7 @@ class BatchItem:
     actions: tuple[tuple[str, str], ...] = ()
     stored_ids: tuple[int, ...] = ()  # split off: already stored messages that move into a new case
     ends_stop: bool = False  # the first message since the resident's /stop: the answer says they hear from us again
+    routed: Decision | None = None  # the router's decision on the words, worked out once (IntakeBatch._routed)
 
     @property
     def has_content(self) -> bool:

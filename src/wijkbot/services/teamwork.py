@@ -107,9 +107,6 @@ class TeamworkActions(ActionBase):
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
             if case["duplicate_of"] is None:
                 raise ActionError(f"{reference} is niet gekoppeld aan een andere zaak")
-            lead = await repository.case_by_id(conn, int(case["duplicate_of"]))
             now = self.clock()
-            await casefile.set_duplicate_of(conn, int(case["id"]), None)
+            await duplicates.unlink(conn, case, str(actor.officer_id), now)
             await repository.update_case(conn, case["id"], now)
-            await repository.add_event(conn, case["id"], now, str(actor.officer_id), "ontkoppeld",
-                                       {"van": lead["reference"] if lead else None})
