@@ -34,6 +34,11 @@ class Channel(enum.StrEnum):
 # Channels that cannot show buttons (X DMs): the resident types the answer instead, so every question we ask
 # there says what to type, and nothing waits on a button press.
 BUTTONLESS_CHANNELS = frozenset({Channel.X.value})
+# Only Telegram carries photos and locations; the others take text, so /start and /help there do not offer them.
+MEDIA_CHANNELS = frozenset({Channel.TELEGRAM.value})
+# A web chat session id is the resident's key to the conversation (whoever knows it reads it and writes as the
+# resident), not a way to reach them: never shown, not even as contact data.
+SECRET_ADDRESS_CHANNELS = frozenset({Channel.WEBCHAT.value})
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from wijkbot.domain.access import Access, CaseReach, Person, access, needs_reason_for_contact
+from wijkbot.domain.model import SECRET_ADDRESS_CHANNELS
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import is_blank
 from wijkbot.domain.workflow import TRANSITIONS, Status
@@ -24,11 +25,6 @@ from wijkbot.storage import attachments, audit, casefile, people, repository
 from wijkbot.storage.db import Database
 
 PRESENT_FOR = timedelta(minutes=2)
-
-
-# Channels whose address is the resident's key to the conversation, not a way to reach them: a web chat
-# session id lets whoever knows it read the conversation and write as the resident. Never shown.
-SECRET_ADDRESSES = frozenset({"webchat"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +118,7 @@ class CaseFile:
             await audit.write(conn, self.clock(), str(person.officer_id), "contactgegevens bekeken",
                               case_id=int(case["id"]), reason=reason.strip()[:1000] or None)
             contact = await casefile.contact_of(conn, int(case["id"]))
-        if contact["channel"] in SECRET_ADDRESSES:
+        if contact["channel"] in SECRET_ADDRESS_CHANNELS:
             contact["address"] = None  # the template says why it is not shown
         return contact
 

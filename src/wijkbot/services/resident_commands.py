@@ -25,7 +25,7 @@ from wijkbot.domain import commands
 from wijkbot.domain.assignment import assign
 from wijkbot.domain.commands import Command
 from wijkbot.domain.followups import FollowUpKind, next_allowed_moment
-from wijkbot.domain.model import BUTTONLESS_CHANNELS, Channel, InboundMessage, Kind
+from wijkbot.domain.model import BUTTONLESS_CHANNELS, MEDIA_CHANNELS, Channel, InboundMessage, Kind
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workflow import Status, is_open
 from wijkbot.ports import Clock
@@ -40,9 +40,7 @@ from wijkbot.storage.tables import cases, contacts
 ERASURE = "verwijderverzoek"
 STOP_OUTCOME_YES = "stop:outcome:ja"  # after /stop: still send the final outcome of my cases
 STOP_OUTCOME_NO = "stop:outcome:nee"
-# Only Telegram carries photos and locations; the other channels (web chat, X DMs, the terminal) take text, so
-# /start and /help there do not offer them. /privacy names what each channel keeps as the resident's address.
-_MEDIA_CHANNELS = frozenset({Channel.TELEGRAM.value})
+# /privacy names what each channel keeps as the resident's address.
 _PRIVACY_KEYS = {Channel.TELEGRAM.value: "notice.privacy", Channel.X.value: "notice.privacy_x"}
 _PRIVACY_DEFAULT = "notice.privacy_webchat"
 
@@ -108,7 +106,7 @@ class ResidentCommands:
         args = message.command_args
         lang = self.texts.t.language(contact["locale"])
         m = self.rules.municipality
-        media = message.reply_to.channel in _MEDIA_CHANNELS
+        media = message.reply_to.channel in MEDIA_CHANNELS
         if command is Command.START:
             welcome = "notice.welcome" if media else "notice.welcome_text_only"
             text = self.texts.simple(welcome, lang, municipality=m.name, phone=m.phone,
