@@ -96,6 +96,7 @@ class Municipality:
 @dataclass(frozen=True, slots=True)
 class Signals:
     urgent: tuple[str, ...] = ()
+    not_solved: tuple[str, ...] = ()  # after a case closed: "nog steeds kapot" asks to look again (domain.reopen)
     kinds: dict[Kind, tuple[str, ...]] = field(default_factory=dict)
 
 

@@ -195,7 +195,8 @@ def signals(reader: Reader) -> Signals:
                 reader.problem(file, str(name), "kinds", f"unknown kind; use one of {', '.join(KINDS)}")
                 continue
             kinds[KINDS[name]] = reader.words(file, str(name), kinds_raw, name, required=False)
-    return Signals(urgent=reader.words(file, "urgent", data, "urgent", required=False), kinds=kinds)
+    return Signals(urgent=reader.words(file, "urgent", data, "urgent", required=False), kinds=kinds,
+                   not_solved=reader.words(file, "not_solved", data, "not_solved", required=False))
 
 def check_duplicates(reader: Reader, file: str, ids: list[str]) -> None:
     seen: set[str] = set()

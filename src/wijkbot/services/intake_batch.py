@@ -20,25 +20,24 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from wijkbot.domain import case_plan
 from wijkbot.domain import followups as followup_plan
+from wijkbot.domain import reopen
 from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.conversation import CHOICE, LastSent, Placement, Subject, place
 from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
+from wijkbot.domain.reopen import REOPEN_REQUEST
 from wijkbot.domain.routing import Decision, Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import has_words, is_blank, storable
 from wijkbot.domain.text import words
 from wijkbot.domain.workflow import Status
-from wijkbot.services import case_terms, inbound_media, placement
-from wijkbot.services.case_terms import case_policy
-from wijkbot.services.duplicates import LEAD_EVENT, link_duplicates
+from wijkbot.services import inbound_media, placement
 from wijkbot.services.intake_items import Acknowledgement, BatchCase, BatchItem, IntakeResult
+from wijkbot.services.intake_writes import BatchWriter
 from wijkbot.services.new_case import new_case_row, team_for
 from wijkbot.services.texts import Texts
-from wijkbot.storage import attachments, conversation_rows, intake_rows
-from wijkbot.storage.tables import case_events, cases, followups, messages, outbox
+from wijkbot.storage import conversation_rows, intake_rows
 
 MIN_WORDS_WITHOUT_SUBJECT = 3
 CONTEXT_WINDOW = timedelta(hours=1)  # a photo or location without words waits this long for them
@@ -58,6 +57,7 @@ class IntakeBatch:
         self.max_attachment_bytes = max_attachment_bytes
         self.tz = rules.municipality.timezone
         self.last_sent: dict[int, LastSent] = {}
+        self.closed: dict[int, BatchCase] = {}  # per resident who says "nog steeds kapot": the case closed last
 
     async def run(self, batch: list[InboundMessage]) -> list[IntakeResult]:
         keys = [(m.reply_to.channel, m.external_id) for m in batch]
@@ -81,6 +81,7 @@ class IntakeBatch:
                 first_seen[key] = item
             items.append(item)
         fresh = [i for i in items if i.duplicate_of is None]
+        self.closed = await self._recently_closed(fresh)
         await self._end_stops(fresh)
         decisions = {id(i): self._decide(i, open_cases) for i in fresh}
         teams = [team_for(self.rules, d) for d in decisions.values() if d]
@@ -88,8 +89,8 @@ class IntakeBatch:
         for item in fresh:
             self._handle(item, decisions[id(item)], open_cases, loads)
         await self._gather_context(fresh)
-        await self._write(fresh)
-        return [self._result(i) for i in items]
+        await self._writer().write(fresh)
+        return [i.result() for i in items]
 
     async def split_off(self, message: InboundMessage, stored_ids: tuple[int, ...],
                         contact: dict[str, Any]) -> IntakeResult:
@@ -100,8 +101,11 @@ class IntakeBatch:
         loads = await intake_rows.officer_loads_for(self.conn, [team_for(self.rules, decision)])
         item.lang = self.texts.t.language(contact["locale"])
         self._open_new_case(item, decision, loads)
-        await self._write([item])
-        return self._result(item)
+        await self._writer().write([item])
+        return item.result()
+
+    def _writer(self) -> BatchWriter:
+        return BatchWriter(self.conn, self.rules, self.texts, self.now, self.max_attachment_bytes)
 
     async def _end_stops(self, fresh: list[BatchItem]) -> None:
         """Writing to us again ends a /stop: a resident who asks something now expects the answer to reach them."""
@@ -150,11 +154,17 @@ class IntakeBatch:
                 loads: dict[str, list[OfficerLoad]]) -> None:
         item.lang = lang = self.texts.t.language(item.contact["locale"])
         candidates = open_cases.get(item.contact["id"]) or []
-        if candidates and item.has_content:
+        plain = candidates and item.has_content
+        if plain:
             by_key, where = self._placement(item, candidates)
-            if not (where.ask and decision is not None):
-                self._join(item, candidates, by_key[where.case_id], where.ask)
+            if not where.ask:
+                self._join(item, candidates, by_key[where.case_id], unclear=False)
                 return
+        if self._another_look(item):
+            return
+        if plain and decision is None:  # not plain: kept with the newest case, and asked (or joined on X)
+            self._join(item, candidates, by_key[where.case_id], unclear=True)
+            return
         if decision is None:
             if is_blank(item.body) and item.media.any:
                 item.answer = inbound_media.needs_words(item.media, self.texts, lang)
@@ -165,6 +175,33 @@ class IntakeBatch:
         self._open_new_case(item, decision, loads)
         if not decision.out_of_scope:
             open_cases.setdefault(item.contact["id"], []).insert(0, item.case)  # type: ignore[arg-type]
+
+    async def _recently_closed(self, items: list[BatchItem]) -> dict[int, BatchCase]:
+        """The case each resident closed last, read only for residents whose words say it is not solved."""
+        phrases = self.rules.signals.not_solved
+        saying = [i.contact["id"] for i in items if reopen.says_not_solved(i.body, phrases)]
+        rows = await conversation_rows.recently_closed(self.conn, saying, self.now - reopen.REOPEN_WINDOW)
+        return {contact_id: BatchCase(row, new=False) for contact_id, row in rows.items()}
+
+    def _another_look(self, item: BatchItem) -> bool:
+        """A message that asks to look again at the case closed last joins it; the case stays closed and its
+        ambtenaar decides (one request per closing: later messages are added to the case)."""
+        case = self.closed.get(item.contact["id"])
+        if case is None or not has_words(item.body):
+            return False
+        routed = self._routed(item)
+        said = reopen.Said(routed.category, routed.department if routed.category else None, routed.area.street)
+        closed = reopen.ClosedCase(case.row["closed_at"], case.row["category"], case.row["department"],
+                                   case.row["street"])
+        if not reopen.asks_another_look(item.body, self.rules.signals.not_solved, closed, said, self.now):
+            return False
+        item.case, item.another_look, item.purpose = case, True, "notice"
+        case.row["last_contact_at"] = self.now
+        case.events.append(("bericht", {"item": id(item)}))
+        if not case.row["reopen_requested"]:
+            case.row["reopen_requested"] = case.reopen_request = True
+            case.events.append((REOPEN_REQUEST, {"reden": self.texts.simple("escalation.reopen_reason_message", "nl")}))
+        return True
 
     def _placement(self, item: BatchItem, candidates: list[BatchCase]) -> tuple[dict[int, BatchCase], Placement]:
         # Stored cases go by their id (what LastSent names); a case opened in this batch has none yet.
@@ -217,103 +254,3 @@ class IntakeBatch:
                 case.events.append(("bericht", {"message_id": r["id"]}))
                 if r["meta"].get("location"):
                     case.row["latitude"], case.row["longitude"] = r["meta"]["location"]
-
-    async def _write(self, fresh: list[BatchItem]) -> None:
-        touched = {id(i.case): i.case for i in fresh if i.case is not None}
-        new_cases = [c for c in touched.values() if c.new]
-        lead_events = await link_duplicates(self.conn, self.rules.municipality.duplicates, new_cases, self.now)
-        ids = await intake_rows.insert_returning_ids(self.conn, cases, [
-            c.row | {"reference": f"new-{n}-{self.now.timestamp()}"}  # replaced by the id-based one below
-            for n, c in enumerate(new_cases)
-        ])
-        references = await intake_rows.set_references(self.conn, self.rules.municipality.reference_prefix,
-                                                      [(case_id, self.now) for case_id in ids])
-        for case, case_id, reference in zip(new_cases, ids, references, strict=True):
-            case.row["id"], case.row["reference"] = case_id, reference
-        lead_event_rows = [{"case_id": lead_id, "at": self.now, "actor": "systeem", "type": LEAD_EVENT,
-                            "data": {"zaak": case.row["reference"]}} for lead_id, case in lead_events]
-        inserted = [i for i in fresh if not i.stored_ids]
-        message_ids = await intake_rows.insert_returning_ids(self.conn, messages,
-                                                             [self._message_row(i) for i in inserted])
-        for item, message_id in zip(inserted, message_ids, strict=True):
-            item.message_id = message_id
-        await conversation_rows.move_messages(self.conn, [
-            (mid, i.case.row["id"]) for i in fresh if i.stored_ids and i.case for mid in i.stored_ids
-        ] + [(mid, c.row["id"]) for c in new_cases for mid in c.context])
-        for item in fresh:
-            if item.stored_ids:
-                item.message_id = item.stored_ids[0]
-            self._compose(item)
-        by_item = {id(i): i.message_id for i in fresh}
-        await attachments.add_many(self.conn, [
-            attachments.row(i.message_id, i.case.row["id"] if i.case else None, a.content_type, a.file_name,
-                            a.content, self.now)
-            for i in inserted for a in i.media.kept
-        ])
-        await intake_rows.insert_rows(self.conn, case_events, [
-            {"case_id": c.row["id"], "at": self.now, "actor": "bewoner" if kind == "bericht" else "systeem",
-             "type": kind, "data": {"message_id": by_item[data["item"]]} if "item" in data else data}
-            for c in touched.values() for kind, data in c.events
-        ] + lead_event_rows)
-        await intake_rows.touch_cases(self.conn, [
-            {"b_id": c.row["id"], "b_at": self.now, "b_status": c.row["status"]} for c in touched.values() if not c.new
-        ])
-        await conversation_rows.set_locations(self.conn, [
-            (c.row["id"], c.row["latitude"], c.row["longitude"]) for c in touched.values() if c.located and not c.new
-        ])
-        await intake_rows.insert_rows(self.conn, outbox, [
-            {"contact_id": i.contact["id"], "channel": i.message.reply_to.channel, "purpose": i.purpose,
-             "body": i.answer, "case_id": i.case.row["id"] if i.case else None,
-             "actions": [list(a) for a in i.actions], "status": "pending",
-             "attempts": 0, "next_attempt_at": self.now, "created_at": self.now}
-            for i in fresh
-        ])
-        await intake_rows.insert_rows(self.conn, followups, [
-            {"case_id": c.row["id"], "kind": kind, "due_at": due_at, "status": "planned"}
-            for c in new_cases if not c.row["out_of_scope"]
-            for kind, due_at in case_plan.plan_case(self.now, c.row["due_date"], case_policy(self.rules, c.row),
-                                                    self.tz)
-        ])
-        for c in touched.values():
-            if c.resumed:  # rare, so one case at a time
-                await case_terms.resume(self.conn, self.rules, c.row, self.now)
-
-    def _compose(self, item: BatchItem) -> None:
-        """The answer, now that every case has its reference and every message its id."""
-        ack = item.acknowledgement
-        if ack is not None and item.case is not None:
-            item.answer = self.texts.acknowledgement(ack.decision, item.case.row["reference"], ack.due, ack.lang,
-                                                     ack.long, known=item.case.row.get("duplicate_of") is not None)
-        elif item.case is not None and item.ask:
-            item.answer, item.actions = placement.question(self.rules, self.texts, item.lang, item.message_id,
-                                                           item.ask)
-        elif item.case is not None and item.media.location is not None:
-            item.answer = inbound_media.location_saved(item.case.row, self.texts, item.lang)
-        elif item.case is not None:
-            item.answer = self.texts.with_case("ack.added", item.lang, item.case.row)
-        extra = inbound_media.notes(item.media, self.texts, item.lang, self.max_attachment_bytes)
-        if item.ends_stop:
-            extra.append(self.texts.simple("notice.resumed_by_writing", item.lang))
-        if extra:
-            item.answer = "\n\n".join([item.answer, *extra])
-
-    def _message_row(self, item: BatchItem) -> dict[str, Any]:
-        meta: dict[str, Any] = {k: v for k, v in (("street", item.message.street),
-                                                  ("postcode", item.message.postcode)) if v}
-        meta.update(inbound_media.meta(item.media))
-        if item.ask:
-            meta["provisional"] = True  # the resident was asked whether it belongs to this case
-        return {"channel": item.message.reply_to.channel, "direction": "in", "body": item.body,
-                "created_at": self.now, "contact_id": item.contact["id"],
-                "case_id": item.case.row["id"] if item.case else None,
-                "external_id": item.message.external_id, "meta": meta}
-
-    def _result(self, item: BatchItem) -> IntakeResult:
-        if item.duplicate_of is not None:
-            original = item.duplicate_of.get("item")
-            if isinstance(original, BatchItem):
-                return IntakeResult(original.message_id, original.case.row["reference"] if original.case else None,
-                                    duplicate=True)
-            return IntakeResult(item.duplicate_of["id"], item.duplicate_of["reference"], duplicate=True)
-        reference = item.case.row["reference"] if item.case else None
-        return IntakeResult(item.message_id, reference, new_case=bool(item.case and item.case.new))

@@ -36,6 +36,7 @@ class BatchCase:
     located: bool = False  # a location the resident shared was set on it in this batch
     context: list[int] = field(default_factory=list)  # earlier messages (photo, location) that join it
     resumed: bool = False  # it waited on the resident, who answered: the term runs again
+    reopen_request: bool = False  # closed, and the resident asks to look again (domain.reopen): note its ambtenaar
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,31 @@ class BatchItem:
     stored_ids: tuple[int, ...] = ()  # split off: already stored messages that move into a new case
     ends_stop: bool = False  # the first message since the resident's /stop: the answer says they hear from us again
     routed: Decision | None = None  # the router's decision on the words, worked out once (IntakeBatch._routed)
+    another_look: bool = False  # joins a closed case as a request to look again (domain.reopen)
 
     @property
     def has_content(self) -> bool:
         return not is_blank(self.body) or self.media.any
+
+    def message_row(self, now: datetime) -> dict[str, Any]:
+        """The stored inbound message (its case id known once new cases are inserted)."""
+        meta: dict[str, Any] = {k: v for k, v in (("street", self.message.street),
+                                                  ("postcode", self.message.postcode)) if v}
+        meta.update(inbound_media.meta(self.media))
+        if self.ask:
+            meta["provisional"] = True  # the resident was asked whether it belongs to this case
+        return {"channel": self.message.reply_to.channel, "direction": "in", "body": self.body,
+                "created_at": now, "contact_id": self.contact["id"],
+                "case_id": self.case.row["id"] if self.case else None,
+                "external_id": self.message.external_id, "meta": meta}
+
+    def result(self) -> IntakeResult:
+        """What the caller gets: the stored message and its case; for a redelivery, those of the first copy."""
+        if self.duplicate_of is not None:
+            original = self.duplicate_of.get("item")
+            if isinstance(original, BatchItem):
+                return IntakeResult(original.message_id, original.case.row["reference"] if original.case else None,
+                                    duplicate=True)
+            return IntakeResult(self.duplicate_of["id"], self.duplicate_of["reference"], duplicate=True)
+        reference = self.case.row["reference"] if self.case else None
+        return IntakeResult(self.message_id, reference, new_case=bool(self.case and self.case.new))

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain import survey
 from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
+from wijkbot.domain.reopen import REOPEN_REQUEST
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import is_blank, storable
 from wijkbot.ports import Clock
@@ -162,25 +163,17 @@ class Surveys:
         await survey_rows.set_verdict_why(conn, found["case_id"], why)
         if survey.needs_another_look(found["score"], found["solved"]):
             note = self.texts.simple("escalation.reopen_why", "nl", why=why)
-            await self._note(conn, found, note, now)
+            await casefile.note_to_officer(conn, int(found["case_id"]), found["officer_id"], note, now)
         return await self._reply(conn, message, contact, found, self.texts.simple("survey.thanks", found["locale"]))
 
     async def _reopen_request(self, conn: AsyncConnection, found: dict[str, Any], score: int, solved: bool,
                               now: datetime) -> None:
         reason = self.texts.simple("escalation.reopen_reason_unsolved" if not solved else
                                    "escalation.reopen_reason_score", "nl", score=score)
-        await repository.add_event(conn, found["case_id"], now, "bewoner", "heropenverzoek",
+        await repository.add_event(conn, found["case_id"], now, "bewoner", REOPEN_REQUEST,
                                    {"reden": reason, "score": score, "opgelost": solved})
-        await self._note(conn, found, self.texts.simple("escalation.reopen_note", "nl", reason=reason), now)
-
-    async def _note(self, conn: AsyncConnection, found: dict[str, Any], text: str, now: datetime) -> None:
-        """An internal note that mentions the case's ambtenaar: it shows in their "Genoemd" queue."""
-        officer_id = found["officer_id"]
-        message_id = await repository.add_message(conn, channel="intern", direction="note", body=text, now=now,
-                                                  case_id=found["case_id"],
-                                                  meta={"mentions": [officer_id] if officer_id else []})
-        if officer_id is not None:
-            await casefile.add_mentions(conn, message_id, int(found["case_id"]), [int(officer_id)], now)
+        await casefile.note_to_officer(conn, int(found["case_id"]), found["officer_id"],
+                                       self.texts.simple("escalation.reopen_note", "nl", reason=reason), now)
 
     async def _reply(self, conn: AsyncConnection, message: InboundMessage, contact: dict[str, Any],
                      found: dict[str, Any] | None, text: str,

@@ -122,6 +122,18 @@ async def add_mentions(conn: AsyncConnection, message_id: int, case_id: int, off
         await conn.execute(insert(note_mentions), rows)
 
 
+async def note_to_officer(conn: AsyncConnection, case_id: int, officer_id: int | None, text: str,
+                          now: datetime) -> None:
+    """An internal note on the case that mentions its ambtenaar, so it shows in their "Genoemd" queue (a case
+    without an ambtenaar gets the note only: its team's queue shows the case)."""
+    result = await conn.execute(insert(messages).values(
+        channel="intern", direction="note", body=text, created_at=now, case_id=case_id,
+        meta={"mentions": [officer_id] if officer_id else []}))
+    message_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    if officer_id is not None:
+        await add_mentions(conn, message_id, case_id, [officer_id], now)
+
+
 async def contact_of(conn: AsyncConnection, case_id: int) -> dict[str, Any]:
     """The resident's contact data for a case. Personal data: every caller writes an audit row first."""
     row = (await conn.execute(

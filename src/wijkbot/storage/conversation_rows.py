@@ -11,15 +11,26 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, false, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from wijkbot.domain.reopen import REOPEN_REQUEST
+from wijkbot.domain.workflow import Status
 from wijkbot.storage.repository import OPEN
-from wijkbot.storage.tables import attachments, cases, contacts, messages, outbox
+from wijkbot.storage.tables import attachments, case_events, cases, contacts, messages, outbox
 
 _ALL_OPEN = (
     select(cases).where(cases.c.contact_id.in_(bindparam("ids", expanding=True)), cases.c.status.in_(OPEN))
     .order_by(cases.c.id.desc())
+)
+_REQUESTED_SINCE_CLOSING = select(case_events.c.id).where(
+    case_events.c.case_id == cases.c.id, case_events.c.type == REOPEN_REQUEST, case_events.c.at >= cases.c.closed_at,
+).exists()
+_RECENTLY_CLOSED = (
+    select(cases, _REQUESTED_SINCE_CLOSING.label("reopen_requested"))
+    .where(cases.c.contact_id.in_(bindparam("ids", expanding=True)), cases.c.status == Status.AFGEHANDELD.value,
+           cases.c.closed_at >= bindparam("since"), cases.c.out_of_scope == false())
+    .order_by(cases.c.closed_at.desc(), cases.c.id.desc())
 )
 _LAST_INBOUND = (
     select(messages.c.case_id, func.max(messages.c.created_at).label("at"))
@@ -54,6 +65,18 @@ async def open_cases(conn: AsyncConnection, contact_ids: Iterable[int]) -> dict[
     if ids:
         for row in (await conn.execute(_ALL_OPEN, {"ids": ids})).mappings():
             found.setdefault(row["contact_id"], []).append(dict(row))
+    return found
+
+
+async def recently_closed(conn: AsyncConnection, contact_ids: Iterable[int],
+                          since: datetime) -> dict[int, dict[str, Any]]:
+    """Per contact, the case closed most recently (since `since`, not out of scope), with `reopen_requested`:
+    whether the resident already asked to look again since it closed."""
+    ids = list(set(contact_ids))
+    found: dict[int, dict[str, Any]] = {}
+    if ids:
+        for row in (await conn.execute(_RECENTLY_CLOSED, {"ids": ids, "since": since})).mappings():
+            found.setdefault(row["contact_id"], dict(row))
     return found
 
 

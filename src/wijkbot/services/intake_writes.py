@@ -1,0 +1,122 @@
+"""The writes of one intake batch, set-based, and the answers, composed once every case has its reference.
+
+Invariants: a fixed number of statements per batch whatever its size (rare steps, a resumed term or a request
+to look again at a closed case, go one case at a time); new cases get their id-based reference before any
+answer is composed, so an answer never names a placeholder; everything runs in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wijkbot.domain import case_plan
+from wijkbot.domain.reopen import REOPEN_REQUEST
+from wijkbot.domain.rules import RuleSet
+from wijkbot.services import case_terms, inbound_media, placement
+from wijkbot.services.case_terms import case_policy
+from wijkbot.services.duplicates import LEAD_EVENT, link_duplicates
+from wijkbot.services.intake_items import BatchItem
+from wijkbot.services.texts import Texts
+from wijkbot.storage import attachments, casefile, conversation_rows, intake_rows
+from wijkbot.storage.tables import case_events, cases, followups, messages, outbox
+
+RESIDENT_EVENTS = frozenset({"bericht", REOPEN_REQUEST})  # case events the resident's message is the actor of
+
+
+class BatchWriter:
+    """Writes what one batch decided: new cases, messages, attachments, events, answers, follow-ups."""
+
+    def __init__(self, conn: AsyncConnection, rules: RuleSet, texts: Texts, now: datetime,
+                 max_attachment_bytes: int) -> None:
+        self.conn = conn
+        self.rules = rules
+        self.texts = texts
+        self.now = now
+        self.max_attachment_bytes = max_attachment_bytes
+
+    async def write(self, fresh: list[BatchItem]) -> None:
+        touched = {id(i.case): i.case for i in fresh if i.case is not None}
+        new_cases = [c for c in touched.values() if c.new]
+        lead_events = await link_duplicates(self.conn, self.rules.municipality.duplicates, new_cases, self.now)
+        ids = await intake_rows.insert_returning_ids(self.conn, cases, [
+            c.row | {"reference": f"new-{n}-{self.now.timestamp()}"}  # replaced by the id-based one below
+            for n, c in enumerate(new_cases)
+        ])
+        references = await intake_rows.set_references(self.conn, self.rules.municipality.reference_prefix,
+                                                      [(case_id, self.now) for case_id in ids])
+        for case, case_id, reference in zip(new_cases, ids, references, strict=True):
+            case.row["id"], case.row["reference"] = case_id, reference
+        lead_event_rows = [{"case_id": lead_id, "at": self.now, "actor": "systeem", "type": LEAD_EVENT,
+                            "data": {"zaak": case.row["reference"]}} for lead_id, case in lead_events]
+        inserted = [i for i in fresh if not i.stored_ids]
+        message_ids = await intake_rows.insert_returning_ids(self.conn, messages,
+                                                             [i.message_row(self.now) for i in inserted])
+        for item, message_id in zip(inserted, message_ids, strict=True):
+            item.message_id = message_id
+        await conversation_rows.move_messages(self.conn, [
+            (mid, i.case.row["id"]) for i in fresh if i.stored_ids and i.case for mid in i.stored_ids
+        ] + [(mid, c.row["id"]) for c in new_cases for mid in c.context])
+        for item in fresh:
+            if item.stored_ids:
+                item.message_id = item.stored_ids[0]
+            self._compose(item)
+        by_item = {id(i): i.message_id for i in fresh}
+        await attachments.add_many(self.conn, [
+            attachments.row(i.message_id, i.case.row["id"] if i.case else None, a.content_type, a.file_name,
+                            a.content, self.now)
+            for i in inserted for a in i.media.kept
+        ])
+        await intake_rows.insert_rows(self.conn, case_events, [
+            {"case_id": c.row["id"], "at": self.now, "actor": "bewoner" if kind in RESIDENT_EVENTS else "systeem",
+             "type": kind, "data": {"message_id": by_item[data["item"]]} if "item" in data else data}
+            for c in touched.values() for kind, data in c.events
+        ] + lead_event_rows)
+        await intake_rows.touch_cases(self.conn, [
+            {"b_id": c.row["id"], "b_at": self.now, "b_status": c.row["status"]} for c in touched.values() if not c.new
+        ])
+        await conversation_rows.set_locations(self.conn, [
+            (c.row["id"], c.row["latitude"], c.row["longitude"]) for c in touched.values() if c.located and not c.new
+        ])
+        await intake_rows.insert_rows(self.conn, outbox, [
+            {"contact_id": i.contact["id"], "channel": i.message.reply_to.channel, "purpose": i.purpose,
+             "body": i.answer, "case_id": i.case.row["id"] if i.case else None,
+             "actions": [list(a) for a in i.actions], "status": "pending",
+             "attempts": 0, "next_attempt_at": self.now, "created_at": self.now}
+            for i in fresh
+        ])
+        await intake_rows.insert_rows(self.conn, followups, [
+            {"case_id": c.row["id"], "kind": kind, "due_at": due_at, "status": "planned"}
+            for c in new_cases if not c.row["out_of_scope"]
+            for kind, due_at in case_plan.plan_case(self.now, c.row["due_date"], case_policy(self.rules, c.row),
+                                                    self.rules.municipality.timezone)
+        ])
+        for c in touched.values():  # both rare, so one case at a time
+            if c.resumed:
+                await case_terms.resume(self.conn, self.rules, c.row, self.now)
+            if c.reopen_request:
+                reason = self.texts.simple("escalation.reopen_reason_message", "nl")
+                note = self.texts.simple("escalation.reopen_note", "nl", reason=reason)
+                await casefile.note_to_officer(self.conn, c.row["id"], c.row["officer_id"], note, self.now)
+
+    def _compose(self, item: BatchItem) -> None:
+        """The answer, now that every case has its reference and every message its id."""
+        ack = item.acknowledgement
+        if ack is not None and item.case is not None:
+            item.answer = self.texts.acknowledgement(ack.decision, item.case.row["reference"], ack.due, ack.lang,
+                                                     ack.long, known=item.case.row.get("duplicate_of") is not None)
+        elif item.case is not None and item.another_look:
+            item.answer = self.texts.with_case("notice.reopen_requested", item.lang, item.case.row)
+        elif item.case is not None and item.ask:
+            item.answer, item.actions = placement.question(self.rules, self.texts, item.lang, item.message_id,
+                                                           item.ask)
+        elif item.case is not None and item.media.location is not None:
+            item.answer = inbound_media.location_saved(item.case.row, self.texts, item.lang)
+        elif item.case is not None:
+            item.answer = self.texts.with_case("ack.added", item.lang, item.case.row)
+        extra = inbound_media.notes(item.media, self.texts, item.lang, self.max_attachment_bytes)
+        if item.ends_stop:
+            extra.append(self.texts.simple("notice.resumed_by_writing", item.lang))
+        if extra:
+            item.answer = "\n\n".join([item.answer, *extra])

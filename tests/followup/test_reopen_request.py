@@ -1,0 +1,112 @@
+"""After closing, "het ligt er nog steeds" is a request to look again at that case, not a new melding.
+
+The closing notice invites it ("Is het niet opgelost? Stuur dan een bericht, dan kijken we opnieuw"), so the
+resident's message joins the closed case, its ambtenaar is asked to decide (a note in their "Genoemd" queue),
+and the resident hears that their message is with that case. The bot never reopens a case itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from tests.followup.test_never_silent import GROFVUIL, case_of, events, officer_of
+from wijkbot.app import Wijkbot
+from wijkbot.domain.workflow import Status
+from wijkbot.storage import repository
+from wijkbot.storage.tables import cases, note_mentions
+from wijkbot.testing import FrozenClock, Harness
+
+
+async def closed_report(bot: Wijkbot, resident: Harness) -> tuple[str, Any]:
+    await resident.say(GROFVUIL)
+    reference = resident.reference
+    actor = await officer_of(bot, reference)
+    await bot.actions.close(reference, actor, "Opgehaald.")
+    got = await resident.received()
+    assert "Opgehaald." in got[0]
+    return reference, actor
+
+
+async def case_count(bot: Wijkbot) -> int:
+    async with bot.db.read() as conn:
+        return int((await conn.execute(select(func.count()).select_from(cases))).scalar_one())
+
+
+async def notes_and_mentions(bot: Wijkbot, reference: str) -> tuple[list[str], list[int]]:
+    case = await case_of(bot, reference)
+    async with bot.db.read() as conn:
+        mentioned = (await conn.execute(select(note_mentions.c.officer_id)
+                                        .where(note_mentions.c.case_id == case["id"]))).scalars().all()
+        notes = [m["body"] for m in await repository.messages_of(conn, case["id"]) if m["direction"] == "note"]
+    return notes, list(mentioned)
+
+
+async def test_still_there_after_closing_asks_the_ambtenaar_to_look_again(any_bot: Wijkbot, channel: Any) -> None:
+    resident = Harness(any_bot, channel)
+    reference, actor = await closed_report(any_bot, resident)
+    before = await case_count(any_bot)
+    got = await resident.say("De matras ligt er nog steeds, er is niets gebeurd!")
+    assert len(got) == 1
+    assert f"nummer {reference}" in got[0] and "opnieuw open moet" in got[0]
+    assert await case_count(any_bot) == before  # no new case
+    case = await case_of(any_bot, reference)
+    assert case["status"] == Status.AFGEHANDELD.value  # an ambtenaar decides, not the bot
+    request = await events(any_bot, reference, "heropenverzoek")
+    assert len(request) == 1 and "niet is opgelost" in request[0]["reden"]
+    async with any_bot.db.read() as conn:
+        bodies = [m["body"] for m in await repository.messages_of(conn, case["id"]) if m["direction"] == "in"]
+    assert bodies[-1] == "De matras ligt er nog steeds, er is niets gebeurd!"
+    notes, mentioned = await notes_and_mentions(any_bot, reference)
+    assert mentioned == [actor.officer_id]  # it shows in the ambtenaar's "Genoemd" queue
+    assert any("Heropenverzoek" in note for note in notes)
+
+
+async def test_a_second_message_joins_the_request_without_asking_twice(bot: Wijkbot, resident: Harness) -> None:
+    reference, _actor = await closed_report(bot, resident)
+    await resident.say("Het grofvuil ligt er nog steeds")
+    got = await resident.say("Echt, nog altijd niet opgehaald")
+    assert f"nummer {reference}" in got[0]
+    assert len(await events(bot, reference, "heropenverzoek")) == 1
+    notes, mentioned = await notes_and_mentions(bot, reference)
+    assert len(notes) == 1 and len(mentioned) == 1
+
+
+async def test_the_ambtenaar_reopens_and_the_resident_hears_it(bot: Wijkbot, resident: Harness) -> None:
+    reference, actor = await closed_report(bot, resident)
+    await resident.say("Het is niet opgehaald, het ligt er nog steeds")
+    await bot.actions.reopen(reference, actor, "bewoner meldt dat het er nog ligt")
+    got = await resident.received()
+    assert f"Nummer {reference} is weer geopend" in got[0]
+    got = await resident.say("Dank u wel")
+    assert f"nummer {reference}" in got[0]  # the open case again, no new one
+
+
+async def test_after_two_weeks_it_is_a_new_melding(bot: Wijkbot, resident: Harness, clock: FrozenClock) -> None:
+    reference, _actor = await closed_report(bot, resident)
+    clock.advance(days=15)
+    got = await resident.say("Er ligt nog steeds grofvuil naast de container in de Kanaalstraat")
+    assert resident.reference != reference and f"nummer {resident.reference}" in got[0]
+    assert await events(bot, reference, "heropenverzoek") == []
+
+
+async def test_another_street_is_a_new_melding(bot: Wijkbot, resident: Harness) -> None:
+    reference, _actor = await closed_report(bot, resident)
+    await resident.say("De lantaarnpaal in de Biltstraat is nog steeds kapot")
+    assert resident.reference != reference
+    assert await events(bot, reference, "heropenverzoek") == []
+
+
+async def test_words_that_do_not_say_it_is_unsolved_open_a_new_melding(bot: Wijkbot, resident: Harness) -> None:
+    reference, _actor = await closed_report(bot, resident)
+    await resident.say("Er staat een fietswrak tegen de lantaarnpaal in de Kanaalstraat")
+    assert resident.reference != reference
+    assert await events(bot, reference, "heropenverzoek") == []
+
+
+async def test_english_resident_gets_english_answer(bot: Wijkbot, channel: Any) -> None:
+    resident = Harness(bot, channel, locale="en")
+    reference, _actor = await closed_report(bot, resident)
+    got = await resident.say("The mattress is still there, nothing happened")
+    assert f"number {reference}" in got[0] and "opened again" in got[0]
