@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from tests.digest.conftest import digest_settings, local, make_bot, seed_week
 from wijkbot.cli import main
+from wijkbot.domain.weeks import IsoWeek
 from wijkbot.testing import FrozenClock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,6 +61,26 @@ async def test_prints_writes_and_refuses(seeded_db: str, tmp_path: Path, capsys:
 
     code, _, err = await asyncio.to_thread(cli, "--wijk", "Overvecht", "--week", "2026-W15", "--force")
     assert code == 1 and "--force hoort bij --send" in err
+
+
+async def test_the_running_week_reads_so_far_and_a_week_to_come_is_refused(
+        seeded_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import asyncio
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        code = run("--wijk", "Overvecht", *args)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    current = IsoWeek.containing(datetime.now(UTC), "Europe/Amsterdam")  # the command reads the real clock
+    code, out, _ = await asyncio.to_thread(cli, "--week", str(current))
+    assert code == 0
+    assert out.startswith(f"Weekoverzicht Overvecht: week {current.week} van {current.year}, tot nu toe\n")
+    assert "De week is nog niet voorbij, dus de cijfers kunnen nog veranderen." in out and "Nu staan er" in out
+    code, out, _ = await asyncio.to_thread(cli, "--week", "2026-W15")
+    assert code == 0 and "tot nu toe" not in out and "Aan het eind van de week stonden er" in out
+    code, _, err = await asyncio.to_thread(cli, "--week", str(current.shifted(1)))
+    assert code == 1 and f"week {current.shifted(1)} is nog niet begonnen; deze week is {current}" in err
 
 
 async def test_the_weekly_job_runs_monday_eight_local_time(tmp_path: Path) -> None:

@@ -111,6 +111,26 @@ async def test_sending_the_same_week_twice_needs_force(mail_bot: Wijkbot, clock:
     assert row is not None and row["sends"] == 2
 
 
+async def test_a_week_that_is_not_over_is_not_mailed(mail_bot: Wijkbot, clock: FrozenClock,
+                                                      smtp: tuple[Inbox, int]) -> None:
+    inbox, _port = smtp
+    await seed_week(mail_bot, clock)
+    clock.set(local(4, 12, 23, 59))  # Sunday evening: W15 still runs
+    with pytest.raises(DigestError, match=r"week 2026-W15 is nog niet voorbij"):
+        await mail_bot.digests.send("Overvecht", W15)
+    with pytest.raises(DigestError, match=r"nog niet voorbij"):
+        await mail_bot.digests.send("Overvecht", W15, force=True)
+    assert inbox.messages == []
+    async with mail_bot.db.read() as conn:
+        assert await digest_archive.find(conn, "Overvecht", "2026-W15") is None
+    page = await mail_bot.digests.page("Overvecht", W15)  # the inbox shows the running week as it stands
+    assert "week 15 van 2026, tot nu toe" in page and "zondag 12 april 2026 23:59" in page
+    assert "Nu staan er" in page
+    clock.set(local(4, 13, 0, 1))
+    assert await mail_bot.digests.send("Overvecht", W15) == 1
+    assert "tot nu toe" not in parts(inbox.messages[0])["text/plain"]
+
+
 async def test_the_weekly_job_mails_each_wijk_once_and_archives_the_rest(
         mail_bot: Wijkbot, clock: FrozenClock, smtp: tuple[Inbox, int]) -> None:
     inbox, _port = smtp

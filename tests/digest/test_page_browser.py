@@ -6,6 +6,7 @@ is a link into the inbox, and it is screenshotted to test-artifacts/digest.png.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -125,7 +126,13 @@ async def test_the_digest_page_in_chromium(chromium: str, base_url: str) -> None
             archive = await page.goto(f"{base_url}/inbox/digest/Overvecht")
             assert archive is not None and archive.status == 200
             await expect(page.locator("h1")).to_have_text("Weekoverzichten van Overvecht")
+            await page.get_by_role("link", name=re.compile(r"^Deze week tot nu toe")).click()
+            await expect(page.locator("h1")).to_contain_text(", tot nu toe")  # the running week says so
+            await expect(page.locator("body")).to_contain_text("De week is nog niet voorbij")
             assert problems == [], problems
+            future = await page.goto(f"{base_url}/inbox/digest/Overvecht/2030-W10")
+            assert future is not None and future.status == 404
+            await expect(page.locator("body")).to_contain_text("week 2030-W10 is nog niet begonnen")
             unknown = await page.goto(f"{base_url}/inbox/digest/Atlantis/2026-W15")
             assert unknown is not None and unknown.status == 404
             await expect(page.locator("body")).to_contain_text("bekende wijken: West, Noordwest, Overvecht")

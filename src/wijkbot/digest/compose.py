@@ -33,6 +33,7 @@ class Composer:
     words: Wording
     base: str = ""  # "" on the inbox page, the public address in mail
     policy: DigestPolicy = field(default_factory=DigestPolicy)
+    so_far: bool = False  # the week is still running: the digest says "tot nu toe" and "nu", not "eind van de week"
 
     def link(self, **filters: str | int | Sequence[str] | None) -> str:
         """The wijk's cases matching `filters` (inbox parameter names, see links.PARAMETERS)."""
@@ -50,8 +51,10 @@ class Composer:
         t, d = self.words.t, self.digest
         return Document(
             lang=self.words.lang,
-            title=t("digest.title", wijk=d.wijk, week=d.week.week, year=d.week.year),
-            subtitle=self.words.date_range(d.week.monday, d.week.sunday),
+            title=t("digest.title_so_far" if self.so_far else "digest.title", wijk=d.wijk, week=d.week.week,
+                    year=d.week.year),
+            subtitle=(self.words.so_far(d.week.monday, generated_at) if self.so_far
+                      else self.words.date_range(d.week.monday, d.week.sunday)),
             tiles=self._tiles(),
             sections=(self._inflow(), self._hot_spots(), self._stuck(), self._served(), self._initiatives()),
             footer=(t("digest.footer.privacy", placeholder=PLACEHOLDER),
@@ -215,7 +218,8 @@ class Composer:
             t("digest.stuck.handed_over_none"), self.link(open=self.week, handovers=2))
         waiting = self._case_table(t("digest.stuck.waiting", n=len(s.waiting)), s.waiting, (topic, department, age),
                                    t("digest.stuck.waiting_none"), self.link(open=self.week, status=WAITING))
-        summary = t("digest.stuck.summary", open=w.number(self.digest.open_cases), overdue=w.number(len(s.overdue)))
+        summary = t("digest.stuck.summary_so_far" if self.so_far else "digest.stuck.summary",
+                    open=w.number(self.digest.open_cases), overdue=w.number(len(s.overdue)))
         return Section("stil", t("digest.stuck.title"), (summary,), None, (overdue, escalations, handed, waiting),
                        notes=(t("digest.stuck.note"),))
 

@@ -8,7 +8,8 @@ as they are rather than as a message id.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal, format_percent
 
@@ -113,3 +114,9 @@ class Wording:
     def date_range(self, first: date, last: date) -> str:
         return self.t("digest.period", first=self.translator.date(first, self.lang),
                       last=self.translator.date(last, self.lang))
+
+    def so_far(self, first: date, now: datetime) -> str:
+        """The period of a week that is still running: from its Monday until now (local time)."""
+        local = now.astimezone(ZoneInfo(self.rules.municipality.timezone))
+        return self.t("digest.period_so_far", first=self.translator.date(first, self.lang),
+                      now=f"{self.translator.date(local.date(), self.lang)} {local:%H:%M}")

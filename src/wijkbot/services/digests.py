@@ -86,12 +86,18 @@ class Digests:
         return summarise(facts, self.options.policy, names)
 
     async def render(self, wijk: str, week: IsoWeek, lang: str | None = None, base: str | None = None) -> Rendered:
-        """The digest of a wijk and week as page and text; links relative to `base` (default: the public URL)."""
+        """The digest of a wijk and week as page and text; links relative to `base` (default: the public URL).
+        The running week reads "tot nu toe"; a week that has not begun is a DigestError."""
+        now = self.clock()
+        if now < week.start(self.tz):
+            current = IsoWeek.containing(now, self.tz)
+            raise DigestError(f"week {week} is nog niet begonnen; deze week is {current}")
         language = self.translator.language(lang or self.options.lang)
         words = Wording(self.rules, self.translator, language)
         digest = await self.figures(wijk, week)
-        composer = Composer(digest, words, self.options.public_url if base is None else base, self.options.policy)
-        document = composer.document(self.clock())
+        composer = Composer(digest, words, self.options.public_url if base is None else base, self.options.policy,
+                            so_far=now < week.end(self.tz))
+        document = composer.document(now)
         no_quotes = words.t("digest.quotes.none")
         return Rendered(digest, language, words.t("digest.subject", wijk=wijk, week=week.week, year=week.year),
                         render.html(document, words.t("digest.nav"), no_quotes), render.text(document, no_quotes))
@@ -104,6 +110,9 @@ class Digests:
         """Archive and mail the digest to the wijk's wijkregisseurs; returns how many received it."""
         if self.mailer is None:
             raise DigestError("verzenden kan niet: er is geen mailserver ingesteld (WIJKBOT_SMTP_HOST)")
+        if self.clock() < week.end(self.tz):  # a half week archived as sent would stand in for the whole one
+            raise DigestError(f"week {week} is nog niet voorbij; het weekoverzicht kan pas daarna verstuurd worden "
+                              "(zonder --send ziet u de tussenstand)")
         recipients = await self.recipients(wijk)
         if not recipients:
             raise DigestError(f"{wijk} heeft geen wijkregisseur met een e-mailadres; er is niets verstuurd")

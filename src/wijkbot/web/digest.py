@@ -4,7 +4,8 @@ GET /inbox/digest/{wijk}/{week} shows the archived digest of that week (made now
 the running week); GET /inbox/digest/{wijk} lists the archive. Invariants: ambtenaren only (the routes live in
 the inbox application, behind its login; the digest holds no personal data, so every ambtenaar may read it);
 the page is served with its own Content-Security-Policy that allows exactly its one <style> block (by hash);
-an unknown wijk is a 404 naming the known ones, a malformed week a 400 with the expected form.
+an unknown wijk is a 404 naming the known ones, a week that has not begun a 404 naming the current one, a
+malformed week a 400 with the expected form.
 """
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ def digest_routes(digests: Digests) -> list[web.RouteDef]:
             week = IsoWeek.parse(request.match_info["week"])
         except WeekError as error:
             raise web.HTTPBadRequest(text=f"ongeldige week: {error}") from error
-        return page(await digests.page(wijk, week, request.query.get("lang")))
+        try:
+            return page(await digests.page(wijk, week, request.query.get("lang")))
+        except DigestError as error:  # a week that has not begun
+            raise web.HTTPNotFound(text=str(error)) from error
 
     async def archive(request: web.Request) -> web.Response:
         return page(await digests.archive_page(wijk_of(request), request.query.get("lang")))
