@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from wijkbot.cli_output import fail
 from wijkbot.rulefiles import load_rules
@@ -36,7 +37,11 @@ async def _with_actions(settings: Settings, work: Callable[[Any], Coroutine[Any,
 async def cmd_reply(args: argparse.Namespace, settings: Settings) -> int:
     async def work(bot: Any) -> str:
         actor = await bot.actions.actor(args.officer)
-        await bot.actions.reply(args.reference, actor, args.text)
+        held_until = await bot.actions.reply(args.reference, actor, args.text)
+        if held_until is not None:  # 21:00-08:00 nothing we start goes out
+            local = held_until.astimezone(ZoneInfo(bot.rules.municipality.timezone))
+            return (f"antwoord op {args.reference} klaargezet; het gaat om {local:%H:%M} weg "
+                    "(tussen 21:00 en 08:00 sturen we niets)")
         return f"antwoord op {args.reference} verstuurd"
     return await _with_actions(settings, work)
 

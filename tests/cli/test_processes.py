@@ -140,11 +140,13 @@ async def test_officer_reply_from_the_cli_reaches_the_web_chat(tmp_path: Path) -
 
             now = system_clock()
             if waking_moment(now) > now:  # the suite runs at night: a reply we start waits for 08:00
+                assert "klaargezet; het gaat om 08:00 weg" in result.stdout
                 async with bot.db.read() as conn:
                     held = (await conn.execute(select(outbox.c.body, outbox.c.next_attempt_at)
                                                .where(outbox.c.purpose == "reply"))).one()
                 assert "We halen het donderdag op." in held.body and held.next_attempt_at == waking_moment(now)
                 return
+            assert f"antwoord op {reference} verstuurd" in result.stdout
             got = await (await client.get("/api/webchat/messages", params={"session": "cli-sessie-01"})).json()
             texts = [m["text"] for m in got["messages"]]
             assert len(texts) == 2 and "We halen het donderdag op." in texts[1] and officer["name"] in texts[1]

@@ -292,3 +292,25 @@ async def test_hostile_input_gets_a_clear_answer_and_changes_nothing(officers: d
     assert "Uw notitie is opgeslagen" in nul.text and "nul\ufffdteken" in nul.text
     assert (await case_row(inbox_bot, resident.reference))["status"] == "toegewezen"
     assert await resident.received() == []
+
+
+async def test_a_reply_at_night_says_it_waits_for_the_morning(officers: dict[str, Officer], inbox_bot: Wijkbot,
+                                                             channel: RecordingChannel, clock: FrozenClock) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    await resident.received()
+    clock.set(datetime(2026, 11, 23, 22, 30, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    anouk = await signed_in(officers, "anouk")
+    sent = await anouk.act(resident.reference, "antwoord", reply="We komen morgen.")
+    assert "Uw antwoord staat klaar. Het gaat om 08:00 weg" in sent.text
+    assert "Uw antwoord is verstuurd" not in sent.text
+    assert "antwoord aan de bewoner · klaargezet tot 24 nov 2026, 08:00" in sent.text
+    assert await resident.received() == []
+    clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    assert len(await resident.received()) == 1
+    anouk = await signed_in(officers, "anouk")  # a new working day, a new login
+    by_day = await anouk.act(resident.reference, "antwoord", reply="Het is opgehaald.", confirm="ja")
+    assert "Uw antwoord is verstuurd" in by_day.text
+    assert by_day.text.count("klaargezet tot") == 1  # the daytime reply left at once

@@ -34,8 +34,9 @@ class Actions(HandOverActions, TeamworkActions):
     """The ambtenaar's use cases."""
 
     async def reply(self, reference: str, actor: Actor, text: str, *, expected_version: int | None = None,
-                    confirmed: bool = True) -> int:
-        """Send a reply to the resident through their own channel; returns the outbox id.
+                    confirmed: bool = True) -> datetime | None:
+        """Send a reply to the resident through their own channel; returns when it leaves if that is later
+        (21:00-08:00 it waits for the morning), None when it leaves at once.
 
         With confirmed=False a reply to a resident message that was already answered is refused
         (AlreadyAnswered), so the inbox can ask "send another one?".
@@ -58,16 +59,17 @@ class Actions(HandOverActions, TeamworkActions):
             message_id = await repository.add_message(conn, channel=contact_channel, direction="out", body=body,
                                                       now=now, contact_id=case["contact_id"], case_id=case["id"],
                                                       author_id=actor.officer_id)
-            # At night a reply waits for the morning (services.started_messages).
+            # At night a reply waits for the morning (services.started_messages); the case history says so.
+            leaves = waking_moment(now, self.rules.municipality.timezone)
             outbox_id = await outbox.enqueue(conn, contact_id=case["contact_id"], channel=contact_channel,
-                                             purpose="reply", body=body, now=now, case_id=case["id"],
-                                             send_at=waking_moment(now, self.rules.municipality.timezone))
+                                             purpose="reply", body=body, now=now, case_id=case["id"], send_at=leaves)
             await repository.update_case(conn, case["id"], now, **_taken_up(case, actor, now, told=True))
+            held = {"gaat_weg_om": leaves.isoformat()} if leaves > now else {}
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "antwoord",
-                                       {"message_id": message_id, "outbox_id": outbox_id})
+                                       {"message_id": message_id, "outbox_id": outbox_id} | held)
             await self._replan_update(conn, case, now)
         self.notify_outbox()
-        return outbox_id
+        return leaves if leaves > now else None
 
     async def note(self, reference: str, actor: Actor, text: str, *, expected_version: int | None = None) -> list[str]:
         """An internal note, never sent to the resident; returns the names of the colleagues it @mentions.

@@ -41,9 +41,9 @@ def _number(form: Form, key: str) -> int:
 
 
 async def _reply(inbox: InboxServices, who: Actor, ref: str, form: Form, version: int | None) -> Outcome:
-    await inbox.actions.reply(ref, who, _text(form, "reply"), expected_version=version,
-                              confirmed=_text(form, "confirm") == "ja")
-    return "inbox.done.reply", True
+    held_until = await inbox.actions.reply(ref, who, _text(form, "reply"), expected_version=version,
+                                           confirmed=_text(form, "confirm") == "ja")
+    return ("inbox.done.reply_held" if held_until else "inbox.done.reply"), True
 
 
 async def _note(inbox: InboxServices, who: Actor, ref: str, form: Form, version: int | None) -> Outcome:

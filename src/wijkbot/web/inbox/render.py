@@ -71,7 +71,7 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
     flash = session.pop("flash", None)
     base = {
         "t": t, "event_label": event_label, "channel_label": channel_label, "lang": lang, "when": when, "day": day,
-        "ago": ago, "csrf": csrf_token(session),
+        "ago": ago, "moment": datetime.fromisoformat, "csrf": csrf_token(session),
         "me": request.get(PERSON), "path": _page_path(request), "municipality": inbox.rules.municipality.name,
         "flash": t(flash) if isinstance(flash, str) and flash.startswith("inbox.") else None,
         "department_name": inbox.texts.department_name, "category_name": _category_name(inbox),
