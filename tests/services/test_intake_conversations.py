@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from wijkbot.app import Wijkbot
 from wijkbot.storage import repository
 from wijkbot.testing import FrozenClock, Harness, RecordingChannel
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def case_of(bot: Wijkbot, reference: str) -> dict:
@@ -140,3 +144,24 @@ async def test_a_complaint_is_not_asked_for_a_street(bot: Wijkbot, resident: Har
     assert "klacht" in complaint.lower() and "in welke straat" not in complaint
     other = Harness(bot, resident.channel)
     assert "in welke straat" in (await other.say("De lantaarnpaal is al een week kapot"))[0]
+
+
+async def test_the_triage_acknowledgement_names_who_reads_it_as_the_municipality_says(
+        sqlite_url: str, clock: FrozenClock, channel: RecordingChannel) -> None:
+    from wijkbot.app import build
+    from wijkbot.settings import Settings
+
+    root = ROOT
+    unclear = "Ik weet niet goed bij wie ik moet zijn hiermee"
+    for municipality, lang, who in (("utrecht", "nl", "Een medewerker van het wijkbureau kijkt"),
+                                    ("katwijk", "nl", "De wijkregisseur van uw kern kijkt"),
+                                    ("katwijk", "en", "The wijkregisseur of your kern will decide"),
+                                    ("utrecht", "en", "A member of staff at the neighbourhood office will decide")):
+        settings = Settings(database_url=sqlite_url, rules_dir=root / "routing_rules" / municipality,  # type: ignore[call-arg]
+                            locales_dir=root / "locales", _env_file=None)
+        bot = await build(settings, clock, extra_channels={channel.name: channel})
+        try:
+            got = await Harness(bot, channel, locale=lang).say(unclear)
+        finally:
+            await bot.close()
+        assert len(got) == 1 and who in got[0], (municipality, lang, got)

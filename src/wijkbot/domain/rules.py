@@ -89,6 +89,9 @@ class Municipality:
     privacy_url: str = ""
     triage_department: str = "wijken"
     min_confidence: float = 0.45
+    # Who reads a triage case, per language, as the resident's acknowledgement names them ("De wijkregisseur van
+    # uw kern"); a language without one gets the catalog's words (ack.triage_who: "Een medewerker van het wijkbureau").
+    triage_reader: dict[str, str] = field(default_factory=dict)
     area_label: str = "wijk"
     duplicates: DuplicatePolicy = field(default_factory=DuplicatePolicy)
 

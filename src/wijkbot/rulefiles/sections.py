@@ -35,9 +35,20 @@ def municipality(reader: Reader) -> Municipality:
         privacy_url=str(data.get("privacy_url", "")),
         triage_department=reader.text(file, rule, triage, "department", "wijken"),
         min_confidence=reader.number(file, rule, triage, "min_confidence", 0.45, 0.0, 1.0),
+        triage_reader=_per_language(reader, file, rule, triage, "reader"),
         area_label=str(data.get("area_label", "wijk")),
         duplicates=_duplicate_policy(reader, file, rule, data.get("duplicates")),
     )
+
+
+def _per_language(reader: Reader, file: str, rule: str, data: dict[str, Any], key: str) -> dict[str, str]:
+    """An optional text per language code: {nl: "...", en: "..."}."""
+    value = data.get(key) or {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                              for k, v in value.items()):
+        reader.problem(file, rule, f"triage.{key}", "must map a language code to a text, e.g. {nl: ..., en: ...}")
+        return {}
+    return {k: v.strip() for k, v in value.items()}
 
 
 def _duplicate_policy(reader: Reader, file: str, rule: str, data: object) -> DuplicatePolicy:

@@ -44,8 +44,11 @@ class Texts:
             parts.append(self.t.text("ack.out_of_scope", lang, url=department.redirect_url or "",
                                      phone=self.rules.municipality.phone, **values))
         else:
-            key = "ack.triage" if decision.triage else f"ack.{decision.kind.value}"
-            parts.append(self.t.text(key, lang, **values))
+            if decision.triage:
+                who = self.rules.municipality.triage_reader.get(lang) or self.t.text("ack.triage_who", lang)
+                parts.append(self.t.text("ack.triage", lang, who=who, **values))
+            else:
+                parts.append(self.t.text(f"ack.{decision.kind.value}", lang, **values))
             if known:
                 parts.append(self.t.text("ack.known", lang))
             # A question or a complaint (about how we worked) needs no place; a melding or an initiative does.
