@@ -165,3 +165,50 @@ async def test_the_triage_acknowledgement_names_who_reads_it_as_the_municipality
         finally:
             await bot.close()
         assert len(got) == 1 and who in got[0], (municipality, lang, got)
+
+
+async def _officer_team(bot: Wijkbot, officer_id: int | None) -> set[str]:
+    from sqlalchemy import select
+
+    from wijkbot.storage.tables import officer_teams
+
+    async with bot.db.read() as conn:
+        return set((await conn.execute(select(officer_teams.c.team)
+                                       .where(officer_teams.c.officer_id == officer_id))).scalars())
+
+
+async def test_the_street_a_resident_sends_when_asked_gives_the_case_its_place_and_team(
+        any_bot: Wijkbot, channel: RecordingChannel) -> None:
+    resident = Harness(any_bot, channel)
+    got = await resident.say("De lantaarnpaal is kapot")
+    assert "in welke straat" in got[0]
+    before = await case_of(any_bot, resident.reference)
+    assert before["wijk"] is None and before["team"] == "stadswerken-west"  # the department's first team
+    got = await resident.say("Het is aan de Oudegracht")
+    assert len(got) == 1 and f"plek bij nummer {resident.reference} gezet: Oudegracht" in got[0]
+    assert "Binnenstad" in got[0] and "Stadswerken gaat ermee aan de slag" in got[0]
+    case = await case_of(any_bot, resident.reference)
+    assert (case["street"], case["wijk"]) == ("Oudegracht", "Binnenstad")
+    team = any_bot.rules.team_for("stadswerken", "Binnenstad")
+    assert team is not None and case["team"] == team.id != "stadswerken-west"
+    assert case["officer_id"] is not None and team.id in await _officer_team(any_bot, case["officer_id"])
+    async with any_bot.db.read() as conn:
+        placed = [e["data"] for e in await repository.events_of(conn, case["id"]) if e["type"] == "plaats aangevuld"]
+    assert placed == [{"straat": "Oudegracht", "wijk": "Binnenstad", "buurt": case["buurt"],
+                       "team": {"van": "stadswerken-west", "naar": team.id}}]
+    got = await resident.say("Hij knippert ook")  # the place is known now: an ordinary addition
+    assert "toegevoegd aan nummer" in got[0]
+
+
+async def test_a_case_someone_works_on_gets_its_place_but_keeps_its_team(bot: Wijkbot, resident: Harness) -> None:
+    from tests.followup.test_never_silent import officer_of
+
+    await resident.say("De lantaarnpaal is kapot")
+    actor = await officer_of(bot, resident.reference)
+    await bot.actions.reply(resident.reference, actor, "In welke straat staat hij?")
+    await resident.received()
+    got = await resident.say("Taagdreef")
+    assert "gezet: Taagdreef" in got[0]
+    case = await case_of(bot, resident.reference)
+    assert case["wijk"] == "Overvecht" and case["team"] == "stadswerken-west"
+    assert case["officer_id"] == actor.officer_id  # the ambtenaar who asked keeps it

@@ -231,6 +231,8 @@ class IntakeBatch:
         elif item.media.location is not None:  # provisional messages keep their location in meta only
             case.row["latitude"], case.row["longitude"] = item.media.location
             case.located = True
+        if not unclear and item.routed is not None and placement.takes_place(case.row, item.routed.area):
+            case.placed, item.gave_place = item.routed.area, True  # the answer to "in welke straat?"
 
     def _open_new_case(self, item: BatchItem, decision: Decision, loads: dict[str, list[OfficerLoad]]) -> None:
         row, created = new_case_row(self.rules, decision, item.contact["id"], item.lang, self.now, loads)

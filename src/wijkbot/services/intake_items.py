@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from wijkbot.domain.model import InboundMessage
+from wijkbot.domain.model import Area, InboundMessage
 from wijkbot.domain.routing import Decision
 from wijkbot.domain.sanitise import is_blank
 from wijkbot.services import inbound_media
@@ -37,6 +37,7 @@ class BatchCase:
     context: list[int] = field(default_factory=list)  # earlier messages (photo, location) that join it
     resumed: bool = False  # it waited on the resident, who answered: the term runs again
     reopen_request: bool = False  # closed, and the resident asks to look again (domain.reopen): note its ambtenaar
+    placed: Area | None = None  # it had no place, and the resident's answer named one (street, postcode, buurt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class BatchItem:
     ends_stop: bool = False  # the first message since the resident's /stop: the answer says they hear from us again
     routed: Decision | None = None  # the router's decision on the words, worked out once (IntakeBatch._routed)
     another_look: bool = False  # joins a closed case as a request to look again (domain.reopen)
+    gave_place: bool = False  # its words gave its case the place the case lacked
 
     @property
     def has_content(self) -> bool:

@@ -8,21 +8,26 @@ answer is composed, so an answer never names a placeholder; everything runs in t
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain import case_plan
+from wijkbot.domain.assignment import choose_officer
+from wijkbot.domain.model import Area
 from wijkbot.domain.reopen import REOPEN_REQUEST
 from wijkbot.domain.rules import RuleSet
+from wijkbot.domain.workflow import Status
 from wijkbot.services import case_terms, inbound_media, placement
 from wijkbot.services.case_terms import case_policy
 from wijkbot.services.duplicates import LEAD_EVENT, link_duplicates
-from wijkbot.services.intake_items import BatchItem
+from wijkbot.services.intake_items import BatchCase, BatchItem
 from wijkbot.services.texts import Texts
-from wijkbot.storage import attachments, casefile, conversation_rows, intake_rows
+from wijkbot.storage import attachments, casefile, conversation_rows, intake_rows, repository
 from wijkbot.storage.tables import case_events, cases, followups, messages, outbox
 
-RESIDENT_EVENTS = frozenset({"bericht", REOPEN_REQUEST})  # case events the resident's message is the actor of
+PLACE_ADDED = "plaats aangevuld"
+RESIDENT_EVENTS = frozenset({"bericht", REOPEN_REQUEST, PLACE_ADDED})  # events the resident's message is the actor of
 
 
 class BatchWriter:
@@ -48,6 +53,9 @@ class BatchWriter:
                                                       [(case_id, self.now) for case_id in ids])
         for case, case_id, reference in zip(new_cases, ids, references, strict=True):
             case.row["id"], case.row["reference"] = case_id, reference
+        for c in touched.values():
+            if c.placed is not None and not c.new:  # rare: one case at a time
+                await self._place(c, c.placed)
         lead_event_rows = [{"case_id": lead_id, "at": self.now, "actor": "systeem", "type": LEAD_EVENT,
                             "data": {"zaak": case.row["reference"]}} for lead_id, case in lead_events]
         inserted = [i for i in fresh if not i.stored_ids]
@@ -100,12 +108,35 @@ class BatchWriter:
                 note = self.texts.simple("escalation.reopen_note", "nl", reason=reason)
                 await casefile.note_to_officer(self.conn, c.row["id"], c.row["officer_id"], note, self.now)
 
+    async def _place(self, case: BatchCase, area: Area) -> None:
+        """A case without a place gets the one the resident gave; while nobody has taken it up yet, it also moves
+        to the department's team for that wijk (it had gone to the department's first team)."""
+        row = case.row
+        values: dict[str, Any] = {"street": area.street, "wijk": area.wijk, "buurt": area.buurt,
+                                  "buurt_code": area.buurt_code}
+        data: dict[str, Any] = {"straat": area.street, "wijk": area.wijk, "buurt": area.buurt}
+        team = self.rules.team_for(row["department"], area.wijk)
+        untouched = row["status"] in (Status.NIEUW.value, Status.TOEGEWEZEN.value)
+        if team is not None and team.id != row["team"] and untouched:
+            loads = await intake_rows.officer_loads_for(self.conn, [team.id])
+            officer = choose_officer(loads.get(team.id, []))
+            status = Status.TOEGEWEZEN if officer is not None else Status.NIEUW
+            values |= {"team": team.id, "officer_id": officer, "status": status.value}
+            data |= {"team": {"van": row["team"], "naar": team.id}}
+        row.update(values)
+        await repository.update_case(self.conn, row["id"], self.now, **values)
+        case.events.append((PLACE_ADDED, data))
+
     def _compose(self, item: BatchItem) -> None:
         """The answer, now that every case has its reference and every message its id."""
         ack = item.acknowledgement
         if ack is not None and item.case is not None:
             item.answer = self.texts.acknowledgement(ack.decision, item.case.row["reference"], ack.due, ack.lang,
                                                      ack.long, known=item.case.row.get("duplicate_of") is not None)
+        elif item.case is not None and item.gave_place:
+            placed = item.case.placed
+            area = ", ".join(p for p in (placed.street, placed.label) if p) if placed else ""
+            item.answer = self.texts.with_case("ack.place_added", item.lang, item.case.row, area=area)
         elif item.case is not None and item.another_look:
             item.answer = self.texts.with_case("notice.reopen_requested", item.lang, item.case.row)
         elif item.case is not None and item.ask:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.conversation import LastSent, OpenCase, case_buttons
-from wijkbot.domain.model import Kind
+from wijkbot.domain.model import Area, Kind
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workflow import Status
 from wijkbot.services.texts import Texts
@@ -35,9 +35,19 @@ async def facts(conn: AsyncConnection, open_rows: dict[int, list[dict[str, Any]]
 
 
 def open_case(key: int, row: dict[str, Any], last_written: datetime | None) -> OpenCase:
-    needs_location = row.get("wijk") is None and row.get("kind") != Kind.VRAAG.value
-    return OpenCase(key, row["status"] == Status.WACHT_OP_BEWONER.value, last_written, needs_location,
+    return OpenCase(key, row["status"] == Status.WACHT_OP_BEWONER.value, last_written, lacks_place(row),
                     row.get("category"), row.get("street"))
+
+
+def lacks_place(row: dict[str, Any]) -> bool:
+    """A melding or initiative without a wijk: its acknowledgement asked for a street or postcode (a question or
+    a complaint needs no place, services.texts)."""
+    return row.get("wijk") is None and row.get("kind") not in (Kind.VRAAG.value, Kind.KLACHT.value)
+
+
+def takes_place(row: dict[str, Any], area: Area) -> bool:
+    """Whether a message joining this case gives it the place it lacked: words that name one."""
+    return lacks_place(row) and area.wijk is not None
 
 
 def label(rules: RuleSet, texts: Texts, row: dict[str, Any]) -> str:
