@@ -314,3 +314,28 @@ async def test_a_reply_at_night_says_it_waits_for_the_morning(officers: dict[str
     by_day = await anouk.act(resident.reference, "antwoord", reply="Het is opgehaald.", confirm="ja")
     assert "Uw antwoord is verstuurd" in by_day.text
     assert by_day.text.count("klaargezet tot") == 1  # the daytime reply left at once
+
+
+async def test_a_reopen_request_waits_in_its_queue_until_someone_decides(any_officers: dict[str, Officer],
+                                                                         any_inbox_bot: Wijkbot,
+                                                                         channel: RecordingChannel) -> None:
+    first = await new_case(any_inbox_bot, channel, AFVAL)
+    second = await new_case(any_inbox_bot, channel, "Er ligt grofvuil naast de container in de Kanaalstraat bij 40")
+    anouk = await signed_in(any_officers, "anouk")
+    for resident in (first, second):
+        await anouk.act(resident.reference, "afhandelen", outcome="Opgehaald.")
+        await resident.received()
+    assert (await anouk.get("/inbox/zaken?queue=reopen")).references() == []
+    for resident in (first, second):
+        got = await resident.say("Het ligt er nog steeds")
+        assert "opnieuw open moet" in got[0]
+    queue = await anouk.get("/inbox/zaken?queue=reopen")
+    assert sorted(queue.references()) == sorted([first.reference, second.reference])
+    assert 'data-queue="reopen">Heropenverzoeken <span class="count">(2)</span>' in queue.html
+    await anouk.get(f"/inbox/zaak/{first.reference}")  # only looking does not decide it
+    assert first.reference in (await anouk.get("/inbox/zaken?queue=reopen")).references()
+    await anouk.act(first.reference, "heropenen", reason="Het ligt er nog")
+    await anouk.act(second.reference, "antwoord", reply="Dit is ander afval; dat halen we maandag op.",
+                    confirm="ja")
+    assert (await anouk.get("/inbox/zaken?queue=reopen")).references() == []
+    assert (await case_row(any_inbox_bot, second.reference))["status"] == "afgehandeld"

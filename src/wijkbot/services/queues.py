@@ -26,7 +26,7 @@ from wijkbot.storage import queues
 from wijkbot.storage.db import Database
 from wijkbot.storage.queues import Filters
 
-QUEUES = ("mine", "team", "mentioned", "triage", "overdue", "waiting", "wijk", "all")
+QUEUES = ("mine", "team", "mentioned", "triage", "overdue", "waiting", "reopen", "wijk", "all")
 AGES = {"day": (None, timedelta(days=1)), "week": (None, timedelta(days=7)), "older": (timedelta(days=7), None)}
 PAGE_SIZE = 50
 MAX_SEARCH = 200
