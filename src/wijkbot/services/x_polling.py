@@ -11,6 +11,8 @@ Invariants:
 - Frugal: at most `max_pages` pages per poll (the rest follows next time); a refused request (budget, stopped
   channel) costs nothing and is tried again after the interval; a 429 waits until X's reset time; a 5xx or
   network trouble is retried with a growing pause (5 s doubling, at most 15 min).
+- A resident's first DM also queues, in that transaction, the full text of what they only saw as a public
+  notice before (services.x_catch_up).
 - Logs hold counts and states only.
 """
 
@@ -25,7 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.x import Cursor, Page, Stream, advance, is_new, restart
 from wijkbot.ports import ChannelPaused, Clock, InvalidCursor, TemporaryFailure, XReader
+from wijkbot.services import x_catch_up
 from wijkbot.services.inbound import Inbound
+from wijkbot.services.texts import Texts
 from wijkbot.services.x_guard import XGuard
 from wijkbot.storage import x_rows
 from wijkbot.storage.db import Database
@@ -40,7 +44,7 @@ BASELINE_RESULTS = {Stream.MENTIONS: 5, Stream.DM_EVENTS: 1}  # the smallest pag
 class XPoller:
     def __init__(self, db: Database, inbound: Inbound, reader: XReader, guard: XGuard, clock: Clock,
                  intervals: Mapping[Stream, float], *, account_id: str | None = None, page_size: int = 100,
-                 max_pages: int = 5) -> None:
+                 max_pages: int = 5, texts: Texts | None = None) -> None:
         self.db = db
         self.inbound = inbound
         self.reader = reader
@@ -50,6 +54,7 @@ class XPoller:
         self.account_id = account_id
         self.page_size = page_size
         self.max_pages = max_pages
+        self.texts = texts
         self._failures: dict[Stream, int] = {}
 
     async def start(self) -> bool:
@@ -120,6 +125,8 @@ class XPoller:
 
         async def save(conn: AsyncConnection) -> None:
             await x_rows.save_cursor(conn, stream, following, self.clock())
+            if stream is Stream.DM_EVENTS and self.texts is not None:  # a first DM: what went public, in full
+                await x_catch_up.queue(conn, self.texts, {m.reply_to.address for m in fresh}, self.clock())
 
         # X lists newest first; intake takes them oldest first, so a resident's first message opens the case
         results = await self.inbound.receive_batch(list(reversed(fresh)), save)

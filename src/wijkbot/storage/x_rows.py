@@ -8,6 +8,7 @@ transactions are already exclusive), so two workers never count the same slot tw
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -88,6 +89,31 @@ async def conversation(conn: AsyncConnection, contact_id: int, case_id: int | No
         latest = (await conn.execute(posts.where(messages.c.case_id == case_id))).scalar()
     latest = latest or (await conn.execute(posts)).scalar()
     return has_dm, latest[len(TWEET_PREFIX):] if latest else None
+
+
+async def public_only_sent(conn: AsyncConnection, addresses: Iterable[str], purposes: Sequence[str],
+                           done_purpose: str) -> dict[int, list[RowMapping]]:
+    """Per X contact among `addresses` that has written a DM and has no `done_purpose` row yet: the outbox rows
+    of `purposes` sent before their first DM (oldest first), with the contact's locale."""
+    wanted = list(set(addresses))
+    if not wanted:
+        return {}
+    first_dm = (select(messages.c.contact_id, func.min(messages.c.created_at).label("at"))
+                .where(messages.c.channel == CHANNEL, messages.c.direction == "in",
+                       messages.c.external_id.like(DM_PREFIX + "%"))
+                .group_by(messages.c.contact_id).subquery())
+    done = exists().where(outbox.c.contact_id == contacts.c.id, outbox.c.purpose == done_purpose)
+    sent = outbox.alias("sent")
+    rows = await conn.execute(
+        select(sent.c.contact_id, sent.c.case_id, sent.c.body, contacts.c.locale)
+        .join(contacts, contacts.c.id == sent.c.contact_id).join(first_dm, first_dm.c.contact_id == contacts.c.id)
+        .where(contacts.c.channel == CHANNEL, contacts.c.address.in_(wanted), ~done, sent.c.channel == CHANNEL,
+               sent.c.status == "sent", sent.c.purpose.in_(list(purposes)), sent.c.sent_at < first_dm.c.at)
+        .order_by(sent.c.id))
+    found: dict[int, list[RowMapping]] = {}
+    for row in rows.mappings():
+        found.setdefault(int(row["contact_id"]), []).append(row)
+    return found
 
 
 async def outbox_row(conn: AsyncConnection, outbox_id: int) -> RowMapping | None:

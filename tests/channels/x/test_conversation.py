@@ -15,6 +15,7 @@ from wijkbot.app import Wijkbot
 from wijkbot.domain.x import Mode, Stream
 from wijkbot.storage import repository
 from wijkbot.storage.tables import cases, contacts, messages, outbox
+from wijkbot.testing import FrozenClock
 
 RESIDENT = "424242"
 OFFICER = "anouk.voorbeeld@example.org"
@@ -110,6 +111,37 @@ async def test_a_public_only_resident_gets_a_case_and_no_personal_data_reaches_t
         case = await repository.case_by_reference(conn, reference)
         bodies = [m["body"] for m in await repository.messages_of(conn, case["id"]) if m["direction"] == "out"]
     assert "06-12345678" in bodies[-1]
+
+
+async def test_what_went_out_in_public_reaches_the_resident_in_full_with_their_first_dm(
+        make_x_bot: BotFactory, fake_x: FakeX, clock: FrozenClock) -> None:
+    bot = await make_x_bot()
+    await start_x(bot)
+    fake_x.mention(RESIDENT, "De lantaarnpaal in de Amsterdamsestraatweg is al dagen kapot")
+    await poll(bot, Stream.MENTIONS)
+    await bot.delivery.drain()
+    [reference] = await x_references(bot)
+    actor = await bot.actions.actor(OFFICER)
+    await bot.actions.reply(reference, actor, "We vervangen de lamp woensdag.")
+    await bot.delivery.drain()
+    assert fake_x.sent_dms == [] and "woensdag" not in fake_x.posted[-1]["text"]  # only the public notice
+
+    clock.advance(minutes=5)
+    fake_x.dm(RESIDENT, f"Wat is het nieuws over {reference}?")
+    await poll(bot, Stream.DM_EVENTS)
+    await bot.delivery.drain()
+    texts = [dm["text"] for dm in fake_x.sent_dms]
+    assert all(dm["participant_id"] == RESIDENT for dm in fake_x.sent_dms)
+    assert len(texts) == 2 and f"toegevoegd aan nummer {reference}" in texts[0]
+    assert "alleen kort en openbaar antwoorden" in texts[1] and "We vervangen de lamp woensdag." in texts[1]
+    assert "Bedankt voor uw melding" not in texts[1]  # the acknowledgement is not repeated
+
+    clock.advance(minutes=5)
+    fake_x.dm(RESIDENT, "Dank u wel!")
+    await poll(bot, Stream.DM_EVENTS)
+    await bot.delivery.drain()
+    assert len(fake_x.sent_dms) == 3 and "woensdag" not in fake_x.sent_dms[-1]["text"]  # caught up once
+    assert len(fake_x.posted) == 2
 
 
 async def test_an_empty_mention_gets_a_public_question_without_a_case(make_x_bot: BotFactory, fake_x: FakeX) -> None:

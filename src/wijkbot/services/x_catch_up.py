@@ -1,0 +1,36 @@
+"""What an X resident only saw as a short public notice, sent again in full by DM once they write us one.
+
+Before a resident's first DM everything we start ourselves (an ambtenaar's answer, an update, a status notice,
+the outcome) leaves as a short public reply that asks them to send a DM (services.x_replies). When their first
+DM arrives, the full texts of those messages are queued as one DM, in the transaction that stores the DM; the
+next answers go by DM anyway.
+
+Invariants: once per contact (an outbox row with purpose CATCH_UP marks it done); only rows that were sent
+before the contact's first DM (those were public: x_replies chooses a DM whenever a DM exists); answers to
+what the resident wrote (acknowledgements, questions) and the survey are not repeated; the DM is an answer to
+the resident's own message, so it leaves at once, also at night.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wijkbot.services.texts import Texts
+from wijkbot.storage import outbox, x_rows
+
+CATCH_UP = "catch_up"
+REPEATED = ("reply", "update", "status", "outcome")  # outbox purposes of what we started ourselves
+
+
+async def queue(conn: AsyncConnection, texts: Texts, addresses: Iterable[str], now: datetime) -> int:
+    """Queue the catch-up DM for every resident among `addresses` whose first DM is in; returns how many."""
+    found = await x_rows.public_only_sent(conn, addresses, REPEATED, CATCH_UP)
+    for contact_id, rows in found.items():
+        lang = str(rows[-1]["locale"] or "nl")
+        body = "\n\n".join([texts.simple("x.catch_up", lang), *(str(r["body"]) for r in rows)])
+        await outbox.enqueue(conn, contact_id=contact_id, channel=x_rows.CHANNEL, purpose=CATCH_UP, body=body,
+                             now=now, case_id=rows[-1]["case_id"])
+    return len(found)
