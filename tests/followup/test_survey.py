@@ -33,8 +33,10 @@ async def test_unhappy_verdict_becomes_a_reopen_request_for_the_ambtenaar(any_bo
     assert [label for label, _value in resident.buttons()] == ["Ja", "Nee"]
     got = await resident.choose(resident.buttons()[1][1], "Nee")
     assert "volgende bericht" in got[0]
+    assert f"We vragen Stadswerken om opnieuw naar nummer {reference} te kijken" in got[0]  # they know it is heard
     got = await resident.say("Er ligt nog steeds een matras")
-    assert "Dank u wel voor uw uitleg" in got[0]
+    assert "Dank u wel voor uw uitleg" in got[0] and f"bij nummer {reference} gezet" in got[0]
+    assert "nieuwe melding" not in got[0]
     assert await events(any_bot, reference, "tevredenheid") == [
         {"score": 2, "opgelost": False, "toelichting": "Er ligt nog steeds een matras"}]
     request = await events(any_bot, reference, "heropenverzoek")
@@ -93,3 +95,27 @@ async def test_typed_answers_count_too(bot: Wijkbot, resident: Harness) -> None:
     got = await resident.say("4 ja")
     assert "volgende bericht" in got[0]
     assert await events(bot, reference, "tevredenheid") == [{"score": 4, "opgelost": True, "toelichting": ""}]
+
+
+async def test_a_happy_verdict_gets_no_promise_to_look_again(bot: Wijkbot, resident: Harness) -> None:
+    await resident.say(GROFVUIL)
+    await close(bot, resident.reference)
+    await resident.received()
+    await resident.choose(resident.buttons()[3][1], "4")
+    got = await resident.choose(resident.buttons()[0][1], "Ja")
+    assert "volgende bericht" in got[0] and "opnieuw" not in got[0]
+    got = await resident.say("Snel opgehaald, top")
+    assert "Dank u wel voor uw uitleg" in got[0]
+
+
+async def test_an_initiative_is_asked_whether_we_helped_not_whether_it_is_solved(bot: Wijkbot,
+                                                                                resident: Harness) -> None:
+    await resident.say("Ik heb een idee: een buurtbarbecue organiseren op het plein bij de Kanaalstraat")
+    case = await case_of(bot, resident.reference)
+    assert case["kind"] == "initiatief"
+    await close(bot, resident.reference)
+    got = await resident.received()
+    assert "Heeft u nog een vraag?" in got[0] and "niet opgelost" not in got[0]
+    assert "hoe we u hebben geholpen" in got[1] and "opgelost" not in got[1]
+    got = await resident.choose(resident.buttons()[2][1], "3")
+    assert got[0] == "Dank u. Bent u geholpen?"

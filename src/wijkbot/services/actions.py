@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from wijkbot.domain.access import Access
 from wijkbot.domain.followups import waking_moment
 from wijkbot.domain.mentions import handle_of, handles
+from wijkbot.domain.model import Kind
 from wijkbot.domain.sanitise import is_blank, storable
 from wijkbot.domain.workflow import Status, TransitionError, is_open, transition
 from wijkbot.services import case_terms, duplicates
@@ -158,7 +159,8 @@ class Actions(HandOverActions, TeamworkActions):
             await repository.cancel_followups(conn, case["id"])
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "afgehandeld",
                                        {"uitkomst": outcome.strip()})
-            await self._notify(conn, case, "notice.closed", dict(case), final=True, outcome=storable(outcome).strip())
+            await self._notify(conn, case, _closed_notice(case), dict(case), final=True,
+                               outcome=storable(outcome).strip())
             await self.surveys.ask(conn, case, now)
             for linked in await duplicates.open_linked(conn, case["id"]):  # every reporter hears the outcome
                 await repository.update_case(conn, linked["id"], now, status=Status.AFGEHANDELD.value, closed_at=now,
@@ -166,7 +168,7 @@ class Actions(HandOverActions, TeamworkActions):
                 await repository.cancel_followups(conn, linked["id"])
                 await repository.add_event(conn, linked["id"], now, str(actor.officer_id), "afgehandeld",
                                            {"uitkomst": outcome.strip(), "via": case["reference"]})
-                await self._notify(conn, linked, "notice.closed", dict(linked), final=True,
+                await self._notify(conn, linked, _closed_notice(linked), dict(linked), final=True,
                                    outcome=storable(outcome).strip())
                 await self.surveys.ask(conn, linked, now)
         self.notify_outbox()
@@ -215,6 +217,12 @@ def _taken_up(case: Any, actor: Actor, now: datetime, *, told: bool) -> dict[str
     if case["officer_id"] is None:
         values["officer_id"] = actor.officer_id
     return values
+
+
+def _closed_notice(case: Any) -> str:
+    """The closing notice invites "niet opgelost?" for a melding or complaint; a question or initiative gets an
+    invitation to write again instead."""
+    return "notice.closed" if case["kind"] not in (Kind.VRAAG.value, Kind.INITIATIEF.value) else "notice.closed_other"
 
 
 def _check_text(text: str, empty_message: str) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain import survey
-from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
+from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage, Kind
 from wijkbot.domain.reopen import REOPEN_REQUEST
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import is_blank, storable
@@ -55,9 +55,11 @@ class Surveys:
         lang = str(case["locale"])
         actions: tuple[tuple[str, str], ...] = ()
         if channel in BUTTONLESS_CHANNELS:  # the resident types a digit and ja/nee
-            body = self.texts.with_case("survey.question_typed", lang, case)
+            key = "survey.question_typed" if _about_a_problem(case) else "survey.question_helped_typed"
+            body = self.texts.with_case(key, lang, case)
         else:
-            body = self.texts.with_case("survey.question", lang, case)
+            key = "survey.question" if _about_a_problem(case) else "survey.question_helped"
+            body = self.texts.with_case(key, lang, case)
             actions = tuple((str(n), survey.score_value(token, n)) for n in range(1, 6))
         await started_messages.send(conn, case, purpose="survey", body=body, now=now,
                                     tz=self.rules.municipality.timezone, actions=actions)
@@ -147,24 +149,32 @@ class Surveys:
         if solved is None:
             actions = () if typed else ((self.texts.simple("survey.yes", lang), survey.solved_value(token, True)),
                                         (self.texts.simple("survey.no", lang), survey.solved_value(token, False)))
-            key = "survey.ask_solved_typed" if typed else "survey.ask_solved"
+            key = ("survey.ask_solved" if _about_a_problem(found) else "survey.ask_helped") + ("_typed" * typed)
             return await self._reply(conn, message, contact, found, self.texts.simple(key, lang), actions)
         await survey_rows.record(conn, token, answered_at=now)
         await repository.add_event(conn, found["case_id"], now, "bewoner", "tevredenheid",
                                    {"score": score, "opgelost": solved, "toelichting": ""})
-        if survey.needs_another_look(score, solved):
+        unhappy = survey.needs_another_look(score, solved)
+        if unhappy:
             await self._reopen_request(conn, found, score, solved, now)
-        return await self._reply(conn, message, contact, found, self.texts.simple("survey.ask_why", lang))
+        key = "survey.ask_why_unhappy" if unhappy else "survey.ask_why"
+        return await self._reply(conn, message, contact, found, self._with_case(key, lang, found))
 
     async def _why(self, conn: AsyncConnection, message: InboundMessage, contact: dict[str, Any],
                    found: dict[str, Any], now: datetime) -> IntakeResult:
         why = storable(message.text).strip()[:MAX_WHY]
         await survey_rows.record(conn, found["token"], why=why)
         await survey_rows.set_verdict_why(conn, found["case_id"], why)
-        if survey.needs_another_look(found["score"], found["solved"]):
+        unhappy = survey.needs_another_look(found["score"], found["solved"])
+        if unhappy:
             note = self.texts.simple("escalation.reopen_why", "nl", why=why)
             await casefile.note_to_officer(conn, int(found["case_id"]), found["officer_id"], note, now)
-        return await self._reply(conn, message, contact, found, self.texts.simple("survey.thanks", found["locale"]))
+        key = "survey.thanks_unhappy" if unhappy else "survey.thanks"
+        return await self._reply(conn, message, contact, found, self._with_case(key, str(found["locale"]), found))
+
+    def _with_case(self, key: str, lang: str, found: dict[str, Any]) -> str:
+        department = self.texts.department_name(str(found["department"]))
+        return self.texts.simple(key, lang, reference=found["reference"], department=department)
 
     async def _reopen_request(self, conn: AsyncConnection, found: dict[str, Any], score: int, solved: bool,
                               now: datetime) -> None:
@@ -186,3 +196,8 @@ class Surveys:
         await outbox.enqueue(conn, contact_id=contact["id"], channel=message.reply_to.channel, purpose="notice",
                              body=text, now=now, case_id=case_id, actions=actions)
         return IntakeResult(message_id, found["reference"] if found else None)
+
+
+def _about_a_problem(case: Any) -> bool:
+    """A melding or a complaint is "opgelost" or not; a question or an initiative is helped or not."""
+    return str(case["kind"]) not in (Kind.VRAAG.value, Kind.INITIATIEF.value)

@@ -20,7 +20,8 @@ async def add(conn: AsyncConnection, token: str, case_id: int, now: datetime) ->
     await conn.execute(insert(surveys).values(token=token, case_id=case_id, created_at=now))
 
 
-_COLUMNS = (surveys, cases.c.reference, cases.c.locale, cases.c.officer_id, cases.c.contact_id)
+_COLUMNS = (surveys, cases.c.reference, cases.c.locale, cases.c.officer_id, cases.c.contact_id, cases.c.kind,
+            cases.c.department)
 
 
 async def of_contact(conn: AsyncConnection, token: str, contact_id: int) -> dict[str, Any] | None:
