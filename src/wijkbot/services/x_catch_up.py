@@ -5,14 +5,16 @@ the outcome) leaves as a short public reply that asks them to send a DM (service
 DM arrives, the full texts of those messages are queued as one DM, in the transaction that stores the DM; the
 next answers go by DM anyway.
 
-Invariants: once per contact (an outbox row with purpose CATCH_UP marks it done); only rows that were sent
-before the contact's first DM (those were public: x_replies chooses a DM whenever a DM exists); answers to
+Invariants: once per contact (an outbox row with purpose CATCH_UP marks it done), and only in the transaction
+that stores the contact's first DM: every row sent until then left in public (x_replies chooses a DM whenever a
+DM exists), so no clock comparison is needed; answers to
 what the resident wrote (acknowledgements, questions) and the survey are not repeated; the DM is an answer to
 the resident's own message, so it leaves at once, also at night.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -26,8 +28,9 @@ REPEATED = ("reply", "update", "status", "outcome")  # outbox purposes of what w
 
 
 async def queue(conn: AsyncConnection, texts: Texts, addresses: Iterable[str], now: datetime) -> int:
-    """Queue the catch-up DM for every resident among `addresses` whose first DM is in; returns how many."""
-    found = await x_rows.public_only_sent(conn, addresses, REPEATED, CATCH_UP)
+    """Queue the catch-up DM for every resident among `addresses` (the senders of the DMs just stored, one entry
+    per DM) whose first DMs these are; returns how many residents got one."""
+    found = await x_rows.public_only_sent(conn, Counter(addresses), REPEATED, CATCH_UP)
     for contact_id, rows in found.items():
         lang = str(rows[-1]["locale"] or "nl")
         body = "\n\n".join([texts.simple("x.catch_up", lang), *(str(r["body"]) for r in rows)])

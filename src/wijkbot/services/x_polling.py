@@ -126,7 +126,7 @@ class XPoller:
         async def save(conn: AsyncConnection) -> None:
             await x_rows.save_cursor(conn, stream, following, self.clock())
             if stream is Stream.DM_EVENTS and self.texts is not None:  # a first DM: what went public, in full
-                await x_catch_up.queue(conn, self.texts, {m.reply_to.address for m in fresh}, self.clock())
+                await x_catch_up.queue(conn, self.texts, [m.reply_to.address for m in fresh], self.clock())
 
         # X lists newest first; intake takes them oldest first, so a resident's first message opens the case
         results = await self.inbound.receive_batch(list(reversed(fresh)), save)

@@ -8,7 +8,7 @@ transactions are already exclusive), so two workers never count the same slot tw
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -91,24 +91,31 @@ async def conversation(conn: AsyncConnection, contact_id: int, case_id: int | No
     return has_dm, latest[len(TWEET_PREFIX):] if latest else None
 
 
-async def public_only_sent(conn: AsyncConnection, addresses: Iterable[str], purposes: Sequence[str],
+async def public_only_sent(conn: AsyncConnection, new_dms: Mapping[str, int], purposes: Sequence[str],
                            done_purpose: str) -> dict[int, list[RowMapping]]:
-    """Per X contact among `addresses` that has written a DM and has no `done_purpose` row yet: the outbox rows
-    of `purposes` sent before their first DM (oldest first), with the contact's locale."""
-    wanted = list(set(addresses))
-    if not wanted:
+    """Per X contact whose first DMs are the `new_dms` just stored (address -> how many) and that has no
+    `done_purpose` row yet: the outbox rows of `purposes` sent so far (all before any DM existed, so all public),
+    oldest first, with the contact's locale."""
+    if not new_dms:
         return {}
-    first_dm = (select(messages.c.contact_id, func.min(messages.c.created_at).label("at"))
-                .where(messages.c.channel == CHANNEL, messages.c.direction == "in",
-                       messages.c.external_id.like(DM_PREFIX + "%"))
-                .group_by(messages.c.contact_id).subquery())
+    dm_counts = (select(messages.c.contact_id, func.count().label("n"))
+                 .where(messages.c.channel == CHANNEL, messages.c.direction == "in",
+                        messages.c.external_id.like(DM_PREFIX + "%"))
+                 .group_by(messages.c.contact_id).subquery())
     done = exists().where(outbox.c.contact_id == contacts.c.id, outbox.c.purpose == done_purpose)
+    candidates = await conn.execute(
+        select(contacts.c.id, contacts.c.address, dm_counts.c.n)
+        .join(dm_counts, dm_counts.c.contact_id == contacts.c.id)
+        .where(contacts.c.channel == CHANNEL, contacts.c.address.in_(list(new_dms)), ~done))
+    firsts = [(int(r.id), str(r.address)) for r in candidates if int(r.n) == new_dms[str(r.address)]]
+    if not firsts:
+        return {}
     sent = outbox.alias("sent")
     rows = await conn.execute(
         select(sent.c.contact_id, sent.c.case_id, sent.c.body, contacts.c.locale)
-        .join(contacts, contacts.c.id == sent.c.contact_id).join(first_dm, first_dm.c.contact_id == contacts.c.id)
-        .where(contacts.c.channel == CHANNEL, contacts.c.address.in_(wanted), ~done, sent.c.channel == CHANNEL,
-               sent.c.status == "sent", sent.c.purpose.in_(list(purposes)), sent.c.sent_at < first_dm.c.at)
+        .join(contacts, contacts.c.id == sent.c.contact_id)
+        .where(sent.c.contact_id.in_([contact_id for contact_id, _a in firsts]), sent.c.channel == CHANNEL,
+               sent.c.status == "sent", sent.c.purpose.in_(list(purposes)))
         .order_by(sent.c.id))
     found: dict[int, list[RowMapping]] = {}
     for row in rows.mappings():
