@@ -76,9 +76,13 @@ def notes(media: Media, texts: Texts, lang: str, max_bytes: int) -> list[str]:
 
 
 def needs_words(media: Media, texts: Texts, lang: str) -> str:
-    """The answer to a photo or location without words from a resident with no open case."""
-    key = "notice.location_needs_words" if media.location is not None and not media.kept else "notice.photo_needs_words"
-    return texts.simple(key, lang)
+    """The answer to a photo or location without words from a resident with no open case. Nothing kept (a voice
+    message, a file too large): no thanks for a photo we did not keep; the refusal note says what to send."""
+    if media.kept:
+        return texts.simple("notice.photo_needs_words", lang)
+    if media.location is not None:
+        return texts.simple("notice.location_needs_words", lang)
+    return texts.simple("notice.file_needs_words", lang)
 
 
 def location_saved(case: dict[str, Any], texts: Texts, lang: str) -> str:

@@ -79,6 +79,17 @@ async def test_a_voice_message_is_refused_with_what_to_do_instead(world: Telegra
     assert len(got) == 1 and reference in got[0] and "foto of een pdf" in got[0]
 
 
+async def test_a_file_we_cannot_keep_as_a_first_message_gets_no_thanks_for_a_photo(world: TelegramWorld,
+                                                                                    fake: FakeTelegram) -> None:
+    await world.deliver(fake.voice(CHAT, b"OggS voice"))
+    got = await world.received()
+    assert len(got) == 1 and "foto of een pdf" in got[0] and "paar woorden" in got[0]
+    assert "foto erbij" not in got[0] and "Bedankt voor uw foto" not in got[0]
+    await world.deliver(fake.document(CHAT, b"%PDF-1.7 ...", "scan.pdf", "application/pdf", size=15 * 1024 * 1024))
+    got = await world.received()
+    assert len(got) == 1 and "te groot" in got[0] and "Bedankt voor uw foto" not in got[0]
+
+
 async def test_a_location_is_kept_with_the_case_and_the_street_is_asked(world: TelegramWorld,
                                                                         fake: FakeTelegram) -> None:
     ack = (await world.say("Er ligt een berg grofvuil naast de container"))[0]
