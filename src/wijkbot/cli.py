@@ -78,7 +78,7 @@ async def cmd_check_rules(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
-    from wijkbot.domain.routing import NO_AMBITION, Router
+    from wijkbot.domain.routing import NO_AMBITION, NO_WIJK_FOR_AMBITION, Router
     from wijkbot.learning.history import HistoryError, load_history
     from wijkbot.learning.router import LearnedRouter
 
@@ -128,6 +128,7 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
         ambition = router.router.ambition(decision.ambition)
         fields["wijkambitie"] = (ambition.title if ambition is not None
                                  else "past bij geen wijkambitie" if decision.ambition == NO_AMBITION
+                                 else NO_WIJK_FOR_AMBITION if decision.area.wijk is None
                                  else "nog geen wijkambities vastgelegd")
     if args.json:
         print(json.dumps(fields | {"waarom": list(decision.reasons)}, ensure_ascii=False, indent=2))

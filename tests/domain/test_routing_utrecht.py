@@ -46,6 +46,13 @@ def test_initiative_in_a_wijk_without_ambitions_says_so(utrecht_router: Router) 
     assert any("nog geen wijkambities" in r for r in decision.reasons)
 
 
+def test_initiative_without_a_place_says_the_wijk_is_not_known(utrecht_router: Router) -> None:
+    decision = utrecht_router.route("Ik wil een plantenbak voor mijn deur")
+    assert decision.kind is Kind.INITIATIEF and decision.area.wijk is None
+    assert "de wijk is niet bekend, dus er is geen wijkambitie bepaald" in decision.reasons
+    assert not any("voor deze wijk" in r for r in decision.reasons)
+
+
 def test_gibberish_goes_to_triage_with_an_owner(utrecht_router: Router) -> None:
     decision = utrecht_router.route("blablabla qwerty zxcv asdf")
     assert decision.triage and decision.department == "wijken"

@@ -444,6 +444,8 @@ class ReferenceRouter:
                 reasons.append(f"past bij wijkambitie: {found.title}")
             elif ambition == NO_AMBITION:
                 reasons.append("past bij geen wijkambitie")
+            elif area.wijk is None:
+                reasons.append("de wijk is niet bekend, dus er is geen wijkambitie bepaald")
             else:
                 reasons.append("voor deze wijk zijn nog geen wijkambities vastgelegd")
         return tuple(reasons)

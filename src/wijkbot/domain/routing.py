@@ -27,6 +27,7 @@ NO_AMBITION = "none"
 # document of a megabyte would otherwise keep the router busy for seconds. The whole text is stored all the same.
 MAX_TEXT = 10_000
 AMBITION_NOT_SET = "not-set"
+NO_WIJK_FOR_AMBITION = "de wijk is niet bekend, dus er is geen wijkambitie bepaald"
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +215,8 @@ class Router:
                 more.append(f"past bij wijkambitie: {found.title}")
             elif ambition == NO_AMBITION:
                 more.append("past bij geen wijkambitie")
+            elif judged.area.wijk is None:
+                more.append(NO_WIJK_FOR_AMBITION)
             else:
                 more.append("voor deze wijk zijn nog geen wijkambities vastgelegd")
         return Reasons(about, area_reason(judged.area), tuple(more))
