@@ -129,10 +129,11 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{key:<15} {value}")
     if case["latitude"] is not None:
         print(f"{'locatie':<15} {case['latitude']:.6f}, {case['longitude']:.6f}")
-    print("berichten:")
+    tz = ZoneInfo(rules.municipality.timezone)  # the times an ambtenaar sees in the inbox
+    print(f"berichten ({rules.municipality.timezone}):")
     for m in messages:
         direction = _DIRECTIONS.get(m["direction"], m["direction"])
-        print(f"  [{m['created_at']:%Y-%m-%d %H:%M}] {direction}: {m['body']}")
+        print(f"  [{m['created_at'].astimezone(tz):%Y-%m-%d %H:%M}] {direction}: {m['body']}")
     if files:
         print("bijlagen (wijkbot attachment ID BESTAND --as E-MAIL):")
     for f in files:
@@ -140,7 +141,8 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     print("geschiedenis:")
     for e in events:
         details = ", ".join(f"{k}: {v}" for k, v in (e["data"] or {}).items() if v not in (None, ""))
-        print(f"  [{e['at']:%Y-%m-%d %H:%M}] {e['actor']}: {e['type']}{f' ({details})' if details else ''}")
+        suffix = f" ({details})" if details else ""
+        print(f"  [{e['at'].astimezone(tz):%Y-%m-%d %H:%M}] {e['actor']}: {e['type']}{suffix}")
     return 0
 
 

@@ -180,7 +180,14 @@ def test_an_ambtenaar_corrects_the_category_and_hands_over_to_a_team_from_the_cl
     result = wijkbot("category", reference, "--as", email, "--to", "grofvuil")
     assert result.returncode == 0, result.stderr
     assert "is nu Grofvuil en bijgeplaatst afval" in result.stdout
-    assert "categorie gewijzigd" in wijkbot("show", reference).stdout
+    shown = wijkbot("show", reference).stdout
+    assert "categorie gewijzigd" in shown
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    local = datetime.now(ZoneInfo("Europe/Amsterdam"))  # the times an ambtenaar sees in the inbox, not UTC
+    assert "berichten (Europe/Amsterdam):" in shown
+    assert any(f"[{(local - timedelta(minutes=m)):%Y-%m-%d %H:%M}]" in shown for m in range(3))
     refused = wijkbot("category", reference, "--as", email, "--to", "Bestaat niet")
     assert refused.returncode == 1 and "onbekende categorie" in refused.stderr
     moved = wijkbot("handover", reference, "--as", email, "--team", "wijkbureau-west", "--reason", "eerst bekijken")
