@@ -1,8 +1,9 @@
 """`wijkbot simulate`: a month of residents and ambtenaren in fake time; prints the follow-up report.
 
 Invariants: never touches the configured database (a temporary SQLite file is used and removed); the same
-seed gives the same report; exits 0 whether or not the targets were met (the report says so), 1 on a
-broken configuration.
+seed gives the same report; works for any configuration (the demo ambtenaren of WIJKBOT_DEMO_OFFICERS_FILE
+when they fit it, otherwise ambtenaren made up from it: simulation.staff); exits 0 whether or not the
+targets were met (the report says so), 1 on a broken configuration.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ async def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
         return fail("--days en --residents moeten minstens 1 zijn")
     rules_dir = Path(args.rules) if args.rules else settings.rules_dir
     try:
-        report = await simulate(args.days, args.residents, args.seed, rules_dir, settings.locales_dir)
+        report = await simulate(args.days, args.residents, args.seed, rules_dir, settings.locales_dir,
+                                settings.demo_officers_file)
     except RuleFileError as error:
         return fail(str(error))
     print(to_json(report) if args.json else format_report(report, args.days, args.residents, args.seed))

@@ -9,7 +9,10 @@ at its ladder moment, pushed back by the working days of every pause on the resi
 (status events into and out of "wacht op bewoner", with the "termijn verschoven" days), and not at all while
 the case waits, or closed waiting; "after
 /stop" means delivered after the resident's /stop and before they wrote again, not such an answer, and not
-the closing notice they asked for.
+the closing notice they asked for. The header and the "ambtenaren" line say which municipality and whose
+ambtenaren (the demo file's, or made up: simulation.staff); a share of nothing (no survey sent, no answer)
+reads "–", not 0.0 %; "doelen gehaald" is `meets_targets`: what wijkbot itself does, not how fast the
+simulated ambtenaren close (that is "zaken over de termijn").
 """
 
 from __future__ import annotations
@@ -55,8 +58,13 @@ class Observed:
 
 @dataclass
 class Report:
+    municipality: str = ""
     meldingen: int = 0
     cases: int = 0
+    officers_from_file: int = 0  # the demo ambtenaren (simulation.staff)
+    officers_simulated: int = 0  # made up by the simulation
+    officers_file: str = ""  # the demo file's name
+    officers_file_not_used: str = ""  # why it was not used (it does not fit the configuration); empty when used
     acknowledged_within_5s: float = 0.0
     longest_silence_days: int = 0
     cases_silent_too_long: int = 0
@@ -66,6 +74,7 @@ class Report:
     escalations_twice: int = 0
     handovers_per_case: float = 0.0
     surveys_sent: int = 0
+    survey_answers: int = 0
     survey_response_rate: float = 0.0
     reopen_request_rate: float = 0.0
     typed_survey_answers: int = 0
@@ -154,7 +163,7 @@ async def measure(bot: Wijkbot, sent: list[tuple[datetime, OutboundMessage]], se
     handovers = sum(1 for e in events if e["type"] == "overgedragen")
     report.handovers_per_case = handovers / len(cases) if cases else 0.0
     answered = sum(1 for e in events if e["type"] == "tevredenheid")
-    report.surveys_sent = surveys
+    report.surveys_sent, report.survey_answers = surveys, answered
     report.survey_response_rate = answered / surveys if surveys else 0.0
     reopen = sum(1 for e in events if e["type"] == "heropenverzoek")
     report.reopen_request_rate = reopen / answered if answered else 0.0
@@ -228,23 +237,38 @@ def _percent(share: float) -> str:
     return f"{share * 100:.1f} %"
 
 
+def _count(number: int, one: str, more: str) -> str:
+    return f"{number} {one if number == 1 else more}"
+
+
+def _officers(report: Report) -> str:
+    if report.officers_file_not_used:
+        return (f"{report.officers_simulated} gesimuleerd uit de configuratie "
+                f"({report.officers_file}: {report.officers_file_not_used})")
+    return f"{report.officers_from_file} uit {report.officers_file}, {report.officers_simulated} gesimuleerd"
+
+
 def format_report(report: Report, days: int, residents: int, seed: int) -> str:
     steps = ", ".join(f"{step}: {count}" for step, count in report.escalations_per_step.items()) or "geen"
+    response = _percent(report.survey_response_rate) if report.surveys_sent else "–"
+    reopen = f"{_percent(report.reopen_request_rate)} van de reacties" if report.survey_answers else "–"
     lines = [
-        f"Simulatie: {days} dagen, {residents} bewoners, seed {seed}",
+        f"Simulatie{' ' + report.municipality if report.municipality else ''}: {_count(days, 'dag', 'dagen')}, "
+        f"{_count(residents, 'bewoner', 'bewoners')}, seed {seed}",
+        f"  ambtenaren:                          {_officers(report)}",
         f"  meldingen verstuurd:                 {report.meldingen}",
         f"  zaken:                               {report.cases}",
         f"  ontvangstbevestiging binnen 5 s:     {_percent(report.acknowledged_within_5s)}",
         f"  langste stilte (werkdagen):          {report.longest_silence_days}",
         f"  zaken langer stil dan de termijn:    {report.cases_silent_too_long}",
-        f"  zaken over de termijn:               {_percent(report.overdue_share)}",
+        f"  zaken over de termijn:               {_percent(report.overdue_share)} (tempo van de ambtenaren)",
         f"  escalaties per stap:                 {steps}",
         f"  escalaties gemist of te laat:        {report.escalations_missed_or_late}",
         f"  escalaties dubbel:                   {report.escalations_twice}",
         f"  overdrachten per zaak:               {report.handovers_per_case:.2f}",
         f"  tevredenheidsvragen verstuurd:       {report.surveys_sent}",
-        f"  respons tevredenheid:                {_percent(report.survey_response_rate)}",
-        f"  verzoeken om heropenen:              {_percent(report.reopen_request_rate)}",
+        f"  respons tevredenheid:                {response}",
+        f"  verzoeken om heropenen:              {reopen}",
         f"  getypte antwoorden op de vraag:      {report.typed_survey_answers}",
         f"  zaken wacht op bewoner:              {report.cases_waiting_on_resident}",
         f"  gesloten zonder reactie bewoner:     {report.closed_for_no_answer}",
@@ -257,6 +281,8 @@ def format_report(report: Report, days: int, residents: int, seed: int) -> str:
         f"  acties van ambtenaren mislukt:       {report.officer_actions_failed}",
         *(f"    {reason}: {count}" for reason, count in sorted(report.failures.items())),
         f"  doelen gehaald:                      {'ja' if report.meets_targets() else 'nee'}",
+        "    (wat wijkbot zelf doet: alles bevestigd, niemand te lang zonder bericht, elke escalatie op tijd",
+        "    en één keer, niets dubbel, 's nachts of na /stop verstuurd; niet hoe snel ambtenaren afhandelen)",
     ]
     return "\n".join(lines)
 

@@ -27,13 +27,13 @@ from wijkbot.app import Wijkbot, build
 from wijkbot.domain.model import InboundMessage, OutboundMessage, ReplyAddress
 from wijkbot.domain.workdays import add_working_days
 from wijkbot.domain.workflow import Status
-from wijkbot.seed import seed_officers
 from wijkbot.services.action_base import ActionError
 from wijkbot.services.case_terms import policy_of
 from wijkbot.settings import Settings
 from wijkbot.simulation import scenario
 from wijkbot.simulation.report import Observed, Report, measure
-from wijkbot.storage import repository, tables
+from wijkbot.simulation.staff import add_staff
+from wijkbot.storage import tables
 from wijkbot.testing import FrozenClock
 
 STEP = timedelta(minutes=15)
@@ -75,22 +75,23 @@ class World:
 
 
 async def simulate(days: int, residents: int, seed: int, rules_dir: Path | None = None,
-                   locales_dir: Path | None = None) -> Report:
-    """Run the simulation and return its report."""
+                   locales_dir: Path | None = None, demo_officers_file: Path | None = None) -> Report:
+    """Run the simulation and return its report (the ambtenaren: see simulation.staff)."""
     with tempfile.TemporaryDirectory(prefix="wijkbot-sim-") as tmp:
         values: dict[str, Any] = {"database_url": f"sqlite:///{Path(tmp) / 'sim.db'}"}
         if rules_dir is not None:
             values["rules_dir"] = rules_dir
         if locales_dir is not None:
             values["locales_dir"] = locales_dir
+        if demo_officers_file is not None:
+            values["demo_officers_file"] = demo_officers_file
         settings = Settings(**values, _env_file=None)
-        await seed_officers(settings, settings.demo_officers_file)
         tz = "Europe/Amsterdam"
         clock = FrozenClock(scenario.first_monday(tz))
         channel = TimedChannel(clock)
         bot = await build(settings, clock, extra_channels={CHANNEL: channel})
         try:
-            await _staff_every_team(bot)
+            staff = await add_staff(bot.db, bot.rules, settings.demo_officers_file, clock())
             tz = bot.rules.municipality.timezone
             world = World(bot, clock, channel, random.Random(seed), tz)
             start = clock()
@@ -111,20 +112,13 @@ async def simulate(days: int, residents: int, seed: int, rules_dir: Path | None 
                 await bot.delivery.drain()
                 _watch_surveys(world)
                 clock.advance(minutes=STEP.total_seconds() / 60)
-            return await measure(bot, channel.sent, world.sent_at, start, clock(), world.observed)
+            report = await measure(bot, channel.sent, world.sent_at, start, clock(), world.observed)
+            report.municipality = bot.rules.municipality.name
+            report.officers_from_file, report.officers_simulated = staff.from_file, staff.simulated
+            report.officers_file, report.officers_file_not_used = staff.demo_file, staff.not_used
+            return report
         finally:
             await bot.close()
-
-
-async def _staff_every_team(bot: Wijkbot) -> None:
-    """The demo ambtenaren cover a few teams; a simulated behandelaar joins every team that has nobody, as a
-    real municipality has (otherwise most cases would wait for nobody and only test the escalation)."""
-    async with bot.db.write() as conn:
-        staffed = set((await conn.execute(select(tables.officer_teams.c.team))).scalars())
-        for team in bot.rules.teams:
-            if team.id not in staffed:
-                await repository.add_officer(conn, name=f"Sim {team.name}", email=f"sim.{team.id}@example.org",
-                                             role="behandelaar", teams=[team.id], now=bot.clock())
 
 
 async def _say(world: World, address: str, text: str, *, command: str | None = None,
