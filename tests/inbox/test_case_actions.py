@@ -62,7 +62,7 @@ async def test_a_stale_form_never_overwrites_a_newer_change(any_officers: dict[s
     assert "Uw antwoord is verstuurd" in (await bram.act(resident.reference, "antwoord", reply="Bram was eerst.")).text
     late = await anouk.post(f"/inbox/zaak/{resident.reference}/afhandelen",
                             {"version": old.field("version"), "outcome": "Opgelost volgens Anouk"})
-    assert late.status == 409 and "intussen gewijzigd" in late.text
+    assert late.status == 409 and "intussen gewijzigd door iemand anders" in late.text
     assert "Opgelost volgens Anouk" in late.html  # what she typed is still in the form
     # The language switch on this page returns to the case page, not to the POST-only address of the form.
     assert late.field("next") == f"/inbox/zaak/{resident.reference}"
@@ -339,3 +339,16 @@ async def test_a_reopen_request_waits_in_its_queue_until_someone_decides(any_off
                     confirm="ja")
     assert (await anouk.get("/inbox/zaken?queue=reopen")).references() == []
     assert (await case_row(any_inbox_bot, second.reference))["status"] == "afgehandeld"
+
+
+async def test_a_double_click_says_the_first_click_changed_the_case(officers: dict[str, Officer], inbox_bot: Wijkbot,
+                                                                    channel: RecordingChannel) -> None:
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk = await signed_in(officers, "anouk")
+    page = await anouk.get(f"/inbox/zaak/{resident.reference}")
+    form = {"version": page.field("version"), "reply": "We komen morgen kijken."}
+    first = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord", form)
+    assert first.status == 200 and "Uw antwoord is verstuurd" in first.text
+    second = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord", form)
+    assert second.status == 409 and "intussen gewijzigd door uzelf (bijvoorbeeld met een tweede klik)" in second.text
+    assert len(await resident.received()) == 1  # the resident got it once

@@ -45,8 +45,10 @@ class NotAllowed(ActionError):
 class StaleCase(ActionError):
     """The form was made from an older version of the case; nothing was changed."""
 
-    def __init__(self, reference: str, version: int) -> None:
-        super().__init__(f"{reference} is intussen gewijzigd door iemand anders. U ziet nu de nieuwste versie; "
+    def __init__(self, reference: str, version: int, by_yourself: bool = False) -> None:
+        # A double click on a button sends the same form twice: then it was the ambtenaar's own first click.
+        who = "door uzelf (bijvoorbeeld met een tweede klik)" if by_yourself else "door iemand anders"
+        super().__init__(f"{reference} is intussen gewijzigd {who}. U ziet nu de nieuwste versie; "
                          "uw invoer is niet verwerkt, maar staat nog in het formulier.")
         self.version = version
 
@@ -109,7 +111,9 @@ class ActionBase:
         if actor is not None:
             await self._authorise(conn, case, actor, need)
         if expected_version is not None and int(case["version"]) != expected_version:
-            raise StaleCase(str(case["reference"]), int(case["version"]))
+            last = await repository.last_event_actor(conn, int(case["id"]))
+            raise StaleCase(str(case["reference"]), int(case["version"]),
+                            by_yourself=actor is not None and last == str(actor.officer_id))
         return case
 
     async def _authorise(self, conn: AsyncConnection, case: RowMapping, actor: Actor, need: Access) -> Access:

@@ -54,6 +54,12 @@ async def update_case(conn: AsyncConnection, case_id: int, now: datetime, **valu
     ))
 
 
+async def last_event_actor(conn: AsyncConnection, case_id: int) -> str | None:
+    """Who made the case's latest change ("bewoner", "systeem" or an officer id), None without events."""
+    return (await conn.execute(select(case_events.c.actor).where(case_events.c.case_id == case_id)
+                               .order_by(case_events.c.id.desc()).limit(1))).scalar()
+
+
 async def add_event(conn: AsyncConnection, case_id: int, now: datetime, actor: str, type_: str,
                     data: Mapping[str, Any] | None = None) -> None:
     await conn.execute(insert(case_events).values(
