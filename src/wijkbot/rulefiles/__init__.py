@@ -1,7 +1,8 @@
 """Reads a municipality's folder in routing_rules/ into a domain RuleSet; the only reader of rule files.
 
 Invariants: nothing is silently skipped or switched off; every problem is reported with file, rule id and
-key (all problems at once); a RuleSet is returned only when the whole folder is valid.
+key, or with file and line for a problem in the text itself (all problems at once); malformed content never
+raises anything but RuleFileError; a RuleSet is returned only when the whole folder is valid.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from wijkbot.domain.rules import RuleProblem, RuleSet, validate
-from wijkbot.rulefiles import policies, sections
+from wijkbot.rulefiles import areas, policies, sections
 from wijkbot.rulefiles.examples import check_examples
 from wijkbot.rulefiles.officers import load_officers
 from wijkbot.rulefiles.reader import Reader, RuleFileError
@@ -27,10 +28,9 @@ def load_rules(directory: Path | str) -> RuleSet:
     municipality = sections.municipality(reader)
     departments = sections.departments(reader)
     categories = sections.categories(reader)
-    buurten = sections.buurten(reader)
+    buurten = areas.buurten(reader)
     teams = sections.teams(reader)
-    streets = {r["street"].strip(): r["buurt_code"].strip()
-               for r in reader.csv("streets.csv", ("street", "buurt_code"), required=False) if r.get("street")}
+    streets = areas.streets(reader)
     period, ambitions = sections.ambitions(reader)
     signals = sections.signals(reader)
     service_policies = policies.policies(reader, [d.id for d in departments], [c.id for c in categories])

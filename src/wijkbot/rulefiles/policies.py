@@ -76,5 +76,6 @@ def _ladder(reader: Reader, rule: str, value: Any) -> tuple[EscalationStep, ...]
             reader.problem(FILE, rule, f"escalation step {number}",
                            "needs 'at' (a multiple of the answer term, e.g. 1 or 2.5) and 'to' (a role)")
             return None
+        reader.known(FILE, rule, step, ("at", "to"), f"escalation step {number}")
         steps.append(EscalationStep(float(at), to.strip()))
     return tuple(sorted(steps, key=lambda s: s.at))

@@ -1,18 +1,20 @@
 """Reading rule files with located problems: every error names the file, the rule id and the key.
 
 Invariants: nothing is silently skipped; a reader collects all problems of a folder, so a beheerder can fix
-everything in one go.
+everything in one go. A problem in the text itself (not UTF-8, not valid YAML, a key given twice, a malformed
+CSV row) names the line instead of a rule and key; once a file cannot be read at all, the problems that would
+follow from its missing content are not reported on top. A mapping's keys are checked against the keys its
+section knows (`known`), so a typo is a problem rather than a silently ignored setting.
 """
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from wijkbot.domain.rules import RuleProblem
+from wijkbot.rulefiles import csvfile, yamlfile
 
 
 class RuleFileError(Exception):
@@ -24,54 +26,82 @@ class RuleFileError(Exception):
         self.problems = problems
 
 
+class LineProblem(RuleProblem):
+    """A problem located by a line of the file rather than by a rule and key: `file: line N: message`."""
+
+    def __init__(self, file: str, line: int, message: str) -> None:
+        super().__init__(file, f"line {line}", "-", message)
+        self.line = line
+        self.args = (f"{file}: line {line}: {message}",)
+
+
 class Reader:
     """Collects problems while reading values, so one run reports all of them."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.problems: list[RuleProblem] = []
+        self._unreadable: set[str] = set()
 
     def problem(self, file: str, rule: str, key: str, message: str) -> None:
-        self.problems.append(RuleProblem(file, rule, key, message))
+        if file not in self._unreadable:
+            self.problems.append(RuleProblem(file, rule, key, message))
+
+    def at_line(self, file: str, line: int, message: str) -> None:
+        self.problems.append(LineProblem(file, line, message))
+
+    def known(self, file: str, rule: str, mapping: dict[Any, Any], keys: Iterable[str], where: str = "") -> None:
+        """Report every key of `mapping` that is not one of `keys` (a section's declared keys)."""
+        allowed = tuple(keys)
+        for key in mapping:
+            if key not in allowed:
+                self.problem(file, rule, f"{where}.{key}" if where else str(key),
+                             f"unknown key '{key}' (known: {', '.join(sorted(allowed))})")
 
     def yaml(self, name: str, required: bool = True) -> dict[str, Any]:
-        path = self.directory / name
-        if not path.exists():
-            if required:
-                self.problem(name, "-", "-", "file is missing")
+        text = self._text(name, required, hint="")
+        if text is None:
             return {}
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f"line {mark.line + 1}" if mark is not None else "-"
-            self.problem(name, where, "-", f"not valid YAML: {getattr(error, 'problem', error)}")
+        data, readable = yamlfile.load(text, lambda line, message: self.at_line(name, line, message))
+        if not readable:
+            self._unreadable.add(name)
             return {}
         if data is None:
             return {}
         if not isinstance(data, dict):
             self.problem(name, "-", "-", "the file must be a mapping of keys to values")
+            self._unreadable.add(name)
             return {}
         return data
 
-    def csv(self, name: str, columns: tuple[str, ...], required: bool = True) -> list[dict[str, str]]:
+    def csv(self, name: str, columns: tuple[str, ...], optional: tuple[str, ...] = (),
+            required: bool = True) -> list[csvfile.Row]:
+        """The rows of a CSV file as (line number, column -> stripped value); problems name the line."""
+        text = self._text(name, required, hint=" (in Excel: CSV UTF-8)")
+        if text is None:
+            return []
+        return csvfile.parse(text, columns, optional, lambda line, message: self.at_line(name, line, message))
+
+    def _text(self, name: str, required: bool, hint: str) -> str | None:
         path = self.directory / name
         if not path.exists():
             if required:
                 self.problem(name, "-", "-", "file is missing")
-            return []
+            return None
         try:
-            with path.open(encoding="utf-8", newline="") as handle:
-                rows = list(csv.DictReader(handle))
-        except (UnicodeDecodeError, csv.Error) as error:
-            self.problem(name, "-", "-", f"cannot read CSV: {error}")
-            return []
-        if rows:
-            missing = [c for c in columns if c not in rows[0]]
-            if missing:
-                self.problem(name, "header", ", ".join(missing), "required column(s) missing")
-                return []
-        return rows
+            raw = path.read_bytes()
+        except OSError as error:
+            self.problem(name, "-", "-", f"cannot read the file: {error.strerror or error}")
+            self._unreadable.add(name)
+            return None
+        try:
+            return raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            self.at_line(name, line, f"not UTF-8 text (byte 0x{raw[error.start]:02x}); "
+                                     f"save the file as UTF-8{hint}")
+            self._unreadable.add(name)
+            return None
 
     def text(self, file: str, rule: str, item: dict[str, Any], key: str, default: str | None = None) -> str:
         value = item.get(key, default)
@@ -83,6 +113,9 @@ class Reader:
     def number(self, file: str, rule: str, item: dict[str, Any], key: str, default: float,
                low: float, high: float) -> float:
         value = item.get(key, default)
+        if value is None:
+            self.problem(file, rule, key, f"empty; must be a number from {low:g} to {high:g}")
+            return default
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
             self.problem(file, rule, key, f"must be a number from {low:g} to {high:g}, got {value!r}")
             return default

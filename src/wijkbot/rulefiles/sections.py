@@ -1,29 +1,45 @@
-"""One function per rule file: turn its content into domain values, reporting problems to the reader.
+"""One function per YAML rule file: turn its content into domain values, reporting problems to the reader.
 
-The format is documented in docs/rules-format.md.
+The format is documented in docs/rules-format.md. Every mapping a function reads declares its keys below and
+hands them to `Reader.known`, so a key this code does not read (a typo such as `sla_dagen`) is a problem.
+Add a key here when the code starts reading it. The CSV files are read in rulefiles/areas.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from wijkbot.domain.duplicates import DuplicatePolicy
 from wijkbot.domain.model import Kind
-from wijkbot.domain.rules import Ambition, Buurt, Category, Department, Example, Municipality, Signals, Team
+from wijkbot.domain.rules import Ambition, Category, Department, Example, Municipality, Signals, Team
 from wijkbot.rulefiles.reader import Reader
 
 KINDS = {k.value: k for k in Kind}
+
+# The keys of each mapping, as read below (docs/rules-format.md).
+MUNICIPALITY_KEYS = ("id", "name", "reference_prefix", "timezone", "phone", "wijkbureau", "website", "privacy_url",
+                     "triage", "area_label", "duplicates")
+TRIAGE_KEYS = ("department", "min_confidence", "reader")
+DUPLICATES_KEYS = ("window_days", "kinds")
+DEPARTMENT_KEYS = ("id", "name", "description", "in_scope", "redirect_url")
+CATEGORY_KEYS = ("id", "name", "department", "kind", "sla_days", "keywords", "weight", "exclude", "examples")
+EXAMPLE_KEYS = ("text", "category", "kind", "wijk", "buurt", "ambition")
+TEAM_KEYS = ("id", "name", "department", "wijken")
+AMBITIONS_KEYS = ("period", "wijken")
+AMBITION_KEYS = ("id", "title", "keywords")
+SIGNALS_KEYS = ("urgent", "kinds", "not_solved")
 
 
 def municipality(reader: Reader) -> Municipality:
     file = "municipality.yaml"
     data = reader.yaml(file)
     rule = str(data.get("id", "-"))
+    reader.known(file, rule, data, MUNICIPALITY_KEYS)
     triage = data.get("triage") or {}
     if not isinstance(triage, dict):
         reader.problem(file, rule, "triage", "must be a mapping with department and min_confidence")
         triage = {}
+    reader.known(file, rule, triage, TRIAGE_KEYS, "triage")
     return Municipality(
         id=reader.text(file, rule, data, "id", "-"),
         name=reader.text(file, rule, data, "name"),
@@ -57,6 +73,7 @@ def _duplicate_policy(reader: Reader, file: str, rule: str, data: object) -> Dup
     if not isinstance(data, dict):
         reader.problem(file, rule, "duplicates", "must be a mapping with window_days and kinds")
         return DuplicatePolicy()
+    reader.known(file, rule, data, DUPLICATES_KEYS, "duplicates")
     kinds = data.get("kinds", ["melding"])
     if not isinstance(kinds, list) or any(k not in KINDS for k in kinds):
         reader.problem(file, rule, "duplicates.kinds", f"must be a list of {', '.join(KINDS)}")
@@ -67,8 +84,11 @@ def _duplicate_policy(reader: Reader, file: str, rule: str, data: object) -> Dup
 def departments(reader: Reader) -> list[Department]:
     file = "departments.yaml"
     result = []
-    for item in reader.items(file, reader.yaml(file), "departments"):
+    data = reader.yaml(file)
+    reader.known(file, "-", data, ("departments",))
+    for item in reader.items(file, data, "departments"):
         rule = str(item["id"])
+        reader.known(file, rule, item, DEPARTMENT_KEYS)
         in_scope = item.get("in_scope", True)
         if not isinstance(in_scope, bool):
             reader.problem(file, rule, "in_scope", "must be true or false")
@@ -83,14 +103,19 @@ def departments(reader: Reader) -> list[Department]:
 def categories(reader: Reader) -> list[Category]:
     file = "categories.yaml"
     result = []
-    for item in reader.items(file, reader.yaml(file), "categories"):
+    data = reader.yaml(file)
+    reader.known(file, "-", data, ("categories",))
+    for item in reader.items(file, data, "categories"):
         rule = str(item["id"])
+        reader.known(file, rule, item, CATEGORY_KEYS)
         kind_name = str(item.get("kind", "melding"))
         if kind_name not in KINDS:
             reader.problem(file, rule, "kind", f"must be one of {', '.join(KINDS)}, got '{kind_name}'")
         sla = item.get("sla_days")
         if isinstance(sla, bool) or not isinstance(sla, int) or not 0 <= sla <= 260:
-            reader.problem(file, rule, "sla_days", f"must be a whole number of working days (0-260), got {sla!r}")
+            expected = "a whole number of working days (0-260)"
+            reader.problem(file, rule, "sla_days", f"missing; must be {expected}" if sla is None
+                           else f"must be {expected}, got {sla!r}")
             sla = 5
         result.append(Category(
             id=rule, name=reader.text(file, rule, item, "name"), department=reader.text(file, rule, item, "department"),
@@ -115,6 +140,7 @@ def _examples(reader: Reader, file: str, rule: str, item: dict[str, Any]) -> tup
         if not isinstance(entry, dict) or not str(entry.get("text", "")).strip():
             reader.problem(file, rule, key, "an example needs a text")
             continue
+        reader.known(file, rule, entry, EXAMPLE_KEYS, key)
         kind = entry.get("kind")
         if kind is not None and kind not in KINDS:
             reader.problem(file, rule, f"{key}.kind", f"must be one of {', '.join(KINDS)}")
@@ -130,40 +156,14 @@ def _opt(entry: dict[str, Any], key: str) -> str | None:
     value = entry.get(key)
     return None if value is None else str(value)
 
-def buurten(reader: Reader) -> list[Buurt]:
-    """Rows of areas.csv; a buurt (or kern) with several postcodes has one row per PC4, same buurt_code."""
-    file = "areas.csv"
-    rows = reader.csv(file, ("wijk", "buurt_code", "buurt", "pc4"))
-    merged: dict[str, Buurt] = {}
-    for line, row in enumerate(rows, start=2):
-        code = (row.get("buurt_code") or "").strip()
-        pc4 = (row.get("pc4") or "").strip()
-        wijk, name = (row.get("wijk") or "").strip(), (row.get("buurt") or "").strip()
-        if not code or not wijk or not name:
-            reader.problem(file, f"line {line}", "wijk/buurt_code/buurt", "empty value")
-            continue
-        if pc4 and not (len(pc4) == 4 and pc4.isdigit()):
-            reader.problem(file, code, "pc4", f"a PC4 postcode has four digits, got '{pc4}'")
-        inhabitants = (row.get("inhabitants") or "0").strip()
-        aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
-        known = merged.get(code)
-        if known is None:
-            merged[code] = Buurt(code, name, wijk, (pc4,) if pc4 else (),
-                                 int(inhabitants) if inhabitants.isdigit() else 0, aliases)
-        elif (known.name, known.wijk) != (name, wijk):
-            reader.problem(file, code, "buurt_code", f"line {line} gives this code another buurt or wijk")
-        else:
-            merged[code] = replace(known, pc4s=(*known.pc4s, pc4) if pc4 else known.pc4s,
-                                   aliases=tuple(dict.fromkeys((*known.aliases, *aliases))))
-    if not rows and not reader.problems:
-        reader.problem(file, "-", "-", "no areas: at least one wijk with one buurt is needed")
-    return list(merged.values())
-
 def teams(reader: Reader) -> list[Team]:
     file = "teams.yaml"
     result = []
-    for item in reader.items(file, reader.yaml(file), "teams"):
+    data = reader.yaml(file)
+    reader.known(file, "-", data, ("teams",))
+    for item in reader.items(file, data, "teams"):
         rule = str(item["id"])
+        reader.known(file, rule, item, TEAM_KEYS)
         result.append(Team(rule, reader.text(file, rule, item, "name"), reader.text(file, rule, item, "department"),
                            reader.words(file, rule, item, "wijken", required=True)))
     return result
@@ -171,6 +171,7 @@ def teams(reader: Reader) -> list[Team]:
 def ambitions(reader: Reader) -> tuple[str, dict[str, tuple[Ambition, ...]]]:
     file = "ambitions.yaml"
     data = reader.yaml(file, required=False)
+    reader.known(file, "-", data, AMBITIONS_KEYS)
     wijken = data.get("wijken", {}) or {}
     if not isinstance(wijken, dict):
         reader.problem(file, "-", "wijken", "must map each wijk to a list of ambitions")
@@ -188,6 +189,7 @@ def ambitions(reader: Reader) -> tuple[str, dict[str, tuple[Ambition, ...]]]:
                 reader.problem(file, str(wijk), "id", "each ambition needs an id")
                 continue
             rule = str(item["id"])
+            reader.known(file, rule, item, AMBITION_KEYS)
             ambitions.append(Ambition(rule, str(wijk), reader.text(file, rule, item, "title"),
                                       reader.words(file, rule, item, "keywords", required=True)))
         result[str(wijk)] = tuple(ambitions)
@@ -196,6 +198,7 @@ def ambitions(reader: Reader) -> tuple[str, dict[str, tuple[Ambition, ...]]]:
 def signals(reader: Reader) -> Signals:
     file = "signals.yaml"
     data = reader.yaml(file, required=False)
+    reader.known(file, "-", data, SIGNALS_KEYS)
     kinds_raw = data.get("kinds", {}) or {}
     kinds: dict[Kind, tuple[str, ...]] = {}
     if not isinstance(kinds_raw, dict):

@@ -1,7 +1,7 @@
 """Reading reply templates (templates.yaml in a municipality's folder) into a TemplateSet.
 
 Invariants: the file is optional (no file: no templates); a bad file raises RuleFileError naming file,
-template id and key, all problems at once: unknown category or section, a missing Dutch text or title,
+template id and key, all problems at once: unknown category, section or key, a missing Dutch text or title,
 an unknown placeholder, duplicate ids.
 """
 
@@ -18,12 +18,14 @@ from wijkbot.rulefiles.reader import Reader, RuleFileError
 
 FILE = "templates.yaml"
 LANGUAGES = ("nl", "en")
+TEMPLATE_KEYS = ("id", "categories", "kinds", "status", "title", *LANGUAGES)
 
 
 def load_templates(directory: Path | str, rules: RuleSet) -> TemplateSet:
     folder = Path(directory)
     reader = Reader(folder)
     data = reader.yaml(FILE, required=False)
+    reader.known(FILE, "-", data, ("templates",))
     templates = [_template(reader, item, rules) for item in reader.items(FILE, data, "templates")]
     ids = [t.id for t in templates]
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
@@ -35,6 +37,7 @@ def load_templates(directory: Path | str, rules: RuleSet) -> TemplateSet:
 
 def _template(reader: Reader, item: dict[str, Any], rules: RuleSet) -> ReplyTemplate:
     rule = str(item["id"])
+    reader.known(FILE, rule, item, TEMPLATE_KEYS)
     categories = reader.words(FILE, rule, item, "categories", required=True)
     for category in categories:
         if category != ANY and category not in rules.categories:
@@ -50,6 +53,7 @@ def _template(reader: Reader, item: dict[str, Any], rules: RuleSet) -> ReplyTemp
     if not isinstance(titles, dict) or not isinstance(titles.get("nl"), str) or not titles["nl"].strip():
         reader.problem(FILE, rule, "title.nl", "a Dutch title is required")
         titles = {"nl": rule}
+    reader.known(FILE, rule, titles, LANGUAGES, "title")
     texts: dict[str, dict[str, str]] = {}
     for lang in LANGUAGES:
         sections = item.get(lang)

@@ -1,0 +1,148 @@
+"""areas.csv and streets.csv as spreadsheet programs write them: every mistake is a line a beheerder can act on.
+
+Never a traceback: a malformed row, a semicolon-separated file, another encoding or arbitrary bytes end in
+problem lines naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.rulefiles.broken import UTRECHT, Check
+from wijkbot.rulefiles import RuleFileError, load_rules
+
+STREETS = "street,buurt_code\nKanaalstraat,BU03440123\nOudegracht,BU03440611\n"  # lines 1-3
+AREAS_HEADER = "wijk,buurt_code,buurt,pc4,inhabitants,aliases"
+
+STREET_FILES = [
+    # (streets.csv content, the problem lines check-rules prints)
+    (STREETS + "Vleutenseweg;BU03440123\n",
+     ["streets.csv: line 4: expected 2 columns (street,buurt_code), got 1 — a semicolon-separated file? "
+      "save as comma-separated CSV"]),
+    (STREETS + "Nieuwstraat\n", ["streets.csv: line 4: expected 2 columns (street,buurt_code), got 1"]),
+    (STREETS + "Nieuwstraat,BU03440123,West\n", ["streets.csv: line 4: expected 2 columns (street,buurt_code), got 3"]),
+    (STREETS + "\n\nNieuwstraat\n", ["streets.csv: line 6: expected 2 columns (street,buurt_code), got 1"]),
+    ('street,buurt_code\n"Kanaal\nstraat",BU03440123\nNieuwstraat\n',
+     ["streets.csv: line 4: expected 2 columns (street,buurt_code), got 1"]),
+    ("street;buurt_code\nKanaalstraat;BU03440123\n",
+     ["streets.csv: line 1: the columns are separated by semicolons, not commas; save as comma-separated CSV"]),
+    ("street\nKanaalstraat\n", ["streets.csv: line 1: required column(s) missing: buurt_code (the first line must "
+                                "name the columns street,buurt_code)"]),
+    ("street,buurt_code,opmerking\nKanaalstraat,BU03440123,loopt door\n",
+     ["streets.csv: line 1: unknown column 'opmerking' (known: street, buurt_code)"]),
+    (STREETS + "Nieuwstraat,\n", ["streets.csv: line 4: street and buurt_code need a value"]),
+    (STREETS + "Kanaalstraat,BU03440611\n",
+     ["streets.csv: rule 'Kanaalstraat', key 'buurt_code': listed twice with different buurten: 'BU03440123' on "
+      "line 2, 'BU03440611' on line 4; keep one row (the buurt where most of the street lies)"]),
+    (STREETS + "kanaal straat,BU03440611\n",
+     ["streets.csv: rule 'kanaal straat', key 'buurt_code': listed twice with different buurten: 'BU03440123' on "
+      "line 2 (as 'Kanaalstraat'), 'BU03440611' on line 4; keep one row (the buurt where most of the street lies)"]),
+    ("street,buurt_code\n" + "Nieuwstraat\n" * 12,
+     [f"streets.csv: line {n}: expected 2 columns (street,buurt_code), got 1" for n in range(2, 12)]
+     + ["streets.csv: line 12: and 2 more line(s) with the wrong number of columns, up to line 13"]),
+]
+
+
+@pytest.mark.parametrize(("content", "expected"), STREET_FILES)
+def test_a_malformed_streets_file_is_reported_by_line(rules_copy: Path, check_rules: Check, content: str,
+                                                      expected: list[str]) -> None:
+    (rules_copy / "streets.csv").write_text(content, encoding="utf-8")
+    assert check_rules(rules_copy) == expected
+
+
+AREA_ROWS = [
+    # (a row added to Utrecht's areas.csv, the problem line without "areas.csv: line N: ")
+    ("Oost,BU03449999,Nieuwbuurt,3581", "expected 6 columns (wijk,buurt_code,buurt,pc4,inhabitants,aliases), got 4"),
+    ("Oost;BU03449999;Nieuwbuurt;3581;100;",
+     "expected 6 columns (wijk,buurt_code,buurt,pc4,inhabitants,aliases), got 1 — a semicolon-separated file? "
+     "save as comma-separated CSV"),
+    ("Oost,,Nieuwbuurt,3581,100,", "wijk, buurt_code and buurt need a value"),
+]
+
+
+@pytest.mark.parametrize(("row", "expected"), AREA_ROWS)
+def test_a_malformed_areas_row_is_reported_by_line(rules_copy: Path, check_rules: Check, row: str,
+                                                   expected: str) -> None:
+    path = rules_copy / "areas.csv"
+    path.write_text(path.read_text(encoding="utf-8") + row + "\n", encoding="utf-8")
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    assert check_rules(rules_copy) == [f"areas.csv: line {line}: {expected}"]
+
+
+def test_inhabitants_that_are_not_a_whole_number_are_reported(rules_copy: Path, check_rules: Check) -> None:
+    path = rules_copy / "areas.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "Oost,BU03449999,Nieuwbuurt,3581,12.000,\n", encoding="utf-8")
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    assert check_rules(rules_copy) == [f"areas.csv: rule 'BU03449999', key 'inhabitants': must be a whole number "
+                                       f"without dots or spaces, got '12.000' (line {line})"]
+
+
+def test_csv_files_saved_as_excel_csv_utf8_with_a_byte_order_mark_are_read(rules_copy: Path) -> None:
+    for name in ("areas.csv", "streets.csv"):
+        text = (UTRECHT / name).read_text(encoding="utf-8")
+        (rules_copy / name).write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    rules, original = load_rules(rules_copy), load_rules(UTRECHT)
+    assert rules.streets == original.streets and rules.buurten == original.buurten
+
+
+def test_a_latin1_file_names_the_line_and_asks_for_utf8(rules_copy: Path, check_rules: Check) -> None:
+    (rules_copy / "streets.csv").write_bytes((STREETS + "Piet Heinstraat,BU03440123\nEëstraat,BU03440123\n")
+                                             .encode("latin-1"))
+    assert check_rules(rules_copy) == ["streets.csv: line 5: not UTF-8 text (byte 0xeb); save the file as UTF-8 "
+                                       "(in Excel: CSV UTF-8)"]
+
+
+def test_the_command_prints_problem_lines_and_no_traceback(rules_copy: Path) -> None:
+    with (rules_copy / "streets.csv").open("a", encoding="utf-8") as handle:
+        handle.write("Kanaalstraat;West\nNieuwstraat\n")
+    lines = len((rules_copy / "streets.csv").read_text(encoding="utf-8").splitlines())
+    done = subprocess.run([sys.executable, "-m", "wijkbot", "check-rules", str(rules_copy)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"  - streets.csv: line {lines - 1}: expected 2 columns (street,buurt_code), got 1 — a semicolon" \
+           in done.stderr
+    assert f"  - streets.csv: line {lines}: expected 2 columns (street,buurt_code), got 1\n" in done.stderr
+
+
+# A small configuration, so that arbitrary CSV content can be tried many times through load_rules.
+MINIMAL = {
+    "municipality.yaml": "id: test\nname: Test\nreference_prefix: TE\ntriage: {department: wijken}\n",
+    "departments.yaml": "departments:\n  - {id: wijken, name: Wijken}\n",
+    "categories.yaml": "categories:\n  - {id: overig, name: Overig, department: wijken, sla_days: 5, "
+                       "keywords: [vraag]}\n",
+    "teams.yaml": "teams:\n  - {id: wijken, name: Wijken, department: wijken, wijken: ['*']}\n",
+    "areas.csv": f"{AREAS_HEADER}\nWest,BU01,Lombok,3531,100,\n",
+}
+CSV_TEXT = st.text(st.sampled_from(list(',;"\n\r \t|\x00aBU019ë')), max_size=120)
+ANY_CSV = (st.sampled_from(["street,buurt_code\n", f"{AREAS_HEADER}\n", ""]).flatmap(
+    lambda header: CSV_TEXT.map(lambda rows: (header + rows).encode("utf-8")))
+    | st.binary(max_size=120))
+
+
+@pytest.fixture(scope="module")
+def minimal_folder() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as directory:
+        folder = Path(directory)
+        for name, text in MINIMAL.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        yield folder
+
+
+@given(streets=ANY_CSV, areas=ANY_CSV)
+@settings(max_examples=300, deadline=None)
+def test_any_csv_content_gives_rules_or_problems_never_a_crash(minimal_folder: Path, streets: bytes,
+                                                               areas: bytes) -> None:
+    (minimal_folder / "streets.csv").write_bytes(streets)
+    (minimal_folder / "areas.csv").write_bytes(areas)
+    try:
+        load_rules(minimal_folder)
+    except RuleFileError as error:
+        assert error.problems and all(str(p).startswith(("streets.csv: ", "areas.csv: ")) for p in error.problems)
