@@ -26,7 +26,7 @@ from telegram.request import HTTPXRequest
 from wijkbot.channels.telegram_pacing import Busy, Pacer
 from wijkbot.channels.telegram_runners import pause, run_polling, run_webhook, webhook_handler
 from wijkbot.channels.telegram_sending import TEXT_LIMIT, Sender
-from wijkbot.channels.telegram_updates import NAME, to_inbound
+from wijkbot.channels.telegram_updates import NAME, is_button_of, to_inbound
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.model import OutboundMessage
 from wijkbot.ports import Clock, OnMessage, TemporaryFailure
@@ -130,8 +130,8 @@ class TelegramChannel:
         except TelegramError as error:  # an old query (redelivered) cannot be answered any more: fine
             log.debug("answerCallbackQuery failed (%s)", type(error).__name__)
         message = query.message
-        if duplicate or not isinstance(message, Message) or not message.text:
-            return
+        if duplicate or not isinstance(message, Message) or not message.text or not is_button_of(message, query.data):
+            return  # a value that is none of the question's buttons leaves the question as it is
         # The edit waits for the chat's turn: in the background, so the webhook answers 200 at once.
         task = asyncio.create_task(self._show_choice(message, label))
         self._background.add(task)

@@ -63,6 +63,12 @@ def _button(query: CallbackQuery, external_id: str, received_at: datetime) -> In
                           text=button_label(query.message, query.data), received_at=received_at, choice=query.data)
 
 
+def is_button_of(message: object, data: str | None) -> bool:
+    """Whether `data` is the value of one of the message's buttons (a client can send any value)."""
+    markup = getattr(message, "reply_markup", None)
+    return any(button.callback_data == data for row in getattr(markup, "inline_keyboard", ()) or () for button in row)
+
+
 def button_label(message: object, data: str) -> str:
     """The label of the pressed button (what the resident 'said'), or its value when the keyboard is gone."""
     markup = getattr(message, "reply_markup", None)

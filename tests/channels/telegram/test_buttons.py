@@ -97,3 +97,16 @@ async def test_three_open_cases_at_most_on_the_buttons_plus_something_new(world:
     buttons = world.last_message().buttons
     assert len(buttons) == 4 and buttons[-1][0] == "Iets nieuws"
     assert all(REFERENCE.match(label) for label, _ in buttons[:3])
+
+
+async def test_a_value_that_is_none_of_the_buttons_leaves_the_question_and_its_buttons(world: TelegramWorld,
+                                                                                        fake: FakeTelegram) -> None:
+    await world.say("De lantaarnpaal in de Kanaalstraat is kapot")
+    world.clock.advance(hours=3)
+    await world.say("Er ligt grofvuil naast de container op de Amsterdamsestraatweg")
+    question = world.last_message()
+    await world.deliver(fake.press(question, "x"))  # a modified client can send any value
+    await world.received()
+    assert [s for s in fake.sent if s.method in ("editMessageText", "editMessageReplyMarkup")] == []
+    got = await world.press("Iets nieuws")  # the real buttons still work
+    assert len(got) == 1 and reference_in(got[0])
