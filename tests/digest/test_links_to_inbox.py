@@ -13,8 +13,9 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
+from sqlalchemy import insert
 
-from tests.digest.conftest import REGISSEUR, digest_settings, make_bot, seed_week
+from tests.digest.conftest import REGISSEUR, digest_settings, local, make_bot, seed_week
 from tests.inbox.conftest import Officer, Page
 from wijkbot.app import Wijkbot
 from wijkbot.digest.compose import Composer
@@ -23,7 +24,9 @@ from wijkbot.digest.wording import Wording
 from wijkbot.domain.digest.figures import Digest
 from wijkbot.domain.weeks import IsoWeek
 from wijkbot.services.case_filters import FILTERS
+from wijkbot.storage import repository
 from wijkbot.storage.case_filters import NOT_SET as STORAGE_NOT_SET
+from wijkbot.storage.tables import messages
 from wijkbot.testing import FrozenClock
 
 W15 = IsoWeek(2026, 15)
@@ -68,6 +71,11 @@ async def seeded(database_url: str, clock: FrozenClock) -> AsyncIterator[Seeded]
     bot = await make_bot(digest_settings(database_url, password_hash_time_cost=1, password_hash_memory_kib=8192),
                          clock)
     refs = await seed_week(bot, clock)
+    async with bot.db.write() as conn:  # a survey answer is stored as an inbound message; it is no message
+        case = await repository.case_by_reference(conn, refs["w13b"])
+        await conn.execute(insert(messages).values(
+            case_id=case["id"], contact_id=case["contact_id"], direction="in", channel="telegram", body="4",
+            created_at=local(4, 8, 9), meta={"survey": True, "choice": "survey:t:score:4"}))
     for email in (REGISSEUR, OTHER_WIJK):
         profile = await bot.inbox.people.by_email(email)
         await bot.inbox.people.ensure_accounts([profile.officer_id])
@@ -156,6 +164,7 @@ async def test_the_lists_hold_the_same_cases_as_the_figures(seeded: Seeded) -> N
     w15 = {refs[x] for x in ("lamp", "vuil1", "vuil2", "vuil3", "jongeren", "moestuin", "vraag", "klacht")}
     assert await cases("tile Nieuwe zaken") == w15
     assert await cases("tile Berichten van bewoners") == w15  # the week's nine messages were written on these
+    assert d.inflow.messages.this_week == 9  # the survey answer on w13b is not one of them
     assert await cases("tile Over de termijn") == {c.reference for c in d.stuck.overdue} == {
         refs[x] for x in ("a", "b", "c", "d", "vuil1")}
     assert await cases("tile Opgeschaald") == {e.case.reference for e in d.stuck.escalations} == {refs["a"]}

@@ -13,6 +13,7 @@ from wijkbot.testing import FrozenClock
 PLANTED = ["Jan de Vries", "Vries", "06-12345678", "12345678", "jan.devries@example.org", "example.org",
            "Zamenhofdreef 12", "3562 AB", "3562AB", "Karin Bakker", "Bakker", "Piet", "+31 6 87654321", "87654321",
            "Taagdreef 7b", "NL91ABNA0417164300", "NL91 ABNA", "Meneer Jansen", "Jansen", "k.bakker@mail.example"]
+LEFT_OUT = {"nl": "[weggelaten]", "en": "[left out]"}
 
 
 async def test_planted_personal_data_never_reaches_the_digest(digest_bot: Wijkbot, clock: FrozenClock) -> None:
@@ -44,5 +45,25 @@ async def test_planted_personal_data_never_reaches_the_digest(digest_bot: Wijkbo
         for part in (rendered.html, rendered.text, rendered.subject):
             leaked = [p for p in [*PLANTED, *addresses] if p.casefold() in part.casefold()]
             assert leaked == [], f"{lang}: personal data in the digest: {leaked}"
-        assert "[weggelaten]" in rendered.text  # the quotes are there, without the data
+        # the quotes are there, without the data, and what was left out is said in the reader's language
+        assert f'"Meneer {LEFT_OUT[lang]} heeft niets gedaan.' in rendered.text
         assert "Zamenhofdreef" in rendered.text  # a street without a house number is a place, not a person
+    assert "[weggelaten]" not in rendered.html + rendered.text  # English
+
+
+async def test_a_neighbour_named_in_lower_case_and_a_handle_never_reach_the_digest(
+        digest_bot: Wijkbot, clock: FrozenClock) -> None:
+    s = Seeder(digest_bot, clock)
+    await s.case("one", local(4, 6, 10), "Er ligt grofvuil bij de Zamenhofdreef")
+    await s.close("one", local(4, 8, 12))
+    await s.event("one", local(4, 9, 10), "tevredenheid", {
+        "score": 1, "opgelost": False,
+        "toelichting": "mijn buurvrouw wilhelmien van wezel en ik zijn het zat, volg mij op wilhelmien_vw voor de "
+                       "fotos"})
+    for lang in ("nl", "en"):
+        rendered = await digest_bot.digests.render("Overvecht", IsoWeek(2026, 15), lang=lang)
+        for part in (rendered.html, rendered.text):
+            leaked = [p for p in ("wilhelmien", "wezel", "wilhelmien_vw") if p in part.casefold()]
+            assert leaked == [], f"{lang}: personal data in the digest: {leaked}"
+        w = LEFT_OUT[lang]
+        assert f'"mijn buurvrouw {w} en ik zijn het zat, volg mij op {w} voor de fotos"' in rendered.text

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from wijkbot.domain.scrub import PLACEHOLDER, quotable, scrub
+from wijkbot.domain.quotes import quotable
+from wijkbot.domain.scrub import PLACEHOLDER, scrub
 
 W = PLACEHOLDER
 

@@ -5,7 +5,7 @@ Invariants: every link is built by `links.case_list_url` with the wijk (a duplic
 digest counts every linked report, wherever it was made) and the week the figure is about, so the inbox lists
 exactly the cases the figure counts; lists are cut to `list_length` rows with a link to the whole list;
 nothing about a resident is shown (cases by reference, buurt and topic; streets only as places of hot spots;
-quotes only scrubbed).
+quotes only scrubbed, what was left out said in the reader's language); a count reads "1 zaak", "2 zaken".
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from wijkbot.digest.links import NOT_SET, case_list_url, digest_url
 from wijkbot.digest.wording import Wording
 from wijkbot.domain.digest.figures import CaseLine, Digest, HotSpot, Row, Service
 from wijkbot.domain.digest.summary import DigestPolicy
-from wijkbot.domain.scrub import PLACEHOLDER
 
 OTHER_ROWS_AFTER = 8  # breakdowns longer than this end in one "other" row
 INITIATIVE = "initiatief"
@@ -57,7 +56,7 @@ class Composer:
                       else self.words.date_range(d.week.monday, d.week.sunday)),
             tiles=self._tiles(),
             sections=(self._inflow(), self._hot_spots(), self._stuck(), self._served(), self._initiatives()),
-            footer=(t("digest.footer.privacy", placeholder=PLACEHOLDER),
+            footer=(t("digest.footer.privacy", placeholder=t("digest.placeholder")),
                     t("digest.footer.made", moment=self.words.translator.date(generated_at.date(), self.words.lang))),
             archive=Cell(t("digest.archive.link", wijk=d.wijk), digest_url(d.wijk, base=self.base)),
         )
@@ -71,11 +70,13 @@ class Composer:
             Tile(t("digest.tile.messages"), w.number(d.inflow.messages.this_week), w.count_note(d.inflow.messages),
                  self.link(inbound=self.week)),
             Tile(t("digest.tile.overdue"), w.number(len(d.stuck.overdue)),
-                 t("digest.tile.overdue_note", open=w.number(d.open_cases)), self.link(overdue=self.week)),
+                 w.counted("digest.tile.overdue_note.one", "digest.tile.overdue_note.many", d.open_cases),
+                 self.link(overdue=self.week)),
             Tile(t("digest.tile.escalations"), w.number(len(d.stuck.escalations)), t("digest.tile.this_week"),
                  self.link(escalated=self.week)),
             Tile(t("digest.tile.satisfaction"), w.score(overall.average_score),
-                 t("digest.tile.satisfaction_note", n=w.number(overall.surveys)), self.link(rated=self.week)),
+                 w.counted("digest.tile.satisfaction_note.one", "digest.tile.satisfaction_note.many",
+                           overall.surveys), self.link(rated=self.week)),
         )
 
     # --- what came in -------------------------------------------------------------------------------------
@@ -91,9 +92,12 @@ class Composer:
                                    Cell(w.number(x.cases), self.link(week=str(x.week)), True),
                                    Cell(w.number(x.messages), self.link(inbound=str(x.week)), True))
                                   for x in trend))
-        summary = t("digest.inflow.summary", cases=w.number(inflow.cases.this_week),
-                    change=w.change(inflow.cases.change), average=w.number(inflow.cases.average4, 1),
-                    messages=w.number(inflow.messages.this_week), message_change=w.change(inflow.messages.change))
+        summary = " ".join((
+            w.counted("digest.inflow.cases.one", "digest.inflow.cases.many", inflow.cases.this_week),
+            t("digest.inflow.change", change=w.change(inflow.cases.change),
+              average=w.number(inflow.cases.average4, 1)),
+            w.counted("digest.inflow.messages.one", "digest.inflow.messages.many", inflow.messages.this_week,
+                      change=w.change(inflow.messages.change))))
         tables = (
             self._breakdown(t("digest.inflow.by_kind"), t("digest.col.kind"), inflow.by_kind, w.kind, "kind"),
             self._breakdown(t("digest.inflow.by_category"), t("digest.col.category"), inflow.by_category,
@@ -193,7 +197,8 @@ class Composer:
                      for c in shown)
         more = None
         if len(lines) > len(shown):
-            more = Cell(self.words.t("digest.more", n=len(lines) - len(shown)), all_href)
+            more = Cell(self.words.counted("digest.more.one", "digest.more.many", len(lines) - len(shown)),
+                        all_href)
         return Table(caption, (self.words.t("digest.col.case"), *(h for h, _ in columns)), rows, empty, more,
                      all_href)
 
@@ -210,7 +215,8 @@ class Composer:
             t("digest.col.case"), t("digest.col.step"), t("digest.col.to"), t("digest.col.department"),
             t("digest.col.age")), tuple((
                 Cell(e.case.reference, self.link(case=e.case.reference)),
-                Cell(w.number(e.step) if e.step is not None else "–", numeric=True), Cell(e.to or "–"),
+                Cell(w.number(e.step) if e.step is not None else "–", numeric=True),
+                Cell(w.left_out(e.to) or "–"),
                 Cell(w.department(e.case.department)), Cell(w.days(e.case.age_days), numeric=True))
                 for e in s.escalations), t("digest.stuck.escalations_none"), href=self.link(escalated=self.week))
         handed = self._case_table(t("digest.stuck.handed_over", n=len(s.handed_over)), s.handed_over, (
@@ -218,8 +224,10 @@ class Composer:
             t("digest.stuck.handed_over_none"), self.link(open=self.week, handovers=2))
         waiting = self._case_table(t("digest.stuck.waiting", n=len(s.waiting)), s.waiting, (topic, department, age),
                                    t("digest.stuck.waiting_none"), self.link(open=self.week, status=WAITING))
-        summary = t("digest.stuck.summary_so_far" if self.so_far else "digest.stuck.summary",
-                    open=w.number(self.digest.open_cases), overdue=w.number(len(s.overdue)))
+        summary = " ".join((
+            w.counted("digest.stuck.open_now.one", "digest.stuck.open_now.many", self.digest.open_cases) if self.so_far
+            else w.counted("digest.stuck.open.one", "digest.stuck.open.many", self.digest.open_cases),
+            w.counted("digest.stuck.of_which.one", "digest.stuck.of_which.many", len(s.overdue))))
         return Section("stil", t("digest.stuck.title"), (summary,), None, (overdue, escalations, handed, waiting),
                        notes=(t("digest.stuck.note"),))
 
@@ -234,10 +242,10 @@ class Composer:
             Cell(w.score(s.average_score), numeric=True), Cell(w.share(s.solved_share), numeric=True),
             Cell(w.share(s.response_rate), numeric=True),
         ) for s in self.digest.service if s.surveys or not s.department)
-        quotes = tuple(Quote(q.text, t("digest.quote.about", score=w.number(q.score) if q.score else "–",
-                                       solved=t("digest.quote.solved") if q.solved else t("digest.quote.unsolved"),
-                                       department=w.department(q.department)))
-                       for q in self.digest.quotes)
+        quotes = tuple(Quote(w.left_out(q.text), t(
+            "digest.quote.about", score=w.number(q.score) if q.score else "–",
+            solved=t("digest.quote.solved") if q.solved else t("digest.quote.unsolved"),
+            department=w.department(q.department))) for q in self.digest.quotes)
         return Section("geholpen", t("digest.served.title"), (), None, (
             Table(t("digest.served.speed"), (t("digest.col.department"), t("digest.col.answered"),
                                              t("digest.col.median"), t("digest.col.p90"), t("digest.col.closed"),

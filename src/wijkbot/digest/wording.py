@@ -1,8 +1,10 @@
 """Words and numbers of the digest in the reader's language: labels for ids, counts, shares and durations.
 
-Invariants: numbers follow the language (Babel: "3,5" in Dutch, "3.5" in English); a missing value is shown as
-DASH, never as 0; configuration ids are shown by their configured names; ids the catalogs do not know are shown
-as they are rather than as a message id.
+Invariants: numbers follow the language (Babel: "3,5" in Dutch, "3.5" in English); a count reads singular for
+exactly one ("1 dag", "1 day") and plural otherwise (`counted`: a key for each); a missing value is shown as
+DASH, never as 0; what the scrubber left out reads as the reader's word ("[weggelaten]", "[left out]");
+configuration ids are shown by their configured names; ids the catalogs do not know are shown as they are
+rather than as a message id.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from babel.numbers import format_decimal, format_percent
 
 from wijkbot.domain.digest.stats import Count
 from wijkbot.domain.rules import RuleSet
+from wijkbot.domain.scrub import PLACEHOLDER
 from wijkbot.i18n import Translator
 
 DASH = "–"
@@ -28,6 +31,14 @@ class Wording:
 
     def t(self, key: str, **values: object) -> str:
         return self.translator.text(key, self.lang, **values)
+
+    def counted(self, one: str, many: str, n: int, **values: object) -> str:
+        """The message for `n` things: `one` for exactly 1, else `many` (Dutch and English say "0 zaken")."""
+        return self.t(one if n == 1 else many, n=self.number(n), **values)
+
+    def left_out(self, text: str) -> str:
+        """A scrubbed text with the scrubber's (Dutch) PLACEHOLDER said in the reader's language."""
+        return text.replace(PLACEHOLDER, self.t("digest.placeholder"))
 
     def _known(self, key: str) -> bool:
         return key in self.translator.ids(self.lang)
@@ -109,7 +120,7 @@ class Wording:
         return ambition
 
     def days(self, value: int) -> str:
-        return self.t("digest.days", n=self.number(value))
+        return self.counted("digest.days.one", "digest.days.many", value)
 
     def date_range(self, first: date, last: date) -> str:
         return self.t("digest.period", first=self.translator.date(first, self.lang),

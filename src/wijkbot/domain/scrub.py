@@ -1,27 +1,23 @@
 """Strip personal data from residents' own words before an ambtenaar's report quotes them.
 
-What goes: e-mail addresses, web links, phone numbers (06-..., 030-..., +31/0031, with or without spaces or
-dashes), IBANs, postcodes with letters, a street or "nummer" followed by a house number, and names that a
-resident introduces ("mijn naam is ...", "ik heet ...", "ik ben Jan", "mevrouw De Vries", a greeting or
-sign-off followed by a name). Each is replaced with PLACEHOLDER.
+`scrub` replaces with PLACEHOLDER: e-mail addresses, web links, phone numbers (06-..., 030-..., +31/0031, with
+or without spaces or dashes), IBANs, postcodes with letters, a street or "nummer" followed by a house number,
+and names that a resident introduces ("mijn naam is ...", "ik heet ...", "ik ben Jan", "mevrouw De Vries", a
+greeting or sign-off followed by a name). `domain.quotes.quotable` builds on it for the digest's quotes.
 
-Invariants: pure and deterministic; `scrub` never returns text that still matches one of the patterns;
-`quotable` answers None when in doubt (digits or an "@" left over, two capitalised words in a row that are not
-a known place, or hardly anything left), because leaving a quote out costs less than leaking a name.
+Invariants: pure and deterministic; `scrub` never returns text that still matches one of the patterns.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 PLACEHOLDER = "[weggelaten]"
-MIN_WORDS = 4  # fewer words left than this: not worth quoting
 
 # Words that may stand between a first name and a surname ("Jan van der Berg", "Anna de Vries").
-_PARTICLES = r"(?:van|de|der|den|het|ter|ten|te|la|le|du|da|op|in|'t)"
-_CAPITALISED = r"[A-ZÀ-Þ][\wÀ-ÿ'’-]*\.?"
-_NAME = rf"{_CAPITALISED}(?:\s+(?:{_PARTICLES}\s+)*{_CAPITALISED})*"
+PARTICLES = r"(?:van|de|der|den|het|ter|ten|te|la|le|du|da|op|in|'t)"
+CAPITALISED = r"[A-ZÀ-Þ][\wÀ-ÿ'’-]*\.?"
+_NAME = rf"{CAPITALISED}(?:\s+(?:{PARTICLES}\s+)*{CAPITALISED})*"
 _STREET_SUFFIX = (r"(?:straat|straatweg|weg|laan|plein|gracht|kade|dreef|singel|park|hof|dijk|steeg|pad|plantsoen|"
                   r"markt|baan|wal|veld|haven|erf|burg|boulevard|ring|brink|dam|akker|horst|zoom|dwarsstraat|"
                   r"straatje|pleintje|lei|oord|wetering|weide|hoven|tuin|tuinen|kamp|meer|berg)")
@@ -37,21 +33,19 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     )),
     ("postcode", re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b|\b[1-9]\d{3}(?!sa|sd|ss)[a-z]{2}\b")),
     ("address", re.compile(
-        rf"\b(?:(?:[A-Z][\wÀ-ÿ'’.-]*|{_PARTICLES})\s+)*[\wÀ-ÿ'’.-]*{_STREET_SUFFIX}\s+{_HOUSE_NUMBER}(?!\w)"
+        rf"\b(?:(?:[A-Z][\wÀ-ÿ'’.-]*|{PARTICLES})\s+)*[\wÀ-ÿ'’.-]*{_STREET_SUFFIX}\s+{_HOUSE_NUMBER}(?!\w)"
         rf"|\b[A-Z][\wÀ-ÿ'’-]{{2,}}\s+{_HOUSE_NUMBER}(?![\w:.,]\d)(?!\s?(?:uur|u\b|minuten|dagen|weken|keer|jaar|%))"
         rf"|\b(?:huis)?(?:nummer|nr\.?|no\.?)\s*{_HOUSE_NUMBER}")),
     ("introduced name", re.compile(
         r"\b(?:mijn naam is|ik heet|naam:|groetjes|groeten|groet|vriendelijke groet(?:en)?|mvg|m\.v\.g\.?|gr\.?|"
         r"hartelijke groet(?:en)?|namens|regards|kind regards|my name is|i am called)(?!\w)\s*[:,]?\s*"
         r"[^\n.!?;]*", re.IGNORECASE)),
-    ("name after ik ben", re.compile(rf"\b(?:[Ii]k ben|[Ii] am|[Ii]'m)\s+(?:{_PARTICLES}\s+)*{_NAME}")),
+    ("name after ik ben", re.compile(rf"\b(?:[Ii]k ben|[Ii] am|[Ii]'m)\s+(?:{PARTICLES}\s+)*{_NAME}")),
     ("titled name", re.compile(
         rf"\b(?:[Mm]eneer|[Mm]evrouw|[Mm]evr\.?|[Mm]w\.?|[Dd]hr\.?|[Dd]e heer|[Mm]r\.?|[Mm]rs\.?|[Mm]s\.?|"
-        rf"[Bb]uurman|[Bb]uurvrouw|[Ff]amilie|[Ff]am\.?)\s+(?:{_PARTICLES}\s+)*{_NAME}")),
+        rf"[Bb]uurman|[Bb]uurvrouw|[Ff]amilie|[Ff]am\.?)\s+(?:{PARTICLES}\s+)*{_NAME}")),
 )
 
-_DIGITS = re.compile(r"\d(?:[\s.-]?\d){4,}")
-_TWO_CAPITALS = re.compile(rf"(?<![.!?:]\s)(?<!^)\b{_CAPITALISED}\s+(?:{_PARTICLES}\s+)*{_CAPITALISED}")
 _SPACES = re.compile(r"[ \t]+")
 
 
@@ -71,20 +65,3 @@ def _keep_introducer(match: re.Match[str]) -> str:
                      r"met vriendelijke groet(?:en)?|vriendelijke groet(?:en)?|groeten|groetjes|groet|namens)\b",
                      found)
     return f"{intro.group(0)} {PLACEHOLDER}" if intro else PLACEHOLDER
-
-
-def quotable(text: str, known_names: Iterable[str] = (), limit: int = 280) -> str | None:
-    """A scrubbed quote fit for a report, or None when it is empty or might still identify someone."""
-    cleaned = scrub(text)
-    if not cleaned:
-        return None
-    probe = cleaned
-    for name in sorted((n for n in known_names if n), key=len, reverse=True):
-        probe = re.sub(re.escape(name), "plaats", probe, flags=re.IGNORECASE)
-    if "@" in probe or _DIGITS.search(probe) or _TWO_CAPITALS.search(probe):
-        return None
-    if len(re.findall(r"\w+", probe.replace(PLACEHOLDER, ""))) < MIN_WORDS:
-        return None
-    if len(cleaned) > limit:
-        cleaned = cleaned[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return cleaned

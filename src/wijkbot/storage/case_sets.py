@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select
 
 from wijkbot.domain.workflow import Status
 from wijkbot.storage.tables import case_events, cases, messages
@@ -53,9 +53,15 @@ def first_answer_between(start: datetime, end: datetime) -> ColumnElement[bool]:
     return and_(event_between(ANSWER, start, end), not_(earlier))
 
 
+def resident_message() -> ColumnElement[bool]:
+    """A message the resident wrote, not an answer to the satisfaction survey (stored with meta {"survey": true})."""
+    survey = messages.c.meta["survey"].as_boolean()
+    return and_(messages.c.direction == "in", or_(survey.is_(None), survey == false()))
+
+
 def inbound_between(start: datetime, end: datetime) -> ColumnElement[bool]:
-    """The resident wrote on the case within the window."""
-    return exists().where(messages.c.case_id == cases.c.id, messages.c.direction == "in",
+    """The resident wrote on the case within the window (survey answers left out)."""
+    return exists().where(messages.c.case_id == cases.c.id, resident_message(),
                           messages.c.created_at >= start, messages.c.created_at < end)
 
 

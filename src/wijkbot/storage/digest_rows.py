@@ -76,7 +76,7 @@ async def facts(conn: AsyncConnection, wijk: str, week: IsoWeek, tz: str) -> Dig
         _cases_of(wijk).where(case_sets.first_answer_between(start, end)))]
     inbound = [MessageFact(r.created_at, r.channel) for r in await conn.execute(
         select(messages.c.created_at, messages.c.channel).join(cases, cases.c.id == messages.c.case_id)
-        .where(cases.c.wijk == wijk, messages.c.direction == "in", messages.c.created_at >= window,
+        .where(cases.c.wijk == wijk, case_sets.resident_message(), messages.c.created_at >= window,
                messages.c.created_at < end))]
     return DigestFacts(wijk, week, tz, tuple(recent), tuple(open_at_end), tuple(closed), tuple(answered),
                        tuple(inbound), tuple(await _events(conn, wijk, start, end)),

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 from wijkbot.domain.digest.facts import CaseFact, DigestFacts, EventFact
 from wijkbot.domain.digest.figures import CaseLine, Escalation, Quote, Service, Stuck
 from wijkbot.domain.digest.stats import median, percentile
-from wijkbot.domain.scrub import quotable, scrub
+from wijkbot.domain.quotes import quotable
+from wijkbot.domain.scrub import scrub
 from wijkbot.domain.workdays import working_days_between
 
 ESCALATED = "geëscaleerd"
