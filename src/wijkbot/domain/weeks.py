@@ -70,6 +70,14 @@ class IsoWeek:
         """The next Monday 00:00 local time, as UTC (exclusive)."""
         return self.shifted(1).start(tz)
 
+    def as_of(self, now: datetime | None, tz: str) -> tuple[datetime, date]:
+        """The moment and the last due date a figure of this week is measured at: the week's end and its Sunday
+        once it is over; for the running week now, and yesterday (a case due today is not late yet)."""
+        end = self.end(tz)
+        if now is None or now >= end:
+            return end, self.sunday
+        return now, min(self.sunday, now.astimezone(ZoneInfo(tz)).date() - timedelta(days=1))
+
     def shifted(self, weeks: int) -> IsoWeek:
         """The week `weeks` later (negative: earlier)."""
         year, week, _ = (self.monday + timedelta(weeks=weeks)).isocalendar()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from wijkbot.domain.model import Channel, Kind
@@ -80,7 +81,7 @@ def values_of(params: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in found if str(v).strip())
 
 
-def parse(params: Mapping[str, Any], rules: RuleSet, *, text: str = "") -> Parsed:
+def parse(params: Mapping[str, Any], rules: RuleSet, *, text: str = "", now: datetime | None = None) -> Parsed:
     """The filters in `params` (the request's query or form); `remove` names one filter to drop."""
     tz = rules.municipality.timezone
     removed = set(values_of(params, "remove"))
@@ -101,7 +102,7 @@ def parse(params: Mapping[str, Any], rules: RuleSet, *, text: str = "") -> Parse
             ok = all(v in known[key] for v in values)
             changes[key] = tuple(dict.fromkeys(values))
         elif key in WEEK_FILTERS:
-            ok = _week(key, values, tz, changes, problems)
+            ok = _week(key, values, tz, changes, problems, now)
         elif key == "handovers":
             ok = len(values) == 1 and values[0].isdigit() and int(values[0]) <= MAX_HANDOVERS
             if ok:
@@ -115,7 +116,7 @@ def parse(params: Mapping[str, Any], rules: RuleSet, *, text: str = "") -> Parse
 
 
 def _week(key: str, values: tuple[str, ...], tz: str, changes: dict[str, Any],
-          problems: list[tuple[str, dict[str, str]]]) -> bool:
+          problems: list[tuple[str, dict[str, str]]], now: datetime | None) -> bool:
     if len(values) > 1:
         problems.append(("inbox.filter.one_week", {"name": key}))
         return False
@@ -128,6 +129,8 @@ def _week(key: str, values: tuple[str, ...], tz: str, changes: dict[str, Any],
         changes["created_until"] = week.end(tz)
     elif key == "open":
         changes["open_at"] = week.end(tz)
+    elif key == "overdue":  # as the digest counts it: for the running week, as of now (IsoWeek.as_of)
+        changes["overdue_at"] = Window(week.start(tz), *week.as_of(now, tz))
     else:
         changes[_WINDOWS[key]] = Window(week.start(tz), week.end(tz), week.sunday)
     return True

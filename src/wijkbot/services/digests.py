@@ -80,7 +80,7 @@ class Digests:
 
     async def figures(self, wijk: str, week: IsoWeek) -> Digest:
         async with self.db.read() as conn:
-            facts = await digest_rows.facts(conn, wijk, week, self.tz)
+            facts = await digest_rows.facts(conn, wijk, week, self.tz, self.clock())
         names = [*self.rules.wijken, *(b.name for b in self.rules.buurten), *self.rules.streets,
                  *(d.name for d in self.rules.departments.values()), self.rules.municipality.name]
         return summarise(facts, self.options.policy, names)

@@ -79,7 +79,8 @@ class Queues:
         queue = (values_of(params, "queue") or ("",))[0]
         if queue not in available:
             queue = available[0] if available else "all"
-        parsed = case_filters.parse(params, self.rules, text=(values_of(params, "q") or ("",))[0][:MAX_SEARCH])
+        parsed = case_filters.parse(params, self.rules, text=(values_of(params, "q") or ("",))[0][:MAX_SEARCH],
+                                    now=self.clock())
         active = list(parsed.active)
         age = "" if "age" in values_of(params, "remove") else (values_of(params, "age") or ("",))[0]
         if age:

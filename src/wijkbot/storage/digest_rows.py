@@ -63,9 +63,10 @@ def _closed_at(row: Any) -> datetime | None:
     return row.closed_at  # type: ignore[no-any-return]
 
 
-async def facts(conn: AsyncConnection, wijk: str, week: IsoWeek, tz: str) -> DigestFacts:
-    """Everything `summarise` needs for one wijk and week."""
+async def facts(conn: AsyncConnection, wijk: str, week: IsoWeek, tz: str, now: datetime | None = None) -> DigestFacts:
+    """Everything `summarise` needs for one wijk and week (the running week as of `now`)."""
     start, end = week.start(tz), week.end(tz)
+    until, last_due = week.as_of(now, tz)
     window = trend_weeks(week)[0].start(tz)
     recent = [_fact(r) for r in await conn.execute(
         _cases_of(wijk).where(cases.c.created_at >= window, cases.c.created_at < end))]
@@ -80,7 +81,7 @@ async def facts(conn: AsyncConnection, wijk: str, week: IsoWeek, tz: str) -> Dig
                messages.c.created_at < end))]
     return DigestFacts(wijk, week, tz, tuple(recent), tuple(open_at_end), tuple(closed), tuple(answered),
                        tuple(inbound), tuple(await _events(conn, wijk, start, end)),
-                       tuple(await _clusters(conn, wijk, start, end)))
+                       tuple(await _clusters(conn, wijk, start, end)), until, last_due)
 
 
 async def _events(conn: AsyncConnection, wijk: str, start: datetime, end: datetime) -> list[EventFact]:

@@ -76,3 +76,11 @@ class DigestFacts:
     messages: tuple[MessageFact, ...]  # inbound messages in the trend window
     events: tuple[EventFact, ...]  # escalations and survey answers within the week
     clusters: tuple[ClusterFact, ...]  # duplicate clusters with a new member this week
+    # What the week's figures are measured at (IsoWeek.as_of): its end and Sunday, or for the running week now and
+    # yesterday. None: the end of the week and its Sunday.
+    until: datetime | None = None
+    last_due: date | None = None
+
+    @property
+    def cut(self) -> tuple[datetime, date]:
+        return (self.until or self.week.end(self.timezone), self.last_due or self.week.sunday)

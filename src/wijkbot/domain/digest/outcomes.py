@@ -33,11 +33,10 @@ def line(case: CaseFact, end: datetime, *, new: bool = False, late: int = 0) -> 
 
 
 def stuck(facts: DigestFacts) -> Stuck:
-    end = facts.week.end(facts.timezone)
-    sunday = facts.week.sunday
+    end, last_due = facts.cut
     overdue = sorted(
-        (line(c, end, late=working_days_between(c.due_date, sunday)) for c in facts.open_at_end
-         if c.due_date <= sunday),
+        (line(c, end, late=working_days_between(c.due_date, last_due)) for c in facts.open_at_end
+         if c.due_date <= last_due),
         key=lambda c: (-c.working_days_late, -c.age_days, c.reference))
     handed = sorted((line(c, end) for c in facts.open_at_end if c.handover_count >= 2),
                     key=lambda c: (-c.handovers, -c.age_days, c.reference))

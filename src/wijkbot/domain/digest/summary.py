@@ -136,7 +136,7 @@ def _clusters(facts: DigestFacts) -> tuple[Cluster, ...]:
 
 
 def _initiatives(facts: DigestFacts, this_week: list[CaseFact]) -> Initiatives:
-    end = facts.week.end(facts.timezone)
+    end = facts.cut[0]
     new = [c for c in this_week if c.kind == "initiatief"]
     new_ids = {c.id for c in new}
     running = sorted((c for c in facts.open_at_end if c.kind == "initiatief" and c.id not in new_ids),
