@@ -1,4 +1,4 @@
-"""When a message after closing is a request to look again (domain.reopen): phrases, subject, window."""
+"""When a message after closing is a request to look again (domain.reopen): phrases, which case, window."""
 
 from __future__ import annotations
 
@@ -10,14 +10,17 @@ from wijkbot.domain.reopen import (
     REOPEN_WINDOW,
     ClosedCase,
     Said,
-    about_other_subject,
-    asks_another_look,
+    case_to_look_at,
+    own_words,
+    points_at,
     says_not_solved,
 )
 
 PHRASES = ("nog steeds", "niet opgehaald", "still broken")
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
-CLOSED = ClosedCase(NOW - timedelta(days=2), "grofvuil", "afval", "Kanaalstraat")
+GROFVUIL = ClosedCase(NOW - timedelta(days=2), "grofvuil", "afval", "Kanaalstraat")
+LAMP = ClosedCase(NOW - timedelta(days=1), "straatverlichting", "stadswerken", "Biltstraat")
+STADSWERKEN_LAMP = ClosedCase(NOW - timedelta(days=1), "straatverlichting", "afval", "Kanaalstraat")  # same vakdienst
 UNSURE = Said(None, None, None)
 
 
@@ -37,29 +40,51 @@ def test_says_not_solved(text: str, expected: bool) -> None:
     assert says_not_solved(text, PHRASES) is expected
 
 
-@pytest.mark.parametrize(("said", "other"), [
-    (UNSURE, False),
-    (Said("grofvuil", "afval", "Kanaalstraat"), False),
-    (Said("grofvuil", "afval", "kanaalstraat"), False),  # case aside
-    (Said("zwerfafval", "afval", None), False),  # overlapping categories of one vakdienst
-    (Said(None, None, "Biltstraat"), True),  # another street
-    (Said("straatverlichting", "stadswerken", None), True),  # another subject, another vakdienst
-    (Said("straatverlichting", "stadswerken", "Kanaalstraat"), True),
+@pytest.mark.parametrize(("said", "points"), [
+    (UNSURE, None),  # says nothing either way
+    (Said("grofvuil", "afval", "Kanaalstraat"), True),
+    (Said(None, None, "kanaalstraat"), True),  # its street, case aside
+    (Said("zwerfafval", "afval", None), True),  # overlapping categories of one vakdienst
+    (Said(None, None, "Biltstraat"), False),  # another street
+    (Said("overlast", "vth", None), False),  # another vakdienst's subject
+    (Said("straatverlichting", "stadswerken", "Kanaalstraat"), False),  # another subject on the same street
 ])
-def test_about_other_subject(said: Said, other: bool) -> None:
-    assert about_other_subject(said, CLOSED) is other
+def test_points_at(said: Said, points: bool | None) -> None:
+    assert points_at(said, GROFVUIL) is points
 
 
-@pytest.mark.parametrize(("closed_ago", "text", "expected"), [
-    (timedelta(days=2), "ligt er nog steeds", True),
-    (REOPEN_WINDOW, "ligt er nog steeds", True),
-    (REOPEN_WINDOW + timedelta(minutes=1), "ligt er nog steeds", False),
-    (timedelta(days=2), "er ligt weer een matras", False),
+@pytest.mark.parametrize(("text", "closed", "said", "has_open", "expected"), [
+    ("ligt er nog steeds", [GROFVUIL], UNSURE, False, 0),  # no subject of its own: the invitation it answers
+    ("ligt er nog steeds", [GROFVUIL], UNSURE, True, None),  # could be the open case: placement asks
+    ("grofvuil nog steeds", [GROFVUIL], Said("grofvuil", "afval", None), True, 0),  # plainly the closed one
+    ("het grofvuil ligt er nog steeds", [LAMP, GROFVUIL], Said("grofvuil", "afval", None), False, 1),  # not the last
+    ("het grofvuil ligt er nog steeds", [STADSWERKEN_LAMP, GROFVUIL], Said("grofvuil", "afval", None), False, 1),
+    ("herrie, nog steeds", [GROFVUIL], Said("overlast", "vth", None), False, None),  # a new subject
+    ("nog steeds kapot", [GROFVUIL], Said(None, None, "Biltstraat"), False, None),  # another street
+    ("er ligt weer een matras", [GROFVUIL], UNSURE, False, None),  # does not say it is not solved
+    ("ligt er nog steeds", [], UNSURE, False, None),
+    ("de buren maken nog steeds elke nacht herrie", [GROFVUIL], UNSURE, False, None),  # a subject of its own
 ])
-def test_asks_another_look(closed_ago: timedelta, text: str, expected: bool) -> None:
+def test_case_to_look_at(text: str, closed: list[ClosedCase], said: Said, has_open: bool,
+                         expected: int | None) -> None:
+    assert case_to_look_at(text, PHRASES, closed, said, NOW, has_open_case=has_open) == expected
+
+
+@pytest.mark.parametrize(("closed_ago", "expected"), [
+    (timedelta(days=2), 0),
+    (REOPEN_WINDOW, 0),
+    (REOPEN_WINDOW + timedelta(minutes=1), None),
+])
+def test_the_window(closed_ago: timedelta, expected: int | None) -> None:
     case = ClosedCase(NOW - closed_ago, "grofvuil", "afval", "Kanaalstraat")
-    assert asks_another_look(text, PHRASES, case, UNSURE, NOW) is expected
+    assert case_to_look_at("ligt er nog steeds", PHRASES, [case], UNSURE, NOW, has_open_case=False) == expected
 
 
-def test_no_closed_case_no_request() -> None:
-    assert asks_another_look("nog steeds", PHRASES, None, UNSURE, NOW) is False
+@pytest.mark.parametrize(("text", "count"), [
+    ("Het ligt er nog steeds", 1),
+    ("Echt, nog steeds niet opgehaald!", 0),  # "echt" is no subject; the phrases count for nothing
+    ("De buren maken nog steeds elke nacht herrie", 4),
+    ("It is still broken, really", 0),
+])
+def test_own_words(text: str, count: int) -> None:
+    assert own_words(text, PHRASES) == count

@@ -49,7 +49,7 @@ async def test_still_there_after_closing_asks_the_ambtenaar_to_look_again(any_bo
     before = await case_count(any_bot)
     got = await resident.say("De matras ligt er nog steeds, er is niets gebeurd!")
     assert len(got) == 1
-    assert f"nummer {reference}" in got[0] and "opnieuw open moet" in got[0]
+    assert f"nummer {reference}" in got[0] and "opnieuw mee aan de slag gaan" in got[0]
     assert await case_count(any_bot) == before  # no new case
     case = await case_of(any_bot, reference)
     assert case["status"] == Status.AFGEHANDELD.value  # an ambtenaar decides, not the bot
@@ -109,4 +109,49 @@ async def test_english_resident_gets_english_answer(bot: Wijkbot, channel: Any) 
     resident = Harness(bot, channel, locale="en")
     reference, _actor = await closed_report(bot, resident)
     got = await resident.say("The mattress is still there, nothing happened")
-    assert f"number {reference}" in got[0] and "opened again" in got[0]
+    assert f"number {reference}" in got[0] and "take it up again" in got[0]
+
+
+async def test_after_an_answer_a_new_still_there_is_a_new_request(any_bot: Wijkbot, channel: Any) -> None:
+    resident = Harness(any_bot, channel)
+    reference, actor = await closed_report(any_bot, resident)
+    await resident.say("Het ligt er nog steeds")
+    await any_bot.actions.reply(reference, actor, "Dat is privégrond; daar halen wij niets weg.")
+    await resident.received()
+    got = await resident.say("Het ligt er nog steeds en het is echt de stoep!")
+    assert "opnieuw mee aan de slag gaan" in got[0]
+    assert len(await events(any_bot, reference, "heropenverzoek")) == 2  # heard again, not swallowed
+    notes, mentioned = await notes_and_mentions(any_bot, reference)
+    assert len(notes) == 2 and mentioned == [actor.officer_id, actor.officer_id]
+
+
+async def test_an_unclear_message_with_an_open_case_is_asked_about_not_filed_on_the_closed_one(
+        bot: Wijkbot, resident: Harness, clock: FrozenClock) -> None:
+    closed, _actor = await closed_report(bot, resident)
+    await resident.say("De lantaarnpaal in de Biltstraat is kapot")
+    lamp = resident.reference
+    clock.advance(hours=3)
+    got = await resident.say("Het is nog steeds niet gemaakt")
+    assert "iets nieuws" in got[0] and lamp in got[0]  # the which-case question, about the open case
+    assert await events(bot, closed, "heropenverzoek") == []
+
+
+async def test_a_new_subject_of_another_vakdienst_is_a_new_melding(bot: Wijkbot, resident: Harness) -> None:
+    reference, _actor = await closed_report(bot, resident)
+    await resident.say("De buren maken nog steeds elke nacht herrie")
+    assert resident.reference != reference
+    assert await events(bot, reference, "heropenverzoek") == []
+
+
+async def test_the_request_goes_to_the_case_it_is_about_not_the_one_closed_last(bot: Wijkbot, resident: Harness,
+                                                                                 clock: FrozenClock) -> None:
+    grofvuil, _actor = await closed_report(bot, resident)
+    clock.advance(days=1)
+    await resident.say("De lantaarnpaal in de Amsterdamsestraatweg is kapot")  # Stadswerken too
+    lamp = resident.reference
+    await bot.actions.close(lamp, await officer_of(bot, lamp), "Gerepareerd.")
+    await resident.received()
+    got = await resident.say("Het grofvuil ligt er nog steeds")
+    assert f"nummer {grofvuil}" in got[0]
+    assert len(await events(bot, grofvuil, "heropenverzoek")) == 1
+    assert await events(bot, lamp, "heropenverzoek") == []

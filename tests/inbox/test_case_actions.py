@@ -328,7 +328,7 @@ async def test_a_reopen_request_waits_in_its_queue_until_someone_decides(any_off
     assert (await anouk.get("/inbox/zaken?queue=reopen")).references() == []
     for resident in (first, second):
         got = await resident.say("Het ligt er nog steeds")
-        assert "opnieuw open moet" in got[0]
+        assert "opnieuw mee aan de slag gaan" in got[0]
     queue = await anouk.get("/inbox/zaken?queue=reopen")
     assert sorted(queue.references()) == sorted([first.reference, second.reference])
     assert 'data-queue="reopen">Heropenverzoeken <span class="count">(2)</span>' in queue.html

@@ -155,7 +155,7 @@ async def test_the_triage_acknowledgement_names_who_reads_it_as_the_municipality
     unclear = "Ik weet niet goed bij wie ik moet zijn hiermee"
     for municipality, lang, who in (("utrecht", "nl", "Een medewerker van het wijkbureau kijkt"),
                                     ("katwijk", "nl", "De wijkregisseur van uw kern kijkt"),
-                                    ("katwijk", "en", "The wijkregisseur of your kern will decide"),
+                                    ("katwijk", "en", "The neighbourhood coordinator for your village will decide"),
                                     ("utrecht", "en", "A member of staff at the neighbourhood office will decide")):
         settings = Settings(database_url=sqlite_url, rules_dir=root / "routing_rules" / municipality,  # type: ignore[call-arg]
                             locales_dir=root / "locales", _env_file=None)
@@ -212,3 +212,17 @@ async def test_a_case_someone_works_on_gets_its_place_but_keeps_its_team(bot: Wi
     case = await case_of(bot, resident.reference)
     assert case["wijk"] == "Overvecht" and case["team"] == "stadswerken-west"
     assert case["officer_id"] == actor.officer_id  # the ambtenaar who asked keeps it
+
+
+async def test_a_case_a_teamleider_assigned_by_hand_keeps_its_team_when_the_street_comes(
+        bot: Wijkbot, resident: Harness) -> None:
+    await resident.say("De lantaarnpaal is kapot")
+    bram = await bot.actions.actor("bram.deproef@example.org")
+    assert (await case_of(bot, resident.reference))["officer_id"] != bram.officer_id
+    await bot.actions.assign(resident.reference, bram, bram.officer_id)  # the teamleider takes it himself
+    await resident.received()  # "Bram van Stadswerken gaat uw bericht behandelen"
+    got = await resident.say("Het is aan de Oudegracht")
+    assert "gezet: Oudegracht" in got[0]
+    case = await case_of(bot, resident.reference)
+    assert case["wijk"] == "Binnenstad" and case["status"] == "toegewezen"
+    assert (case["team"], case["officer_id"]) == ("stadswerken-west", bram.officer_id)  # where Bram put it

@@ -21,6 +21,16 @@ class Kind(enum.StrEnum):
     KLACHT = "klacht"
     INITIATIEF = "initiatief"
 
+    @property
+    def needs_place(self) -> bool:
+        """A melding or an initiative plays somewhere; a question or a complaint (about how we worked) does not."""
+        return self in (Kind.MELDING, Kind.INITIATIEF)
+
+    @property
+    def gets_solved(self) -> bool:
+        """A melding or a complaint is solved or not; a question or an initiative is helped or not."""
+        return self in (Kind.MELDING, Kind.KLACHT)
+
 
 class Channel(enum.StrEnum):
     """Where a resident wrote from."""

@@ -1,13 +1,16 @@
 """A resident's "it is still broken" after a case was closed: a request to look again, not a new case.
 
 The closing notice invites exactly this ("Is het niet opgelost? Stuur dan een bericht, dan kijken we opnieuw").
-A message is such a request when the resident's most recently closed case closed less than REOPEN_WINDOW ago,
-its words say the problem is not solved (the municipality's `not_solved` phrases in signals.yaml), and they are
-not plainly about something else: another street, or another subject of another vakdienst.
+A message is such a request when its words say the problem is not solved (the municipality's `not_solved`
+phrases in signals.yaml) and it points at one of the resident's cases closed less than REOPEN_WINDOW ago: the
+same street, or a subject of the same vakdienst (categories of one vakdienst overlap: "het afval ligt er nog
+steeds" after a grofvuil report). Words the router finds no subject or street in ("het is nog steeds niet
+gemaakt") point at the case closed last, but only when the resident has no open case: a message that could
+belong to an open case is asked about, as placement does, rather than filed on a closed one.
 
-Invariants: pure (time is passed in); the bot never reopens a case itself: the request goes to the case's
-ambtenaar, who decides (as with the survey's verdict); a case closed as out of scope is never a candidate
-(the resident was sent elsewhere, there is nothing of ours to reopen).
+Invariants: pure (time is passed in); never a case on another street; the bot never reopens a case itself:
+the request goes to the case's ambtenaar, who decides (as with the survey's verdict); a case closed as out of
+scope is never a candidate (the resident was sent elsewhere, there is nothing of ours to reopen).
 """
 
 from __future__ import annotations
@@ -20,12 +23,21 @@ from wijkbot.domain.text import clip, words
 
 REOPEN_WINDOW = timedelta(days=14)  # as long as the survey's question after closing stays valid
 SAID_WITHIN = 1000
+OWN_WORDS = 3  # a message with more words of its own than this has a subject of its own
+_FUNCTION_TEXT = (
+    "de het een en of maar want dus ook nog al niet geen wel dan dat die dit deze er hier daar is was "
+    "zijn wordt werd heeft had hebben kan kon zal zou moet mag ik je jij u hij zij ze we wij jullie mijn "
+    "uw onze ons me mij hem haar hun elke iedere alle weer echt toch gewoon al nu even wel heel erg zo op "
+    "in aan bij van voor met naar om over uit te tot sinds the a an and or but it is was are there here "
+    "still not this that my your we i you they he she of to in on at for with now again really"
+)
+FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 REOPEN_REQUEST = "heropenverzoek"  # the case event of a request to look again (from the survey or a message)
 
 
 @dataclass(frozen=True, slots=True)
 class ClosedCase:
-    """What the decision needs of the resident's most recently closed case."""
+    """What the decision needs of one of the resident's recently closed cases."""
 
     closed_at: datetime
     category: str | None
@@ -35,8 +47,8 @@ class ClosedCase:
 
 @dataclass(frozen=True, slots=True)
 class Said:
-    """What the router makes of the new words: category and department when it is sure (None when it would go to
-    triage), and the street they name (None when they name none)."""
+    """What the router makes of the new words: a category (its guess too, when it would go to triage) with its
+    department, and the street they name; None where it found nothing."""
 
     category: str | None
     department: str | None
@@ -54,19 +66,52 @@ def says_not_solved(text: str, phrases: Sequence[str]) -> bool:
     return any(f" {' '.join(words(p))} " in joined for p in phrases if words(p))
 
 
-def about_other_subject(said: Said, case: ClosedCase) -> bool:
-    """Plainly another street, or another category of another vakdienst (an unknown on either side is no
-    difference). Categories of one vakdienst overlap ("afval ligt er nog steeds" after a grofvuil report), so
-    a category alone does not make it another subject."""
-    if said.street and case.street and said.street.casefold() != case.street.casefold():
-        return True
-    return bool(said.category and case.category and said.category != case.category
-                and said.department and said.department != case.department)
+def _same(a: str | None, b: str | None) -> bool | None:
+    """True or False when both are known, None when either is not."""
+    return None if not a or not b else a.casefold() == b.casefold()
 
 
-def asks_another_look(text: str, phrases: Sequence[str], case: ClosedCase | None, said: Said,
-                      now: datetime) -> bool:
-    """Whether the message is a request to look again at `case` rather than a new subject."""
-    if case is None or now - case.closed_at > REOPEN_WINDOW:
+def points_at(said: Said, case: ClosedCase) -> bool | None:
+    """True: the words point at this case (a subject of its vakdienst, or its street); False: plainly not
+    (another street, or a subject of another vakdienst, also on the same street); None: they say nothing."""
+    street = _same(said.street, case.street)
+    department = _same(said.department, case.department)
+    if street is False or department is False:
         return False
-    return says_not_solved(text, phrases) and not about_other_subject(said, case)
+    return True if street or department else None
+
+
+def _closeness(said: Said, case: ClosedCase) -> int:
+    return 2 * bool(_same(said.category, case.category)) + bool(_same(said.street, case.street))
+
+
+def case_to_look_at(text: str, phrases: Sequence[str], closed: Sequence[ClosedCase], said: Said, now: datetime,
+                    *, has_open_case: bool) -> int | None:
+    """The index in `closed` (newest first) of the case the message asks to look at again, or None: a new
+    subject, or (with an open case) one placement should ask about."""
+    recent = [n for n, case in enumerate(closed) if now - case.closed_at <= REOPEN_WINDOW]
+    if not recent or not says_not_solved(text, phrases):
+        return None
+    pointed = [n for n in recent if points_at(said, closed[n])]
+    if pointed:  # the closest match: the same category, then the same street, then the same vakdienst; newest first
+        return max(pointed, key=lambda n: (_closeness(said, closed[n]), -n))
+    if not has_open_case and said.category is None and said.street is None and own_words(text, phrases) <= OWN_WORDS:
+        return recent[0]  # no subject of its own: the invitation of the closing notice it answers
+    return None
+
+
+def own_words(text: str, phrases: Sequence[str]) -> int:
+    """How many words the message has besides the not-solved phrases and function words: "het ligt er nog
+    steeds" has one (ligt), "de buren maken nog steeds elke nacht herrie" four (a subject of its own, even when
+    the router knows none of its words)."""
+    said = words(clip(text, SAID_WITHIN))
+    spans = [words(p) for p in phrases if words(p)]
+    n, count = 0, 0
+    while n < len(said):
+        length = next((len(p) for p in spans if said[n:n + len(p)] == p), 0)
+        if length:
+            n += length
+            continue
+        count += said[n] not in FUNCTION_WORDS
+        n += 1
+    return count

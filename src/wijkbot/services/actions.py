@@ -25,6 +25,7 @@ from wijkbot.services.action_base import ActionError, Actor, AlreadyAnswered, No
 from wijkbot.services.handover import HandOverActions
 from wijkbot.services.teamwork import TeamworkActions
 from wijkbot.storage import casefile, outbox, people, repository
+from wijkbot.storage.case_sets import ANSWER_EVENT
 
 __all__ = ["ActionError", "Actions", "Actor", "AlreadyAnswered", "NotAllowed", "StaleCase"]
 MAX_TEXT = 20_000
@@ -66,7 +67,7 @@ class Actions(HandOverActions, TeamworkActions):
                                              purpose="reply", body=body, now=now, case_id=case["id"], send_at=leaves)
             await repository.update_case(conn, case["id"], now, **_taken_up(case, actor, now, told=True))
             held = {"gaat_weg_om": leaves.isoformat()} if leaves > now else {}
-            await repository.add_event(conn, case["id"], now, str(actor.officer_id), "antwoord",
+            await repository.add_event(conn, case["id"], now, str(actor.officer_id), ANSWER_EVENT,
                                        {"message_id": message_id, "outbox_id": outbox_id} | held)
             await self._replan_update(conn, case, now)
         self.notify_outbox()
@@ -222,7 +223,7 @@ def _taken_up(case: Any, actor: Actor, now: datetime, *, told: bool) -> dict[str
 def _closed_notice(case: Any) -> str:
     """The closing notice invites "niet opgelost?" for a melding or complaint; a question or initiative gets an
     invitation to write again instead."""
-    return "notice.closed" if case["kind"] not in (Kind.VRAAG.value, Kind.INITIATIEF.value) else "notice.closed_other"
+    return "notice.closed" if Kind(case["kind"]).gets_solved else "notice.closed_other"
 
 
 def _check_text(text: str, empty_message: str) -> None:

@@ -7,8 +7,10 @@ updated in memory as cases are assigned, so one batch spreads work like one-by-o
 A resident with open cases: a message that plainly continues one of them joins it; any other message is kept
 with the newest open case and the answer asks, with buttons, which case it is about (services.placement);
 on a channel without buttons (X) it joins the newest case, unless the router confidently puts it in a
-category none of the open cases has: then it opens a case of its own. A resident who sent /stop and writes again
-gets messages from us again, and the answer says so.
+category none of the open cases has: then it opens a case of its own. A message that is no plain continuation
+but says the problem is not solved and points at a case closed in the last two weeks (domain.reopen) joins that
+closed case as a request to look again instead. A resident who sent /stop and writes again gets messages from us
+again, and the answer says so.
 Files are kept with the message and its case (services.inbound_media); a photo or location sent before any
 words joins the case those words open, if they come within the hour.
 """
@@ -57,7 +59,7 @@ class IntakeBatch:
         self.max_attachment_bytes = max_attachment_bytes
         self.tz = rules.municipality.timezone
         self.last_sent: dict[int, LastSent] = {}
-        self.closed: dict[int, BatchCase] = {}  # per resident who says "nog steeds kapot": the case closed last
+        self.closed: dict[int, list[BatchCase]] = {}  # per resident who says "nog steeds kapot": recent closings
 
     async def run(self, batch: list[InboundMessage]) -> list[IntakeResult]:
         keys = [(m.reply_to.channel, m.external_id) for m in batch]
@@ -160,7 +162,7 @@ class IntakeBatch:
             if not where.ask:
                 self._join(item, candidates, by_key[where.case_id], unclear=False)
                 return
-        if self._another_look(item):
+        if self._another_look(item, has_open_case=bool(plain)):
             return
         if plain and decision is None:  # not plain: kept with the newest case, and asked (or joined on X)
             self._join(item, candidates, by_key[where.case_id], unclear=True)
@@ -176,25 +178,32 @@ class IntakeBatch:
         if not decision.out_of_scope:
             open_cases.setdefault(item.contact["id"], []).insert(0, item.case)  # type: ignore[arg-type]
 
-    async def _recently_closed(self, items: list[BatchItem]) -> dict[int, BatchCase]:
-        """The case each resident closed last, read only for residents whose words say it is not solved."""
+    async def _recently_closed(self, items: list[BatchItem]) -> dict[int, list[BatchCase]]:
+        """The cases each resident closed recently (newest first), read only for residents whose words say it is
+        not solved."""
         phrases = self.rules.signals.not_solved
         saying = [i.contact["id"] for i in items if reopen.says_not_solved(i.body, phrases)]
         rows = await conversation_rows.recently_closed(self.conn, saying, self.now - reopen.REOPEN_WINDOW)
-        return {contact_id: BatchCase(row, new=False) for contact_id, row in rows.items()}
+        return {contact_id: [BatchCase(row, new=False) for row in found] for contact_id, found in rows.items()}
 
-    def _another_look(self, item: BatchItem) -> bool:
-        """A message that asks to look again at the case closed last joins it; the case stays closed and its
-        ambtenaar decides (one request per closing: later messages are added to the case)."""
-        case = self.closed.get(item.contact["id"])
-        if case is None or not has_words(item.body):
+    def _another_look(self, item: BatchItem, has_open_case: bool) -> bool:
+        """A message that asks to look again at a recently closed case joins it (domain.reopen); the case stays
+        closed and its ambtenaar decides. One open request at a time: a message while the last request has no
+        answer yet is added to the case; after an answer it is a new request."""
+        closed = self.closed.get(item.contact["id"])
+        if not closed or not has_words(item.body):
             return False
         routed = self._routed(item)
-        said = reopen.Said(routed.category, routed.department if routed.category else None, routed.area.street)
-        closed = reopen.ClosedCase(case.row["closed_at"], case.row["category"], case.row["department"],
-                                   case.row["street"])
-        if not reopen.asks_another_look(item.body, self.rules.signals.not_solved, closed, said, self.now):
+        guess = routed.category or routed.suggested_category
+        category = self.rules.categories.get(guess or "")
+        said = reopen.Said(guess, category.department if category else None, routed.area.street)
+        facts = [reopen.ClosedCase(c.row["closed_at"], c.row["category"], c.row["department"], c.row["street"])
+                 for c in closed]
+        index = reopen.case_to_look_at(item.body, self.rules.signals.not_solved, facts, said, self.now,
+                                       has_open_case=has_open_case)
+        if index is None:
             return False
+        case = closed[index]
         item.case, item.another_look, item.purpose = case, True, "notice"
         case.row["last_contact_at"] = self.now
         case.events.append(("bericht", {"item": id(item)}))

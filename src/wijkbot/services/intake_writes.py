@@ -116,8 +116,7 @@ class BatchWriter:
                                   "buurt_code": area.buurt_code}
         data: dict[str, Any] = {"straat": area.street, "wijk": area.wijk, "buurt": area.buurt}
         team = self.rules.team_for(row["department"], area.wijk)
-        untouched = row["status"] in (Status.NIEUW.value, Status.TOEGEWEZEN.value)
-        if team is not None and team.id != row["team"] and untouched:
+        if team is not None and team.id != row["team"] and await self._untouched(row):
             loads = await intake_rows.officer_loads_for(self.conn, [team.id])
             officer = choose_officer(loads.get(team.id, []))
             status = Status.TOEGEWEZEN if officer is not None else Status.NIEUW
@@ -126,6 +125,13 @@ class BatchWriter:
         row.update(values)
         await repository.update_case(self.conn, row["id"], self.now, **values)
         case.events.append((PLACE_ADDED, data))
+
+    async def _untouched(self, row: dict[str, Any]) -> bool:
+        """Nobody has taken the case up: as intake made it (a hand assignment or any other act of an ambtenaar
+        keeps it where they put it)."""
+        if row["status"] not in (Status.NIEUW.value, Status.TOEGEWEZEN.value) or row.get("handover_count"):
+            return False
+        return not await repository.officer_acted(self.conn, int(row["id"]))
 
     def _compose(self, item: BatchItem) -> None:
         """The answer, now that every case has its reference and every message its id."""

@@ -42,7 +42,7 @@ def open_case(key: int, row: dict[str, Any], last_written: datetime | None) -> O
 def lacks_place(row: dict[str, Any]) -> bool:
     """A melding or initiative without a wijk: its acknowledgement asked for a street or postcode (a question or
     a complaint needs no place, services.texts)."""
-    return row.get("wijk") is None and row.get("kind") not in (Kind.VRAAG.value, Kind.KLACHT.value)
+    return row.get("wijk") is None and Kind(row.get("kind") or Kind.MELDING.value).needs_place
 
 
 def takes_place(row: dict[str, Any], area: Area) -> bool:

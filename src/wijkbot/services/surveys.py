@@ -200,4 +200,4 @@ class Surveys:
 
 def _about_a_problem(case: Any) -> bool:
     """A melding or a complaint is "opgelost" or not; a question or an initiative is helped or not."""
-    return str(case["kind"]) not in (Kind.VRAAG.value, Kind.INITIATIEF.value)
+    return Kind(case["kind"]).gets_solved

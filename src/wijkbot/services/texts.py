@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from wijkbot.domain.model import Kind
 from wijkbot.domain.routing import Decision
 from wijkbot.domain.rules import RuleSet
 from wijkbot.i18n import Translator
@@ -51,8 +50,7 @@ class Texts:
                 parts.append(self.t.text(f"ack.{decision.kind.value}", lang, **values))
             if known:
                 parts.append(self.t.text("ack.known", lang))
-            # A question or a complaint (about how we worked) needs no place; a melding or an initiative does.
-            if decision.area.wijk is None and decision.kind not in (Kind.VRAAG, Kind.KLACHT):
+            if decision.area.wijk is None and decision.kind.needs_place:
                 parts.append(self.t.text("ack.ask_location", lang))
         if long:
             parts.append(self.t.text("ack.long", lang))

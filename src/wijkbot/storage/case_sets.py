@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select
 
+from wijkbot.domain.reopen import REOPEN_REQUEST
 from wijkbot.domain.workflow import Status
 from wijkbot.storage.tables import case_events, cases, messages
 
@@ -76,3 +77,16 @@ def in_cluster_of(reference: str) -> ColumnElement[bool]:
     # the lead of a duplicate is the case it points at; a case that points nowhere leads its own cluster
     lead = select(func.coalesce(named.c.duplicate_of, named.c.id)).where(named.c.reference == reference)
     return in_cluster(lead.scalar_subquery())
+
+
+ANSWER_EVENT = "antwoord"  # the case event of an ambtenaar's reply to the resident (services.actions.reply)
+
+
+def reopen_pending() -> ColumnElement[bool]:
+    """The resident asked to look again since the case closed (survey or message) and nobody has answered them
+    since: the inbox's "Heropenverzoeken" and the intake's "one open request at a time" both use this."""
+    request, answer = case_events.alias("request"), case_events.alias("answer")
+    answered = exists().where(answer.c.case_id == request.c.case_id, answer.c.type == ANSWER_EVENT,
+                              answer.c.at >= request.c.at)
+    return exists().where(request.c.case_id == cases.c.id, request.c.type == REOPEN_REQUEST,
+                          request.c.at >= cases.c.closed_at, ~answered)

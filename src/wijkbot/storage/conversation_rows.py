@@ -14,20 +14,17 @@ from typing import Any
 from sqlalchemy import bindparam, false, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from wijkbot.domain.reopen import REOPEN_REQUEST
 from wijkbot.domain.workflow import Status
+from wijkbot.storage import case_sets
 from wijkbot.storage.repository import OPEN
-from wijkbot.storage.tables import attachments, case_events, cases, contacts, messages, outbox
+from wijkbot.storage.tables import attachments, cases, contacts, messages, outbox
 
 _ALL_OPEN = (
     select(cases).where(cases.c.contact_id.in_(bindparam("ids", expanding=True)), cases.c.status.in_(OPEN))
     .order_by(cases.c.id.desc())
 )
-_REQUESTED_SINCE_CLOSING = select(case_events.c.id).where(
-    case_events.c.case_id == cases.c.id, case_events.c.type == REOPEN_REQUEST, case_events.c.at >= cases.c.closed_at,
-).exists()
 _RECENTLY_CLOSED = (
-    select(cases, _REQUESTED_SINCE_CLOSING.label("reopen_requested"))
+    select(cases, case_sets.reopen_pending().label("reopen_requested"))
     .where(cases.c.contact_id.in_(bindparam("ids", expanding=True)), cases.c.status == Status.AFGEHANDELD.value,
            cases.c.closed_at >= bindparam("since"), cases.c.out_of_scope == false())
     .order_by(cases.c.closed_at.desc(), cases.c.id.desc())
@@ -69,14 +66,14 @@ async def open_cases(conn: AsyncConnection, contact_ids: Iterable[int]) -> dict[
 
 
 async def recently_closed(conn: AsyncConnection, contact_ids: Iterable[int],
-                          since: datetime) -> dict[int, dict[str, Any]]:
-    """Per contact, the case closed most recently (since `since`, not out of scope), with `reopen_requested`:
-    whether the resident already asked to look again since it closed."""
+                          since: datetime) -> dict[int, list[dict[str, Any]]]:
+    """Per contact, the cases closed since `since` (not out of scope), newest first, with `reopen_requested`:
+    whether the resident asked to look again since it closed and has had no answer since."""
     ids = list(set(contact_ids))
-    found: dict[int, dict[str, Any]] = {}
+    found: dict[int, list[dict[str, Any]]] = {}
     if ids:
         for row in (await conn.execute(_RECENTLY_CLOSED, {"ids": ids, "since": since})).mappings():
-            found.setdefault(row["contact_id"], dict(row))
+            found.setdefault(row["contact_id"], []).append(dict(row))
     return found
 
 

@@ -19,12 +19,11 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.access import Person
-from wijkbot.domain.reopen import REOPEN_REQUEST
 from wijkbot.domain.workflow import Status
+from wijkbot.storage import case_sets
 from wijkbot.storage.case_filters import Filters, filtered
 from wijkbot.storage.repository import OPEN
 from wijkbot.storage.tables import (
-    case_events,
     case_helpers,
     case_views,
     cases,
@@ -51,8 +50,6 @@ def reach(person: Person) -> ColumnElement[bool]:
         conditions.append(cases.c.wijk.in_(sorted(person.regie_wijken)))
     return or_(*conditions)
 
-ANSWER_EVENT = "antwoord"  # the case event of a reply to the resident (services.actions.reply)
-
 
 def _unseen_mention(person: Person) -> ColumnElement[bool]:
     seen = exists().where(case_views.c.case_id == note_mentions.c.case_id,
@@ -64,12 +61,7 @@ def _unseen_mention(person: Person) -> ColumnElement[bool]:
 def _reopen_requested() -> ColumnElement[bool]:
     """Closed, the resident asked since to look again (survey or message), and nobody has decided yet: reopening
     takes it off, and so does an answer to the resident after the request (why it stays closed)."""
-    request, answer = case_events.alias("request"), case_events.alias("answer")
-    answered = exists().where(answer.c.case_id == request.c.case_id, answer.c.type == ANSWER_EVENT,
-                              answer.c.at >= request.c.at)
-    asked = exists().where(request.c.case_id == cases.c.id, request.c.type == REOPEN_REQUEST,
-                           request.c.at >= cases.c.closed_at, ~answered)
-    return and_(cases.c.status == Status.AFGEHANDELD.value, asked)
+    return and_(cases.c.status == Status.AFGEHANDELD.value, case_sets.reopen_pending())
 
 
 def queue_condition(name: str, person: Person, today: date) -> ColumnElement[bool]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -52,6 +52,12 @@ async def update_case(conn: AsyncConnection, case_id: int, now: datetime, **valu
     await conn.execute(update(cases).where(cases.c.id == case_id).values(
         updated_at=now, version=cases.c.version + 1, **values
     ))
+
+
+async def officer_acted(conn: AsyncConnection, case_id: int) -> bool:
+    """Whether an ambtenaar did anything on the case yet (assigned, answered, noted, handed over, ...)."""
+    return bool((await conn.execute(select(exists().where(
+        case_events.c.case_id == case_id, case_events.c.actor.not_in(("systeem", "bewoner")))))).scalar())
 
 
 async def last_event_actor(conn: AsyncConnection, case_id: int) -> str | None:

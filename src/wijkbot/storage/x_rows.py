@@ -92,10 +92,10 @@ async def conversation(conn: AsyncConnection, contact_id: int, case_id: int | No
 
 
 async def public_only_sent(conn: AsyncConnection, new_dms: Mapping[str, int], purposes: Sequence[str],
-                           done_purpose: str) -> dict[int, list[RowMapping]]:
+                           done_purpose: str, since: datetime) -> dict[int, list[RowMapping]]:
     """Per X contact whose first DMs are the `new_dms` just stored (address -> how many) and that has no
-    `done_purpose` row yet: the outbox rows of `purposes` sent so far (all before any DM existed, so all public),
-    oldest first, with the contact's locale."""
+    `done_purpose` row yet: the outbox rows of `purposes` made since `since` and sent so far (all before any DM
+    existed, so all public), oldest first, with the contact's locale."""
     if not new_dms:
         return {}
     dm_counts = (select(messages.c.contact_id, func.count().label("n"))
@@ -115,7 +115,7 @@ async def public_only_sent(conn: AsyncConnection, new_dms: Mapping[str, int], pu
         select(sent.c.contact_id, sent.c.case_id, sent.c.body, contacts.c.locale)
         .join(contacts, contacts.c.id == sent.c.contact_id)
         .where(sent.c.contact_id.in_([contact_id for contact_id, _a in firsts]), sent.c.channel == CHANNEL,
-               sent.c.status == "sent", sent.c.purpose.in_(list(purposes)))
+               sent.c.status == "sent", sent.c.purpose.in_(list(purposes)), sent.c.created_at >= since)
         .order_by(sent.c.id))
     found: dict[int, list[RowMapping]] = {}
     for row in rows.mappings():
