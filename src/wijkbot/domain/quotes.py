@@ -36,9 +36,10 @@ _PERSON_WORDS = _words(
     "buurman buurvrouw buur buren bovenburen onderburen benedenburen overburen achterburen buurjongen buurmeisje "
     "zoon zoontje dochter dochtertje man vrouw vriend vriendje vriendin collega meneer mevrouw mevr mw dhr heer "
     "opa oma moeder vader mama papa broer broertje zus zusje zwager schoonzus schoonmoeder schoonvader neef nicht "
-    "oom tante kleinzoon kleindochter partner huisgenoot huisbaas "
-    "neighbour neighbor son daughter husband wife friend colleague mr mrs ms")
-_NAMING_WORDS = _words("heet heette heten genaamd genoemd named")
+    "oom tante kleinzoon kleindochter partner huisgenoot huisbaas familie fam gezin ambtenaar medewerker "
+    "medewerkster wijkagent boa handhaver "
+    "neighbour neighbor son daughter husband wife friend colleague mr mrs ms family officer")
+_NAMING_WORDS = _words("heet heette heten genaamd genoemd named called")
 _NAMING_PHRASES = ("volg mij op", "volg me op", "volg ons op", "zoek mij op", "zoek me op", "follow me on")
 _PLATFORMS = _words("instagram insta facebook fb tiktok twitter x telegram snapchat youtube account")
 _POSSESSIVES = _words("mijn m'n my")
@@ -167,8 +168,8 @@ def _omissions(tokens: list[_Token], allowed: list[bool]) -> list[bool]:
         if _HANDLE.search(core) or (re.search(r"\d", core) and re.search(r"[^\W\d_]", core)
                                     and not _ORDINAL.fullmatch(core)):
             omit[n] = True  # a handle, a plate or a house number with a letter
-        if words[n] in _FIRST_NAMES and not allowed[n]:
-            omit[n] = True
+        if not allowed[n] and (words[n] in _FIRST_NAMES or any(p in _FIRST_NAMES for p in words[n].split("-"))):
+            omit[n] = True  # also a double first name: "henk-jan"
         if words[n] in ("nummer", "nr", "huisnummer") and n + 1 < count and words[n + 1] not in _STOP \
                 and _NUMBER_WORD.fullmatch(words[n + 1]):
             omit[n] = omit[n + 1] = True  # "nummer twaalf"
