@@ -34,6 +34,17 @@ async def inbound(bot: Wijkbot, reference: str) -> list[str]:
         return [m["body"] for m in await repository.messages_of(conn, case["id"]) if m["direction"] == "in"]
 
 
+async def public_mention_case(make_x_bot: BotFactory, fake_x: FakeX) -> tuple[Wijkbot, str]:
+    """A resident who mentioned the account in public about a broken lamp: the service and the case's reference."""
+    bot = await make_x_bot()
+    await start_x(bot)
+    fake_x.mention(RESIDENT, "De lantaarnpaal in de Amsterdamsestraatweg is al dagen kapot")
+    await poll(bot, Stream.MENTIONS)
+    await bot.delivery.drain()
+    [reference] = await x_references(bot)
+    return bot, reference
+
+
 async def test_mention_gets_a_short_public_reply_then_the_conversation_goes_on_by_dm(
         make_x_bot: BotFactory, fake_x: FakeX, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
@@ -84,12 +95,7 @@ async def test_mention_gets_a_short_public_reply_then_the_conversation_goes_on_b
 
 async def test_a_public_only_resident_gets_a_case_and_no_personal_data_reaches_the_public_post(
         make_x_bot: BotFactory, fake_x: FakeX) -> None:
-    bot = await make_x_bot()
-    await start_x(bot)
-    fake_x.mention(RESIDENT, "De lantaarnpaal in de Amsterdamsestraatweg is al dagen kapot")
-    await poll(bot, Stream.MENTIONS)
-    await bot.delivery.drain()
-    [reference] = await x_references(bot)
+    bot, reference = await public_mention_case(make_x_bot, fake_x)
 
     planted = ("Jan de Vries", "06-12345678", "jan.devries@example.org", "Amsterdamsestraatweg 12")
     preview = await bot.x.replies.preview(reference)  # type: ignore[union-attr]
@@ -115,12 +121,7 @@ async def test_a_public_only_resident_gets_a_case_and_no_personal_data_reaches_t
 
 async def test_what_went_out_in_public_reaches_the_resident_in_full_with_their_first_dm(
         make_x_bot: BotFactory, fake_x: FakeX, clock: FrozenClock) -> None:
-    bot = await make_x_bot()
-    await start_x(bot)
-    fake_x.mention(RESIDENT, "De lantaarnpaal in de Amsterdamsestraatweg is al dagen kapot")
-    await poll(bot, Stream.MENTIONS)
-    await bot.delivery.drain()
-    [reference] = await x_references(bot)
+    bot, reference = await public_mention_case(make_x_bot, fake_x)
     actor = await bot.actions.actor(OFFICER)
     await bot.actions.reply(reference, actor, "We vervangen de lamp woensdag.")
     await bot.delivery.drain()
