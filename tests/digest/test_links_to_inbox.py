@@ -192,6 +192,11 @@ async def test_a_link_never_shows_more_than_the_reader_may_see(seeded: Seeded) -
                   "Open zaken die vaker dan één keer"):
         shown, references = await follow(anouk, link(seeded, where).href)
         assert (shown, references) == (0, set()), where
+    page = await anouk.get(link(seeded, "tile Nieuwe zaken").href)  # the empty list says why
+    assert "De zaken in Overvecht zijn van andere teams" in page.text
+    regisseur = seeded.browsers["regisseur"]
+    empty = await regisseur.get("/inbox/zaken?queue=all&wijk=Overvecht&category=bestaat-niet")
+    assert total(empty) == 0 and "van andere teams" not in empty.text  # her own wijk: simply nothing there
 
 
 async def test_the_digests_cluster_is_the_case_pages_cluster(seeded: Seeded) -> None:

@@ -49,6 +49,7 @@ class QueuePage:
     rows: list[dict[str, Any]]
     total: int
     pages: int
+    out_of_reach: tuple[str, ...] = ()  # the filtered wijken outside the person's reach, when the list is empty
 
 
 class Queues:
@@ -105,7 +106,17 @@ class Queues:
         for row in rows:
             row.update(self.term(row["due_date"], row["status"], today))
         pages = max(1, -(-total // PAGE_SIZE))
-        return QueuePage(query, counts, rows, total, pages)
+        return QueuePage(query, counts, rows, total, pages, self._out_of_reach(person, query.filters) if not total
+                         else ())
+
+    def _out_of_reach(self, person: Person, filters: Filters) -> tuple[str, ...]:
+        """The filtered wijken this person sees no case of by their role (no team there, not their wijkregie): an
+        empty list then says why (a digest's links lead every ambtenaar to a wijk's lists)."""
+        if person.is_beheerder:
+            return ()
+        mine = [t for t in self.rules.teams if t.id in person.teams]
+        return tuple(w for w in filters.wijk
+                     if w not in person.regie_wijken and not any(t.covers(w) for t in mine))
 
     def term(self, due: date, status: str, today: date | None = None) -> dict[str, Any]:
         """Working days left (or over) until the due date; closed cases are never overdue."""
