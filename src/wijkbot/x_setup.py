@@ -81,5 +81,6 @@ def build_x(settings: Settings, db: Database, inbound: Inbound, texts: Texts, cl
     parts.poller = XPoller(db, inbound, parts.channel, guard, clock, {
         Stream.MENTIONS: settings.x_mentions_interval_seconds, Stream.DM_EVENTS: settings.x_dm_interval_seconds,
     }, account_id=settings.x_account_id, texts=texts)
-    log.info("X channel configured (%s)", "OAuth 1.0a" if credentials.oauth1 else "OAuth 2.0 token")
+    # Debug only: every CLI command builds the service; "X channel running" is logged when the pollers start.
+    log.debug("X channel configured (%s)", "OAuth 1.0a" if credentials.oauth1 else "OAuth 2.0 token")
     return parts
