@@ -204,7 +204,7 @@ async def test_resident_sends_a_report_and_sees_the_acknowledgement(chat: Chat) 
 
 async def test_typed_html_is_shown_as_text(chat: Chat) -> None:
     page = chat.page
-    typed = "<b>vet</b> <script>window.__x=1</script>"
+    typed = "<b>Er ligt grofvuil</b> <script>window.__x=1</script>"
     await chat.open()
     await chat.say(typed)  # also waits for the answer, so both directions are rendered
 

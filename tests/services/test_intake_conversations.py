@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from wijkbot.app import Wijkbot
 from wijkbot.storage import repository
 from wijkbot.testing import FrozenClock, Harness, RecordingChannel
@@ -83,10 +85,19 @@ async def test_empty_message_gets_a_friendly_question(bot: Wijkbot, resident: Ha
     assert "Waar kunnen we u mee helpen?" in got[0]
 
 
-async def test_nonsense_gets_asked_what_is_wrong(bot: Wijkbot, resident: Harness) -> None:
-    got = await resident.say("!!!???")
-    assert resident.last is not None and resident.last.reference is None
+@pytest.mark.parametrize("text", ["!!!???", "asdfgh qwerty zxcv", "blablabla qwerty zxcv asdf"])
+async def test_nonsense_gets_asked_what_is_wrong(bot: Wijkbot, resident: Harness, text: str) -> None:
+    got = await resident.say(text)
+    assert resident.last is not None and resident.last.reference is None  # no case, but the message is kept
     assert "wat er aan de hand is" in got[0]
+
+
+@pytest.mark.parametrize("text", ["Ik weet niet goed bij wie ik moet zijn hiermee",
+                                  "Who can I talk to about this"])
+async def test_words_without_a_known_subject_still_reach_a_person(bot: Wijkbot, resident: Harness,
+                                                                  text: str) -> None:
+    got = await resident.say(text)
+    assert resident.reference is not None and resident.reference in got[0]  # triage: a person reads it
 
 
 async def test_long_message_is_stored_whole_and_the_resident_is_told(bot: Wijkbot, resident: Harness) -> None:

@@ -19,19 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from wijkbot.domain.text import clip, words
+from wijkbot.domain.text import COMMON_WORDS, clip, words
 
 REOPEN_WINDOW = timedelta(days=14)  # as long as the survey's question after closing stays valid
 SAID_WITHIN = 1000
 OWN_WORDS = 3  # a message with more words of its own than this has a subject of its own
-_FUNCTION_TEXT = (
-    "de het een en of maar want dus ook nog al niet geen wel dan dat die dit deze er hier daar is was "
-    "zijn wordt werd heeft had hebben kan kon zal zou moet mag ik je jij u hij zij ze we wij jullie mijn "
-    "uw onze ons me mij hem haar hun elke iedere alle weer echt toch gewoon al nu even wel heel erg zo op "
-    "in aan bij van voor met naar om over uit te tot sinds the a an and or but it is was are there here "
-    "still not this that my your we i you they he she of to in on at for with now again really"
-)
-FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 REOPEN_REQUEST = "heropenverzoek"  # the case event of a request to look again (from the survey or a message)
 
 
@@ -112,6 +104,6 @@ def own_words(text: str, phrases: Sequence[str]) -> int:
         if length:
             n += length
             continue
-        count += said[n] not in FUNCTION_WORDS
+        count += said[n] not in COMMON_WORDS
         n += 1
     return count

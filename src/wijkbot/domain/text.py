@@ -44,6 +44,17 @@ _TABLE_SIZE = 4096
 _SEPARATORS = _Separators({code: code if chr(code) in _KEEP else _SPACE for code in range(128)})
 _ASCII_SEPARATORS = bytes(code if chr(code) in _KEEP else _SPACE for code in range(256))  # the same, for bytes
 
+# Dutch and English function words: a message without any is no language a resident writes ("asdfgh qwerty"),
+# and they carry no subject of their own (domain.reopen).
+_FUNCTION_TEXT = (
+    "de het een en of maar want dus ook nog al niet geen wel dan dat die dit deze er hier daar is was "
+    "zijn wordt werd heeft had hebben kan kon zal zou moet mag ik je jij u hij zij ze we wij jullie mijn "
+    "uw onze ons me mij hem haar hun elke iedere alle weer echt toch gewoon al nu even wel heel erg zo op "
+    "in aan bij van voor met naar om over uit te tot sinds the a an and or but it is was are there here "
+    "still not this that my your we i you they he she of to in on at for with now again really"
+)
+COMMON_WORDS = frozenset(_FUNCTION_TEXT.split())
+
 
 def clip(text: str, limit: int) -> str:
     """At most `limit` characters, cut before a word the limit would split (never half a word)."""

@@ -32,7 +32,7 @@ from wijkbot.domain.reopen import REOPEN_REQUEST
 from wijkbot.domain.routing import Decision, Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import has_words, is_blank, storable
-from wijkbot.domain.text import words
+from wijkbot.domain.text import COMMON_WORDS, words
 from wijkbot.domain.workflow import Status
 from wijkbot.services import inbound_media, placement
 from wijkbot.services.intake_items import Acknowledgement, BatchCase, BatchItem, IntakeResult
@@ -132,8 +132,10 @@ class IntakeBatch:
         if not has_words(item.body):
             return None
         decision = self._routed(item)
-        if decision.suggested_category is None and len(words(item.body)) < MIN_WORDS_WITHOUT_SUBJECT:
-            return None
+        said = words(item.body)
+        if decision.suggested_category is None and (len(said) < MIN_WORDS_WITHOUT_SUBJECT
+                                                    or not COMMON_WORDS.intersection(said)):
+            return None  # too short to be about anything, or no language ("asdfgh qwerty zxcv"): we ask again
         return decision
 
     def _other_subject(self, item: BatchItem, candidates: list[BatchCase]) -> Decision | None:
