@@ -4,9 +4,10 @@ The closing notice invites exactly this ("Is het niet opgelost? Stuur dan een be
 A message is such a request when its words say the problem is not solved (the municipality's `not_solved`
 phrases in signals.yaml) and it points at one of the resident's cases closed less than REOPEN_WINDOW ago: the
 same street, or a subject of the same vakdienst (categories of one vakdienst overlap: "het afval ligt er nog
-steeds" after a grofvuil report). Words the router finds no subject or street in ("het is nog steeds niet
-gemaakt") point at the case closed last, but only when the resident has no open case: a message that could
-belong to an open case is asked about, as placement does, rather than filed on a closed one.
+steeds" after a grofvuil report); of several, the closest (category, then street, then vakdienst). Words with
+no subject of their own ("het is nog steeds niet gemaakt": no category or street the router knows, at most
+OWN_WORDS other words) point at the case closed last, but only when the resident has no open case: a message
+that could belong to an open case is asked about, as placement does, rather than filed on a closed one.
 
 Invariants: pure (time is passed in); never a case on another street; the bot never reopens a case itself:
 the request goes to the case's ambtenaar, who decides (as with the survey's verdict); a case closed as out of
