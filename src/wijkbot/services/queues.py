@@ -106,8 +106,8 @@ class Queues:
         for row in rows:
             row.update(self.term(row["due_date"], row["status"], today))
         pages = max(1, -(-total // PAGE_SIZE))
-        return QueuePage(query, counts, rows, total, pages, self._out_of_reach(person, query.filters) if not total
-                         else ())
+        out_of_reach = self._out_of_reach(person, query.filters) if total == 0 else ()
+        return QueuePage(query, counts, rows, total, pages, out_of_reach)
 
     def _out_of_reach(self, person: Person, filters: Filters) -> tuple[str, ...]:
         """The filtered wijken this person sees no case of by their role (no team there, not their wijkregie): an
