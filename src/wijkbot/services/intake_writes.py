@@ -1,8 +1,9 @@
 """The writes of one intake batch, set-based, and the answers, composed once every case has its reference.
 
-Invariants: a fixed number of statements per batch whatever its size (rare steps, a resumed term or a request
-to look again at a closed case, go one case at a time); new cases get their id-based reference before any
-answer is composed, so an answer never names a placeholder; everything runs in the caller's transaction.
+Invariants: a fixed number of statements per batch whatever its size (rare steps go one case at a time: a
+resumed term, a request to look again at a closed case, a place the resident gave later); new cases get their
+id-based reference before any answer is composed, so an answer never names a placeholder; everything runs in
+the caller's transaction.
 """
 
 from __future__ import annotations
