@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from wijkbot.domain.text import COMMON_WORDS, clip, words
 
@@ -56,7 +57,13 @@ def says_not_solved(text: str, phrases: Sequence[str]) -> bool:
     if not said:
         return False
     joined = f" {' '.join(said)} "
-    return any(f" {' '.join(words(p))} " in joined for p in phrases if words(p))
+    return any(f" {' '.join(p)} " in joined for p in _phrase_words(tuple(phrases)))
+
+
+@lru_cache(maxsize=8)
+def _phrase_words(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The phrases as normalised words, worked out once per configuration (every inbound message asks)."""
+    return tuple(found for found in (tuple(words(p)) for p in phrases) if found)
 
 
 def _same(a: str | None, b: str | None) -> bool | None:
@@ -98,10 +105,10 @@ def own_words(text: str, phrases: Sequence[str]) -> int:
     steeds" has one (ligt), "de buren maken nog steeds elke nacht herrie" four (a subject of its own, even when
     the router knows none of its words)."""
     said = words(clip(text, SAID_WITHIN))
-    spans = [words(p) for p in phrases if words(p)]
+    spans = _phrase_words(tuple(phrases))
     n, count = 0, 0
     while n < len(said):
-        length = next((len(p) for p in spans if said[n:n + len(p)] == p), 0)
+        length = next((len(p) for p in spans if tuple(said[n:n + len(p)]) == p), 0)
         if length:
             n += length
             continue

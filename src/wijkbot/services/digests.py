@@ -78,9 +78,10 @@ class Digests:
         """The week that ended most recently."""
         return IsoWeek.containing(self.clock(), self.tz).shifted(-1)
 
-    async def figures(self, wijk: str, week: IsoWeek) -> Digest:
+    async def figures(self, wijk: str, week: IsoWeek, now: datetime | None = None) -> Digest:
+        """The digest's figures; a running week as of `now` (default: the clock)."""
         async with self.db.read() as conn:
-            facts = await digest_rows.facts(conn, wijk, week, self.tz, self.clock())
+            facts = await digest_rows.facts(conn, wijk, week, self.tz, now or self.clock())
         names = [*self.rules.wijken, *(b.name for b in self.rules.buurten), *self.rules.streets,
                  *(d.name for d in self.rules.departments.values()), self.rules.municipality.name]
         return summarise(facts, self.options.policy, names)
@@ -94,7 +95,7 @@ class Digests:
             raise DigestError(f"week {week} is nog niet begonnen; deze week is {current}")
         language = self.translator.language(lang or self.options.lang)
         words = Wording(self.rules, self.translator, language)
-        digest = await self.figures(wijk, week)
+        digest = await self.figures(wijk, week, now)  # the same moment as the "tot nu toe" wording
         composer = Composer(digest, words, self.options.public_url if base is None else base, self.options.policy,
                             so_far=now < week.end(self.tz))
         document = composer.document(now)

@@ -98,9 +98,10 @@ async def public_only_sent(conn: AsyncConnection, new_dms: Mapping[str, int], pu
     existed, so all public), oldest first, with the contact's locale."""
     if not new_dms:
         return {}
-    dm_counts = (select(messages.c.contact_id, func.count().label("n"))
-                 .where(messages.c.channel == CHANNEL, messages.c.direction == "in",
-                        messages.c.external_id.like(DM_PREFIX + "%"))
+    senders = select(contacts.c.id).where(contacts.c.channel == CHANNEL, contacts.c.address.in_(list(new_dms)))
+    dm_counts = (select(messages.c.contact_id, func.count().label("n"))  # only these senders' messages, not all
+                 .where(messages.c.contact_id.in_(senders), messages.c.channel == CHANNEL,
+                        messages.c.direction == "in", messages.c.external_id.like(DM_PREFIX + "%"))
                  .group_by(messages.c.contact_id).subquery())
     done = exists().where(outbox.c.contact_id == contacts.c.id, outbox.c.purpose == done_purpose)
     candidates = await conn.execute(
