@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import insert
-
 from wijkbot.domain.rules import RuleProblem
 from wijkbot.ports import system_clock
 from wijkbot.rulefiles import RuleFileError, load_officers, load_rules
@@ -17,7 +15,6 @@ from wijkbot.settings import Settings
 from wijkbot.storage import repository
 from wijkbot.storage.db import Database
 from wijkbot.storage.migrate import migrate
-from wijkbot.storage.tables import officer_wijken
 
 
 async def seed_officers(settings: Settings, path: Path) -> int:
@@ -36,11 +33,8 @@ async def seed_officers(settings: Settings, path: Path) -> int:
             for officer in officers:
                 if await repository.officer_by_email(conn, officer["email"]) is not None:
                     continue
-                new_id = await repository.add_officer(conn, name=officer["name"], email=officer["email"],
-                                                      role=officer["role"], teams=officer["teams"], now=system_clock())
-                if officer["wijken"]:
-                    await conn.execute(insert(officer_wijken), [{"officer_id": new_id, "wijk": w}
-                                                                for w in officer["wijken"]])
+                await repository.add_officer(conn, name=officer["name"], email=officer["email"], role=officer["role"],
+                                             teams=officer["teams"], wijken=officer["wijken"], now=system_clock())
                 added += 1
     finally:
         await db.dispose()

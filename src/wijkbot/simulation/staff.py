@@ -19,11 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
-
 from wijkbot.domain.rules import RuleSet
 from wijkbot.rulefiles import RuleFileError, load_officers
-from wijkbot.storage import repository, tables
+from wijkbot.storage import repository
 from wijkbot.storage.db import Database
 
 BEHANDELAARS_PER_TEAM = 2
@@ -102,9 +100,6 @@ async def add_staff(db: Database, rules: RuleSet, demo_file: Path, now: datetime
                      for team in rules.teams if team.id not in staffed]
     async with db.write() as conn:
         for officer in [*officers, *simulated]:
-            officer_id = await repository.add_officer(conn, name=officer["name"], email=officer["email"],
-                                                      role=officer["role"], teams=officer["teams"], now=now)
-            if officer["wijken"]:
-                await conn.execute(insert(tables.officer_wijken),
-                                   [{"officer_id": officer_id, "wijk": wijk} for wijk in officer["wijken"]])
+            await repository.add_officer(conn, name=officer["name"], email=officer["email"], role=officer["role"],
+                                         teams=officer["teams"], wijken=officer["wijken"], now=now)
     return Staff(len(officers), len(simulated), demo_file.name, not_used)

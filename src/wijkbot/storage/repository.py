@@ -17,7 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.workflow import OPEN_STATUSES
-from wijkbot.storage.tables import case_events, cases, contacts, followups, messages, officer_teams, officers
+from wijkbot.storage.tables import (
+    case_events,
+    cases,
+    contacts,
+    followups,
+    messages,
+    officer_teams,
+    officer_wijken,
+    officers,
+)
 
 OPEN = [s.value for s in OPEN_STATUSES]
 
@@ -132,13 +141,17 @@ async def officer_by_email(conn: AsyncConnection, email: str) -> RowMapping | No
 
 
 async def add_officer(conn: AsyncConnection, *, name: str, email: str, role: str, teams: Iterable[str],
-                      now: datetime, available: bool = True) -> int:
+                      now: datetime, available: bool = True, wijken: Iterable[str] = ()) -> int:
+    """A new ambtenaar with their teams and, for a wijkregisseur, the wijken they hold."""
     new_id = int((await conn.execute(insert(officers).values(
         name=name, email=email.strip().lower(), role=role, available=available, created_at=now
     ))).inserted_primary_key[0])  # type: ignore[index]
     team_rows = [{"officer_id": new_id, "team": t} for t in dict.fromkeys(teams)]
     if team_rows:
         await conn.execute(insert(officer_teams), team_rows)
+    wijk_rows = [{"officer_id": new_id, "wijk": w} for w in dict.fromkeys(wijken)]
+    if wijk_rows:
+        await conn.execute(insert(officer_wijken), wijk_rows)
     return new_id
 
 
