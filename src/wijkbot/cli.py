@@ -28,7 +28,7 @@ Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
 async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from wijkbot.app import PortUnavailable, serve
+    from wijkbot.serving import PortUnavailable, serve
 
     try:
         await serve(settings)
