@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,37 @@ def test_the_model_learns_words_the_rules_do_not_know(tmp_path: Path, utrecht_ru
     long = learned.route("donker " * 200_000)  # a 1.4 MB message: judged by its start, no crash
     assert long.suggested_category is not None
 
+
+
+def test_the_rules_decide_what_the_model_never_learned(tmp_path: Path, utrecht_rules: RuleSet,
+                                                       names: dict[str, str]) -> None:
+    """A small export (street lights and bins only) must not pull a clear grofvuil or parking message into
+    one of its two categories: the rules name a category the model does not know, so the rules decide."""
+    path = tmp_path / "export.csv"
+    write_history(path)
+    router = Router(utrecht_rules)
+    learned = LearnedRouter(router, train_models(load_history(path, utrecht_rules), router))
+    for text, expected in [("Er ligt grofvuil naast de container op de Kanaalstraat", "grofvuil"),
+                           ("Er staat een fout geparkeerde auto op de stoep in de Biltstraat", "foutparkeren")]:
+        decision = learned.route(text)
+        assert decision.suggested_category == expected
+        assert decision.category == router.route(text).category
+        assert f"het geleerde model kent {names[expected]} niet: de regels beslissen" in decision.reasons
+    assert learned.route("Het is erg donker bij de Kanaalstraat").suggested_category == "straatverlichting"
+
+
+def test_a_category_removed_from_the_rules_after_learning_never_breaks_routing(
+        tmp_path: Path, utrecht_rules: RuleSet) -> None:
+    """The beheerder removes a category the active model was trained on: its messages get the rules'
+    decision (here: triage, no rule knows "donker"), not an error that stops intake."""
+    path = tmp_path / "export.csv"
+    write_history(path)
+    models = train_models(load_history(path, utrecht_rules), Router(utrecht_rules))
+    fewer = replace(utrecht_rules, categories={k: v for k, v in utrecht_rules.categories.items()
+                                                if k != "straatverlichting"})
+    decision = LearnedRouter(Router(fewer), models).route("Het is erg donker bij de Kanaalstraat")
+    assert decision.triage and decision.category is None
+    assert "het geleerde model past niet meer bij de regels: de regels beslissen" in decision.reasons
 
 def test_model_file_round_trip_and_atomic_write(tmp_path: Path, utrecht_rules: RuleSet) -> None:
     path = tmp_path / "export.csv"

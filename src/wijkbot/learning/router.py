@@ -3,17 +3,19 @@
 Invariants: without a model it is exactly the rule router; the rules keep the last word on what they are
 sure of by nature (urgent danger, out-of-scope subjects, the area, except for a street name that lies in two
 areas, where the postcode and the history decide); the learned category decides triage by its margin against
-thresholds chosen on held-out history (apart for when the rules agree and when they differ); reasons say what
+thresholds chosen on held-out history (apart for when the rules agree and when they differ); a category the
+model never learned (the rules name it) or one the rules no longer have (its best) is the rules' to decide, so
+a small history or a changed rule file never silences the rules or stops intake; reasons say what
 was learned from how many earlier meldingen, in an ambtenaar's words.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from wijkbot.domain.model import Area
-from wijkbot.domain.routing import Decision, Router, area_reason, triage_reason
+from wijkbot.domain.routing import Decision, Judgement, Router, area_reason, triage_reason
 from wijkbot.domain.text import normalise
 from wijkbot.learning.encoding import FloatArray
 from wijkbot.learning.fastpath import MessageScores
@@ -61,6 +63,9 @@ class LearnedRouter:
         if warm:
             router.warm(self.models.words)
         self._places: dict[tuple[str | None, ...], tuple[FloatArray, str | None]] = {}
+        # What the model learned, against what the rules have now: a rule file changed since it was trained (a
+        # category renamed or removed, one added) must never break intake or silence the rules (see `route`).
+        self._learned = frozenset(category.labels) if category is not None else frozenset()
 
     def _place(self, street: str | None, postcode: str | None, town: str | None,
                area: str | None) -> tuple[FloatArray, str | None]:
@@ -93,6 +98,8 @@ class LearnedRouter:
         split = self._scores.splits[0]
         category, margin, _ = models.category.best_of(scores[:split])
         suggested = judged.category.id if judged.category is not None else None
+        if category not in self.rules.categories or (suggested is not None and suggested not in self._learned):
+            return self._rules_decide(judged, suggested if suggested not in self._learned else category)
         threshold = models.category.agreement_thresholds.get(
             "agree" if category == suggested else "differ", models.category.threshold)
         threshold = threshold if threshold > 0 else 0.5
@@ -106,6 +113,8 @@ class LearnedRouter:
                                  else models.department.scores(
                                      (text, location_features(street, postcode, town, area))).tolist())
             department, _, _ = models.department.best_of(department_scores)
+            if department not in self.rules.departments:  # a vakdienst the rules no longer have
+                department = self.rules.categories[category].department
         learned = models.counts.get("category")
         said = self.router.reasons(judged)
         located, where = judged.area, said.area
@@ -143,6 +152,17 @@ class LearnedRouter:
             matched_terms=judged.terms,
             reasons=reasons,
         )
+
+
+    def _rules_decide(self, judged: Judgement, unknown: str | None) -> Decision:
+        """The rules' decision, for a message the model cannot speak for: the rules name a category it never
+        learned (added since, or missing from a small history), or its best category is one the rules no
+        longer have. Said in the reasons, so the ambtenaar knows why the history had no say."""
+        decided = self.router.decide(judged)
+        known = self.rules.categories.get(unknown or "")
+        said = (f"het geleerde model kent {known.name} niet: de regels beslissen" if known is not None
+                else "het geleerde model past niet meer bij de regels: de regels beslissen")
+        return replace(decided, reasons=(*decided.reasons, said))
 
 
 def _same_blocks(a: LinearModel, b: LinearModel) -> bool:
