@@ -311,6 +311,40 @@ async def test_corrections_are_learned_by_the_nightly_retraining(tmp_path: Path,
     assert decision.suggested_department == "veiligheid"
     assert await bot.learning.retrain_if_corrected() is None  # once per batch of corrections
 
+    # A second correction of a case that was corrected before is a new correction too.
+    actor = await bot.actions.actor(await handler_of(bot, await case_of(bot, references[0])))
+    await bot.actions.hand_over(references[0], actor, "stadswerken", "toch de bak zelf: stinkt en lekt")
+    again = await bot.learning.retrain_if_corrected()
+    assert again is not None and again.corrections == 4  # the same four cases, one with its new labels
+    assert await bot.learning.retrain_if_corrected() is None
+
+
+async def test_a_model_chosen_again_is_retrained_on_its_own_history(tmp_path: Path, bot_factory) -> None:
+    """A beheerder imports a poor export, goes back to the earlier model, and an ambtenaar corrects a case:
+    the nightly retraining learns from the earlier model's history, not from the poor export."""
+    bot, channel = await bot_factory()
+    good = await trained_on_an_export(bot, tmp_path)  # 80 meldingen
+    poor_export = tmp_path / "poor.csv"
+    write_history(poor_export, rows=40)
+    poor = await bot.learning.learn_history(load_history(poor_export, bot.rules))
+    async with bot.db.write() as conn:
+        assert await learning_rows.activate(conn, "utrecht", good.model_id)
+    assert await bot.learning.refresh() is True
+
+    resident = Harness(bot, channel)
+    await resident.say("Weer stinkend gekrakeel bij de Kanaalstraat")
+    case = await case_of(bot, resident.reference)
+    actor = await bot.actions.actor(await handler_of(bot, case))
+    await bot.actions.hand_over(resident.reference, actor, "veiligheid", "overlast van personen")
+
+    retrained = await bot.learning.retrain_if_corrected()
+    assert retrained is not None and (retrained.history, retrained.corrections) == (80, 1)
+    async with bot.db.read() as conn:
+        active = await learning_rows.active_model(conn, "utrecht", with_data=False)
+        assert active is not None and active["history_id"] == good.model_id
+        assert len(await learning_rows.history(conn, "utrecht")) == 40  # the newest import is still the poor one
+        assert len(await learning_rows.history(conn, "utrecht", poor.model_id)) == 40
+
 
 async def test_another_process_model_is_picked_up(tmp_path: Path, bot_factory) -> None:
     first, _ = await bot_factory()

@@ -4,7 +4,9 @@ Corrections (an ambtenaar changes a case's category or hands it over) are used b
 not at once: one correction must not swing routing for everyone (labels carry noise, and an ambtenaar may
 hand over for workload rather than subject), and the automatic-routing threshold must be chosen again on
 held-out data so the promised precision keeps holding. The nightly job retrains only when corrections were
-added since the active model; `wijkbot learn` retrains on demand.
+made since the active model was trained (a second correction of a case counts too), on the history that model
+learned from (a model the beheerder chose again with `--activate` keeps its own); `wijkbot learn` retrains on
+demand.
 
 Invariants: a model is trained from what is in the database (imported history + corrections), or from a new
 export with the corrections, off the event loop thread, and stored before it is used; an export replaces the
@@ -76,25 +78,33 @@ class Learning:
         """Train on an imported history (with the inbox's corrections) and only then replace the stored history
         and store the model, in one transaction: an export that cannot be learned from changes nothing.
         HistoryError says why it cannot."""
-        corrections = await self._corrections()
+        corrections, mark = await self._corrections()
         models = await asyncio.to_thread(_train, [*history.examples, *corrections], self.rules, progress)
         data = await asyncio.to_thread(to_bytes, models)  # before the write lock: megabytes to compress
         rows = [{"line": e.line, "text": e.text, "street": e.street, "pc4": e.pc4, "town": e.town,
                  "category": e.category, "department": e.department, "team": e.team} for e in history.examples]
         async with self.db.write() as conn:
-            await learning_rows.replace_history(conn, self.name, rows, self.clock())
             model_id = await self._store(conn, data, len(history.examples) + len(corrections), len(corrections),
-                                         source)
+                                         source, None, mark)
+            await learning_rows.own_history(conn, model_id)
+            await learning_rows.add_history(conn, self.name, rows, self.clock(), model_id)
         return self._use_trained(model_id, models, len(history.examples), len(corrections))
 
     async def retrain(self, progress: Progress = _quiet, source: str = "geschiedenis") -> TrainedModel:
-        """Train on the stored history and corrections, store the model, make it active and install it.
-        HistoryError when they are not enough to learn from (the rules keep routing)."""
+        """Train on a stored history and the corrections, store the model, make it active and install it: the
+        history the active model learned from (a model a beheerder chose again keeps its own), or the newest
+        import when no model is active. HistoryError when they are not enough to learn from, or when the active
+        model's history is no longer kept (the rules or the active model keep routing)."""
         async with self.db.read() as conn:
-            stored = await learning_rows.history(conn, self.name)
             before = await learning_rows.active_model(conn, self.name, with_data=False)
+            history_id = (before["history_id"] if before is not None
+                          else await learning_rows.newest_history(conn, self.name))
+            stored = await learning_rows.history(conn, self.name, history_id)
+        if before is not None and before["history_id"] is not None and not stored:
+            raise HistoryError(f"de geschiedenis waarvan model {before['id']} leerde, is niet meer bewaard: importeer "
+                               "een export met --history om de correcties te leren")
         examples = [self._history_example(r) for r in stored]
-        corrections = await self._corrections()
+        corrections, mark = await self._corrections()
         if not examples and not corrections:
             raise HistoryError("nog niets om van te leren: geef --history met een CSV-export van eerdere meldingen")
         models = await asyncio.to_thread(_train, [*examples, *corrections], self.rules, progress)
@@ -106,14 +116,17 @@ class Learning:
             if (current and current["id"]) != (before and before["id"]):
                 raise ModelSuperseded("tijdens het leren is een ander model (of geen model) in gebruik genomen; "
                                       "dit model is niet opgeslagen")
-            model_id = await self._store(conn, data, len(examples) + len(corrections), len(corrections), source)
+            model_id = await self._store(conn, data, len(examples) + len(corrections), len(corrections), source,
+                                         history_id, mark)
         return self._use_trained(model_id, models, len(examples), len(corrections))
 
-    async def _store(self, conn: AsyncConnection, data: bytes, examples: int, corrections: int, source: str) -> int:
+    async def _store(self, conn: AsyncConnection, data: bytes, examples: int, corrections: int, source: str,
+                     history_id: int | None, mark: int) -> int:
         """Store a trained model as the active one, in the caller's transaction; returns its id."""
         label = f"{source} + {corrections} correcties uit de inbox" if corrections else source
         return await learning_rows.save_model(conn, rules_name=self.name, data=data, examples=examples,
-                                              corrections=corrections, source=label, now=self.clock())
+                                              corrections=corrections, source=label, now=self.clock(),
+                                              history_id=history_id, corrections_until=mark)
 
     def _use_trained(self, model_id: int, models: LearnedModels, history: int, corrections: int) -> TrainedModel:
         """Install a model once it is stored (committed), and say what it learned from."""
@@ -123,11 +136,13 @@ class Learning:
         assert models.category is not None  # check_learnable: there are categories to learn
         return TrainedModel(model_id, history, corrections, len(models.category.labels), models.category.threshold)
 
-    async def _corrections(self) -> list[Example]:
-        """The inbox's corrections (to known departments) as examples."""
+    async def _corrections(self) -> tuple[list[Example], int]:
+        """The inbox's corrections (to known departments) as examples, and the newest correction event they
+        include (read together, so a correction made meanwhile is learned by the next retraining)."""
         async with self.db.read() as conn:
             corrected = await learning_rows.corrections(conn)
-        return [self._correction(r) for r in corrected if r["department"] in self.rules.departments]
+            mark = await learning_rows.correction_mark(conn)
+        return [self._correction(r) for r in corrected if r["department"] in self.rules.departments], mark
 
     def _history_example(self, row: Any) -> Example:
         """A stored row of an imported history, with the labels this configuration still knows."""
@@ -155,8 +170,9 @@ class Learning:
         else:
             async with self.db.read() as conn:
                 active = await learning_rows.active_model(conn, self.name, with_data=False)
-                corrections = await learning_rows.correction_count(conn)
-            if active is None or corrections == active["corrections"]:
+                mark = await learning_rows.correction_mark(conn)
+            # (A model stored before migration 0009 has no mark: it is retrained once when there are corrections.)
+            if active is None or mark == (active["corrections_until"] or 0):
                 return None
             source = "nachtelijke hertraining"
         try:

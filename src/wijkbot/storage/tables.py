@@ -256,11 +256,18 @@ routing_models = Table(
     Column("source", String(200), nullable=False),  # "export.csv + 12 correcties uit de inbox"
     Column("data", LargeBinary, nullable=False),  # LearnedModels (npz): weights, vocabularies
     Column("active", Boolean, nullable=False, server_default="0"),
+    # The import whose history it learned from (the id of the model trained when that export came in; NULL:
+    # the history stored before migration 0009), so a retraining of a model chosen again uses its own history.
+    Column("history_id", Integer),
+    # The newest correction event (case_events.id) it learned from: a correction made later, also a second one
+    # of the same case, calls for a retraining.
+    Column("corrections_until", Integer),
     Index("ix_routing_models_active", "rules_name", "active"),
 )
 
-# Labelled examples the router learns from: the municipality's imported history (`wijkbot learn`). Corrections
-# made in the inbox are not copied here; they are read from the cases and their events at training time.
+# Labelled examples the router learns from: the municipality's imported histories (`wijkbot learn`), each kept
+# while one of the newest models learned from it. Corrections made in the inbox are not copied here; they are
+# read from the cases and their events at training time.
 training_examples = Table(
     "training_examples", metadata,
     Column("id", Integer, primary_key=True),
@@ -274,7 +281,9 @@ training_examples = Table(
     Column("department", String(100)),
     Column("team", String(100)),
     Column("imported_at", UTC, nullable=False),
+    Column("history_id", Integer),  # the import it came with (see routing_models.history_id)
     Index("ix_training_examples_rules", "rules_name"),
+    Index("ix_training_examples_history", "rules_name", "history_id"),
 )
 
 # The X channel (migration 0005): where each polled stream stands, the monthly request count, the channel's state.
