@@ -19,6 +19,32 @@ SITUATIONS = [
 ]
 
 
+# The web chat and Telegram offer English (/taal en): an English melding is routed like a Dutch one, not left to
+# triage for want of a known word; a Dutch word close to an English keyword ("liter", "even") stays out of it.
+IN_ENGLISH = [
+    # text, kind, category (None: no category, triage)
+    ("The street light in Kanaalstraat is broken.", Kind.MELDING, "straatverlichting"),
+    ("The traffic light at the Vleutenseweg crossing with the Damstraat is broken", Kind.MELDING,
+     "verkeerslichten"),
+    ("There is a mattress dumped next to the container on the Amsterdamsestraatweg", Kind.MELDING, "grofvuil"),
+    ("How can I apply for a building permit?", Kind.VRAAG, "vergunning-vraag"),
+    ("There are rats in the playground of the Croeselaan", Kind.MELDING, "ongedierte"),
+    ("We want to organise a street party in Lombok", Kind.INITIATIEF, "buurtinitiatief"),
+    ("We willen een muurschildering maken in onze straat in Lombok", Kind.INITIATIEF, "buurtinitiatief"),
+    ("Eventueel kunt u even bellen over die ene liter", None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "category"), IN_ENGLISH)
+def test_english_and_plain_initiatives_are_routed(utrecht_router: Router, text: str, kind: Kind | None,
+                                                  category: str | None) -> None:
+    decision = utrecht_router.route(text)
+    if kind is not None:
+        assert decision.kind is kind
+    assert decision.category == category
+    assert decision.triage is (category is None)
+
+
 @pytest.mark.parametrize(("text", "kind", "department", "extra"), SITUATIONS)
 def test_seed_situations(utrecht_router: Router, text: str, kind: Kind | None, department: str | None,
                          extra: dict[str, object]) -> None:
