@@ -5,7 +5,8 @@ test_same_decisions.py). Only the class names changed; the text functions are co
 wijkbot.domain.text cannot hide in both paths at once. Two rules changed on purpose since (session 7), here
 as in the fast path: two neighbours are stemmed together only after a left word that starts a one-word
 keyword, and phrases are looked for in the words' stems, their hits in the order of their first words (it was
-the order of a set of strings, which changes from one process to the next).
+the order of a set of strings, which changes from one process to the next). Session 11 changed the
+confidence's evidence scale (one keyword is no longer full certainty), here as in the fast path.
 """
 
 # ruff: noqa
@@ -475,5 +476,5 @@ def _confidence(ranked_scores: list[float]) -> float:
     top = ranked_scores[0]
     second = ranked_scores[1] if len(ranked_scores) > 1 else 0.0
     margin = top / (top + second)
-    evidence = min(1.0, top / 1.5)
+    evidence = min(1.0, top / 2.5)  # 1.5 before session 11: a policy change, made here as in the fast path
     return margin * (0.4 + 0.6 * evidence)

@@ -22,6 +22,7 @@ EXACT_SCORE = 1.0
 FUZZY_SCORE = 0.8
 PART_SCORE = 0.5
 PHRASE_BONUS = 0.5
+EVIDENCE_FOR_CERTAINTY = 2.5  # keyword score at which the evidence counts in full (see _confidence)
 NO_AMBITION = "none"
 # A message is judged by its first 10,000 characters (Telegram allows 4,096; the web chat 256 KB): a pasted
 # document of a megabyte would otherwise keep the router busy for seconds. The whole text is stored all the same.
@@ -247,11 +248,17 @@ def _score(hits: Iterable[Hit], prefix: int = 0) -> dict[str, float]:
 
 
 def _confidence(ranked_scores: list[float]) -> float:
-    """Sureness from the margin between the best and the runner-up, damped when the evidence is thin."""
+    """Sureness from the margin between the best and the runner-up, damped when the evidence is thin.
+
+    Full evidence takes EVIDENCE_FOR_CERTAINTY (two or three keywords); one word or one phrase alone is never
+    "zekerheid 1.00". Measured with Katwijk's rules on its dev file, without history, the figure then reads
+    close to the share that is right (0.5-0.6: 0.54, 0.6-0.7: 0.64, 0.8-0.9: 0.88); with 1.5 it said 1.00 for a
+    single generic phrase ("er ligt") and was right 0.83 of the time at 0.9 and above.
+    """
     if not ranked_scores:
         return 0.0
     top = ranked_scores[0]
     second = ranked_scores[1] if len(ranked_scores) > 1 else 0.0
     margin = top / (top + second)
-    evidence = min(1.0, top / 1.5)
+    evidence = min(1.0, top / EVIDENCE_FOR_CERTAINTY)
     return margin * (0.4 + 0.6 * evidence)
