@@ -42,7 +42,7 @@ def test_serve_refuses_a_broken_configuration(tmp_path: Path) -> None:
     result = subprocess.run([*WIJKBOT, "serve"], env=env_for(tmp_path, WIJKBOT_RULES_DIR=str(broken)),
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
-    assert "departments.yaml" in result.stderr and "must be a list" in result.stderr
+    assert "departments.yaml" in result.stderr and "moet een lijst zijn" in result.stderr
     assert "Traceback" not in result.stderr
 
 

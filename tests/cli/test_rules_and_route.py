@@ -29,20 +29,20 @@ def test_utrecht_configuration_passes_with_every_example_sentence(capsys: pytest
 BROKEN = [
     # (file, text replaced, replacement, expected fragments of the message: file, rule id, key)
     ("categories.yaml", "department: stadswerken", "department: stadswerkn",
-     ["categories.yaml", "key 'department'", "unknown department 'stadswerkn'"]),
-    ("categories.yaml", "sla_days: 3", "sla_days: drie", ["categories.yaml", "key 'sla_days'", "drie"]),
-    ("categories.yaml", "kind: melding", "kind: mededeling", ["categories.yaml", "key 'kind'", "mededeling"]),
+     ["categories.yaml", "sleutel 'department'", "unknown department 'stadswerkn'"]),
+    ("categories.yaml", "sla_days: 3", "sla_days: drie", ["categories.yaml", "sleutel 'sla_days'", "drie"]),
+    ("categories.yaml", "kind: melding", "kind: mededeling", ["categories.yaml", "sleutel 'kind'", "mededeling"]),
     ("teams.yaml", "department: vth", "department: vergunningen",
-     ["teams.yaml", "key 'department'", "vergunningen"]),
+     ["teams.yaml", "sleutel 'department'", "vergunningen"]),
     ("municipality.yaml", "min_confidence: 0.45", "min_confidence: 7", ["municipality.yaml", "min_confidence"]),
     ("municipality.yaml", "window_days: 14", "window_days: veertien", ["municipality.yaml", "window_days"]),
     ("policies.yaml", "update_every_days: 3", "update_every_days: 0",
-     ["policies.yaml", "rule 'veiligheid'", "key 'update_every_days'", "from 1 to 60"]),
-    ("policies.yaml", "  veiligheid:", "  veilighied:", ["policies.yaml", "rule 'veilighied'", "unknown id"]),
+     ["policies.yaml", "onderdeel 'veiligheid'", "sleutel 'update_every_days'", "van 1 tot en met 60"]),
+    ("policies.yaml", "  veiligheid:", "  veilighied:", ["policies.yaml", "onderdeel 'veilighied'", "onbekend id"]),
     ("policies.yaml", "{at: 2, to: wijkregisseur}", "{at: twee, to: wijkregisseur}",
-     ["policies.yaml", "rule 'defaults'", "escalation step 2"]),
+     ["policies.yaml", "onderdeel 'defaults'", "escalation stap 2"]),
     ("policies.yaml", "  answer_days: 5", "  anwser_days: 5",
-     ["policies.yaml", "key 'anwser_days'", "unknown setting"]),
+     ["policies.yaml", "sleutel 'anwser_days'", "onbekende instelling"]),
 ]
 
 
@@ -65,7 +65,7 @@ def test_invalid_yaml_names_the_line(rules_copy: Path) -> None:
     (rules_copy / "departments.yaml").write_text("departments:\n  - id: a\n    name: [unclosed\n", encoding="utf-8")
     with pytest.raises(RuleFileError) as error:
         load_rules(rules_copy)
-    assert "departments.yaml" in str(error.value) and "line" in str(error.value)
+    assert "departments.yaml: regel 3: geen geldige YAML" in str(error.value)
 
 
 def test_missing_file_and_missing_team_coverage(rules_copy: Path) -> None:
@@ -73,7 +73,7 @@ def test_missing_file_and_missing_team_coverage(rules_copy: Path) -> None:
     (rules_copy / "areas.csv").unlink()
     with pytest.raises(RuleFileError) as error:
         load_rules(rules_copy)
-    assert "areas.csv" in str(error.value) and "file is missing" in str(error.value)
+    assert "areas.csv" in str(error.value) and "bestand ontbreekt" in str(error.value)
 
 
 def test_a_department_without_a_team_for_a_wijk_is_refused(rules_copy: Path) -> None:
@@ -81,7 +81,7 @@ def test_a_department_without_a_team_for_a_wijk_is_refused(rules_copy: Path) -> 
     (rules_copy / "teams.yaml").write_text(text.replace("department: vth", "department: mobiliteit"), encoding="utf-8")
     with pytest.raises(RuleFileError) as error:
         load_rules(rules_copy)
-    assert "key 'wijken'" in str(error.value) and "'vth'" in str(error.value)
+    assert "sleutel 'wijken'" in str(error.value) and "'vth'" in str(error.value)
 
 
 def test_an_example_that_routes_elsewhere_fails_the_check(rules_copy: Path,
@@ -91,7 +91,7 @@ def test_an_example_that_routes_elsewhere_fails_the_check(rules_copy: Path,
     path.write_text(text.replace("wijk: Noordwest", "wijk: Overvecht", 1), encoding="utf-8")
     assert main(["check-rules", str(rules_copy)]) == 1
     err = capsys.readouterr().err
-    assert "examples[" in err and "expected 'Overvecht'" in err
+    assert "examples[" in err and "verwacht 'Overvecht'" in err
 
 
 def test_route_prints_the_decision_and_why(capsys: pytest.CaptureFixture[str]) -> None:

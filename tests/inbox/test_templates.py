@@ -41,17 +41,18 @@ def test_compose_fills_sections_under_headings() -> None:
 
 @pytest.mark.parametrize(("content", "problem"), [
     ("templates:\n  - id: a\n    categories: [bestaat-niet]\n    title: {nl: A}\n    nl: {we_will: Ja}\n",
-     "rule 'a', key 'categories': unknown category 'bestaat-niet'"),
+     "onderdeel 'a', sleutel 'categories': onbekende categorie 'bestaat-niet'"),
     ("templates:\n  - id: a\n    categories: ['*']\n    title: {nl: A}\n    nl: {we_will: 'Hoi {naam}'}\n",
-     "unknown placeholder(s) naam"),
+     "onbekend invulveld {naam}; gebruik {area}, {department}, {due}, {officer}, {reference}"),
     ("templates:\n  - id: a\n    categories: ['*']\n    title: {nl: A}\n    en: {we_will: Yes}\n",
-     "key 'nl': the Dutch text is required"),
+     "sleutel 'nl': de Nederlandse tekst is nodig"),
     ("templates:\n  - id: a\n    categories: ['*']\n    title: {nl: A}\n    nl: {why: Daarom}\n",
-     "key 'nl.why': unknown section"),
+     "sleutel 'nl.why': onbekend tekstdeel"),
     ("templates:\n  - id: a\n    categories: ['*']\n    title: {nl: A}\n    nl: {you_can: Bellen}\n",
-     "key 'nl.we_will': every answer says what the municipality will do"),
-    ("templates:\n  - id: a\n    categories: ['*']\n    title: {nl: A}\n    nl: {we_will: 'Open {'}\n", "placeholder"),
-    ("templates: [\n", "not valid YAML"),
+     "sleutel 'nl.we_will': elk antwoord zegt wat de gemeente gaat doen"),
+    ("templates:\n  - id: a\n    categories: ['*']\n    title: {nl: A}\n    nl: {we_will: 'Open {'}\n",
+     "een { of } staat los; schrijf {{ of }} voor een accolade in de tekst"),
+    ("templates: [\n", "geen geldige YAML"),
 ])
 def test_a_bad_templates_file_names_file_rule_and_key(tmp_path: Path, utrecht_rules, content: str,
                                                       problem: str) -> None:

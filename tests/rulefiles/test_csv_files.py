@@ -25,29 +25,33 @@ AREAS_HEADER = "wijk,buurt_code,buurt,pc4,inhabitants,aliases"
 STREET_FILES = [
     # (streets.csv content, the problem lines check-rules prints)
     (STREETS + "Vleutenseweg;BU03440123\n",
-     ["streets.csv: line 4: expected 2 columns (street,buurt_code), got 1 — a semicolon-separated file? "
-      "save as comma-separated CSV"]),
-    (STREETS + "Nieuwstraat\n", ["streets.csv: line 4: expected 2 columns (street,buurt_code), got 1"]),
-    (STREETS + "Nieuwstraat,BU03440123,West\n", ["streets.csv: line 4: expected 2 columns (street,buurt_code), got 3"]),
-    (STREETS + "\n\nNieuwstraat\n", ["streets.csv: line 6: expected 2 columns (street,buurt_code), got 1"]),
+     ["streets.csv: regel 4: 2 kolommen verwacht (street,buurt_code), maar 1 gevonden — een bestand met "
+      "puntkomma's? sla het bestand op als CSV met komma's"]),
+    (STREETS + "Nieuwstraat\n", ["streets.csv: regel 4: 2 kolommen verwacht (street,buurt_code), maar 1 gevonden"]),
+    (STREETS + "Nieuwstraat,BU03440123,West\n",
+     ["streets.csv: regel 4: 2 kolommen verwacht (street,buurt_code), maar 3 gevonden"]),
+    (STREETS + "\n\nNieuwstraat\n", ["streets.csv: regel 6: 2 kolommen verwacht (street,buurt_code), maar 1 gevonden"]),
     ('street,buurt_code\n"Kanaal\nstraat",BU03440123\nNieuwstraat\n',
-     ["streets.csv: line 4: expected 2 columns (street,buurt_code), got 1"]),
+     ["streets.csv: regel 4: 2 kolommen verwacht (street,buurt_code), maar 1 gevonden"]),
     ("street;buurt_code\nKanaalstraat;BU03440123\n",
-     ["streets.csv: line 1: the columns are separated by semicolons, not commas; save as comma-separated CSV"]),
-    ("street\nKanaalstraat\n", ["streets.csv: line 1: required column(s) missing: buurt_code (the first line must "
-                                "name the columns street,buurt_code)"]),
+     ["streets.csv: regel 1: de kolommen zijn gescheiden door puntkomma's, niet door komma's; sla het bestand op "
+      "als CSV met komma's"]),
+    ("street\nKanaalstraat\n", ["streets.csv: regel 1: verplichte kolom ontbreekt: buurt_code (de eerste regel "
+                                "moet de kolommen noemen: street,buurt_code)"]),
     ("street,buurt_code,opmerking\nKanaalstraat,BU03440123,loopt door\n",
-     ["streets.csv: line 1: unknown column 'opmerking' (known: street, buurt_code)"]),
-    (STREETS + "Nieuwstraat,\n", ["streets.csv: line 4: street and buurt_code need a value"]),
+     ["streets.csv: regel 1: onbekende kolom 'opmerking' (bekend: street, buurt_code)"]),
+    (STREETS + "Nieuwstraat,\n", ["streets.csv: regel 4: street en buurt_code moeten een waarde hebben"]),
     (STREETS + "Kanaalstraat,BU03440611\n",
-     ["streets.csv: rule 'Kanaalstraat', key 'buurt_code': listed twice with different buurten: 'BU03440123' on "
-      "line 2, 'BU03440611' on line 4; keep one row (the buurt where most of the street lies)"]),
+     ["streets.csv: onderdeel 'Kanaalstraat', sleutel 'buurt_code': staat twee keer in de lijst, met verschillende "
+      "buurten: 'BU03440123' op regel 2, 'BU03440611' op regel 4; houd één regel over (de buurt waar het grootste "
+      "deel van de straat ligt)"]),
     (STREETS + "kanaal straat,BU03440611\n",
-     ["streets.csv: rule 'kanaal straat', key 'buurt_code': listed twice with different buurten: 'BU03440123' on "
-      "line 2 (as 'Kanaalstraat'), 'BU03440611' on line 4; keep one row (the buurt where most of the street lies)"]),
+     ["streets.csv: onderdeel 'kanaal straat', sleutel 'buurt_code': staat twee keer in de lijst, met verschillende "
+      "buurten: 'BU03440123' op regel 2 (geschreven als 'Kanaalstraat'), 'BU03440611' op regel 4; houd één regel "
+      "over (de buurt waar het grootste deel van de straat ligt)"]),
     ("street,buurt_code\n" + "Nieuwstraat\n" * 12,
-     [f"streets.csv: line {n}: expected 2 columns (street,buurt_code), got 1" for n in range(2, 12)]
-     + ["streets.csv: line 12: and 2 more line(s) with the wrong number of columns, up to line 13"]),
+     [f"streets.csv: regel {n}: 2 kolommen verwacht (street,buurt_code), maar 1 gevonden" for n in range(2, 12)]
+     + ["streets.csv: regel 12: en nog 2 regels met het verkeerde aantal kolommen, tot en met regel 13"]),
 ]
 
 
@@ -59,12 +63,13 @@ def test_a_malformed_streets_file_is_reported_by_line(rules_copy: Path, check_ru
 
 
 AREA_ROWS = [
-    # (a row added to Utrecht's areas.csv, the problem line without "areas.csv: line N: ")
-    ("Oost,BU03449999,Nieuwbuurt,3581", "expected 6 columns (wijk,buurt_code,buurt,pc4,inhabitants,aliases), got 4"),
+    # (a row added to Utrecht's areas.csv, the problem line without "areas.csv: regel N: ")
+    ("Oost,BU03449999,Nieuwbuurt,3581",
+     "6 kolommen verwacht (wijk,buurt_code,buurt,pc4,inhabitants,aliases), maar 4 gevonden"),
     ("Oost;BU03449999;Nieuwbuurt;3581;100;",
-     "expected 6 columns (wijk,buurt_code,buurt,pc4,inhabitants,aliases), got 1 — a semicolon-separated file? "
-     "save as comma-separated CSV"),
-    ("Oost,,Nieuwbuurt,3581,100,", "wijk, buurt_code and buurt need a value"),
+     "6 kolommen verwacht (wijk,buurt_code,buurt,pc4,inhabitants,aliases), maar 1 gevonden — een bestand met "
+     "puntkomma's? sla het bestand op als CSV met komma's"),
+    ("Oost,,Nieuwbuurt,3581,100,", "wijk, buurt_code en buurt moeten een waarde hebben"),
 ]
 
 
@@ -74,15 +79,15 @@ def test_a_malformed_areas_row_is_reported_by_line(rules_copy: Path, check_rules
     path = rules_copy / "areas.csv"
     path.write_text(path.read_text(encoding="utf-8") + row + "\n", encoding="utf-8")
     line = len(path.read_text(encoding="utf-8").splitlines())
-    assert check_rules(rules_copy) == [f"areas.csv: line {line}: {expected}"]
+    assert check_rules(rules_copy) == [f"areas.csv: regel {line}: {expected}"]
 
 
 def test_inhabitants_that_are_not_a_whole_number_are_reported(rules_copy: Path, check_rules: Check) -> None:
     path = rules_copy / "areas.csv"
     path.write_text(path.read_text(encoding="utf-8") + "Oost,BU03449999,Nieuwbuurt,3581,12.000,\n", encoding="utf-8")
     line = len(path.read_text(encoding="utf-8").splitlines())
-    assert check_rules(rules_copy) == [f"areas.csv: rule 'BU03449999', key 'inhabitants': must be a whole number "
-                                       f"without dots or spaces, got '12.000' (line {line})"]
+    assert check_rules(rules_copy) == [f"areas.csv: onderdeel 'BU03449999', sleutel 'inhabitants': moet een heel "
+                                       f"getal zijn, zonder punten of spaties; nu staat er '12.000' (regel {line})"]
 
 
 def test_csv_files_saved_as_excel_csv_utf8_with_a_byte_order_mark_are_read(rules_copy: Path) -> None:
@@ -96,8 +101,8 @@ def test_csv_files_saved_as_excel_csv_utf8_with_a_byte_order_mark_are_read(rules
 def test_a_latin1_file_names_the_line_and_asks_for_utf8(rules_copy: Path, check_rules: Check) -> None:
     (rules_copy / "streets.csv").write_bytes((STREETS + "Piet Heinstraat,BU03440123\nEëstraat,BU03440123\n")
                                              .encode("latin-1"))
-    assert check_rules(rules_copy) == ["streets.csv: line 5: not UTF-8 text (byte 0xeb); save the file as UTF-8 "
-                                       "(in Excel: CSV UTF-8)"]
+    assert check_rules(rules_copy) == ["streets.csv: regel 5: geen UTF-8-tekst (byte 0xeb); sla het bestand op als "
+                                       "UTF-8 (in Excel: CSV UTF-8)"]
 
 
 def test_the_command_prints_problem_lines_and_no_traceback(rules_copy: Path) -> None:
@@ -107,9 +112,9 @@ def test_the_command_prints_problem_lines_and_no_traceback(rules_copy: Path) -> 
     done = subprocess.run([sys.executable, "-m", "wijkbot", "check-rules", str(rules_copy)],
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert f"  - streets.csv: line {lines - 1}: expected 2 columns (street,buurt_code), got 1 — a semicolon" \
-           in done.stderr
-    assert f"  - streets.csv: line {lines}: expected 2 columns (street,buurt_code), got 1\n" in done.stderr
+    assert f"  - streets.csv: regel {lines - 1}: 2 kolommen verwacht (street,buurt_code), maar 1 gevonden — een " \
+           f"bestand met puntkomma's?" in done.stderr
+    assert f"  - streets.csv: regel {lines}: 2 kolommen verwacht (street,buurt_code), maar 1 gevonden\n" in done.stderr
 
 
 # A small configuration, so that arbitrary CSV content can be tried many times through load_rules.

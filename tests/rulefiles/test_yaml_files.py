@@ -17,21 +17,22 @@ def test_a_key_given_twice_is_reported_with_both_lines(rules_copy: Path, check_r
     policies = rules_copy / "policies.yaml"
     step = replace_line(policies, "    - {at: 1, to: teamleider}", "    - {at: 1, to: teamleider, at: 2}")
     assert check_rules(rules_copy) == [
-        f"municipality.yaml: line {municipality}: key 'min_confidence' is given twice in the same mapping "
-        f"(first on line {municipality - 1}); keep one",
-        f"categories.yaml: line {category}: key 'sla_days' is given twice in the same mapping "
-        f"(first on line {category - 1}); keep one",
-        f"ambitions.yaml: line {wijk}: key 'Oost' is given twice in the same mapping (first on line {wijk - 1}); "
-        f"keep one",
-        f"policies.yaml: line {step}: key 'at' is given twice in the same mapping (first on line {step}); keep one",
+        f"municipality.yaml: regel {municipality}: sleutel 'min_confidence' staat twee keer in hetzelfde blok "
+        f"(eerst op regel {municipality - 1}); houd er één",
+        f"categories.yaml: regel {category}: sleutel 'sla_days' staat twee keer in hetzelfde blok "
+        f"(eerst op regel {category - 1}); houd er één",
+        f"ambitions.yaml: regel {wijk}: sleutel 'Oost' staat twee keer in hetzelfde blok (eerst op regel {wijk - 1}); "
+        f"houd er één",
+        f"policies.yaml: regel {step}: sleutel 'at' staat twee keer in hetzelfde blok (eerst op regel {step}); "
+        f"houd er één",
     ]
 
 
 def test_a_key_given_twice_in_a_template_is_reported(rules_copy: Path, check_rules: Check) -> None:
     line = insert_after(rules_copy / "templates.yaml", "  - id: grofvuil-ophalen", "    categories: [grofvuil]")
     first = line_of(rules_copy / "templates.yaml", "    categories: [grofvuil, zwerfafval]")
-    assert check_rules(rules_copy) == [f"templates.yaml: line {first}: key 'categories' is given twice in the same "
-                                       f"mapping (first on line {line}); keep one"]
+    assert check_rules(rules_copy) == [f"templates.yaml: regel {first}: sleutel 'categories' staat twee keer in "
+                                       f"hetzelfde blok (eerst op regel {line}); houd er één"]
 
 
 def test_merge_keys_may_be_overridden() -> None:
@@ -46,38 +47,40 @@ def test_merge_keys_may_be_overridden() -> None:
 UNKNOWN_KEYS = [
     # (file, the line after which a key is added (None: at the end), the added line, the problem line)
     ("municipality.yaml", "  min_confidence: 0.45", "  oops: 1",
-     "municipality.yaml: rule 'utrecht', key 'triage.oops': unknown key 'oops' "
-     "(known: department, min_confidence, reader)"),
+     "municipality.yaml: onderdeel 'utrecht', sleutel 'triage.oops': onbekende sleutel 'oops' "
+     "(bekend: department, min_confidence, reader)"),
     ("municipality.yaml", "  window_days: 14", "  windows_days: 7",
-     "municipality.yaml: rule 'utrecht', key 'duplicates.windows_days': unknown key 'windows_days' "
-     "(known: kinds, window_days)"),
+     "municipality.yaml: onderdeel 'utrecht', sleutel 'duplicates.windows_days': onbekende sleutel 'windows_days' "
+     "(bekend: kinds, window_days)"),
     ("municipality.yaml", "area_label: wijk", "telefoon: 030",
-     "municipality.yaml: rule 'utrecht', key 'telefoon': unknown key 'telefoon' (known: area_label, duplicates, id, "
-     "name, phone, privacy_url, reference_prefix, timezone, triage, website, wijkbureau)"),
+     "municipality.yaml: onderdeel 'utrecht', sleutel 'telefoon': onbekende sleutel 'telefoon' (bekend: area_label, "
+     "duplicates, id, name, phone, privacy_url, reference_prefix, timezone, triage, website, wijkbureau)"),
     ("departments.yaml", "  - id: stadswerken", "    omschrijving: Groen en grijs",
-     "departments.yaml: rule 'stadswerken', key 'omschrijving': unknown key 'omschrijving' "
-     "(known: description, id, in_scope, name, redirect_url)"),
+     "departments.yaml: onderdeel 'stadswerken', sleutel 'omschrijving': onbekende sleutel 'omschrijving' "
+     "(bekend: description, id, in_scope, name, redirect_url)"),
     ("categories.yaml", "  - id: grofvuil", "    sla_dagen: 3",
-     "categories.yaml: rule 'grofvuil', key 'sla_dagen': unknown key 'sla_dagen' "
-     "(known: department, examples, exclude, id, keywords, kind, name, sla_days, weight)"),
+     "categories.yaml: onderdeel 'grofvuil', sleutel 'sla_dagen': onbekende sleutel 'sla_dagen' "
+     "(bekend: department, examples, exclude, id, keywords, kind, name, sla_days, weight)"),
     ("categories.yaml", '      - text: "Er ligt al een week grofvuil', "        buurtt: Zuilen",
-     "categories.yaml: rule 'grofvuil', key 'examples[1].buurtt': unknown key 'buurtt' "
-     "(known: ambition, buurt, category, kind, text, wijk)"),
+     "categories.yaml: onderdeel 'grofvuil', sleutel 'examples[1].buurtt': onbekende sleutel 'buurtt' "
+     "(bekend: ambition, buurt, category, kind, text, wijk)"),
     ("categories.yaml", None, "categorieen: []",
-     "categories.yaml: rule '-', key 'categorieen': unknown key 'categorieen' (known: categories)"),
+     "categories.yaml: onderdeel '-', sleutel 'categorieen': onbekende sleutel 'categorieen' (bekend: categories)"),
     ("teams.yaml", "  - id: stadswerken-west", "    colour: green",
-     "teams.yaml: rule 'stadswerken-west', key 'colour': unknown key 'colour' (known: department, id, name, wijken)"),
+     "teams.yaml: onderdeel 'stadswerken-west', sleutel 'colour': onbekende sleutel 'colour' "
+     "(bekend: department, id, name, wijken)"),
     ("ambitions.yaml", "    - id: binnenstad-verkeer", "      titel: Verkeer",
-     "ambitions.yaml: rule 'binnenstad-verkeer', key 'titel': unknown key 'titel' (known: id, keywords, title)"),
+     "ambitions.yaml: onderdeel 'binnenstad-verkeer', sleutel 'titel': onbekende sleutel 'titel' "
+     "(bekend: id, keywords, title)"),
     ("ambitions.yaml", None, "periode: 2014-2018",
-     "ambitions.yaml: rule '-', key 'periode': unknown key 'periode' (known: period, wijken)"),
+     "ambitions.yaml: onderdeel '-', sleutel 'periode': onbekende sleutel 'periode' (bekend: period, wijken)"),
     ("signals.yaml", None, "urgnet: [gaslek]",
-     "signals.yaml: rule '-', key 'urgnet': unknown key 'urgnet' (known: kinds, not_solved, urgent)"),
+     "signals.yaml: onderdeel '-', sleutel 'urgnet': onbekende sleutel 'urgnet' (bekend: kinds, not_solved, urgent)"),
     ("policies.yaml", "    - {at: 1, to: teamleider}", "    - {at: 4, to: wethouder, via: mail}",
-     "policies.yaml: rule 'defaults', key 'escalation step 2.via': unknown key 'via' (known: at, to)"),
+     "policies.yaml: onderdeel 'defaults', sleutel 'escalation stap 2.via': onbekende sleutel 'via' (bekend: at, to)"),
     ("templates.yaml", "  - id: grofvuil-ophalen", "    soort: [melding]",
-     "templates.yaml: rule 'grofvuil-ophalen', key 'soort': unknown key 'soort' "
-     "(known: categories, en, id, kinds, nl, status, title)"),
+     "templates.yaml: onderdeel 'grofvuil-ophalen', sleutel 'soort': onbekende sleutel 'soort' "
+     "(bekend: categories, en, id, kinds, nl, status, title)"),
 ]
 
 
@@ -92,31 +95,33 @@ def test_a_template_title_in_an_unknown_language_is_reported(rules_copy: Path, c
     replace_line(rules_copy / "templates.yaml", '    title: {nl: "We halen het afval op"',
                  "    title: {nl: Afval, de: Abfall}")
     assert check_rules(rules_copy) == [
-        "templates.yaml: rule 'grofvuil-ophalen', key 'title.de': unknown key 'de' (known: en, nl)"]
+        "templates.yaml: onderdeel 'grofvuil-ophalen', sleutel 'title.de': onbekende sleutel 'de' (bekend: en, nl)"]
 
 
 def test_a_missing_answer_term_says_missing(rules_copy: Path, check_rules: Check) -> None:
     replace_line(rules_copy / "categories.yaml", "    sla_days: 3", "    # sla_days: 3")
     assert check_rules(rules_copy) == [
-        "categories.yaml: rule 'grofvuil', key 'sla_days': missing; must be a whole number of working days (0-260)"]
+        "categories.yaml: onderdeel 'grofvuil', sleutel 'sla_days': ontbreekt; vul een heel aantal werkdagen "
+        "(0-260) in"]
 
 
 def test_an_empty_number_says_empty(rules_copy: Path, check_rules: Check) -> None:
     replace_line(rules_copy / "municipality.yaml", "  min_confidence: 0.45", "  min_confidence:")
     assert check_rules(rules_copy) == [
-        "municipality.yaml: rule 'utrecht', key 'min_confidence': empty; must be a number from 0 to 1"]
+        "municipality.yaml: onderdeel 'utrecht', sleutel 'min_confidence': leeg; vul een getal in van 0 tot en met 1"]
 
 
 SYNTAX_ERRORS = [
-    # (what replaces "  window_days: 14", the problem line without "municipality.yaml: line N: "; {next} is N + 1)
-    ("  window_days 14", "not valid YAML: this line runs on into line {next} (a key without ': ', or indented "
-                         "differently from the lines around it?)"),
-    ("  window_days:14", "not valid YAML: this line runs on into line {next} (a key without ': ', or indented "
-                         "differently from the lines around it?)"),
-    ("  window_days: [14", "not valid YAML: while parsing a flow sequence that starts here: expected ',' or ']', "
-                           "but got ':' on line {next}"),
-    ("  window_days: 14 dagen: veertien", "not valid YAML: mapping values are not allowed here"),
-    ("\twindow_days: 14", "not valid YAML: found character '\\t' that cannot start any token"),
+    # (what replaces "  window_days: 14", the problem line without "municipality.yaml: regel N: "; {next} is N + 1)
+    ("  window_days 14", "geen geldige YAML: deze regel loopt door in regel {next} (een sleutel zonder ': ', of "
+                         "anders ingesprongen dan de regels eromheen?)"),
+    ("  window_days:14", "geen geldige YAML: deze regel loopt door in regel {next} (een sleutel zonder ': ', of "
+                         "anders ingesprongen dan de regels eromheen?)"),
+    ("  window_days: [14", "geen geldige YAML: een lijst met [ begint hier en wordt niet goed afgesloten met ]; "
+                           "op regel {next}: ',' of ']' verwacht, maar ':' gevonden"),
+    ("  window_days: 14 dagen: veertien",
+     "geen geldige YAML: hier mag geen ': ' staan (zet een tekst met ': ' tussen aanhalingstekens)"),
+    ("\twindow_days: 14", "geen geldige YAML: een tab mag niet; spring in met spaties"),
 ]
 
 
@@ -124,7 +129,7 @@ SYNTAX_ERRORS = [
 def test_a_yaml_syntax_error_names_the_line_to_fix_and_nothing_else(rules_copy: Path, check_rules: Check,
                                                                    line: str, expected: str) -> None:
     number = replace_line(rules_copy / "municipality.yaml", "  window_days: 14", line)
-    assert check_rules(rules_copy) == [f"municipality.yaml: line {number}: {expected.format(next=number + 1)}"]
+    assert check_rules(rules_copy) == [f"municipality.yaml: regel {number}: {expected.format(next=number + 1)}"]
 
 
 def test_a_yaml_file_in_latin1_names_the_line_and_asks_for_utf8(rules_copy: Path, check_rules: Check) -> None:
@@ -132,4 +137,4 @@ def test_a_yaml_file_in_latin1_names_the_line_and_asks_for_utf8(rules_copy: Path
     number = replace_line(path, "name: Gemeente Utrecht", "name: Gemeente Utrecht (gemeentehuis Stadsplateau ë)")
     path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
     assert check_rules(rules_copy) == [
-        f"municipality.yaml: line {number}: not UTF-8 text (byte 0xeb); save the file as UTF-8"]
+        f"municipality.yaml: regel {number}: geen UTF-8-tekst (byte 0xeb); sla het bestand op als UTF-8"]

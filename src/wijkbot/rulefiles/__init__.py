@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wijkbot.domain.rules import RuleProblem, RuleSet, validate
+from wijkbot.domain.rules import RuleSet, validate
 from wijkbot.rulefiles import areas, policies, sections
 from wijkbot.rulefiles.examples import check_examples
 from wijkbot.rulefiles.officers import load_officers
-from wijkbot.rulefiles.reader import Reader, RuleFileError
+from wijkbot.rulefiles.reader import Problem, Reader, RuleFileError
 from wijkbot.rulefiles.templates import load_templates
 
 __all__ = ["RuleFileError", "check_examples", "load_officers", "load_rules", "load_templates"]
@@ -23,7 +23,7 @@ def load_rules(directory: Path | str) -> RuleSet:
     """Read and validate a municipality folder; raise RuleFileError listing every problem."""
     folder = Path(directory)
     if not folder.is_dir():
-        raise RuleFileError(folder, [RuleProblem(str(folder), "-", "-", "not a directory")])
+        raise RuleFileError(folder, [Problem(str(folder), "-", "-", "geen map")])
     reader = Reader(folder)
     municipality = sections.municipality(reader)
     departments = sections.departments(reader)

@@ -29,26 +29,27 @@ def buurten(reader: Reader) -> list[Buurt]:
     for line, row in rows:
         code, pc4, wijk, name = row["buurt_code"], row["pc4"], row["wijk"], row["buurt"]
         if not code or not wijk or not name:
-            reader.at_line(AREAS, line, "wijk, buurt_code and buurt need a value")
+            reader.at_line(AREAS, line, "wijk, buurt_code en buurt moeten een waarde hebben")
             continue
         if pc4 and not (len(pc4) == 4 and pc4.isdigit()):
-            reader.problem(AREAS, code, "pc4", f"a PC4 postcode has four digits, got '{pc4}' (line {line})")
+            reader.problem(AREAS, code, "pc4", f"een PC4-postcode heeft vier cijfers, nu staat er '{pc4}' "
+                                               f"(regel {line})")
         inhabitants = row.get("inhabitants", "")
         if inhabitants and not inhabitants.isdigit():
-            reader.problem(AREAS, code, "inhabitants", f"must be a whole number without dots or spaces, "
-                                                       f"got '{inhabitants}' (line {line})")
+            reader.problem(AREAS, code, "inhabitants", f"moet een heel getal zijn, zonder punten of spaties; "
+                                                       f"nu staat er '{inhabitants}' (regel {line})")
         aliases = tuple(a.strip() for a in row.get("aliases", "").split("|") if a.strip())
         known = merged.get(code)
         if known is None:
             merged[code] = Buurt(code, name, wijk, (pc4,) if pc4 else (),
                                  int(inhabitants) if inhabitants.isdigit() else 0, aliases)
         elif (known.name, known.wijk) != (name, wijk):
-            reader.problem(AREAS, code, "buurt_code", f"line {line} gives this code another buurt or wijk")
+            reader.problem(AREAS, code, "buurt_code", f"regel {line} geeft deze code een andere buurt of wijk")
         else:
             merged[code] = replace(known, pc4s=(*known.pc4s, pc4) if pc4 else known.pc4s,
                                    aliases=tuple(dict.fromkeys((*known.aliases, *aliases))))
     if not rows and len(reader.problems) == before:
-        reader.problem(AREAS, "-", "-", "no areas: at least one wijk with one buurt is needed")
+        reader.problem(AREAS, "-", "-", "geen gebieden: minstens één wijk met één buurt is nodig")
     return list(merged.values())
 
 
@@ -59,15 +60,16 @@ def streets(reader: Reader) -> dict[str, str]:
     for line, row in reader.csv(STREETS, STREET_COLUMNS, required=False):
         street, code = row["street"], row["buurt_code"]
         if not street or not code:
-            reader.at_line(STREETS, line, "street and buurt_code need a value")
+            reader.at_line(STREETS, line, "street en buurt_code moeten een waarde hebben")
             continue
         key = normalise(street).replace(" ", "")  # how domain/areas.py matches a street
         earlier, name, other = first.setdefault(key, (line, street, code))
         if other != code:
-            spelled = "" if name == street else f" (as '{name}')"
+            spelled = "" if name == street else f" (geschreven als '{name}')"
             reader.problem(STREETS, street, "buurt_code",
-                           f"listed twice with different buurten: '{other}' on line {earlier}{spelled}, "
-                           f"'{code}' on line {line}; keep one row (the buurt where most of the street lies)")
+                           f"staat twee keer in de lijst, met verschillende buurten: '{other}' op regel "
+                           f"{earlier}{spelled}, '{code}' op regel {line}; houd één regel over (de buurt waar het "
+                           f"grootste deel van de straat ligt)")
             continue
         result[street] = code
     return result

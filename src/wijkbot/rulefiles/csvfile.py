@@ -17,7 +17,7 @@ from collections.abc import Callable
 Row = tuple[int, dict[str, str]]  # (line number, column -> value)
 Report = Callable[[int, str], None]  # (line number, message)
 
-SAVE_AS = "save as comma-separated CSV"
+SAVE_AS = "sla het bestand op als CSV met komma's"
 MAX_ROW_PROBLEMS = 10  # a file that is wrong throughout gets this many lines reported, then one summary
 
 
@@ -44,39 +44,41 @@ def parse(text: str, required: tuple[str, ...], optional: tuple[str, ...], repor
                         report(line, _wrong_count(header, values))
             line = records.line_num + 1
     except csv.Error as error:
-        report(line, f"cannot read this line as CSV: {error}")
+        report(line, f"deze regel is niet te lezen als CSV ({error})")
     if len(wrong) > MAX_ROW_PROBLEMS:
-        report(wrong[MAX_ROW_PROBLEMS], f"and {len(wrong) - MAX_ROW_PROBLEMS} more line(s) with the wrong number "
-                                        f"of columns, up to line {wrong[-1]}")
+        more = len(wrong) - MAX_ROW_PROBLEMS
+        report(wrong[MAX_ROW_PROBLEMS], f"en nog {more} {'regel' if more == 1 else 'regels'} met het verkeerde "
+                                        f"aantal kolommen, tot en met regel {wrong[-1]}")
     return rows
 
 
 def _header_ok(header: list[str], required: tuple[str, ...], optional: tuple[str, ...], report: Report) -> bool:
     known = (*required, *optional)
     if len(header) == 1 and ";" in header[0]:
-        report(1, f"the columns are separated by semicolons, not commas; {SAVE_AS}")
+        report(1, f"de kolommen zijn gescheiden door puntkomma's, niet door komma's; {SAVE_AS}")
         return False
     good = True
     missing = [c for c in required if c not in header]
     if missing:
-        report(1, f"required column(s) missing: {', '.join(missing)} (the first line must name the columns "
+        which = "verplichte kolom ontbreekt" if len(missing) == 1 else "verplichte kolommen ontbreken"
+        report(1, f"{which}: {', '.join(missing)} (de eerste regel moet de kolommen noemen: "
                   f"{','.join(required)})")
         good = False
     for number, name in enumerate(header, start=1):
         if not name:
-            report(1, f"column {number} has no name (known: {', '.join(known)})")
+            report(1, f"kolom {number} heeft geen naam (bekend: {', '.join(known)})")
             good = False
         elif name not in known:
-            report(1, f"unknown column '{name}' (known: {', '.join(known)})")
+            report(1, f"onbekende kolom '{name}' (bekend: {', '.join(known)})")
             good = False
         elif header.index(name) != number - 1:
-            report(1, f"column '{name}' appears twice")
+            report(1, f"kolom '{name}' staat er twee keer in")
             good = False
     return good
 
 
 def _wrong_count(header: list[str], values: list[str]) -> str:
-    message = f"expected {len(header)} columns ({','.join(header)}), got {len(values)}"
+    message = f"{len(header)} kolommen verwacht ({','.join(header)}), maar {len(values)} gevonden"
     if len(values) < len(header) and any(";" in value for value in values):
-        message += f" — a semicolon-separated file? {SAVE_AS}"
+        message += f" — een bestand met puntkomma's? {SAVE_AS}"
     return message

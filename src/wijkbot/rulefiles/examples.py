@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from wijkbot.domain.routing import Router
 from wijkbot.domain.rules import RuleProblem, RuleSet
+from wijkbot.rulefiles.reader import Problem
+
+# How each checked field is named in a message for the beheerder.
+FIELD_NAMES = {"category": "categorie", "kind": "soort", "wijk": "wijk", "buurt": "buurt", "ambition": "ambitie"}
 
 
 def check_examples(rules: RuleSet, router: Router | None = None) -> list[RuleProblem]:
@@ -27,7 +31,7 @@ def check_examples(rules: RuleSet, router: Router | None = None) -> list[RulePro
             ]
             for field, expected, actual in expectations:
                 if expected is not None and expected != actual:
-                    problems.append(RuleProblem("categories.yaml", category.id, f"{key}.{field}",
-                                                f"'{example.text}' routes to {field} '{actual}', "
-                                                f"expected '{expected}'"))
+                    problems.append(Problem("categories.yaml", category.id, f"{key}.{field}",
+                                            f"'{example.text}' gaat naar {FIELD_NAMES[field]} '{actual}', "
+                                            f"verwacht '{expected}'"))
     return problems

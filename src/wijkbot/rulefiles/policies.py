@@ -22,7 +22,7 @@ def policies(reader: Reader, departments: Iterable[str], categories: Iterable[st
         return Policies()
     unknown = set(data) - {"defaults", "departments", "categories"}
     for key in sorted(unknown):
-        reader.problem(FILE, "-", key, "unknown section; use defaults, departments or categories")
+        reader.problem(FILE, "-", key, "onbekend deel; gebruik defaults, departments of categories")
     defaults = ServicePolicy(**_settings(reader, "defaults", data.get("defaults") or {}))
     by_department = _overrides(reader, "departments", data.get("departments") or {}, set(departments))
     by_category = _overrides(reader, "categories", data.get("categories") or {}, set(categories))
@@ -31,12 +31,12 @@ def policies(reader: Reader, departments: Iterable[str], categories: Iterable[st
 
 def _overrides(reader: Reader, section: str, data: Any, known: set[str]) -> dict[str, dict[str, Any]]:
     if not isinstance(data, dict):
-        reader.problem(FILE, section, "-", "must map ids to settings")
+        reader.problem(FILE, section, "-", "moet per id de instellingen geven")
         return {}
     result = {}
     for rule, settings in data.items():
         if str(rule) not in known:
-            reader.problem(FILE, str(rule), section, f"unknown id in {section}")
+            reader.problem(FILE, str(rule), section, f"onbekend id in {section}")
             continue
         result[str(rule)] = _settings(reader, str(rule), settings or {})
     return result
@@ -44,14 +44,14 @@ def _overrides(reader: Reader, section: str, data: Any, known: set[str]) -> dict
 
 def _settings(reader: Reader, rule: str, data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
-        reader.problem(FILE, rule, "-", "must be a mapping of settings")
+        reader.problem(FILE, rule, "-", "moet een blok met instellingen zijn")
         return {}
     result: dict[str, Any] = {}
     for key, value in data.items():
         if key in _DAYS:
             low, high = _DAYS[key]
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                reader.problem(FILE, rule, key, f"must be a whole number of working days from {low} to {high}")
+                reader.problem(FILE, rule, key, f"moet een heel aantal werkdagen zijn, van {low} tot en met {high}")
                 continue
             result[key] = value
         elif key == "escalation":
@@ -59,13 +59,13 @@ def _settings(reader: Reader, rule: str, data: Any) -> dict[str, Any]:
             if ladder is not None:
                 result[key] = ladder
         else:
-            reader.problem(FILE, rule, str(key), f"unknown setting; use {', '.join([*_DAYS, 'escalation'])}")
+            reader.problem(FILE, rule, str(key), f"onbekende instelling; gebruik {', '.join([*_DAYS, 'escalation'])}")
     return result
 
 
 def _ladder(reader: Reader, rule: str, value: Any) -> tuple[EscalationStep, ...] | None:
     if not isinstance(value, list):
-        reader.problem(FILE, rule, "escalation", "must be a list of steps with 'at' and 'to'")
+        reader.problem(FILE, rule, "escalation", "moet een lijst met stappen zijn, elk met 'at' en 'to'")
         return None
     steps = []
     for number, step in enumerate(value, start=1):
@@ -73,9 +73,10 @@ def _ladder(reader: Reader, rule: str, value: Any) -> tuple[EscalationStep, ...]
         to = step.get("to") if isinstance(step, dict) else None
         if isinstance(at, bool) or not isinstance(at, (int, float)) or not 0 < at <= 20 or not isinstance(to, str) \
                 or not to.strip():
-            reader.problem(FILE, rule, f"escalation step {number}",
-                           "needs 'at' (a multiple of the answer term, e.g. 1 or 2.5) and 'to' (a role)")
+            reader.problem(FILE, rule, f"escalation stap {number}",
+                           "heeft 'at' nodig (een veelvoud van de antwoordtermijn, bijvoorbeeld 1 of 2.5) "
+                           "en 'to' (een rol)")
             return None
-        reader.known(FILE, rule, step, ("at", "to"), f"escalation step {number}")
+        reader.known(FILE, rule, step, ("at", "to"), f"escalation stap {number}")
         steps.append(EscalationStep(float(at), to.strip()))
     return tuple(sorted(steps, key=lambda s: s.at))

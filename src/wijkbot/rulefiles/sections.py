@@ -37,7 +37,7 @@ def municipality(reader: Reader) -> Municipality:
     reader.known(file, rule, data, MUNICIPALITY_KEYS)
     triage = data.get("triage") or {}
     if not isinstance(triage, dict):
-        reader.problem(file, rule, "triage", "must be a mapping with department and min_confidence")
+        reader.problem(file, rule, "triage", "moet een blok zijn met department en min_confidence")
         triage = {}
     reader.known(file, rule, triage, TRIAGE_KEYS, "triage")
     return Municipality(
@@ -62,7 +62,8 @@ def _per_language(reader: Reader, file: str, rule: str, data: dict[str, Any], ke
     value = data.get(key) or {}
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
                                               for k, v in value.items()):
-        reader.problem(file, rule, f"triage.{key}", "must map a language code to a text, e.g. {nl: ..., en: ...}")
+        reader.problem(file, rule, f"triage.{key}",
+                       "moet per taalcode een tekst geven, bijvoorbeeld {nl: ..., en: ...}")
         return {}
     return {k: v.strip() for k, v in value.items()}
 
@@ -71,12 +72,12 @@ def _duplicate_policy(reader: Reader, file: str, rule: str, data: object) -> Dup
     if data is None:
         return DuplicatePolicy()
     if not isinstance(data, dict):
-        reader.problem(file, rule, "duplicates", "must be a mapping with window_days and kinds")
+        reader.problem(file, rule, "duplicates", "moet een blok zijn met window_days en kinds")
         return DuplicatePolicy()
     reader.known(file, rule, data, DUPLICATES_KEYS, "duplicates")
     kinds = data.get("kinds", ["melding"])
     if not isinstance(kinds, list) or any(k not in KINDS for k in kinds):
-        reader.problem(file, rule, "duplicates.kinds", f"must be a list of {', '.join(KINDS)}")
+        reader.problem(file, rule, "duplicates.kinds", f"moet een lijst zijn met soorten uit: {', '.join(KINDS)}")
         kinds = ["melding"]
     days = reader.number(file, rule, data, "window_days", 14, 0, 365)
     return DuplicatePolicy(window_days=int(days), kinds=tuple(str(k) for k in kinds))
@@ -84,6 +85,7 @@ def _duplicate_policy(reader: Reader, file: str, rule: str, data: object) -> Dup
 def departments(reader: Reader) -> list[Department]:
     file = "departments.yaml"
     result = []
+    before = len(reader.problems)
     data = reader.yaml(file)
     reader.known(file, "-", data, ("departments",))
     for item in reader.items(file, data, "departments"):
@@ -91,18 +93,21 @@ def departments(reader: Reader) -> list[Department]:
         reader.known(file, rule, item, DEPARTMENT_KEYS)
         in_scope = item.get("in_scope", True)
         if not isinstance(in_scope, bool):
-            reader.problem(file, rule, "in_scope", "must be true or false")
+            reader.problem(file, rule, "in_scope", "moet true of false zijn")
             in_scope = True
         redirect = item.get("redirect_url")
         if not in_scope and not redirect:
-            reader.problem(file, rule, "redirect_url", "an out-of-scope department needs a redirect_url")
+            reader.problem(file, rule, "redirect_url", "een vakdienst met in_scope: false heeft een redirect_url nodig")
         result.append(Department(rule, reader.text(file, rule, item, "name"), str(item.get("description", "")),
                                  in_scope, str(redirect) if redirect else None))
+    _refuse_empty(reader, file, before, result, "geen enkele vakdienst; minstens de vakdienst voor triage "
+                                                "(triage.department in municipality.yaml) is nodig")
     return result
 
 def categories(reader: Reader) -> list[Category]:
     file = "categories.yaml"
     result = []
+    before = len(reader.problems)
     data = reader.yaml(file)
     reader.known(file, "-", data, ("categories",))
     for item in reader.items(file, data, "categories"):
@@ -110,12 +115,12 @@ def categories(reader: Reader) -> list[Category]:
         reader.known(file, rule, item, CATEGORY_KEYS)
         kind_name = str(item.get("kind", "melding"))
         if kind_name not in KINDS:
-            reader.problem(file, rule, "kind", f"must be one of {', '.join(KINDS)}, got '{kind_name}'")
+            reader.problem(file, rule, "kind", f"moet een van deze zijn: {', '.join(KINDS)}; nu staat er '{kind_name}'")
         sla = item.get("sla_days")
         if isinstance(sla, bool) or not isinstance(sla, int) or not 0 <= sla <= 260:
-            expected = "a whole number of working days (0-260)"
-            reader.problem(file, rule, "sla_days", f"missing; must be {expected}" if sla is None
-                           else f"must be {expected}, got {sla!r}")
+            expected = "een heel aantal werkdagen (0-260)"
+            reader.problem(file, rule, "sla_days", f"ontbreekt; vul {expected} in" if sla is None
+                           else f"moet {expected} zijn; nu staat er {sla!r}")
             sla = 5
         result.append(Category(
             id=rule, name=reader.text(file, rule, item, "name"), department=reader.text(file, rule, item, "department"),
@@ -125,12 +130,14 @@ def categories(reader: Reader) -> list[Category]:
             exclude=reader.words(file, rule, item, "exclude", required=False),
             examples=_examples(reader, file, rule, item),
         ))
+    _refuse_empty(reader, file, before, result, "geen enkele categorie; zonder categorieën gaat elk bericht naar "
+                                                "triage")
     return result
 
 def _examples(reader: Reader, file: str, rule: str, item: dict[str, Any]) -> tuple[Example, ...]:
     raw = item.get("examples", [])
     if not isinstance(raw, list):
-        reader.problem(file, rule, "examples", "must be a list")
+        reader.problem(file, rule, "examples", "moet een lijst zijn")
         return ()
     examples = []
     for number, entry in enumerate(raw, start=1):
@@ -138,12 +145,12 @@ def _examples(reader: Reader, file: str, rule: str, item: dict[str, Any]) -> tup
         if isinstance(entry, str):
             entry = {"text": entry}
         if not isinstance(entry, dict) or not str(entry.get("text", "")).strip():
-            reader.problem(file, rule, key, "an example needs a text")
+            reader.problem(file, rule, key, "een voorbeeld heeft een tekst nodig")
             continue
         reader.known(file, rule, entry, EXAMPLE_KEYS, key)
         kind = entry.get("kind")
         if kind is not None and kind not in KINDS:
-            reader.problem(file, rule, f"{key}.kind", f"must be one of {', '.join(KINDS)}")
+            reader.problem(file, rule, f"{key}.kind", f"moet een van deze zijn: {', '.join(KINDS)}")
             kind = None
         examples.append(Example(
             text=str(entry["text"]), category=str(entry.get("category", rule)),
@@ -159,6 +166,7 @@ def _opt(entry: dict[str, Any], key: str) -> str | None:
 def teams(reader: Reader) -> list[Team]:
     file = "teams.yaml"
     result = []
+    before = len(reader.problems)
     data = reader.yaml(file)
     reader.known(file, "-", data, ("teams",))
     for item in reader.items(file, data, "teams"):
@@ -166,7 +174,14 @@ def teams(reader: Reader) -> list[Team]:
         reader.known(file, rule, item, TEAM_KEYS)
         result.append(Team(rule, reader.text(file, rule, item, "name"), reader.text(file, rule, item, "department"),
                            reader.words(file, rule, item, "wijken", required=True)))
+    _refuse_empty(reader, file, before, result, "geen enkel team; elke vakdienst heeft voor elke wijk een team nodig")
     return result
+
+
+def _refuse_empty(reader: Reader, file: str, before: int, found: list[Any], message: str) -> None:
+    """A file the service cannot work without that has no entries: one clear problem, unless it has others."""
+    if not found and len(reader.problems) == before:
+        reader.problem(file, "-", "-", message)
 
 def ambitions(reader: Reader) -> tuple[str, dict[str, tuple[Ambition, ...]]]:
     file = "ambitions.yaml"
@@ -174,19 +189,20 @@ def ambitions(reader: Reader) -> tuple[str, dict[str, tuple[Ambition, ...]]]:
     reader.known(file, "-", data, AMBITIONS_KEYS)
     wijken = data.get("wijken", {}) or {}
     if not isinstance(wijken, dict):
-        reader.problem(file, "-", "wijken", "must map each wijk to a list of ambitions")
+        reader.problem(file, "-", "wijken", "moet per wijk een lijst met ambities geven")
         return "", {}
     result: dict[str, tuple[Ambition, ...]] = {}
     for wijk, entries in wijken.items():
         if entries is None:
             entries = []
         if not isinstance(entries, list):
-            reader.problem(file, str(wijk), "wijken", "must be a list of ambitions (or [] when not filled in)")
+            reader.problem(file, str(wijk), "wijken", "moet een lijst met ambities zijn (of [] als die nog niet "
+                                                      "zijn ingevuld)")
             continue
         ambitions = []
         for item in entries:
             if not isinstance(item, dict) or not item.get("id"):
-                reader.problem(file, str(wijk), "id", "each ambition needs an id")
+                reader.problem(file, str(wijk), "id", "elke ambitie heeft een id nodig")
                 continue
             rule = str(item["id"])
             reader.known(file, rule, item, AMBITION_KEYS)
@@ -202,11 +218,11 @@ def signals(reader: Reader) -> Signals:
     kinds_raw = data.get("kinds", {}) or {}
     kinds: dict[Kind, tuple[str, ...]] = {}
     if not isinstance(kinds_raw, dict):
-        reader.problem(file, "kinds", "kinds", "must map a kind to a list of marker phrases")
+        reader.problem(file, "kinds", "kinds", "moet per soort een lijst met signaalwoorden geven")
     else:
         for name in kinds_raw:
             if name not in KINDS:
-                reader.problem(file, str(name), "kinds", f"unknown kind; use one of {', '.join(KINDS)}")
+                reader.problem(file, str(name), "kinds", f"onbekende soort; gebruik een van deze: {', '.join(KINDS)}")
                 continue
             kinds[KINDS[name]] = reader.words(file, str(name), kinds_raw, name, required=False)
     return Signals(urgent=reader.words(file, "urgent", data, "urgent", required=False), kinds=kinds,
@@ -216,5 +232,5 @@ def check_duplicates(reader: Reader, file: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for rule_id in ids:
         if rule_id in seen:
-            reader.problem(file, rule_id, "id", "this id is used twice")
+            reader.problem(file, rule_id, "id", "dit id wordt twee keer gebruikt")
         seen.add(rule_id)

@@ -4,10 +4,13 @@ Invariants: only safe YAML is constructed (a SafeLoader subclass); a key given t
 reported with both lines (PyYAML would silently keep the last); a syntax error is reported at the line a
 beheerder has to fix, which is not always where PyYAML stopped reading (its marks count from 0, and for an
 unclosed bracket or quote or a key without ': ' it stops on a later line). Never raises on malformed text.
+PyYAML's own wording is put in Dutch for the mistakes a beheerder makes most (see `dutch`); a rarer one is
+shown as PyYAML words it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -16,6 +19,27 @@ import yaml
 Report = Callable[[int, str], None]  # (line number, message)
 
 MERGE = "tag:yaml.org,2002:merge"  # `<<: *anchor` may be followed by keys that override the merged ones
+
+# What PyYAML was reading when it gave up ("while scanning ..."), said from where it started.
+OPENINGS = {
+    "while scanning a quoted scalar": "een tekst tussen aanhalingstekens begint hier en wordt niet afgesloten",
+    "while parsing a flow sequence": "een lijst met [ begint hier en wordt niet goed afgesloten met ]",
+    "while parsing a flow mapping": "een blok met { begint hier en wordt niet goed afgesloten met }",
+    "while scanning a simple key": "hier staat een sleutel zonder ': '",
+}
+# PyYAML's problems, as (pattern, Dutch text); the groups of a pattern fill the text's {0}, {1}.
+PROBLEMS = (
+    (r"mapping values are not allowed here", "hier mag geen ': ' staan (zet een tekst met ': ' tussen "
+                                             "aanhalingstekens)"),
+    (r"found character '\\t' that cannot start any token", "een tab mag niet; spring in met spaties"),
+    (r"found character '(.+)' that cannot start any token", "het teken '{0}' mag hier niet staan (zet de tekst "
+                                                            "tussen aanhalingstekens)"),
+    (r"expected <block end>, but found .*", "deze regel springt anders in dan de regels erboven"),
+    (r"could not find expected ':'", "':' ontbreekt"),
+    (r"found unexpected end of stream", "het bestand houdt op"),
+    (r"expected (.+), but (?:got|found) (.+)", "{0} verwacht, maar {1} gevonden"),
+    (r"found undefined alias '(.+)'", "onbekende verwijzing *{0}"),
+)
 
 
 class UniqueKeyLoader(yaml.SafeLoader):
@@ -46,26 +70,27 @@ def load(text: str, report: Report) -> tuple[object, bool]:
         data = loader.get_single_data()
     except yaml.YAMLError as error:
         line, message = locate(error, text)
-        report(line, f"not valid YAML: {message}")
+        report(line, f"geen geldige YAML: {message}")
         return None, False
     finally:
         loader.dispose()
     for line, first, key in loader.duplicates:
-        report(line, f"key '{key}' is given twice in the same mapping (first on line {first}); keep one")
+        report(line, f"sleutel '{key}' staat twee keer in hetzelfde blok (eerst op regel {first}); houd er één")
     return data, True
 
 
 def locate(error: yaml.YAMLError, text: str) -> tuple[int, str]:
-    """The line (counted from 1) a beheerder should look at, and what is wrong there."""
+    """The line (counted from 1) a beheerder should look at, and what is wrong there (in Dutch)."""
     mark = getattr(error, "problem_mark", None)
     problem = str(getattr(error, "problem", None) or error)
     if mark is None:
-        return 1, problem
+        return 1, dutch(problem)
     context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
     if context and context_mark is not None and context_mark.line < mark.line \
             and context.startswith(("while scanning", "while parsing a flow")):
         # an unclosed quote or bracket: PyYAML reads on until it gives up, the mistake is where it opened
-        return context_mark.line + 1, f"{context} that starts here: {problem} on line {mark.line + 1}"
+        opening = OPENINGS.get(context, f"{context}: begint hier")
+        return context_mark.line + 1, f"{opening}; op regel {mark.line + 1}: {dutch(problem)}"
     lines = text.splitlines()
     if problem == "mapping values are not allowed here" and mark.line < len(lines) \
             and ":" not in lines[mark.line][:mark.column]:
@@ -73,9 +98,24 @@ def locate(error: yaml.YAMLError, text: str) -> tuple[int, str]:
         # or an indentation that does not match)
         before = _previous_content_line(lines, mark.line)
         if before is not None:
-            return before + 1, (f"this line runs on into line {mark.line + 1} "
-                                f"(a key without ': ', or indented differently from the lines around it?)")
-    return mark.line + 1, problem
+            return before + 1, (f"deze regel loopt door in regel {mark.line + 1} "
+                                f"(een sleutel zonder ': ', of anders ingesprongen dan de regels eromheen?)")
+    return mark.line + 1, dutch(problem)
+
+
+def dutch(problem: str) -> str:
+    """PyYAML's description of a problem in Dutch, when it is a common one; otherwise as PyYAML words it."""
+    for pattern, text in PROBLEMS:
+        found = re.fullmatch(pattern, problem)
+        if found:
+            return text.format(*(_token(group) for group in found.groups()))
+    return problem
+
+
+def _token(text: str) -> str:
+    """A token as PyYAML names it ("',' or ']'", "'<stream end>'") in Dutch."""
+    return (text.replace(" or ", " of ").replace("'<stream end>'", "het einde van het bestand")
+            .replace("<stream end>", "het einde van het bestand"))
 
 
 def _previous_content_line(lines: list[str], index: int) -> int | None:

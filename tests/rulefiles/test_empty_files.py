@@ -1,0 +1,102 @@
+"""A file the service cannot work without may not be empty: no categories (every message would go to triage),
+no departments or no teams is refused with one clear line naming the file. The optional files may be empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.rulefiles.broken import Check
+from wijkbot.cli import main
+from wijkbot.rulefiles import RuleFileError, load_rules
+
+# A small configuration that passes check-rules: no policies, templates or streets that name a category.
+MINIMAL = {
+    "municipality.yaml": "id: test\nname: Test\nreference_prefix: TE\ntriage: {department: wijken}\n",
+    "departments.yaml": "departments:\n  - {id: wijken, name: Wijken}\n",
+    "categories.yaml": "categories:\n  - {id: overig, name: Overig, department: wijken, sla_days: 5, "
+                       "keywords: [vraag]}\n",
+    "teams.yaml": "teams:\n  - {id: wijken, name: Wijken, department: wijken, wijken: ['*']}\n",
+    "areas.csv": "wijk,buurt_code,buurt,pc4\nWest,BU01,Lombok,3531\n",
+}
+NO_CATEGORIES = ("categories.yaml: onderdeel '-', sleutel '-': geen enkele categorie; zonder categorieën gaat elk "
+                 "bericht naar triage")
+NO_DEPARTMENTS = ("departments.yaml: onderdeel '-', sleutel '-': geen enkele vakdienst; minstens de vakdienst voor "
+                  "triage (triage.department in municipality.yaml) is nodig")
+NO_TEAMS = "teams.yaml: onderdeel '-', sleutel '-': geen enkel team; elke vakdienst heeft voor elke wijk een team nodig"
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Path:
+    folder = tmp_path / "gemeente"
+    folder.mkdir()
+    for name, text in MINIMAL.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_the_minimal_configuration_passes(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-rules", str(minimal)]) == 0
+    assert "1 categorieën" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content", ["", "# nog invullen\n", "categories: []\n"])
+def test_check_rules_refuses_a_configuration_without_categories(minimal: Path, check_rules: Check,
+                                                                content: str) -> None:
+    (minimal / "categories.yaml").write_text(content, encoding="utf-8")
+    assert check_rules(minimal) == [NO_CATEGORIES]
+
+
+def test_load_rules_refuses_an_empty_categories_file(minimal: Path) -> None:
+    (minimal / "categories.yaml").write_text("", encoding="utf-8")
+    with pytest.raises(RuleFileError) as caught:
+        load_rules(minimal)
+    assert [str(p) for p in caught.value.problems] == [NO_CATEGORIES]
+    assert str(caught.value) == f"1 probleem in {minimal}:\n  - {NO_CATEGORIES}"
+
+
+def test_utrecht_with_an_empty_categories_file_is_refused(rules_copy: Path, check_rules: Check) -> None:
+    (rules_copy / "categories.yaml").write_text("", encoding="utf-8")
+    assert check_rules(rules_copy) == [NO_CATEGORIES]
+
+
+@pytest.mark.parametrize(("file", "expected"), [("departments.yaml", NO_DEPARTMENTS), ("teams.yaml", NO_TEAMS)])
+def test_a_configuration_without_departments_or_teams_is_refused(minimal: Path, check_rules: Check, file: str,
+                                                                 expected: str) -> None:
+    (minimal / file).write_text("", encoding="utf-8")
+    assert check_rules(minimal) == [expected]
+
+
+def test_a_typo_in_the_list_name_is_named_instead_of_an_empty_file(minimal: Path, check_rules: Check) -> None:
+    (minimal / "categories.yaml").write_text(MINIMAL["categories.yaml"].replace("categories:", "categorieen:"),
+                                             encoding="utf-8")
+    assert check_rules(minimal) == [
+        "categories.yaml: onderdeel '-', sleutel 'categorieen': onbekende sleutel 'categorieen' (bekend: categories)"]
+
+
+def test_a_missing_categories_file_says_only_that_it_is_missing(minimal: Path, check_rules: Check) -> None:
+    (minimal / "categories.yaml").unlink()
+    assert check_rules(minimal) == ["categories.yaml: onderdeel '-', sleutel '-': bestand ontbreekt"]
+
+
+@pytest.mark.parametrize("file", ["streets.csv", "ambitions.yaml", "signals.yaml", "policies.yaml",
+                                  "templates.yaml"])
+def test_an_optional_file_may_be_empty(minimal: Path, file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    (minimal / file).write_text("", encoding="utf-8")
+    assert main(["check-rules", str(minimal)]) == 0, capsys.readouterr().err
+
+
+def test_a_folder_that_does_not_exist_is_named(tmp_path: Path) -> None:
+    with pytest.raises(RuleFileError) as caught:
+        load_rules(tmp_path / "bestaat-niet")
+    assert str(caught.value).endswith(f"  - {tmp_path / 'bestaat-niet'}: onderdeel '-', sleutel '-': geen map")
+
+
+def test_a_placeholder_with_a_format_is_named_as_written(minimal: Path, check_rules: Check) -> None:
+    (minimal / "templates.yaml").write_text(
+        "templates:\n  - id: a\n    categories: ['*']\n    title: {nl: A}\n    nl: {we_will: 'Klaar op {due:%d-%m}'}\n",
+        encoding="utf-8")
+    assert check_rules(minimal) == [
+        "templates.yaml: onderdeel 'a', sleutel 'nl.we_will': invulveld {due:%d-%m} mag niet; gebruik {area}, "
+        "{department}, {due}, {officer}, {reference}"]
