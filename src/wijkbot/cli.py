@@ -70,7 +70,10 @@ async def cmd_check_rules(args: argparse.Namespace, settings: Settings) -> int:
     if problems:
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
-        return _fail(f"{len(problems)} of {examples} example sentence(s) in {directory} route differently")
+        wrong = len({(p.rule, p.key.split(".")[0]) for p in problems})  # one sentence may be off in two ways
+        files = ", ".join(sorted({p.file for p in problems}))
+        return _fail(f"{wrong} van de {examples} voorbeeldzinnen in {directory} {'komt' if wrong == 1 else 'komen'} "
+                     f"anders uit dan in {files} staat")
     print(f"{directory}: OK ({len(rules.departments)} vakdiensten, {len(rules.categories)} categorieën, "
           f"{len(rules.teams)} teams, {len(rules.buurten)} buurten, {len(rules.streets)} straten, "
           f"{examples} voorbeeldzinnen kloppen, {len(templates.templates)} antwoordsjablonen)")
@@ -78,6 +81,9 @@ async def cmd_check_rules(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
+    """One text, explained, with the model the service routes with (or --history's, or --rules-only the rules
+    alone); or a whole CSV file, with --history's model or the rules alone (never the database's model: the
+    same file and configuration give the same result anywhere)."""
     from wijkbot.domain.routing import NO_AMBITION, NO_WIJK_FOR_AMBITION, Router
     from wijkbot.learning.history import HistoryError, load_history
     from wijkbot.learning.router import LearnedRouter
@@ -86,19 +92,32 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     if (args.input is None) != (args.output is None) or (args.input is None) == (args.text is None):
         return _fail("geef een tekst, of --input IN.csv --output OUT.csv")
     router = LearnedRouter(Router(rules))
+    used, how = cli_learning.RULES_ALONE, "met alleen de regels"
     try:
+        if args.input:
+            from wijkbot.learning.batch import check_output
+
+            check_output(Path(args.input), Path(args.output))  # before the history is read and learned from
         if args.history:
             from wijkbot.learning.build import train_models
 
             history = load_history(Path(args.history), rules)
             for problem in history.problems:
                 print(f"  - {args.history}: {problem}", file=sys.stderr)
-            router = LearnedRouter(router.router, train_models(history, router.router, _progress_bar))
+            try:
+                models = train_models(history, router.router, _progress_bar)
+            except HistoryError as error:
+                return _fail(f"{cli_learning.why_not_learned(error)}; er is geen model geleerd en er is niets "
+                             f"gerouteerd")
+            router = LearnedRouter(router.router, models)
+            used = f"geleerd van {len(history.examples)} meldingen uit {args.history} (niet opgeslagen)"
+            how = f"met een model geleerd van {len(history.examples)} meldingen"
         if args.input:
             from wijkbot.learning.batch import route_file
 
             count = route_file(router, rules, Path(args.input), Path(args.output))
-            print(f"{count} berichten gerouteerd naar {args.output}", file=sys.stderr)
+            print(f"{count} {'bericht' if count == 1 else 'berichten'} gerouteerd naar {args.output} {how}",
+                  file=sys.stderr)
             return 0
     except HistoryError as error:
         for problem in error.problems:
@@ -107,7 +126,13 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     except csv.Error as error:
         return _fail(f"{args.input}: geen leesbare CSV ({error})")
     except OSError as error:
-        return _fail(describe_file_error(error))
+        from wijkbot.learning.batch import OutputError
+
+        return _fail(describe_file_error(error, writing=isinstance(error, OutputError)))
+    if not args.history and not args.rules_only:
+        models_in_use, used = await cli_learning.service_model(settings, rules)
+        if models_in_use is not None:
+            router = LearnedRouter(router.router, models_in_use)
     decision = router.route(args.text, args.street, args.postcode, args.town)
     team = rules.team_for(decision.department, decision.area.wijk)
     category = rules.categories.get(decision.category or decision.suggested_category or "")
@@ -131,7 +156,7 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
                                  else NO_WIJK_FOR_AMBITION if decision.area.wijk is None
                                  else "nog geen wijkambities vastgelegd")
     if args.json:
-        print(json.dumps(fields | {"waarom": list(decision.reasons)}, ensure_ascii=False, indent=2))
+        print(json.dumps(fields | {"waarom": list(decision.reasons), "model": used}, ensure_ascii=False, indent=2))
         return 0
     # On screen: the configuration's own word for the area ("kern"), and a triage case's category as what it
     # is, a suggestion (the JSON above keeps its keys and values, for scripts).
@@ -144,6 +169,7 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     print("waarom:")
     for reason in decision.reasons:
         print(f"  - {reason}")
+    print(f"model: {used}")
     return 0
 
 
@@ -192,7 +218,10 @@ def parser() -> argparse.ArgumentParser:
     route = sub.add_parser("route", help="laat zien hoe een bericht gerouteerd wordt, en waarom; of een heel CSV")
     route.add_argument("text", nargs="?")
     route.add_argument("--rules")
-    route.add_argument("--history", help="CSV met eerdere meldingen om van te leren (text + category/team)")
+    learned = route.add_mutually_exclusive_group()
+    learned.add_argument("--history", help="CSV met eerdere meldingen om van te leren (text + category/team)")
+    learned.add_argument("--rules-only", action="store_true",
+                         help="alleen de regels, ook als de dienst een geleerd model gebruikt")
     route.add_argument("--input", help="CSV met id,text[,street,pc4,town]")
     route.add_argument("--output", help="CSV om de beslissingen in te schrijven")
     route.add_argument("--street")

@@ -12,6 +12,9 @@ import sys
 
 _FILE_ERRORS = {errno.ENOENT: "bestaat niet (of de map bestaat niet)", errno.EACCES: "geen toegang",
                 errno.EISDIR: "is een map, geen bestand", errno.ENOSPC: "de schijf is vol"}
+# Writing into a folder that exists, "no such file" means the place takes no new file (a system folder, /proc).
+_WRITE_ERRORS = _FILE_ERRORS | {errno.ENOENT: "op deze plek kan geen bestand worden gemaakt",
+                                errno.EROFS: "op deze plek kan niet worden geschreven (alleen lezen)"}
 
 
 def progress_bar(step: str, done: int, total: int) -> None:
@@ -30,7 +33,9 @@ def fail(message: str) -> int:
     return 1
 
 
-def describe_file_error(error: OSError) -> str:
-    """A file that cannot be read or written, in a beheerder's words (the system's own text as a fallback)."""
+def describe_file_error(error: OSError, writing: bool = False) -> str:
+    """A file that cannot be read or written, in a beheerder's words (the system's own text as a fallback).
+    The name is the error's: whoever writes through a temporary file reports the path the user gave."""
     name = error.filename or "bestand"
-    return f"{name}: {_FILE_ERRORS.get(error.errno or 0, error.strerror or str(error))}"
+    reasons = _WRITE_ERRORS if writing else _FILE_ERRORS
+    return f"{name}: {reasons.get(error.errno or 0, error.strerror or str(error))}"

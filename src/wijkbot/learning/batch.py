@@ -1,12 +1,20 @@
 """The router's CSV contract: route a file of messages and write one decision per row.
 
-IN.csv has at least id,text and may have street,pc4,town (other columns, labels included, are ignored).
-OUT.csv has id,kind,category,department,team,area,confidence,triage,reasons, with the configuration's names.
+IN.csv has at least id,text and may have street,pc4,town (other columns, labels included, are ignored; column
+names in any capitals, spaces around them allowed). OUT.csv has id,kind,category,department,team,area,confidence,
+triage,reasons, with the configuration's names.
+
+Invariants: OUT.csv is checked before anything is read (never the input file itself, under any spelling or
+link; never a folder); it is written through a temporary file next to it and replaced in one step, and a
+failure names OUT.csv as the user gave it, never the temporary file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
+import os
 from pathlib import Path
 
 from wijkbot.domain.rules import RuleSet
@@ -16,15 +24,39 @@ from wijkbot.learning.router import LearnedRouter
 OUT_COLUMNS = ("id", "kind", "category", "department", "team", "area", "confidence", "triage", "reasons")
 
 
-def route_file(router: LearnedRouter, rules: RuleSet, source: Path, target: Path) -> int:
-    """Route every row of `source` into `target`; returns the number of rows."""
+class OutputError(OSError):
+    """OUT.csv cannot be written; `filename` is the path the user gave (not the temporary file)."""
+
+
+def same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file: the same path spelt differently, a symbolic link or a hard link."""
+    try:
+        if first.exists() and second.exists():
+            return first.samefile(second)
+        return first.resolve() == second.resolve()
+    except (OSError, RuntimeError):  # a loop of links: not a file to write anyway, said when it is opened
+        return False
+
+
+def check_output(source: Path, target: Path) -> None:
+    """Refuse an OUT.csv that would overwrite IN.csv, is a folder, or lies in a folder that does not exist:
+    before anything is read or learned."""
+    if same_file(source, target):
+        raise HistoryError(f"kies een ander uitvoerbestand: {target} is het invoerbestand; er is niets gerouteerd")
+    if target.is_dir():
+        raise OutputError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     if not target.parent.is_dir():
         raise HistoryError(f"{target.parent}: deze map bestaat niet (voor {target.name})")
+
+
+def route_file(router: LearnedRouter, rules: RuleSet, source: Path, target: Path) -> int:
+    """Route every row of `source` into `target`; returns the number of rows."""
+    check_output(source, target)
     content, _encoding = read_text(source)
     table = csv_rows(content)
     if not {"id", "text"} <= set(table.columns):
         raise HistoryError(f"{source}: de eerste regel moet de kolommen noemen, met minstens id en text "
-                           f"(gevonden: {', '.join(sorted(table.columns)) or 'niets'})")
+                           f"(gevonden: {table.found()})")
     rows = []
     for _line, row in table.rows:
         decision = router.route(row.get("text") or "", _opt(row, "street"), _opt(row, "pc4"), _opt(row, "town"))
@@ -43,11 +75,16 @@ def route_file(router: LearnedRouter, rules: RuleSet, source: Path, target: Path
             "reasons": "; ".join(decision.reasons),
         })
     temporary = target.with_suffix(target.suffix + ".tmp")
-    with temporary.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=OUT_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    temporary.replace(target)
+    try:
+        with temporary.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=OUT_COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+        temporary.replace(target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise OutputError(error.errno, error.strerror, str(target)) from error
     return len(rows)
 
 

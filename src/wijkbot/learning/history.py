@@ -2,7 +2,8 @@
 
 Invariants: the file is read as UTF-8 (with or without BOM) or, failing that, cp1252 (what Excel on Windows
 writes), separated by commas, or by semicolons or tabs when its first line is (Excel in a Dutch locale writes
-semicolons); labels are matched to the configuration by name or id; a row that cannot be used is reported
+semicolons); column names are matched without regard to capitals or surrounding spaces ("Text ", "TEXT");
+labels are matched to the configuration by name or id; a row that cannot be used is reported
 with the line of the file it starts on (a quoted text may span lines) and skipped, never silently; an
 unusable file raises HistoryError, which carries the skipped rows, and yields no model. What a beheerder
 reads here is Dutch.
@@ -64,10 +65,22 @@ def read_text(path: Path) -> tuple[str, str]:
 @dataclass
 class CsvRows:
     """A CSV text's column names (its first line that is not empty) and its rows, each with the line of the
-    file it starts on (a quoted field may hold line breaks; empty lines are skipped but counted)."""
+    file it starts on (a quoted field may hold line breaks; empty lines are skipped but counted). `columns`
+    are the names as the rows are keyed, in small letters without surrounding spaces ("Text " is "text");
+    `header` is the first line as written, for messages."""
 
     columns: list[str]
     rows: Iterator[tuple[int, dict[str, str]]]
+    header: list[str] = field(default_factory=list)
+
+    def found(self) -> str:
+        """The column names as the file writes them, for a message: "Text, Category" (or "niets")."""
+        return ", ".join(name.strip() for name in self.header if name.strip()) or "niets"
+
+
+def column_key(name: str) -> str:
+    """A column name as rows are keyed: "Text " and "TEXT" are "text"."""
+    return name.strip().lower()
 
 
 def csv_rows(content: str) -> CsvRows:
@@ -75,7 +88,8 @@ def csv_rows(content: str) -> CsvRows:
     header_line = content.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=header_line.count)  # a tie (none of them) keeps the comma
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    columns = next((row for row in reader if row), [])
+    header = next((row for row in reader if row), [])
+    columns = [column_key(name) for name in header]
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         previous = reader.line_num
@@ -84,7 +98,7 @@ def csv_rows(content: str) -> CsvRows:
             if row:
                 yield start, {name: row[i] if i < len(row) else "" for i, name in enumerate(columns)}
 
-    return CsvRows(columns, rows())
+    return CsvRows(columns, rows(), header)
 
 
 def _lookup(rules: RuleSet) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -114,14 +128,18 @@ def _team(candidates: list[str], category: str | None, rules: RuleSet) -> str | 
 
 def load_history(path: Path, rules: RuleSet) -> History:
     """Parse a CSV export; needs a `text` and a `category` column (`team`, `street`, `pc4`, `town` when there)."""
-    if not path.is_file():
+    if path.is_dir():
+        raise HistoryError(f"{path}: dit is een map, geen bestand")
+    if not path.exists():
         raise HistoryError(f"{path}: dit bestand bestaat niet")
+    if not path.is_file():
+        raise HistoryError(f"{path}: dit is geen gewoon bestand; geef een CSV-bestand")
     content, encoding = read_text(path)
     table = csv_rows(content)
     columns = set(table.columns)
     if "text" not in columns:
         raise HistoryError(f"{path}: de eerste regel moet de kolommen noemen, met minstens 'text' en 'category' "
-                           f"(gevonden: {', '.join(sorted(columns)) or 'niets'})")
+                           f"(gevonden: {table.found()})")
     if "category" not in columns:
         # The router learns the category; the department and team follow from it and from the place.
         raise HistoryError(f"{path}: een kolom 'category' is nodig om van te leren ('team' erbij als die er is)")
