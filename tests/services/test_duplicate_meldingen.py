@@ -93,19 +93,27 @@ async def test_a_duplicate_handed_to_another_department_leaves_the_cluster(bot: 
     assert (await case_of(bot, third.reference))["status"] == "afgehandeld"
 
 
-async def test_a_lead_handed_to_another_department_leaves_its_cluster_to_the_oldest_duplicate(
+async def test_a_lead_handed_to_another_department_takes_its_duplicates_along(
         bot: Wijkbot, channel: RecordingChannel) -> None:
+    """The duplicates are the same problem: they move with the lead and stay linked (trial finding: they used
+    to be unlinked and left at the old vakdienst, and their reporters never heard the outcome)."""
     (first, second, third), _lead, actor = await lamp_cluster(bot, channel, 3)
-    await bot.actions.hand_over(first.reference, actor, "veiligheid", "er wordt daar gedeald, geen lamp")
-    new_lead = await case_of(bot, second.reference)
-    assert new_lead["duplicate_of"] is None and new_lead["department"] == "stadswerken"
-    assert (await case_of(bot, third.reference))["duplicate_of"] == new_lead["id"]
-    assert "ontkoppeld" in await event_types(bot, second.reference)
+    await bot.actions.hand_over(first.reference, actor, "mobiliteit", "deze lantaarnpalen beheert ReMo")
+    lead = await case_of(bot, first.reference)
+    for follower in (second, third):
+        moved = await case_of(bot, follower.reference)
+        assert moved["duplicate_of"] == lead["id"]
+        assert (moved["department"], moved["team"], moved["officer_id"]) == (
+            lead["department"], lead["team"], lead["officer_id"])
+        assert "mee overgedragen" in await event_types(bot, follower.reference)
+        assert "ontkoppeld" not in await event_types(bot, follower.reference)
 
-    await bot.actions.close(second.reference, actor, "De lamp is vervangen.")  # the lamp cluster, closed
-    assert any("De lamp is vervangen." in t for t in await third.received())
-    assert (await case_of(bot, third.reference))["status"] == "afgehandeld"
-    assert (await case_of(bot, first.reference))["status"] != "afgehandeld"  # Veiligheid's case goes on
+    async with bot.db.read() as conn:
+        remo = await bot.actions.actor((await repository.officer(conn, lead["officer_id"]))["email"])
+    await bot.actions.close(first.reference, remo, "De lamp is vervangen.")
+    for resident in (first, second, third):
+        assert any("De lamp is vervangen." in t for t in await resident.received())
+        assert (await case_of(bot, resident.reference))["status"] == "afgehandeld"
 
 
 async def test_a_duplicate_with_another_category_leaves_the_cluster(bot: Wijkbot, channel: RecordingChannel) -> None:

@@ -25,6 +25,15 @@ def dutch_holidays(year: int) -> frozenset[date]:
     return frozenset(days)
 
 
+def holiday_name(day: date) -> str | None:
+    """The Dutch name of the public holiday on `day` as the Algemene termijnenwet counts it ("Eerste Kerstdag"),
+    or None on any other day (Goede Vrijdag included: it is a working day)."""
+    if day not in dutch_holidays(day.year):
+        return None
+    name = holidays.country_holidays("NL", years=day.year, language="nl").get(day) or "Bevrijdingsdag"
+    return " ".join(word[:1].upper() + word[1:] for word in str(name).split())  # "Eerste kerstdag" as written
+
+
 def is_working_day(day: date) -> bool:
     """Monday to Friday and not a Dutch public holiday."""
     return day.weekday() < 5 and day not in dutch_holidays(day.year)

@@ -1,11 +1,12 @@
-"""What an ambtenaar does with a case: reply, note, change status, plan, close, reopen (and, through the mixins,
+"""What an ambtenaar does with a case: reply, note, change status, cancel, plan, close, reopen (and, through the mixins,
 claim, assign, invite, link duplicates, hand over and change the category).
 
 Invariants: every action is one transaction that locks the case, checks the actor's access on the server,
 checks the workflow table and the form's version, records who did what in the case history, and bumps the
 case version (a note only adds, so it checks but does not bump); a reply goes to the outbox for the channel
 the resident used, and is refused while the resident has sent /stop (they asked for no messages); closing
-cancels the follow-ups that have become pointless.
+and cancelling cancel the follow-ups that have become pointless and tell the resident (an outcome, a reason);
+work is planned only on a working day.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
 from wijkbot.domain.access import Access
 from wijkbot.domain.followups import waking_moment
 from wijkbot.domain.mentions import handle_of, handles
 from wijkbot.domain.model import Kind
 from wijkbot.domain.sanitise import is_blank, storable
+from wijkbot.domain.workdays import holiday_name, is_working_day
 from wijkbot.domain.workflow import Status, TransitionError, is_open, transition
 from wijkbot.services import case_terms, duplicates
 from wijkbot.services.action_base import ActionError, Actor, AlreadyAnswered, NotAllowed, StaleCase
@@ -92,10 +96,14 @@ class Actions(HandOverActions, TeamworkActions):
                                        {"mentions": sorted(mentioned)} if mentioned else {})
         return sorted(mentioned.values())
 
-    async def set_status(self, reference: str, actor: Actor, wanted: Status, *,
+    async def set_status(self, reference: str, actor: Actor, wanted: Status, *, reason: str = "",
                          expected_version: int | None = None) -> None:
+        """Move the case along the workflow; cancelling ("geannuleerd") needs a reason (see `cancel`)."""
         if wanted in (Status.AFGEHANDELD, Status.HEROPEND):
             raise ActionError("afhandelen en heropenen gaan met een uitkomst of een reden: gebruik die knoppen")
+        if wanted is Status.GEANNULEERD:
+            await self.cancel(reference, actor, reason, expected_version=expected_version)
+            return
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
             try:
@@ -118,6 +126,38 @@ class Actions(HandOverActions, TeamworkActions):
                     await self._replan_update(conn, case, now)
         self.notify_outbox()
 
+    async def cancel(self, reference: str, actor: Actor, reason: str, *, expected_version: int | None = None) -> None:
+        """Stop the case ("geannuleerd") with a reason the resident reads, as closing does with an outcome: the
+        resident is told why and what they can do, pointless follow-ups are cancelled, and the history keeps
+        the reason (the "status" event's "reden"). No survey: nothing was solved to judge.
+
+        A lead's duplicates are not cancelled with it: they are released as a cluster of their own under the
+        oldest open one (`duplicates.hand_on_cluster`), each going on with its own handling. The rule in the
+        documents is that every reporter hears the *outcome* of the problem they share; a cancellation is a
+        decision about this one report (withdrawn, a mistake, a test, abuse) and not an outcome of the problem,
+        which may well still be there for the others. Stopping their reports on someone else's reason would
+        leave them with a problem that nobody owns any more ("a case is never without an owner"). When the
+        problem itself is settled for everyone (not ours, already repaired), "afhandelen" with that outcome on
+        the lead tells every reporter at once.
+        """
+        _check_text(reason, "geef een reden om de zaak te annuleren: de bewoner leest die")
+        why = storable(reason).strip()
+        async with self.db.write() as conn:
+            case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
+            try:
+                transition(Status(case["status"]), Status.GEANNULEERD)
+            except TransitionError as error:
+                raise ActionError(_transition_message(error)) from error
+            now = self.clock()
+            await self._end(conn, case, now, Status.GEANNULEERD, why)
+            await repository.add_event(conn, case["id"], now, str(actor.officer_id), "status",
+                                       {"van": case["status"], "naar": Status.GEANNULEERD.value, "reden": why})
+            await self._notify(conn, case, "notice.cancelled", dict(case), final=True, reason=why)
+            if case["duplicate_of"] is None:
+                await duplicates.hand_on_cluster(conn, case, str(actor.officer_id), now,
+                                                 f"de hoofdzaak {case['reference']} is geannuleerd")
+        self.notify_outbox()
+
     async def plan(self, reference: str, actor: Actor, day: date, *, expected_version: int | None = None) -> bool:
         """The work is planned for `day`: the resident hears the date (a status message), the history keeps it.
         Returns whether the resident was told (not after /stop)."""
@@ -134,6 +174,7 @@ class Actions(HandOverActions, TeamworkActions):
                 raise ActionError("het bericht gaat pas morgenochtend weg: kies een datum vanaf morgen")
             if day > today + PLAN_AHEAD:
                 raise ActionError("kies een datum binnen een jaar")
+            _check_working_day(day)
             told = await self._notify(conn, case, "notice.planned", dict(case),
                                       day=self.texts.t.date(day, str(case["locale"])))
             # told is None when /stop held the message back: then it was no contact.
@@ -155,24 +196,26 @@ class Actions(HandOverActions, TeamworkActions):
             except TransitionError as error:
                 raise ActionError(_transition_message(error)) from error
             now = self.clock()
-            await repository.update_case(conn, case["id"], now, status=Status.AFGEHANDELD.value, closed_at=now,
-                                         outcome=storable(outcome).strip(), last_contact_at=now)
-            await repository.cancel_followups(conn, case["id"])
+            text = storable(outcome).strip()
+            await self._end(conn, case, now, Status.AFGEHANDELD, text)
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "afgehandeld",
                                        {"uitkomst": outcome.strip()})
-            await self._notify(conn, case, _closed_notice(case), dict(case), final=True,
-                               outcome=storable(outcome).strip())
+            await self._notify(conn, case, _closed_notice(case), dict(case), final=True, outcome=text)
             await self.surveys.ask(conn, case, now)
             for linked in await duplicates.open_linked(conn, case["id"]):  # every reporter hears the outcome
-                await repository.update_case(conn, linked["id"], now, status=Status.AFGEHANDELD.value, closed_at=now,
-                                             outcome=storable(outcome).strip(), last_contact_at=now)
-                await repository.cancel_followups(conn, linked["id"])
+                await self._end(conn, linked, now, Status.AFGEHANDELD, text)
                 await repository.add_event(conn, linked["id"], now, str(actor.officer_id), "afgehandeld",
                                            {"uitkomst": outcome.strip(), "via": case["reference"]})
-                await self._notify(conn, linked, _closed_notice(linked), dict(linked), final=True,
-                                   outcome=storable(outcome).strip())
+                await self._notify(conn, linked, _closed_notice(linked), dict(linked), final=True, outcome=text)
                 await self.surveys.ask(conn, linked, now)
         self.notify_outbox()
+
+    async def _end(self, conn: Any, case: Any, now: datetime, status: Status, outcome: str) -> None:
+        """A case is closed or cancelled: its outcome (what the resident reads, and /status shows later) is kept
+        and the follow-ups that have become pointless are cancelled. The caller records the event and tells."""
+        await repository.update_case(conn, case["id"], now, status=status.value, closed_at=now, outcome=outcome,
+                                     last_contact_at=now)
+        await repository.cancel_followups(conn, case["id"])
 
     async def reopen(self, reference: str, actor: Actor, reason: str, *, expected_version: int | None = None) -> None:
         async with self.db.write() as conn:
@@ -218,6 +261,18 @@ def _taken_up(case: Any, actor: Actor, now: datetime, *, told: bool) -> dict[str
     if case["officer_id"] is None:
         values["officer_id"] = actor.officer_id
     return values
+
+
+def _check_working_day(day: date) -> None:
+    """Work is planned on a working day: no weekend day, no Dutch public holiday (the same calendar as the
+    terms, domain.workdays). Nothing in the rules or documents plans work for residents on a Saturday."""
+    if is_working_day(day):
+        return
+    written = format_date(day, "d MMMM y", locale="nl")
+    holiday = holiday_name(day)
+    if holiday is not None:
+        raise ActionError(f"{written} is een feestdag ({holiday}); kies een werkdag")
+    raise ActionError(f"{written} is een {format_date(day, 'EEEE', locale='nl')}; kies een werkdag")
 
 
 def _closed_notice(case: Any) -> str:

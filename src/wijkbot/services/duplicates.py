@@ -3,8 +3,10 @@
 Invariants: linking happens inside the intake transaction, before the new cases are inserted, with one query
 per batch; a linked case keeps its own reporter, reference and conversation, and goes to the lead's ambtenaar
 and team, so one person sees the whole cluster; closing a lead closes every open linked case with the same
-outcome and tells each reporter (the documents: every reporter hears the outcome); a case that becomes
-another subject leaves its cluster (`leave_cluster`), so the lead's outcome never reaches it.
+outcome and tells each reporter (the documents: every reporter hears the outcome); a lead handed over moves
+its open duplicates along (services.handover), so they stay linked; a case that becomes another subject leaves
+its cluster (`leave_cluster`), so the lead's outcome never reaches it; a cancelled lead hands its cluster on
+(`hand_on_cluster`): a cancellation is not an outcome of the problem the others reported.
 """
 
 from __future__ import annotations
@@ -83,6 +85,9 @@ async def open_linked(conn: AsyncConnection, lead_id: int) -> list[RowMapping]:
 
 
 UNLINKED = "ontkoppeld"
+# On a duplicate that moved along with its lead when the lead was handed over (not a hand-over of its own:
+# the learning side reads "overgedragen" as a correction, and this is the lead's correction, not another one).
+MOVED_WITH_LEAD = "mee overgedragen"
 
 
 async def unlink(conn: AsyncConnection, case: dict[str, Any] | RowMapping, actor: str, now: datetime,
@@ -95,21 +100,30 @@ async def unlink(conn: AsyncConnection, case: dict[str, Any] | RowMapping, actor
 
 
 async def leave_cluster(conn: AsyncConnection, case: dict[str, Any] | RowMapping, actor: str, now: datetime,
-                        reason: str) -> None:
+                        reason: str, lead_reason: str = "de hoofdzaak kreeg een ander onderwerp") -> None:
     """The case is another subject now, so the lead's outcome is not its outcome. A duplicate is unlinked;
-    a lead hands its cluster to its oldest open duplicate, which stays with the department it was in."""
+    a lead hands its cluster on to its oldest open duplicate (`hand_on_cluster`, with `lead_reason`)."""
     if case["duplicate_of"] is not None:
         await unlink(conn, case, actor, now, reason)
         return
-    followers = await open_linked(conn, int(case["id"]))
+    await hand_on_cluster(conn, case, actor, now, lead_reason)
+
+
+async def hand_on_cluster(conn: AsyncConnection, lead: dict[str, Any] | RowMapping, actor: str, now: datetime,
+                          why: str) -> RowMapping | None:
+    """The lead stops being the cluster's lead (it was cancelled, or became another subject): its oldest open
+    duplicate becomes the new lead and the others are linked to that one, each with an event saying why. The
+    reports stay where they are (department, team, ambtenaar) and keep their own handling; the cluster holds
+    together, so closing the new lead still tells every remaining reporter. Returns the new lead, if any."""
+    followers = await open_linked(conn, int(lead["id"]))
     if not followers:
-        return
-    why = "de hoofdzaak ging naar een andere vakdienst"
+        return None
     new_lead, *rest = followers
     await casefile.set_duplicate_of(conn, int(new_lead["id"]), None)
-    await repository.add_event(conn, new_lead["id"], now, actor, UNLINKED, {"van": case["reference"], "reden": why})
+    await repository.add_event(conn, new_lead["id"], now, actor, UNLINKED, {"van": lead["reference"], "reden": why})
     for follower in rest:
         await casefile.set_duplicate_of(conn, int(follower["id"]), int(new_lead["id"]))
         await repository.add_event(conn, follower["id"], now, actor, LINKED,
                                    {"aan": new_lead["reference"], "reden": why})
         await repository.add_event(conn, new_lead["id"], now, actor, LEAD_EVENT, {"zaak": follower["reference"]})
+    return new_lead

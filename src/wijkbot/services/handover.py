@@ -2,16 +2,20 @@
 
 Invariants: a hand-over always names the new owner (a team of the new department, for the case's wijk
 unless a team is chosen) and a reason, keeps exactly one lead department, counts the hand-overs and tells
-the resident when the department changes. A category change is recorded as "categorie gewijzigd" with
-{"van", "naar", "reden"} (the learning side reads these, so the names are fixed) and, when the new category
-belongs to another department, hands the case over in the same transaction ("overgedragen"). A case that
-becomes another subject (another department, or a duplicate's other category) leaves its cluster: the lead's
-outcome is not its outcome; a lead leaves its cluster to its oldest open duplicate.
+the resident when the department changes. A lead handed over takes its open duplicates along (same
+department, team and ambtenaar, event "mee overgedragen") and they stay linked, so closing the lead tells
+every reporter. A category change is recorded as "categorie gewijzigd" with {"van", "naar", "reden"} (the
+learning side reads these, so the names are fixed) and, when the new category belongs to another
+department, hands the case over in the same transaction ("overgedragen"). A case that
+becomes another subject (a duplicate handed to another department, a duplicate's other category, a lead's
+category of another department) leaves its cluster: the lead's outcome is not its outcome; such a lead hands
+its cluster on to its oldest open duplicate.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -74,7 +78,10 @@ class HandOverActions(ActionBase):
             if not moves and case["duplicate_of"] is not None:  # (a move leaves the cluster in `_move`)
                 await duplicates.leave_cluster(conn, case, str(actor.officer_id), now,
                                                "andere categorie dan de hoofdzaak")
-            team_id = await self._move(conn, case, actor, new.department, reason.strip(), now) if moves else None
+            # a lead with a new category is another subject than the reports linked to it on the old one: they
+            # stay where they are, as a cluster of their own (`_move` hands it on)
+            team_id = (await self._move(conn, case, actor, new.department, reason.strip(), now, carry_cluster=False)
+                       if moves else None)
         if team_id is not None:
             self.notify_outbox()
         return team_id
@@ -92,7 +99,7 @@ class HandOverActions(ActionBase):
         return department
 
     async def _move(self, conn: AsyncConnection, case: RowMapping, actor: Actor, target: Team | str, reason: str,
-                    now: datetime) -> str:
+                    now: datetime, *, carry_cluster: bool = True) -> str:
         """The hand-over itself, inside the caller's transaction: owner, assignment, history, resident notice."""
         if isinstance(target, Team):
             department, team = target.department, target
@@ -107,9 +114,17 @@ class HandOverActions(ActionBase):
             "van": case["department"], "naar": department, "team": team.id, "reden": reason,
             "officer_id": officer_id, "van_team": case["team"],
         })
-        if department != case["department"]:
-            await duplicates.leave_cluster(conn, case, str(actor.officer_id), now,
-                                           "overgedragen aan een andere vakdienst")
+        if case["duplicate_of"] is not None:
+            if department != case["department"]:  # this report alone is another vakdienst's subject now
+                await duplicates.unlink(conn, case, str(actor.officer_id), now, "overgedragen aan een andere vakdienst")
+        elif carry_cluster:
+            # A lead's duplicates are the same problem: they go along to the same owner and stay linked, so
+            # closing the lead still tells every reporter, as their acknowledgement promised ("U hoort de
+            # uitkomst ook"). Left behind, they would wait at a vakdienst that no longer has the problem.
+            await self._carry_cluster(conn, case, actor, department, team, officer_id, status, now)
+        elif department != case["department"]:
+            await duplicates.hand_on_cluster(conn, case, str(actor.officer_id), now,
+                                             "de hoofdzaak kreeg een categorie van een andere vakdienst")
         if department != case["department"]:
             moved = dict(case) | {"department": department}
             if await self._notify(conn, case, "notice.handover", moved) is not None:
@@ -118,3 +133,23 @@ class HandOverActions(ActionBase):
                 await self._replan_update(conn, moved, now)
         return team.id
 
+    async def _carry_cluster(self, conn: AsyncConnection, lead: RowMapping, actor: Actor, department: str,
+                             team: Team, officer_id: int | None, status: Status, now: datetime) -> None:
+        """The lead's open duplicates move with it: same department, team and ambtenaar; each reporter hears of
+        a new department as the lead's does; the history of each says it moved with the lead."""
+        for follower in await duplicates.open_linked(conn, int(lead["id"])):
+            values: dict[str, Any] = {"department": department, "team": team.id, "officer_id": officer_id,
+                                      "triage": False}
+            if follower["status"] != Status.WACHT_OP_BEWONER.value:  # a question to its own resident stands
+                values["status"] = status.value
+            await repository.update_case(conn, follower["id"], now, **values)
+            await repository.add_event(conn, follower["id"], now, str(actor.officer_id), duplicates.MOVED_WITH_LEAD, {
+                "met": lead["reference"], "van": follower["department"], "naar": department, "team": team.id,
+                "van_team": follower["team"], "officer_id": officer_id,
+                "reden": f"ging mee met de hoofdzaak {lead['reference']}",
+            })
+            if department != follower["department"]:
+                moved = dict(follower) | {"department": department}
+                if await self._notify(conn, follower, "notice.handover", moved) is not None:
+                    await repository.update_case(conn, follower["id"], now, last_contact_at=now)
+                    await self._replan_update(conn, moved, now)

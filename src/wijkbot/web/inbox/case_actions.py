@@ -85,8 +85,9 @@ async def _status(inbox: InboxServices, who: Actor, ref: str, form: Form, versio
         wanted = Status(_text(form, "status"))
     except ValueError:
         raise ActionError("kies een status uit de lijst") from None
-    await inbox.actions.set_status(ref, who, wanted, expected_version=version)
-    return "inbox.done.status", True
+    # cancelling needs a reason (the service refuses an empty one, and the page keeps what was typed)
+    await inbox.actions.set_status(ref, who, wanted, reason=_text(form, "reason"), expected_version=version)
+    return ("inbox.done.cancel" if wanted is Status.GEANNULEERD else "inbox.done.status"), True
 
 
 async def _plan(inbox: InboxServices, who: Actor, ref: str, form: Form, version: int | None) -> Outcome:

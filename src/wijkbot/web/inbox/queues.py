@@ -1,9 +1,9 @@
 """The queue page: the person's queues with counts, filters, search and one page of cases.
 
 Filters come by GET from links (the weekly digest links every figure here) or by POST from the page's own form
-(the search text may be personal data: never in a URL). Every active filter is shown in a "Filters" line with a
-button that removes it; filters the form has no field for travel along as hidden fields, so paging, searching
-and choosing another filter keep them.
+(the search text may be personal data: never in a URL, so a GET carrying `q` is redirected without it). Every
+active filter is shown in a "Filters" line with a button that removes it; filters the form has no field for
+travel along as hidden fields, so paging, searching and choosing another filter keep them.
 """
 
 from __future__ import annotations
@@ -27,6 +27,12 @@ async def index(request: web.Request) -> web.Response:
 
 
 async def queue_page(request: web.Request) -> web.Response:
+    if request.method != "POST" and "q" in request.query:
+        # The search text may be a name, a phone number or an address: it is only taken from the POSTed form,
+        # never from a URL (server logs, browser history, a shared link). A link that carries one is sent on
+        # without it, so the address bar and the history drop it too; its other filters still hold.
+        kept = [(key, value) for key, value in request.query.items() if key != "q"]
+        raise web.HTTPSeeOther(str(request.rel_url.with_query(kept)))
     inbox = services(request)
     who = person(request)
     params_in = await request.post() if request.method == "POST" else request.query
