@@ -2,7 +2,8 @@
 show a case, save a resident's file.
 
 Invariants: every action names the ambtenaar (`--as EMAIL`) and passes the same access checks and audit as
-the inbox; a refused action exits 1 with the reason in Dutch; `show` prints no contact data.
+the inbox; a refused action exits 1 with the reason in Dutch; `show` prints no contact data: not the
+resident's address, nor a phone number or e-mail address typed into a message (those read "[weggelaten]").
 """
 
 from __future__ import annotations
@@ -89,7 +90,12 @@ _DIRECTIONS = {"in": "van de bewoner", "out": "aan de bewoner", "note": "interne
 
 
 async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
-    """A case for an operator: its fields by name, messages, files and history (no contact data)."""
+    """A case for an operator: its fields by name, messages, files and history (no contact data).
+
+    `show` names no ambtenaar, so nobody is known to handle the case: contact data residents typed into their
+    messages (or a file name, or a survey explanation in the history) is masked as in the inbox's lists.
+    """
+    from wijkbot.domain.quotes import mask_contact
     from wijkbot.storage import attachments, repository
     from wijkbot.storage.db import Database
 
@@ -133,14 +139,16 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     print(f"berichten ({rules.municipality.timezone}):")
     for m in messages:
         direction = _DIRECTIONS.get(m["direction"], m["direction"])
-        print(f"  [{m['created_at'].astimezone(tz):%Y-%m-%d %H:%M}] {direction}: {m['body']}")
+        print(f"  [{m['created_at'].astimezone(tz):%Y-%m-%d %H:%M}] {direction}: {mask_contact(m['body'])}")
     if files:
         print("bijlagen (wijkbot attachment ID BESTAND --as E-MAIL):")
     for f in files:
-        print(f"  {f['id']}: {f['file_name']} ({f['content_type']}, {f['size']} bytes), bericht {f['message_id']}")
+        print(f"  {f['id']}: {mask_contact(f['file_name'])} ({f['content_type']}, {f['size']} bytes), "
+              f"bericht {f['message_id']}")
     print("geschiedenis:")
     for e in events:
-        details = ", ".join(f"{k}: {v}" for k, v in (e["data"] or {}).items() if v not in (None, ""))
+        details = ", ".join(f"{k}: {mask_contact(v) if isinstance(v, str) else v}"
+                            for k, v in (e["data"] or {}).items() if v not in (None, ""))
         suffix = f" ({details})" if details else ""
         print(f"  [{e['at'].astimezone(tz):%Y-%m-%d %H:%M}] {e['actor']}: {e['type']}{suffix}")
     return 0

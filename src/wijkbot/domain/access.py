@@ -3,7 +3,9 @@
 Invariants: access is decided from the person (roles, teams, wijken) and the case (team, wijk, officer,
 invited helpers) alone, so the same rule serves the case page, every action and the tests; a beheerder
 reads cases (never resident contact data without a logged reason) but does not handle them; an invited
-colleague may read and write notes, only the owning team (or the wijkregisseur of the wijk) handles.
+colleague may read and write notes (and, like a beheerder, reads contact data only with a logged reason),
+only the owning team (or the wijkregisseur of the wijk) handles; contact data a resident typed into a message
+is read as written only by the case's officer and team (`reads_contact_in_texts`).
 """
 
 from __future__ import annotations
@@ -87,9 +89,26 @@ def can_assign_others(person: Person) -> bool:
     return bool(person.roles & {Role.TEAMLEIDER, Role.WIJKREGISSEUR})
 
 
-def needs_reason_for_contact(person: Person) -> bool:
-    """A beheerder reads resident contact data only with a reason (which is logged with the view)."""
-    return not person.handles_cases
+def needs_reason_for_contact(level: Access) -> bool:
+    """Whoever does not handle the case reads resident contact data only with a reason (logged with the view).
+
+    That is the beheerder (READ) and also an invited colleague (HELP): a helper only writes notes and has no
+    call to make. Levels include the ones below them (a helper may do all a beheerder may), so the model has
+    no place for "a beheerder may reveal with a reason, a helper may not at all"; the helper gets the
+    beheerder's path: a reason, written to the audit log.
+    """
+    return level < Access.HANDLE
+
+
+def reads_contact_in_texts(person: Person, case: CaseReach) -> bool:
+    """Whether `person` reads the phone numbers and e-mail addresses residents typed into their messages.
+
+    Only the case's handler does, without asking: its officer, or a member of its team, with HANDLE access
+    (they may need to call back). Everyone else who may read the case (a beheerder, an invited colleague, a
+    wijkregisseur following the wijk) reads them masked unless they reveal the contact data, which is logged.
+    """
+    return access(person, case) >= Access.HANDLE and (
+        case.officer_id == person.officer_id or case.team in person.teams)
 
 
 def parse_roles(values: object) -> frozenset[Role]:

@@ -7,9 +7,15 @@ sentence-initial word that is a common first name or starts a name ("De Vries", 
 token with "_" or "@", or with letters and digits (handles, plates); one to three words after a person word
 (buurman, zoon, mevrouw, ...), after "heet"/"genaamd" or "volg mij op", also in lower case; "nummer twaalf".
 
+`mask_contact` is the inbox's lighter pass: it keeps a resident's message as written and replaces only the
+contact data in it (CONTACT_KINDS of `scrub`'s rules: e-mail addresses and phone numbers), for readers who may
+read the case but not reach the resident (queue lists, a beheerder, an invited colleague, `wijkbot show`).
+
 Invariants: pure and deterministic; `quotable` answers None when in doubt (digits or an "@" left over, two
 capitalised words in a row that are not a known place, more than MAX_OMISSIONS words left out, or hardly
-anything left), because leaving a quote out costs less than leaking a name.
+anything left), because leaving a quote out costs less than leaking a name; `mask_contact` never returns text
+in which `scrub` would still find an e-mail address or phone number, and of a text cut short (`cut`) it also
+leaves out the last word and the number pieces before it, which may be the first half of one.
 """
 
 from __future__ import annotations
@@ -18,12 +24,21 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from wijkbot.domain.scrub import _RULES as _SCRUB_RULES
 from wijkbot.domain.scrub import CAPITALISED, PARTICLES, PLACEHOLDER, scrub
 
 MIN_WORDS = 4  # fewer words left than this: not worth quoting
 MAX_OMISSIONS = 3  # more places left out than this: the quote is more about who than about what
 _DIGITS = re.compile(r"\d(?:[\s.-]?\d){4,}")
 _TWO_CAPITALS = re.compile(rf"(?<![.!?:]\s)(?<!^)\b{CAPITALISED}\s+(?:{PARTICLES}\s+)*{CAPITALISED}")
+# The kinds of `scrub`'s rules that are a way to reach someone. Its postcode and "street + number" rules stay out:
+# in a melding they mostly say where the problem is, which every reader of the case needs (the page shows the
+# street), and the resident's own address is kept in `contacts`, not in the text.
+CONTACT_KINDS = ("email", "phone")
+_CONTACT = tuple(pattern for kind, pattern in _SCRUB_RULES if kind in CONTACT_KINDS)
+_WORD = re.compile(r"\S+")
+_NUMBER_PIECE = re.compile(r"[+(]?\d[\d().-]*")  # "06", "12", "(0)30", "+31": part of a number split by spaces
+_AT = re.compile(r"@|\(at\)|\[at\]", re.IGNORECASE)
 
 
 
@@ -244,3 +259,30 @@ def quotable(text: str, known_names: Iterable[str] = (), limit: int = 280) -> st
     if len(cleaned) > limit:
         cleaned = cleaned[: limit - 1].rsplit(" ", 1)[0] + "…"
     return cleaned
+
+
+def mask_contact(text: str, marker: str = PLACEHOLDER, *, cut: bool = False) -> str:
+    """`text` with every e-mail address and phone number (CONTACT_KINDS) replaced by `marker`; all else is kept.
+
+    `cut` says the text was cut off after a fixed number of characters (a list's preview): its last word, and
+    the number pieces, "@" and the word before an "@" right before it, may be half a phone number or e-mail
+    address that no pattern recognises any more, so they are left out too and "…" ends the text.
+    """
+    if cut:
+        text = _without_cut_fragment(text)
+    for pattern in _CONTACT:
+        text = pattern.sub(lambda _match: marker, text)
+    return text
+
+
+def _without_cut_fragment(text: str) -> str:
+    words = list(_WORD.finditer(text))
+    if not words:
+        return text
+    keep = len(words) - 1  # the last word may have been cut in half
+    while keep > 0:
+        word, after = words[keep - 1].group(), words[keep].group()
+        if not (_NUMBER_PIECE.fullmatch(word) or _AT.fullmatch(word) or _AT.match(after)):
+            break
+        keep -= 1
+    return text[: words[keep].start()].rstrip() + "…"

@@ -2,9 +2,12 @@
 
 Invariants: a case is only shown to someone with access (domain.access, checked here on the server); the
 resident's contact address is never part of the page model: it is read only through `reveal_contact`, which
-writes an audit row (who, when, which case, why) in the same transaction, and a beheerder must give a reason;
-presence is a timestamp per (case, officer), refreshed by the page, and others count as "here" for
-PRESENT_FOR after their last sign of life.
+writes an audit row (who, when, which case, why) in the same transaction, and whoever does not handle the case
+(a beheerder, an invited colleague) must give a reason; phone numbers and e-mail addresses a resident typed
+into a message are masked in the page model for everyone but the case's officer and team
+(`domain.access.reads_contact_in_texts`), unless the page is the answer to that audited reveal; presence is a
+timestamp per (case, officer), refreshed by the page, and others count as "here" for PRESENT_FOR after their
+last sign of life.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from wijkbot.domain.access import Access, CaseReach, Person, access, needs_reason_for_contact
+from wijkbot.domain.access import Access, CaseReach, Person, access, needs_reason_for_contact, reads_contact_in_texts
 from wijkbot.domain.model import SECRET_ADDRESS_CHANNELS
+from wijkbot.domain.quotes import mask_contact
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import is_blank
+from wijkbot.domain.scrub import PLACEHOLDER
 from wijkbot.domain.workflow import TRANSITIONS, Status
 from wijkbot.ports import Clock
 from wijkbot.services.action_base import ActionError, NotAllowed
@@ -46,6 +51,7 @@ class CaseView:
     colleagues: list[dict[str, Any]] = field(default_factory=list)
     next_statuses: list[str] = field(default_factory=list)
     stopped: str | None = None  # the resident sent /stop (storage.casefile.STOPPED / OUTCOME_ONLY): no replies
+    masked: bool = False  # phone numbers and e-mail addresses in messages and file names show as the marker
 
 
 class CaseFile:
@@ -54,14 +60,24 @@ class CaseFile:
         self.rules = rules
         self.clock = clock
 
-    async def open(self, person: Person, reference: str) -> CaseView:
-        """The case page for `person`; records that they have it open."""
+    async def open(self, person: Person, reference: str, *, revealed: bool = False,
+                   marker: str = PLACEHOLDER) -> CaseView:
+        """The case page for `person`; records that they have it open.
+
+        Contact data in the texts (`mask_contact`) shows as `marker` unless `person` handles the case as its
+        officer or team, or `revealed` says this page answers their `reveal_contact`, which wrote the audit row.
+        """
         now = self.clock()
         async with self.db.write() as conn:  # presence is a write; the rest reads in the same transaction
             case = await repository.case_by_reference(conn, reference)
             level = await self._level(conn, person, case)
             assert case is not None
             case_id = int(case["id"])
+            masked = not revealed and not reads_contact_in_texts(person, await self._reach(conn, case))
+
+            def text(value: Any) -> Any:
+                return mask_contact(value, marker) if masked and isinstance(value, str) else value
+
             await casefile.touch_view(conn, case_id, person.officer_id, now, now - PRESENT_FOR)
             messages = [dict(m) for m in await repository.messages_of(conn, case_id)]
             events = [dict(e) for e in await repository.events_of(conn, case_id)]
@@ -70,17 +86,18 @@ class CaseFile:
             view = CaseView(
                 case=dict(case) | {"officer_name": names.get(case["officer_id"] or 0)},
                 access=level,
-                messages=[m | {"author": names.get(m["author_id"] or 0)} for m in messages],
+                messages=[m | {"author": names.get(m["author_id"] or 0), "body": text(m["body"])} for m in messages],
                 events=[e | {"actor_name": _actor_name(e["actor"], names)} for e in events],
                 cluster=await casefile.cluster(conn, case),
                 helpers=[{"officer_id": h, "name": names.get(h, "?")} for h in helper_ids],
                 viewers=[v for v in await casefile.viewers(conn, case_id, now - PRESENT_FOR)
                          if v["officer_id"] != person.officer_id],
-                attachments=await casefile.attachments_of(conn, case_id),
+                attachments=[a | {"caption": text(a["caption"])} for a in await casefile.attachments_of(conn, case_id)],
                 location=await casefile.location_of(conn, case_id),
                 channel=await casefile.channel_of(conn, case_id),
                 exchange=await casefile.last_exchange(conn, case_id),
                 stopped=await casefile.stop_state(conn, case_id),
+                masked=masked,
             )
             if level >= Access.HANDLE:
                 profiles = await people.profiles(conn)
@@ -108,13 +125,17 @@ class CaseFile:
         return {"version": int(case["version"]), "viewers": others}
 
     async def reveal_contact(self, person: Person, reference: str, reason: str) -> dict[str, Any]:
-        """The resident's contact data, written to the audit log first (with the reason given)."""
-        if needs_reason_for_contact(person) and is_blank(reason):
-            raise ActionError("geef een reden: als beheerder ziet u contactgegevens alleen met een reden")
+        """The resident's contact data, written to the audit log first (with the reason given).
+
+        Whoever does not handle the case (a beheerder, an invited colleague) must give a reason.
+        """
         async with self.db.write() as conn:
             case = await repository.case_by_reference(conn, reference)
-            await self._level(conn, person, case)
+            level = await self._level(conn, person, case)
             assert case is not None
+            if needs_reason_for_contact(level) and is_blank(reason):
+                who = "beheerder" if person.is_beheerder and level == Access.READ else "genodigde collega"
+                raise ActionError(f"geef een reden: als {who} ziet u contactgegevens alleen met een reden")
             await audit.write(conn, self.clock(), str(person.officer_id), "contactgegevens bekeken",
                               case_id=int(case["id"]), reason=reason.strip()[:1000] or None)
             contact = await casefile.contact_of(conn, int(case["id"]))
@@ -159,13 +180,16 @@ class CaseFile:
     async def _level(self, conn: Any, person: Person, case: Any) -> Access:
         if case is None:
             raise NotAllowed("deze zaak bestaat niet", visible=False)
-        reach = CaseReach(str(case["team"]), case["wijk"], case["officer_id"],
-                          frozenset(await casefile.helpers_of(conn, int(case["id"]))))
-        level = access(person, reach)
+        level = access(person, await self._reach(conn, case))
         if level == Access.NONE:
             raise NotAllowed(f"geen zaak met nummer {case['reference']} (of u heeft er geen toegang toe)",
                              visible=False)
         return level
+
+    @staticmethod
+    async def _reach(conn: Any, case: Any) -> CaseReach:
+        return CaseReach(str(case["team"]), case["wijk"], case["officer_id"],
+                         frozenset(await casefile.helpers_of(conn, int(case["id"]))))
 
 
 def _actor_name(actor: str, names: dict[int, str]) -> str:

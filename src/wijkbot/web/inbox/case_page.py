@@ -2,7 +2,8 @@
 
 Invariants: access is decided by the services (a case out of reach answers 404, as if it did not exist);
 a re-rendered page after a refused action keeps what the ambtenaar typed (`draft`); contact details are
-only shown in the response to the audited POST, never in a URL or a GET page.
+only shown in the response to the audited POST, never in a URL or a GET page; so is contact data typed into
+the messages, for whoever is not the case's officer or team (elsewhere it reads as the digest's "left out").
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from aiohttp import web
 from babel.dates import format_timedelta
 
-from wijkbot.domain.access import Access, can_assign_others
+from wijkbot.domain.access import Access, can_assign_others, needs_reason_for_contact
 from wijkbot.services.action_base import NotAllowed
 from wijkbot.services.preview import preview
 from wijkbot.web.inbox.context import person, services
@@ -31,11 +32,13 @@ async def case_page(request: web.Request) -> web.Response:
 
 async def show_case(request: web.Request, reference: str, *, draft: Mapping[str, Any] | None = None,
                     error: tuple[str, str] | None = None, status: int = 200, template_id: str = "",
-                    extra: dict[str, Any] | None = None) -> web.Response:
+                    extra: dict[str, Any] | None = None, revealed: bool = False) -> web.Response:
+    """The case page; `revealed` only for the answer to the audited contact reveal (texts shown unmasked)."""
     inbox = services(request)
     who = person(request)
-    view = await inbox.casefile.open(who, reference)
     lang = await language(request)
+    marker = inbox.translator.text("digest.placeholder", lang)
+    view = await inbox.casefile.open(who, reference, revealed=revealed, marker=marker)
     templates = inbox.replies.for_case(view.case, who.name, lang) if view.access >= Access.HANDLE else []
     draft = dict(draft or {})
     if template_id and "reply" not in draft:
@@ -48,7 +51,7 @@ async def show_case(request: web.Request, reference: str, *, draft: Mapping[str,
     return await render(request, "case.html", {
         "view": view, "case": view.case, "term": term, "templates": templates, "draft": draft,
         "error": error, "can_handle": view.access >= Access.HANDLE, "can_note": view.access >= Access.HELP,
-        "rules": inbox.rules, "contact": None, "preview": None, "needs_reason": not who.handles_cases,
+        "rules": inbox.rules, "contact": None, "preview": None, "needs_reason": needs_reason_for_contact(view.access),
         "can_assign_others": can_assign_others(who), "confirm_needed": False, "x_route": route,
         "x_banner": await x_banner(inbox, lang),
     } | (extra or {}), status=status)
@@ -79,9 +82,10 @@ async def reveal_contact(request: web.Request) -> web.Response:
         contact = await inbox.casefile.reveal_contact(person(request), reference, str(form.get("reason", "")))
     except NotAllowed:  # out of reach: the error middleware answers 404/403
         raise
-    except ValueError as error:  # a beheerder without a reason
+    except ValueError as error:  # a beheerder or an invited colleague without a reason
         return await show_case(request, reference, draft=dict(form), error=("contact", str(error)), status=400)
-    return await show_case(request, reference, extra={"contact": contact})
+    # the audit row is written: this answer (never a later GET) also shows the messages as the resident wrote them
+    return await show_case(request, reference, extra={"contact": contact}, revealed=True)
 
 
 async def attachment(request: web.Request) -> web.Response:

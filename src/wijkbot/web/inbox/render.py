@@ -2,7 +2,8 @@
 
 Invariants: autoescape is on for every template (a resident's "<script>" shows as text); every page gets
 `t` (texts in the ambtenaar's language), the CSRF token, the signed-in person and a one-time flash message;
-no inline script or style is ever rendered (the CSP forbids them): behaviour lives in /static/inbox.js.
+no inline script or style is ever rendered (the CSP forbids them): behaviour lives in /static/inbox.js; a
+list's message preview (`preview_text`) never shows a phone number or e-mail address, for anyone.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from aiohttp_session import get_session
 from babel.dates import format_datetime, format_timedelta
 from yarl import URL
 
+from wijkbot.domain.quotes import mask_contact
 from wijkbot.i18n import SUPPORTED
 from wijkbot.web.inbox.context import PERSON, services
 from wijkbot.web.inbox.session import csrf_token
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SNIPPET_LENGTH = 160  # storage.queues.page cuts a case's first message to this many characters for the list
 
 
 def setup(app: web.Application) -> None:
@@ -68,10 +71,15 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
         label = t("inbox.channel." + name)
         return name if label.startswith("inbox.") else label
 
+    def preview_text(snippet: str | None) -> str:
+        """A list's preview of a resident's message, with contact data left out (a cut-off one included)."""
+        text = snippet or ""
+        return mask_contact(text, t("digest.placeholder"), cut=len(text) >= SNIPPET_LENGTH)
+
     flash = session.pop("flash", None)
     base = {
         "t": t, "event_label": event_label, "channel_label": channel_label, "lang": lang, "when": when, "day": day,
-        "ago": ago, "moment": datetime.fromisoformat, "csrf": csrf_token(session),
+        "ago": ago, "moment": datetime.fromisoformat, "preview_text": preview_text, "csrf": csrf_token(session),
         "me": request.get(PERSON), "path": _page_path(request), "municipality": inbox.rules.municipality.name,
         "flash": t(flash) if isinstance(flash, str) and flash.startswith("inbox.") else None,
         "department_name": inbox.texts.department_name, "category_name": _category_name(inbox),
