@@ -2,7 +2,8 @@
 
 Invariants: a password is read from stdin only (never an argument, so it stays out of shell history and
 process lists), or the officer gets a one-time set-password link; output never contains a password or a
-password hash; problems exit 1 with a Dutch one-line reason, and a refused command changes nothing.
+password hash; `disable` says how many open cases went back to their team; problems exit 1 with a Dutch
+one-line reason, and a refused command changes nothing.
 """
 
 from __future__ import annotations
@@ -65,8 +66,9 @@ async def cmd_disable(args: argparse.Namespace, settings: Settings) -> int:
         profile = await bot.inbox.people.by_email(args.email)
         if profile is None:
             return fail(f"geen ambtenaar met e-mailadres {args.email}")
-        await bot.inbox.people.set_active(profile.officer_id, False, "cli")
+        returned = await bot.inbox.people.set_active(profile.officer_id, False, "cli")
         print(f"account van {profile.email} staat uit; ingelogde sessies zijn beëindigd")
+        print(f"{returned} open {'zaak' if returned == 1 else 'zaken'} terug naar het team (zonder behandelaar)")
         return 0
     return await _with_bot(settings, work)
 
@@ -97,7 +99,8 @@ def add_parser(sub: Any) -> None:
     add.add_argument("--password-stdin", action="store_true", help="lees het wachtwoord van stdin (anders: een link)")
     add.set_defaults(func=cmd_add)
     commands.add_parser("list", help="alle ambtenaren en hun account").set_defaults(func=cmd_list)
-    disable = commands.add_parser("disable", help="zet een account uit (sessies eindigen meteen)")
+    disable = commands.add_parser("disable", help="zet een account uit (sessies eindigen meteen; open zaken gaan "
+                                                   "terug naar hun team)")
     disable.add_argument("email")
     disable.set_defaults(func=cmd_disable)
     link = commands.add_parser("set-password-link", help="een nieuwe eenmalige link om een wachtwoord te kiezen")

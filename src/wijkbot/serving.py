@@ -26,9 +26,19 @@ class PortUnavailable(RuntimeError):
     """The web server cannot listen where the settings say."""
 
 
+def quiet_http_library() -> None:
+    """aiohttp's server logger writes a malformed request's raw first line (path and query string) at DEBUG: keep
+    it at INFO or above even when WIJKBOT_LOG_LEVEL=DEBUG. Its errors (a failure outside our middleware) stay."""
+    server_log = logging.getLogger("aiohttp.server")
+    server_log.setLevel(max(logging.INFO, logging.getLogger().getEffectiveLevel()))
+
+
 async def serve(settings: Settings) -> None:
     """Run the service until SIGINT or SIGTERM, then shut down cleanly."""
+    quiet_http_library()
     bot = await build(settings)
+    # aiohttp's own access log stays off: it writes the raw path and query string (session ids, tokens) and the
+    # client address. wijkbot.web.server logs one line per request with the route pattern instead.
     runner = web.AppRunner(bot.web_app(), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
@@ -44,8 +54,9 @@ async def serve(settings: Settings) -> None:
     gc.freeze()  # start-up objects (rules, indexes, catalogs) never die: keep them out of every GC pass
     # Fewer, not longer, collections: full passes over a large heap stalled requests by 30-60 ms at p99.
     gc.set_threshold(50_000, 50, 100)
-    log.info("wijkbot for %s listening on http://%s:%s (database: %s)", bot.rules.municipality.name,
-             settings.host, settings.port, "sqlite" if bot.db.is_sqlite else "postgresql")
+    log.info("wijkbot for %s listening on http://%s:%s (database: %s, log level %s%s)", bot.rules.municipality.name,
+             settings.host, settings.port, "sqlite" if bot.db.is_sqlite else "postgresql", settings.log_level,
+             "" if settings.log_level == "DEBUG" else "; access lines of 2xx/3xx requests only at DEBUG")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     demo_officers_file: Path = Field(
         default_factory=lambda: _project_dir() / "deploy" / "demo" / "utrecht_officers.yaml"
     )
-    log_level: str = "INFO"
+    log_level: str = "INFO"  # DEBUG adds an access line for every 2xx/3xx request; logs never hold personal data
     default_locale: str = "nl"
 
     webchat_rate_per_minute: int = Field(20, ge=1)
@@ -125,6 +125,14 @@ class Settings(BaseSettings):
     telegram_messages_per_second: float = Field(29.0, gt=0, le=30)
     telegram_seconds_per_chat: float = Field(1.05, ge=0)
     telegram_poll_timeout: int = Field(30, ge=0, le=50)
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("DEBUG, INFO, WARNING, ERROR of CRITICAL")
+        return level
 
     @field_validator("telegram_webhook_secret")
     @classmethod

@@ -42,7 +42,11 @@ async def test_beheerder_adds_changes_and_disables_a_person(officers: dict[str, 
     assert changed.url.endswith("/inbox/beheer/mensen")
     profile = await inbox_bot.inbox.people.by_email("zoe.nieuw@example.org")
     assert (profile.roles, profile.teams, profile.wijken) == (("wijkregisseur",), ("wijkbureau-west",), ("West",))
-    await olaf.post(f"/inbox/beheer/mensen/{profile.officer_id}/uitzetten", {})
+    asked = await olaf.post(f"/inbox/beheer/mensen/{profile.officer_id}/uitzetten", {})  # a confirm step first
+    assert asked.status == 200 and "Account van Zoë Nieuw uitzetten?" in asked.text
+    assert (await zoe.get("/inbox/zaken")).url.endswith("/inbox/zaken")  # nothing switched off yet
+    done = await olaf.post(f"/inbox/beheer/mensen/{profile.officer_id}/uitzetten", {"bevestigd": "ja"})
+    assert "Het account van Zoë Nieuw staat uit. Er waren geen open zaken." in done.text
     assert (await zoe.get("/inbox/zaken")).url.endswith("/inbox/login")
     audit = await olaf.get("/inbox/beheer/audit")
     for action in ("account aangemaakt", "wachtwoordlink gemaakt", "rollen en teams gewijzigd", "account uitgezet"):
@@ -85,7 +89,7 @@ async def test_the_audit_log_says_whom_a_row_concerns(officers: dict[str, Office
     await olaf.post("/inbox/beheer/mensen", {"name": "Test Een", "email": "test.een@example.org",
                                              "roles": "behandelaar", "teams": "vth"})
     test_een = await inbox_bot.inbox.people.by_email("test.een@example.org")
-    await olaf.post(f"/inbox/beheer/mensen/{test_een.officer_id}/uitzetten", {})
+    await olaf.post(f"/inbox/beheer/mensen/{test_een.officer_id}/uitzetten", {"bevestigd": "ja"})
     rows = [row[1:] for row in audit_rows(await olaf.get("/inbox/beheer/audit"))]
     assert rows == [
         ["Olaf Teststede", "account uitgezet", "Test Een", ""],

@@ -13,6 +13,7 @@ gets 429 with Retry-After, and neither loses what was sent before; outbound deli
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -26,6 +27,7 @@ from wijkbot.domain.model import InboundMessage, OutboundMessage, ReplyAddress
 from wijkbot.ports import Clock, OnMessage
 from wijkbot.ratelimit import RateLimiter
 
+log = logging.getLogger(__name__)
 NAME = "webchat"
 SESSION = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
 MAX_CHOICE = 64  # the same limit as a Telegram button value
@@ -85,9 +87,14 @@ class WebChatChannel:
         client_id = body.get("id") if body.get("id") != "" else None
         if client_id is not None and (not isinstance(client_id, str) or len(client_id) > MAX_CLIENT_ID):
             return self._bad(f"id moet een tekst van hoogstens {MAX_CLIENT_ID} tekens zijn")
-        wait = self._per_session.hit(session) or self._per_client.hit(request.remote or "-")
+        per_session = self._per_session.hit(session)
+        wait = per_session or self._per_client.hit(request.remote or "-")
         if wait:
             seconds = max(1, round(wait))
+            # never the session id or the client address: they identify a resident
+            log.log(logging.INFO if per_session else logging.WARNING,
+                    "web chat rate limit hit (%s): 429, retry after %d s",
+                    "one session" if per_session else "one client address, many sessions", seconds)
             return web.json_response(
                 {"error": self._errors("error.rate_limited", locale).format(seconds=seconds)},
                 status=429, headers={"Retry-After": str(seconds)},

@@ -7,7 +7,8 @@ permanent failure, the row is marked failed with its reason (flagged, never drop
 says so; an unknown or disabled channel is a temporary failure, so switching it on later still delivers; the
 parts of a split message a channel reports as delivered are recorded with the retry and never sent again;
 just before sending, a message we started ourselves is checked against the resident's /stop once more
-(services.started_messages.withheld): one queued before the /stop is kept as `withheld`, never sent.
+(services.started_messages.withheld): one queued before the /stop is kept as `withheld`, never sent. Log lines
+name the outbox row, its case, channel and attempt, never the address or the text.
 """
 
 from __future__ import annotations
@@ -109,6 +110,8 @@ class Delivery:
             return _Outcome("failed", error=f"permanent: {error}", unreachable=True)
         except ChannelPaused as error:  # held, not failing: the attempt is given back
             at = self.clock() + timedelta(seconds=backoff(1, error.retry_after))
+            log.info("outbox row %s (channel %s) held until %s: the channel is paused", row["id"], row["channel"],
+                     at.isoformat())
             return _Outcome("hold", error=str(error), retry_at=at)
         except TemporaryFailure as error:
             return self._retry(row, str(error), error.retry_after, max(error.parts_sent, message.parts_sent))
@@ -120,7 +123,8 @@ class Delivery:
         if row["attempts"] >= self.max_attempts:
             return _Outcome("failed", error=f"gave up after {row['attempts']} attempts: {error}")
         at = self.clock() + timedelta(seconds=backoff(row["attempts"], retry_after))
-        log.warning("outbox row %s (%s) will be retried at %s: %s", row["id"], row["channel"], at.isoformat(), error)
+        log.warning("outbox row %s (case %s, channel %s) attempt %s of %s failed, retry at %s: %s", row["id"],
+                    row["case_id"] or "-", row["channel"], row["attempts"], self.max_attempts, at.isoformat(), error)
         return _Outcome("retry", error=error, retry_at=at, parts_sent=parts_sent)
 
     async def _record(self, rows: list[dict[str, Any]], outcomes: list[_Outcome]) -> None:
@@ -140,7 +144,9 @@ class Delivery:
                     await self._fail(conn, row, outcome, now)
 
     async def _fail(self, conn: AsyncConnection, row: dict[str, Any], outcome: _Outcome, now: datetime) -> None:
-        log.error("outbox row %s (%s) failed: %s", row["id"], row["channel"], outcome.error)
+        log.error("outbox row %s (case %s, channel %s) failed at attempt %s, %s: %s", row["id"], row["case_id"] or "-",
+                  row["channel"], row["attempts"], "resident marked unreachable" if outcome.unreachable
+                  else "given up", outcome.error)
         await outbox.mark_failed(conn, row["id"], outcome.error[:500])
         if outcome.unreachable:
             await outbox.mark_unreachable(conn, row["contact_id"])

@@ -4,11 +4,13 @@ Invariants: after `max_per_account` failed attempts for one e-mail address, or `
 client address, within the window, further attempts are refused without checking the password until the
 oldest failure leaves the window; the answer never tells whether an e-mail address has an account; a
 disabled account, or one without a password, cannot sign in; a success clears the account's failures;
-signing out ends every session of the account (its session epoch moves on).
+signing out ends every session of the account (its session epoch moves on). Log lines name the account by its
+internal id at most: never the e-mail address typed, never the client address.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,10 +20,12 @@ from sqlalchemy import update
 from wijkbot.domain.access import Person
 from wijkbot.ports import Clock
 from wijkbot.services.passwords import PasswordHasher
-from wijkbot.services.people import People
+from wijkbot.services.people import People, Profile
 from wijkbot.storage import people
 from wijkbot.storage.db import Database
 from wijkbot.storage.tables import accounts
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +60,14 @@ class Login:
         async with self.db.read() as conn:
             by_account = await people.failures_since(conn, since, email=email)
             by_address = await people.failures_since(conn, since, address=address)
-        waits = [max(1, math.ceil((oldest + self.throttle.window - now).total_seconds()))
-                 for (count, oldest), limit in ((by_account, self.throttle.max_per_account),
-                                                (by_address, self.throttle.max_per_address))
-                 if count >= limit and oldest is not None]
+        waits = {kind: max(1, math.ceil((oldest + self.throttle.window - now).total_seconds()))
+                 for kind, (count, oldest), limit in (("account", by_account, self.throttle.max_per_account),
+                                                      ("address", by_address, self.throttle.max_per_address))
+                 if count >= limit and oldest is not None}
         if waits:
-            return LoginResult(retry_after=max(waits))
+            log.warning("sign-in throttled (%s): refused without a password check, retry after %d s",
+                        " and ".join(waits), max(waits.values()))
+            return LoginResult(retry_after=max(waits.values()))
         profile = await self.directory.by_email(email) if email else None
         usable = profile is not None and profile.has_account and profile.active
         stored_hash = None
@@ -74,9 +80,11 @@ class Login:
         if not await self.hasher.verify(stored_hash, password) or profile is None:
             async with self.db.write() as conn:
                 await people.record_failure(conn, email, address, now, now - self.throttle.window * 4)
+            log.info("sign-in refused: %s", _why_refused(profile, stored_hash))
             return LoginResult()
         async with self.db.write() as conn:
             await people.clear_failures(conn, email)
+        log.info("signed in: account %d", profile.officer_id)
         return LoginResult(person=profile.person(), epoch=epoch)
 
     async def sign_out(self, officer_id: int, epoch: int) -> None:
@@ -96,3 +104,14 @@ class Login:
             return None
         profile = await self.directory.get(officer_id)
         return profile.person() if profile else None
+
+
+def _why_refused(profile: Profile | None, stored_hash: str | None) -> str:
+    """Why a sign-in failed, for the operator's log: the account's internal id at most, never the e-mail."""
+    if profile is None or not profile.has_account:
+        return "no such account"
+    if not profile.active:
+        return f"account {profile.officer_id} is switched off"
+    if stored_hash is None:
+        return f"account {profile.officer_id} has no password yet"
+    return f"wrong password for account {profile.officer_id}"

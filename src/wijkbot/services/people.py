@@ -4,7 +4,10 @@ Invariants: one account per officer; a new account has no password until the off
 one-time link (or the CLI reads it from stdin); a password given with a new account is checked before anything
 is stored, and the account, its memberships and its password are written in one transaction (a refused
 command changes nothing); links are random, stored only as their SHA-256, expire and work once; disabling an
-account ends its sessions (session epoch) and takes the officer out of assignment; at least one active
+account ends its sessions (session epoch), takes the officer out of assignment and, in the same transaction,
+gives their open cases back to the case's team (no behandelaar, so the team queue shows them as unassigned;
+a case is never without an owner, and the team owns a case nobody handles, as at intake when nobody of the
+team is available), each with a "teruggezet naar het team" event; at least one active
 beheerder always remains (the last one can neither lose the role nor be switched off); every change a
 beheerder makes is written to the audit log, whose reason for an account row is `account_reason`: the
 officer's id, then what changed (read back with `account_subject`).
@@ -13,6 +16,7 @@ officer's id, then what changed (read back with `account_subject`).
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,17 +25,22 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.access import Person, Role, parse_roles
 from wijkbot.domain.rules import RuleSet
+from wijkbot.domain.workflow import Status
 from wijkbot.ports import Clock
 from wijkbot.services.passwords import PasswordHasher, PasswordProblem, check_password
 from wijkbot.storage import audit, people, repository
 from wijkbot.storage.db import Database
 
-__all__ = ["ACCOUNT_ACTIONS", "PasswordProblem", "People", "PeopleError", "Profile", "account_reason",
-           "account_subject"]
+log = logging.getLogger(__name__)
+
+__all__ = ["ACCOUNT_ACTIONS", "RETURNED_TO_TEAM", "PasswordProblem", "People", "PeopleError", "Profile",
+           "account_reason", "account_subject"]
 
 CREATED, CHANGED, ENABLED, DISABLED, LINK = ("account aangemaakt", "rollen en teams gewijzigd", "account aangezet",
                                              "account uitgezet", "wachtwoordlink gemaakt")
 ACCOUNT_ACTIONS = frozenset({CREATED, CHANGED, ENABLED, DISABLED, LINK})
+RETURNED_TO_TEAM = "teruggezet naar het team"  # the case event; the inbox shows it as inbox.event.teruggezet_...
+RETURN_REASON = "behandelaar uitgezet"
 LAST_BEHEERDER = "er moet minstens één beheerder blijven: geef eerst iemand anders de rol beheerder"
 
 
@@ -127,6 +136,7 @@ class People:
             if password_hash is not None:
                 await people.set_password_hash(conn, officer_id, password_hash, now)
             await audit.write(conn, now, by, CREATED, reason=account_reason(officer_id))
+        log.info("account %d created by %s", officer_id, _by(by))
         profile = await self.get(officer_id)
         assert profile is not None
         return profile
@@ -162,16 +172,55 @@ class People:
                 ("wijken", sorted(before["wijken"]), sorted(dict.fromkeys(wijken))))]
             detail = "; ".join(c for c in changes if c) or "niets gewijzigd"
             await audit.write(conn, self.clock(), by, CHANGED, reason=account_reason(officer_id, detail))
+        log.info("account %d: roles, teams or wijken changed by %s", officer_id, _by(by))
 
-    async def set_active(self, officer_id: int, active: bool, by: str) -> None:
+    async def disable_preview(self, officer_id: int) -> int:
+        """What switching the account off would do: the number of open cases that go back to their team.
+
+        Raises PeopleError when it cannot be switched off (no account, the last active beheerder), so the
+        confirmation step already says so. `set_active` checks again in its own transaction.
+        """
+        async with self.db.read() as conn:
+            account = await people.account(conn, officer_id)
+            if account is None:
+                raise PeopleError("deze ambtenaar heeft geen account")
+            count = len(await people.open_cases_of(conn, officer_id))
+        if account["active"]:
+            beheerders = {p.officer_id for p in await self.all() if p.active and Role.BEHEERDER.value in p.roles}
+            if beheerders == {officer_id}:
+                raise PeopleError(LAST_BEHEERDER)
+        return count
+
+    async def set_active(self, officer_id: int, active: bool, by: str) -> int:
+        """Switch an account on or off; returns how many open cases went back to their team (0 when switching on).
+
+        Switching off, in one transaction: the account's sessions end, the officer leaves assignment, and each
+        of their open cases loses its behandelaar (a "toegewezen" case is "nieuw" again, as intake leaves a case
+        nobody of the team could take) with a case event by `by`, so the team picks it up from its queue.
+        """
+        now = self.clock()
         async with self.db.write() as conn:
             if await people.account(conn, officer_id) is None:
                 raise PeopleError("deze ambtenaar heeft geen account")
+            returned = []
             if not active:
                 await self._keep_a_beheerder(conn, officer_id)
+                returned = await people.open_cases_of(conn, officer_id, lock=True)
             await people.set_active(conn, officer_id, active)
-            await audit.write(conn, self.clock(), by, ENABLED if active else DISABLED,
-                              reason=account_reason(officer_id))
+            for case in returned:
+                values: dict[str, object] = {"officer_id": None}
+                if case["status"] == Status.TOEGEWEZEN.value:
+                    values["status"] = Status.NIEUW.value
+                await repository.update_case(conn, int(case["id"]), now, **values)
+                await repository.add_event(conn, int(case["id"]), now, by, RETURNED_TO_TEAM, {
+                    "reden": RETURN_REASON, "van": officer_id, "team": case["team"]})
+            detail = f"{len(returned)} open {'zaak' if len(returned) == 1 else 'zaken'} terug naar het team" \
+                if returned else None
+            await audit.write(conn, now, by, ENABLED if active else DISABLED,
+                              reason=account_reason(officer_id, detail))
+        log.info("account %d %s by %s%s", officer_id, "enabled" if active else "disabled", _by(by),
+                 "" if active else f"; {len(returned)} open case(s) back to their team")
+        return len(returned)
 
     async def _keep_a_beheerder(self, conn: AsyncConnection, officer_id: int) -> None:
         """Refuse to take `officer_id` away as a beheerder when they are the last active one."""
@@ -278,3 +327,8 @@ def account_subject(reason: str | None) -> tuple[int | None, str | None, str | N
     if "@" in text and " " not in text:
         return None, text.lower(), None
     return None, None, text or None
+
+
+def _by(by: str) -> str:
+    """Who made a change, for the log: "account 7" (a beheerder in the inbox) or "cli"."""
+    return f"account {by}" if by.isdigit() else by

@@ -14,8 +14,10 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from wijkbot.storage.repository import OPEN
 from wijkbot.storage.tables import (
     accounts,
+    cases,
     login_failures,
     officer_roles,
     officer_teams,
@@ -97,6 +99,14 @@ async def set_active(conn: AsyncConnection, officer_id: int, active: bool) -> No
     await conn.execute(update(accounts).where(accounts.c.officer_id == officer_id).values(
         active=active, session_epoch=accounts.c.session_epoch + 1))
     await conn.execute(update(officers).where(officers.c.id == officer_id).values(available=active))
+
+
+async def open_cases_of(conn: AsyncConnection, officer_id: int, *, lock: bool = False) -> list[RowMapping]:
+    """The open cases an officer is the behandelaar of (id, reference, team, status), oldest first; `lock` takes
+    them FOR UPDATE (PostgreSQL; SQLite's write transaction holds the database)."""
+    query = (select(cases.c.id, cases.c.reference, cases.c.team, cases.c.status)
+             .where(cases.c.officer_id == officer_id, cases.c.status.in_(OPEN)).order_by(cases.c.id))
+    return list((await conn.execute(query.with_for_update() if lock else query)).mappings())
 
 
 async def replace_memberships(conn: AsyncConnection, officer_id: int, *, role: str, extra_roles: Iterable[str],

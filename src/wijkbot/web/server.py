@@ -2,12 +2,16 @@
 
 Invariants: every response carries a strict Content-Security-Policy and no-sniff/frame headers; request
 bodies above the limit get 413 before they are read; an unexpected error becomes a JSON 500 without a
-stack trace or resident data; request logs carry method, path and status only (no query string: it can hold
-a session id).
+stack trace or resident data. Every request gets one access line (logger `wijkbot.http`): method, the matched
+route's pattern (`/inbox/zaak/{reference}`, never the raw path: paths carry references and set-password
+tokens), status and duration; never the query string (a chat session id), the body, the client address or a
+cookie. 2xx/3xx are logged at DEBUG (the chat page polls every few seconds: at INFO those lines would bury
+everything else), 4xx at INFO, 5xx at ERROR; an unhandled error is logged with its traceback, never the body.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -30,21 +34,41 @@ def _secure(headers: MutableMapping[str, str]) -> None:
     headers.setdefault("Referrer-Policy", "no-referrer")
 
 
+def route_pattern(request: web.Request) -> str:
+    """The pattern of the route that matched ("/inbox/zaak/{reference}"); "-" when none did (a 404)."""
+    resource = request.match_info.route.resource
+    return resource.canonical if resource is not None else "-"
+
+
+def log_access(request: web.Request, status: int, started: float) -> None:
+    """The access line: method, route pattern, status and duration; nothing a resident or ambtenaar typed."""
+    level = logging.DEBUG if status < 400 else logging.INFO if status < 500 else logging.ERROR
+    if log.isEnabledFor(level):
+        log.log(level, "%s %s %s %.1fms", request.method, route_pattern(request), status,
+                (time.perf_counter() - started) * 1000)
+
+
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
+    status = 500
     try:
         response = await handler(request)
+        status = response.status
     except web.HTTPException as error:  # 404s and redirects: secure them too, and let aiohttp send them
+        status = error.status
         _secure(error.headers)
         raise
+    except asyncio.CancelledError:  # the client went away before the answer was ready
+        status = 499
+        raise
     except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, route_pattern(request))
         response = web.json_response({"error": "er ging iets mis aan onze kant; probeer het later opnieuw"},
                                      status=500)
+    finally:
+        log_access(request, status, started)
     _secure(response.headers)
-    log.debug("%s %s %s %.1fms", request.method, request.path, response.status,
-              (time.perf_counter() - started) * 1000)
     return response
 
 
