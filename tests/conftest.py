@@ -48,6 +48,18 @@ def network_guard() -> Iterator[None]:
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def own_default_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A command run without WIJKBOT_DATABASE_URL (`wijkbot route "tekst"` reads the active model) uses a
+    database of the test run, never the developer's var/wijkbot.db with whatever model was learned there."""
+    before = os.environ.get("WIJKBOT_DATABASE_URL")
+    if before is None:
+        os.environ["WIJKBOT_DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('default') / 'wijkbot.db'}"
+    yield
+    if before is None:
+        os.environ.pop("WIJKBOT_DATABASE_URL", None)
+
+
 @pytest.fixture(scope="session")
 def pg_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgCluster]:
     if find_pg_bin() is None:

@@ -28,9 +28,6 @@ if TYPE_CHECKING:
     from wijkbot.domain.rules import RuleSet
     from wijkbot.learning.router import LearnedModels
 
-# learning/build.py ends "too few messages" with what happens next in the service; on the command line what
-# happens next depends on the command, which says it itself (see `why_not_learned`).
-_SERVICE_TAIL = "; de regels blijven routeren"
 RULES_ALONE = "geen, alleen de regels"
 
 
@@ -58,8 +55,8 @@ def _report(source: str, problems: Any) -> None:
 
 
 def why_not_learned(error: Exception) -> str:
-    """Why no model could be trained, without what the service would do next: the command says that."""
-    return str(error).removesuffix(_SERVICE_TAIL)
+    """Why no model could be trained (what happens next depends on the command, which says it itself)."""
+    return str(error)
 
 
 def what_stays(active: Any) -> str:

@@ -21,7 +21,7 @@ async def seed_officers(settings: Settings, path: Path) -> int:
     rules = load_rules(settings.rules_dir)
     team_ids = {t.id for t in rules.teams}
     officers = load_officers(path)
-    unknown = [RuleProblem(path.name, o["email"], "teams", f"unknown team '{t}'")
+    unknown = [RuleProblem(path.name, o["email"], "teams", f"onbekend team '{t}'")
                for o in officers for t in o["teams"] if t not in team_ids]
     if unknown:
         raise RuleFileError(path, unknown)

@@ -9,6 +9,7 @@ beheerder.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -105,7 +106,9 @@ async def test_search_by_the_number_finds_the_case_without_printing_it(officers:
         assert query not in rows(found.html) and MASK in rows(found.html)
 
 
-async def test_a_beheerder_reads_it_masked_until_a_reasoned_reveal_which_is_audited(officers: Pool) -> None:
+async def test_a_beheerder_reads_it_masked_until_a_reasoned_reveal_which_is_audited(
+        officers: Pool, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
     reference = await resident_case(officers)
     olaf = await signed_in(officers, "olaf")
     page = await olaf.get(f"/inbox/zaak/{reference}")
@@ -130,6 +133,11 @@ async def test_a_beheerder_reads_it_masked_until_a_reasoned_reveal_which_is_audi
     audit = await audit_rows(officers)
     assert audit.count("contactgegevens bekeken") == 1 and "Verzoek inzage (AVG)" in audit
     assert PHONE not in audit and MAIL not in audit
+    # The operator's log says that it happened, never what was shown or why.
+    shown_lines = [r.getMessage() for r in caplog.records if "contact details of" in r.getMessage()]
+    assert len(shown_lines) == 1 and reference in shown_lines[0]
+    assert all(PHONE not in r.getMessage() and MAIL not in r.getMessage() and "Verzoek" not in r.getMessage()
+               for r in caplog.records)
 
 
 async def test_an_invited_colleague_from_another_vakdienst_needs_a_reason_to_reveal(

@@ -24,8 +24,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from wijkbot.domain.scrub import _RULES as _SCRUB_RULES
-from wijkbot.domain.scrub import CAPITALISED, PARTICLES, PLACEHOLDER, scrub
+from wijkbot.domain.scrub import CAPITALISED, PARTICLES, PLACEHOLDER, patterns, scrub
 
 MIN_WORDS = 4  # fewer words left than this: not worth quoting
 MAX_OMISSIONS = 3  # more places left out than this: the quote is more about who than about what
@@ -35,7 +34,7 @@ _TWO_CAPITALS = re.compile(rf"(?<![.!?:]\s)(?<!^)\b{CAPITALISED}\s+(?:{PARTICLES
 # in a melding they mostly say where the problem is, which every reader of the case needs (the page shows the
 # street), and the resident's own address is kept in `contacts`, not in the text.
 CONTACT_KINDS = ("email", "phone")
-_CONTACT = tuple(pattern for kind, pattern in _SCRUB_RULES if kind in CONTACT_KINDS)
+_CONTACT = patterns(CONTACT_KINDS)
 _WORD = re.compile(r"\S+")
 _NUMBER_PIECE = re.compile(r"[+(]?\d[\d().-]*")  # "06", "12", "(0)30", "+31": part of a number split by spaces
 _AT = re.compile(r"@|\(at\)|\[at\]", re.IGNORECASE)

@@ -136,10 +136,10 @@ class RuleSet:
 
 
 class RuleProblem(ValueError):
-    """One problem in a configuration, located by file, rule id and key."""
+    """One problem in a configuration, located by file, rule id and key (said in Dutch: a beheerder reads it)."""
 
     def __init__(self, file: str, rule: str, key: str, message: str) -> None:
-        super().__init__(f"{file}: rule '{rule}', key '{key}': {message}")
+        super().__init__(f"{file}: onderdeel '{rule}', sleutel '{key}': {message}")
         self.file = file
         self.rule = rule
         self.key = key
@@ -152,30 +152,31 @@ def validate(rules: RuleSet) -> list[RuleProblem]:
     if rules.municipality.triage_department not in rules.departments:
         problems.append(
             RuleProblem("municipality.yaml", rules.municipality.id, "triage.department",
-                        f"unknown department '{rules.municipality.triage_department}'")
+                        f"onbekende vakdienst '{rules.municipality.triage_department}'")
         )
     for category in rules.categories.values():
         if category.department not in rules.departments:
             problems.append(RuleProblem("categories.yaml", category.id, "department",
-                                        f"unknown department '{category.department}'"))
+                                        f"onbekende vakdienst '{category.department}'"))
     wijken = set(rules.wijken)
     for team in rules.teams:
         if team.department not in rules.departments:
-            problems.append(RuleProblem("teams.yaml", team.id, "department", f"unknown department '{team.department}'"))
+            problems.append(RuleProblem("teams.yaml", team.id, "department",
+                                        f"onbekende vakdienst '{team.department}'"))
         for wijk in team.wijken:
             if wijk != "*" and wijk not in wijken:
-                problems.append(RuleProblem("teams.yaml", team.id, "wijken", f"unknown wijk '{wijk}'"))
+                problems.append(RuleProblem("teams.yaml", team.id, "wijken", f"onbekende wijk '{wijk}'"))
     for department in rules.departments.values():
         uncovered = [w for w in sorted(wijken) if rules.team_for(department.id, w) is None
                      or not rules.team_for(department.id, w).covers(w)]  # type: ignore[union-attr]
         if uncovered:
             problems.append(RuleProblem("teams.yaml", department.id, "wijken",
-                                        f"no team of this department covers {', '.join(uncovered)}"))
+                                        f"geen team van deze vakdienst werkt in {', '.join(uncovered)}"))
     codes = {b.code for b in rules.buurten}
     for street, code in rules.streets.items():
         if code not in codes:
-            problems.append(RuleProblem("streets.csv", street, "buurt_code", f"unknown buurt code '{code}'"))
+            problems.append(RuleProblem("streets.csv", street, "buurt_code", f"onbekende buurtcode '{code}'"))
     for wijk in rules.ambitions:
         if wijk not in wijken:
-            problems.append(RuleProblem("ambitions.yaml", wijk, "wijken", f"unknown wijk '{wijk}'"))
+            problems.append(RuleProblem("ambitions.yaml", wijk, "wijken", f"onbekende wijk '{wijk}'"))
     return problems

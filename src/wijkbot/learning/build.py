@@ -91,8 +91,7 @@ def check_learnable(history: History) -> None:
         corrections = sum(1 for e in history.examples if e.category and not e.line)  # not from a file
         parts = f" ({total - corrections} uit de geschiedenis, {corrections} correcties uit de inbox)"
         raise HistoryError(f"te weinig meldingen met een categorie om van te leren: {total}"
-                           f"{parts if corrections else ''}, nodig zijn er minstens {MIN_LABELLED}; "
-                           f"de regels blijven routeren")
+                           f"{parts if corrections else ''}, nodig zijn er minstens {MIN_LABELLED}")
     if len(labelled) < 2:
         raise HistoryError(f"alle {total} meldingen hebben dezelfde categorie ({next(iter(labelled))}): een model "
                            f"zou alles daarheen sturen; nodig zijn meldingen van minstens twee categorieën")

@@ -8,6 +8,7 @@ the messages, for whoever is not the case's officer or team (elsewhere it reads 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +21,8 @@ from wijkbot.services.preview import preview
 from wijkbot.web.inbox.context import person, services
 from wijkbot.web.inbox.render import language, render
 from wijkbot.web.inbox.x_status import x_banner, x_route
+
+log = logging.getLogger(__name__)
 
 # Shown in the page; anything else (PDF, SVG, unknown) is downloaded, never rendered by the browser.
 INLINE_IMAGES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
@@ -85,6 +88,8 @@ async def reveal_contact(request: web.Request) -> web.Response:
     except ValueError as error:  # a beheerder or an invited colleague without a reason
         return await show_case(request, reference, draft=dict(form), error=("contact", str(error)), status=400)
     # the audit row is written: this answer (never a later GET) also shows the messages as the resident wrote them
+    log.info("contact details of %s shown to officer %s (the audit log has the reason)", reference,
+             person(request).officer_id)
     return await show_case(request, reference, extra={"contact": contact}, revealed=True)
 
 

@@ -1,7 +1,8 @@
 """Error pages of the inbox: 403 (CSRF, not allowed), 404 (no such case, or out of reach), 500.
 
 Invariants: a case out of reach and a case that does not exist look the same (404), so references cannot
-be probed; a 500 page shows no stack trace and no case data, and the log line names only method and path.
+be probed; a 500 page shows no stack trace and no case data, and the log line names only the method and the
+route pattern (never the path, which may hold a password link token).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from aiohttp import web
 from wijkbot.services.action_base import NotAllowed
 from wijkbot.web.inbox.render import render
 from wijkbot.web.inbox.session import CsrfRefused
+from wijkbot.web.server import route_pattern
 
 log = logging.getLogger("wijkbot.inbox")
 
@@ -31,7 +33,8 @@ async def error_pages(request: web.Request, handler: Any) -> web.StreamResponse:
         return await _page(request, 403 if error.visible else 404,
                            "inbox.error.forbidden" if error.visible else "inbox.error.not_found")
     except Exception:
-        log.exception("inbox error on %s %s", request.method, request.path)
+        # The route pattern, not the path: a path can carry a one-time password link token.
+        log.exception("inbox error on %s %s", request.method, route_pattern(request))
         return await _page(request, 500, "inbox.error.server")
 
 
