@@ -100,6 +100,23 @@ def test_the_model_learns_words_the_rules_do_not_know(tmp_path: Path, utrecht_ru
 
 
 
+
+def test_an_unsure_model_says_what_it_leans_to_not_that_it_learned_it(tmp_path: Path, utrecht_rules: RuleSet,
+                                                                      names: dict[str, str]) -> None:
+    """"geleerd van 40 eerdere meldingen: X" reads like evidence; for a message the model is unsure of (triage)
+    the reason says it only leans that way."""
+    path = tmp_path / "export.csv"
+    write_history(path)
+    router = Router(utrecht_rules)
+    learned = LearnedRouter(router, train_models(load_history(path, utrecht_rules), router))
+    unsure = learned.route("Hallo, ik heb een vraag")
+    assert unsure.triage
+    learned_reason = next(r for r in unsure.reasons if r.startswith("geleerd van"))
+    assert "lijkt het meest op" in learned_reason and "niet zeker genoeg" in learned_reason
+    sure = learned.route("Het is erg donker bij de Kanaalstraat")
+    assert not sure.triage
+    assert f"geleerd van 40 eerdere meldingen: {names['straatverlichting']}" in sure.reasons
+
 def test_the_rules_decide_what_the_model_never_learned(tmp_path: Path, utrecht_rules: RuleSet,
                                                        names: dict[str, str]) -> None:
     """A small export (street lights and bins only) must not pull a clear grofvuil or parking message into

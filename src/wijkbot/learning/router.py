@@ -130,7 +130,8 @@ class LearnedRouter:
         reasons = (
             said.category,
             f"geleerd van {learned[category] if learned else 0} eerdere meldingen: "
-            f"{self.rules.categories[category].name}",
+            + (f"lijkt het meest op {self.rules.categories[category].name}, maar het model is niet zeker genoeg"
+               if margin < threshold else self.rules.categories[category].name),
             where,
             *said.more,
             f"zekerheid {confidence:.2f}",
