@@ -73,6 +73,38 @@ async def test_a_stale_form_never_overwrites_a_newer_change(any_officers: dict[s
         f"Bram was eerst.\n\nBram de Proef, Stadswerken (nummer {resident.reference})"]
 
 
+
+async def test_a_colleagues_note_stops_a_reply_from_a_page_opened_before_it(
+        officers: dict[str, Officer], inbox_bot: Wijkbot, channel: RecordingChannel) -> None:
+    """Bram notes "niet antwoorden, ik bel zelf" while Anouk has the case open: her reply is held back, she
+    sees the note and keeps her text. Her own note never stops her own reply from the same page."""
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk, bram = await signed_in(officers, "anouk"), await signed_in(officers, "bram")
+    opened = await anouk.get(f"/inbox/zaak/{resident.reference}")
+    await bram.act(resident.reference, "notitie", note="Niet antwoorden, ik bel de bewoner zelf.")
+    late = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord",
+                            {"version": opened.field("version"), "reply": "We komen morgen kijken."})
+    assert late.status == 409 and "Niet antwoorden, ik bel de bewoner zelf." in late.text
+    assert "We komen morgen kijken." in late.html  # what she typed is kept
+    assert await resident.received() == []
+
+    page = await anouk.get(f"/inbox/zaak/{resident.reference}")
+    noted = await anouk.post(f"/inbox/zaak/{resident.reference}/notitie",
+                             {"version": page.field("version"), "note": "Bram belt, ik stuur daarna de uitkomst."})
+    assert noted.status == 200
+    replied = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord",
+                               {"version": page.field("version"), "reply": "We bellen u vandaag."})
+    assert replied.status == 200 and "Uw antwoord is verstuurd" in replied.text
+
+    # ... but a resident's message after her own note still makes that page's form stale.
+    page = await anouk.get(f"/inbox/zaak/{resident.reference}")
+    await anouk.post(f"/inbox/zaak/{resident.reference}/notitie", {"version": page.field("version"),
+                                                                   "note": "Wacht op zijn antwoord."})
+    await resident.say("Ik ben vandaag niet thuis, bel morgen maar.")
+    stale = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord",
+                             {"version": page.field("version"), "reply": "Goed, morgen dan."})
+    assert stale.status == 409 and "Ik ben vandaag niet thuis" in stale.text
+
 async def test_a_second_reply_to_an_answered_message_is_warned_about(officers: dict[str, Officer],
                                                                     inbox_bot: Wijkbot,
                                                                     channel: RecordingChannel) -> None:

@@ -110,11 +110,22 @@ class ActionBase:
             raise ActionError(f"geen zaak met nummer {reference}")
         if actor is not None:
             await self._authorise(conn, case, actor, need)
-        if expected_version is not None and int(case["version"]) != expected_version:
+        if expected_version is not None and int(case["version"]) != expected_version and not (
+                actor is not None and await self._only_own_notes_since(conn, case, actor, expected_version)):
             last = await repository.last_event_actor(conn, int(case["id"]))
             raise StaleCase(str(case["reference"]), int(case["version"]),
                             by_yourself=actor is not None and last == str(actor.officer_id))
         return case
+
+    @staticmethod
+    async def _only_own_notes_since(conn: AsyncConnection, case: RowMapping, actor: Actor, expected: int) -> bool:
+        """Whether every change since the form's version is a note by this very actor (a note makes other
+        people's forms stale, not the author's own page, from which they may go on to reply)."""
+        current = int(case["version"])
+        if not 0 < current - expected <= 5:
+            return False
+        made = await repository.own_note_versions(conn, int(case["id"]), actor.officer_id, current - expected)
+        return made == set(range(expected + 1, current + 1))
 
     async def _authorise(self, conn: AsyncConnection, case: RowMapping, actor: Actor, need: Access) -> Access:
         person = actor.person or await load_person(conn, actor.officer_id)

@@ -90,10 +90,14 @@ class Actions(HandOverActions, TeamworkActions):
             message_id = await repository.add_message(conn, channel="intern", direction="note",
                                                       body=storable(text).strip(), now=now, case_id=case["id"],
                                                       author_id=actor.officer_id,
-                                                      meta={"mentions": sorted(mentioned)})
+                                                      meta={"mentions": sorted(mentioned),
+                                                            "version": int(case["version"]) + 1})
             await casefile.add_mentions(conn, message_id, int(case["id"]), mentioned, now)
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "notitie",
                                        {"mentions": sorted(mentioned)} if mentioned else {})
+            # A form a colleague opened before this note is stale: a reply from it would pass over "niet
+            # antwoorden, ik bel zelf". They get the case with the note and keep what they typed.
+            await repository.bump_version(conn, case["id"])
         return sorted(mentioned.values())
 
     async def set_status(self, reference: str, actor: Actor, wanted: Status, *, reason: str = "",

@@ -63,6 +63,12 @@ async def update_case(conn: AsyncConnection, case_id: int, now: datetime, **valu
     ))
 
 
+async def bump_version(conn: AsyncConnection, case_id: int) -> None:
+    """A change others must see before they act (a colleague's note), that is not a change of the case itself:
+    `updated_at` (the moment a cancelled case counts as closed) stays."""
+    await conn.execute(update(cases).where(cases.c.id == case_id).values(version=cases.c.version + 1))
+
+
 async def officer_acted(conn: AsyncConnection, case_id: int) -> bool:
     """Whether an ambtenaar did anything on the case yet (assigned, answered, noted, handed over, ...)."""
     return bool((await conn.execute(select(exists().where(
@@ -73,6 +79,14 @@ async def last_event_actor(conn: AsyncConnection, case_id: int) -> str | None:
     """Who made the case's latest change ("bewoner", "systeem" or an officer id), None without events."""
     return (await conn.execute(select(case_events.c.actor).where(case_events.c.case_id == case_id)
                                .order_by(case_events.c.id.desc()).limit(1))).scalar()
+
+
+async def own_note_versions(conn: AsyncConnection, case_id: int, officer_id: int, count: int) -> set[int]:
+    """The case versions this officer's latest `count` notes made (kept in each note's meta)."""
+    rows = await conn.execute(select(messages.c.meta).where(
+        messages.c.case_id == case_id, messages.c.direction == "note", messages.c.author_id == officer_id)
+        .order_by(messages.c.id.desc()).limit(count))
+    return {int(meta["version"]) for (meta,) in rows.all() if meta and "version" in meta}
 
 
 async def add_event(conn: AsyncConnection, case_id: int, now: datetime, actor: str, type_: str,
