@@ -43,10 +43,13 @@ async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
     db = Database(settings.database_url)
     try:
-        await migrate(db)
+        done = await migrate(db)
     finally:
         await db.dispose()
-    print("database is up to date")
+    if done.steps:
+        print(f"database bijgewerkt naar versie {done.after} ({done.steps} {'stap' if done.steps == 1 else 'stappen'})")
+    else:
+        print(f"database is al bij (versie {done.after or '-'})")
     return 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Callable, Coroutine
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -90,16 +91,21 @@ _DIRECTIONS = {"in": "van de bewoner", "out": "aan de bewoner", "note": "interne
 
 
 async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
-    """A case for an operator: its fields by name, messages, files and history (no contact data).
+    """A case for an operator: its fields by name, messages, files, routing and history (no contact data).
 
     `show` names no ambtenaar, so nobody is known to handle the case: contact data residents typed into their
-    messages (or a file name, or a survey explanation in the history) is masked as in the inbox's lists.
+    messages (or a file name, or a survey explanation in the history) is masked as in the inbox's lists. The
+    history reads as on the inbox's case page (services.case_history): who acted by name, what happened and why.
     """
     from wijkbot.domain.quotes import mask_contact
+    from wijkbot.i18n import Translator
+    from wijkbot.services import case_history as history
     from wijkbot.storage import attachments, repository
+    from wijkbot.storage.casefile import officer_names
     from wijkbot.storage.db import Database
 
     rules = load_rules(settings.rules_dir)
+    translator = Translator.load(settings.locales_dir)
     db = Database(settings.database_url)  # no service is started: no model to load, no jobs
     try:
         async with db.read() as conn:
@@ -109,7 +115,7 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
             messages = await repository.messages_of(conn, case["id"])
             events = await repository.events_of(conn, case["id"])
             files = await attachments.of_case(conn, case["id"])
-            officer = await repository.officer(conn, case["officer_id"]) if case["officer_id"] else None
+            names = await officer_names(conn)
     finally:
         await db.dispose()
     category = rules.categories.get(case["category"] or "")
@@ -124,13 +130,15 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
                       else f"- (voorstel: {suggested.name})" if suggested else "-"),
         "vakdienst": f"{department.name} ({case['department']})" if department else case["department"],
         "team": f"{team.name} ({team.id})" if team else case["team"] or "-",
-        "ambtenaar": officer["name"] if officer else "nog niemand",
+        "ambtenaar": names.get(case["officer_id"], "?") if case["officer_id"] else "nog niemand",
         rules.municipality.area_label: case["wijk"] or "-",
         "buurt": case["buurt"] or "-",
         "uiterlijk": case["due_date"] or "-",
         "overdrachten": case["handover_count"],
         "uitkomst": case["outcome"] or "-",
     }
+    if case["kind"] == "initiatief":
+        fields["wijkambitie"] = history.ambition_label(rules, case["ambition"], case["wijk"])
     for key, value in fields.items():
         print(f"{key:<15} {value}")
     if case["latitude"] is not None:
@@ -145,12 +153,24 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     for f in files:
         print(f"  {f['id']}: {mask_contact(f['file_name'])} ({f['content_type']}, {f['size']} bytes), "
               f"bericht {f['message_id']}")
+    routing = case["routing"] or {}
+    if routing.get("reasons"):
+        print("routering:")
+    for reason in routing.get("reasons", []):
+        print(f"  - {mask_contact(str(reason))}")
+
+    def text(key: str, **values: Any) -> str:
+        return translator.text(key, "nl", **values)
+
+    def when(moment: datetime) -> str:
+        return f"{moment.astimezone(tz):%Y-%m-%d %H:%M}"
+
+    namer = history.Namer(rules)
     print("geschiedenis:")
     for e in events:
-        details = ", ".join(f"{k}: {mask_contact(v) if isinstance(v, str) else v}"
-                            for k, v in (e["data"] or {}).items() if v not in (None, ""))
-        suffix = f" ({details})" if details else ""
-        print(f"  [{e['at'].astimezone(tz):%Y-%m-%d %H:%M}] {e['actor']}: {e['type']}{suffix}")
+        parts = [history.event_label(text, e["type"]),
+                 *(mask_contact(p) for p in history.event_details(e, text, namer, when))]
+        print(f"  [{when(e['at'])}] {history.actor_name(str(e['actor']), names)}: {' · '.join(parts)}")
     return 0
 
 

@@ -1,15 +1,19 @@
 """Runs the Alembic migrations programmatically, for `wijkbot migrate`, `serve` and the tests.
 
 Invariants: the migrations folder ships inside the package, so an installed wijkbot can migrate without a
-checkout; migrating an up-to-date database is a no-op.
+checkout; migrating an up-to-date database is a no-op; `migrate` says what it did (`Migrated`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from wijkbot.storage.db import Database
 
@@ -23,16 +27,38 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-async def migrate(database: Database, revision: str = "head") -> None:
-    """Bring the database schema to `revision` inside the running event loop."""
+@dataclass(frozen=True, slots=True)
+class Migrated:
+    """What `migrate` did: the schema version before and after (None: an empty database) and how many
+    migrations ran to get there (0: it was already there)."""
 
-    def _upgrade(sync_connection: object) -> None:
+    before: str | None
+    after: str | None
+    steps: int
+
+
+def _version(sync_connection: Any) -> str | None:
+    heads = MigrationContext.configure(sync_connection).get_current_heads()
+    return ", ".join(sorted(heads)) or None
+
+
+async def migrate(database: Database, revision: str = "head") -> Migrated:
+    """Bring the database schema to `revision` inside the running event loop; says what that took."""
+
+    def _upgrade(sync_connection: Any) -> Migrated:
         config = alembic_config(database.url)
         config.attributes["connection"] = sync_connection
+        before = _version(sync_connection)
         command.upgrade(config, revision)
+        after = _version(sync_connection)
+        steps = 0
+        if after != before and after is not None:
+            script = ScriptDirectory.from_config(config)
+            steps = sum(1 for _ in script.iterate_revisions(after, before or "base"))
+        return Migrated(before, after, steps)
 
     async with database.write() as connection:
-        await connection.run_sync(_upgrade)
+        return await connection.run_sync(_upgrade)
 
 
 async def downgrade(database: Database, revision: str) -> None:

@@ -22,6 +22,7 @@ from yarl import URL
 
 from wijkbot.domain.quotes import mask_contact
 from wijkbot.i18n import SUPPORTED
+from wijkbot.services import case_history as history
 from wijkbot.web.inbox.context import PERSON, services
 from wijkbot.web.inbox.session import csrf_token
 
@@ -63,9 +64,7 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
         return str(format_timedelta(now - moment, locale=lang))
 
     def event_label(kind: str) -> str:
-        key = "inbox.event." + kind.replace(" ", "_")
-        label = t(key)
-        return kind if label == key else label  # an event type from a newer feature shows as it is stored
+        return history.event_label(t, kind)
 
     def channel_label(name: str) -> str:
         label = t("inbox.channel." + name)
