@@ -4,11 +4,16 @@ A resident may have several cases open. A new message is plainly a continuation 
 waits on the resident, when the resident wrote on it in the last half hour (unless the new message is plainly
 about another subject or street: "er is ook een stoeptegel los in de Kanaalstraat" after a grofvuil report on
 another street), or when the last thing we sent them was a question or an ambtenaar's answer about it
-(recently). Otherwise the message is kept with the most
-recent open case for now, and the resident is asked with buttons whether it belongs there, to another open
-case, or is something new. Invariants: pure (time is passed in); a placement always names a case, so a
-message is never left without one when the resident never answers; button values are short (Telegram allows
-64 bytes) and carry the message they are about, so an old button still means what it said.
+(recently). Otherwise the message is kept for now with the open case its words match best (the same category,
+street or vakdienst, never one they plainly contradict: domain.reopen.points_at), else with the most recent
+one, and the resident is asked with buttons whether it belongs there, to another open case, or is something
+new. Words that plainly continue one case but match another open case better are never filed silently on the
+first: they are asked about, kept with the better match. While the which-case question is fresh, the
+resident's next words go with the message asked about, unless they plainly contradict the case it is kept
+with (another street or vakdienst) or match another case better: then they are asked about too.
+Invariants: pure (time is passed in); a placement always names a case, so a message is never left without one
+when the resident never answers; button values are short (Telegram allows 64 bytes) and carry the message they
+are about, so an old button still means what it said.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from wijkbot.domain.reopen import points_at
 
 RECENT_WRITING = timedelta(minutes=30)
 ANSWER_WINDOW = timedelta(days=3)
@@ -37,15 +44,17 @@ class OpenCase:
     needs_location: bool = False  # we asked the resident for a street or postcode in the acknowledgement
     category: str | None = None
     street: str | None = None
+    department: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Subject:
     """What the new message is about, as far as the router is sure: its category (None when it would go to
-    triage) and the street it names (None when it names none)."""
+    triage) with that category's vakdienst, and the street it names (None when it names none)."""
 
     category: str | None
     street: str | None
+    department: str | None = None
 
     def differs_from(self, case: OpenCase) -> bool:
         """Plainly another street than the case, or another subject without naming the case's street (an
@@ -55,6 +64,19 @@ class Subject:
         same_street = known and str(self.street).casefold() == str(case.street).casefold()
         other_category = bool(self.category and case.category and self.category != case.category)
         return (known and not same_street) or (other_category and not same_street)
+
+    def fit(self, case: OpenCase) -> int | None:
+        """How well the words match the case: None when they plainly point elsewhere (another street, or a
+        subject of another vakdienst: domain.reopen.points_at), else 2 for its category, 1 for its street and
+        1 for its vakdienst (0: nothing in common, nothing against)."""
+        if points_at(self, case) is False:
+            return None
+        return 2 * _same(self.category, case.category) + _same(self.street, case.street) + _same(
+            self.department, case.department)
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a and b and a.casefold() == b.casefold())
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,20 +102,52 @@ def place(open_cases: Sequence[OpenCase], last_sent: LastSent | None, now: datet
         raise ValueError("place() needs at least one open case")
     waiting = [c for c in open_cases if c.waits_on_resident]
     if waiting:
-        return Placement(waiting[0].id, ask=False)
+        return _unless_better(waiting[0], open_cases, subject)
     recent = [c for c in open_cases
               if c.last_resident_message_at is not None and now - c.last_resident_message_at <= RECENT_WRITING]
     if recent:
         latest = max(recent, key=lambda c: c.last_resident_message_at or now)
-        # While the which-case question is still fresh, the resident's next words go with it, not a new one.
+        better = _better(latest, open_cases, subject)
+        if better is not None:  # plainly about another open case: never filed silently on this one
+            return Placement(better.id, ask=True)
+        # While the which-case question is still fresh, the resident's next words go with it, not a new one,
+        # unless they plainly point elsewhere (another street or vakdienst than the case it is kept with).
         asking = last_sent is not None and last_sent.purpose == CHOICE and now - last_sent.at <= RECENT_WRITING
-        return Placement(latest.id, ask=subject is not None and not asking and subject.differs_from(latest))
+        if asking:
+            return Placement(latest.id, ask=subject is not None and points_at(subject, latest) is False)
+        return Placement(latest.id, ask=subject is not None and subject.differs_from(latest))
     if last_sent is not None and now - last_sent.at <= ANSWER_WINDOW:
         for case in open_cases:
             asked = last_sent.purpose in INVITING or (last_sent.purpose == "ack" and case.needs_location)
             if case.id == last_sent.case_id and asked:
-                return Placement(case.id, ask=False)
-    return Placement(open_cases[0].id, ask=True)
+                return _unless_better(case, open_cases, subject)
+    return Placement(_best(open_cases, subject).id, ask=True)
+
+
+def _best(open_cases: Sequence[OpenCase], subject: Subject | None) -> OpenCase:
+    """The open case the words match best (of equals the newest); the newest when they match none."""
+    best, score = open_cases[0], 0
+    if subject is not None:
+        for case in open_cases:
+            fit = subject.fit(case)
+            if fit is not None and fit > score:  # strictly better: of equals, the newest (they come first)
+                best, score = case, fit
+    return best
+
+
+def _better(case: OpenCase, open_cases: Sequence[OpenCase], subject: Subject | None) -> OpenCase | None:
+    """Another open case the words match better than `case`, if any (the best of them)."""
+    if subject is None:
+        return None
+    own = subject.fit(case)
+    others = [c for c in open_cases if c.id != case.id and (subject.fit(c) or 0) > max(own or 0, 0)]
+    return _best(others, subject) if others else None
+
+
+def _unless_better(case: OpenCase, open_cases: Sequence[OpenCase], subject: Subject | None) -> Placement:
+    """`case`, where the resident plainly goes on; but words about another open case are asked about."""
+    better = _better(case, open_cases, subject)
+    return Placement(case.id, ask=False) if better is None else Placement(better.id, ask=True)
 
 
 @dataclass(frozen=True, slots=True)

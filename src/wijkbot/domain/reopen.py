@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Protocol
 
 from wijkbot.domain.text import COMMON_WORDS, clip, words
 
@@ -49,6 +50,17 @@ class Said:
     street: str | None
 
 
+class Subjective(Protocol):
+    """Anything with a subject and a place to compare: the words (Said, conversation.Subject) or a case
+    (ClosedCase, conversation.OpenCase)."""
+
+    @property
+    def department(self) -> str | None: ...
+
+    @property
+    def street(self) -> str | None: ...
+
+
 def says_not_solved(text: str, phrases: Sequence[str]) -> bool:
     """Whether the text's opening contains one of the phrases, word for word (case, accents and punctuation
     aside). Only the first SAID_WITHIN characters count: that is where a resident says it, and a huge message
@@ -71,9 +83,10 @@ def _same(a: str | None, b: str | None) -> bool | None:
     return None if not a or not b else a.casefold() == b.casefold()
 
 
-def points_at(said: Said, case: ClosedCase) -> bool | None:
+def points_at(said: Subjective, case: Subjective) -> bool | None:
     """True: the words point at this case (a subject of its vakdienst, or its street); False: plainly not
-    (another street, or a subject of another vakdienst, also on the same street); None: they say nothing."""
+    (another street, or a subject of another vakdienst, also on the same street); None: they say nothing.
+    Also what placement (domain.conversation) uses to tell which open case new words are about."""
     street = _same(said.street, case.street)
     department = _same(said.department, case.department)
     if street is False or department is False:

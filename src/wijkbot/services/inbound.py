@@ -1,9 +1,11 @@
 """The one door every channel's messages come in through: commands, button presses and everything else.
 
 Invariants: channel-neutral (the web chat, Telegram and X all call `receive`); a slash command goes to
-ResidentCommands, a pressed button to the handler of its value's prefix ("case:" which-case answers,
-"privacy:" the erase request, more registered by other features such as surveys), everything else, and a
-button nobody claims, to Intake as the resident's words; each of them stores the message before deciding.
+ResidentCommands, also an unknown one a channel passed on as words ("/onzin" in the web chat: stored, answered
+"Deze opdracht kennen we niet" with the list, never added to a case), a pressed button to the handler of its
+value's prefix ("case:" which-case answers, "privacy:" the erase request, more registered by other features
+such as surveys), everything else, and a button nobody claims, to Intake as the resident's words; each of them
+stores the message before deciding.
 A poller's batch (X) takes the same door, in the order the messages were written: runs of words go to
 intake together, a command, button or claimed text is handled where it stands, and the poller's cursor
 commits with the last intake call (store first, then advance). A public post (an X mention) is only ever
@@ -14,9 +16,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from wijkbot.domain import commands
 from wijkbot.domain.model import InboundMessage
 from wijkbot.services.case_choices import CaseChoices
 from wijkbot.services.intake import Intake
@@ -44,6 +48,7 @@ class Inbound:
         self._texts.append(handler)
 
     async def receive(self, message: InboundMessage) -> IntakeResult:
+        message = as_command(message)
         return await self._special(message) or await self.intake.receive(message)
 
     async def receive_batch(self, batch: Sequence[InboundMessage],
@@ -54,7 +59,7 @@ class Inbound:
         commits with the last intake call, so nothing is advanced before it is stored."""
         results: list[IntakeResult] = []
         words: list[InboundMessage] = []
-        for message in batch:
+        for message in map(as_command, batch):
             if message.command is None and message.choice is None and not self._texts:
                 words.append(message)  # nothing could claim it: no need to break the run
                 continue
@@ -93,6 +98,16 @@ class Inbound:
             if taken is not None:
                 return taken
         return None
+
+
+def as_command(message: InboundMessage) -> InboundMessage:
+    """The message with its command, when its text starts with one the channel did not mark (the web chat passes
+    "/onzin" on as words): an unknown command is answered as such, not filed on a case. "/ Kanaalstraat" or
+    "1/2" stay words (domain.commands.parse); a public post is only ever words."""
+    if message.public or message.command is not None or message.choice is not None:
+        return message
+    parsed = commands.parse(message.text.strip())
+    return message if parsed is None else replace(message, command=parsed[0], command_args=parsed[1])
 
 
 async def _nothing(_conn: AsyncConnection) -> None:

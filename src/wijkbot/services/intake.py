@@ -5,7 +5,8 @@ deduplicated on (channel, external id): a redelivered message creates nothing ne
 result; if deciding fails, the message is still stored (marked unprocessed) and the resident still hears
 from us; every resident gets an answer in the outbox (a question back for an empty or unreadable message);
 a message from a resident with an open case is added to that case, or kept there while the resident is
-asked with buttons whether it is something new (re-routing is an officer action);
+asked with buttons whether it is something new (kept with the open case its words match best; re-routing
+is an officer action);
 a new case always has a lead department and a team.
 
 Messages that arrive together are written together (group commit, see IntakeBatch): one transaction and a

@@ -5,8 +5,9 @@ resident's second message in the same batch joins the case their first one opene
 updated in memory as cases are assigned, so one batch spreads work like one-by-one intake would.
 
 A resident with open cases: a message that plainly continues one of them joins it; any other message is kept
-with the newest open case and the answer asks, with buttons, which case it is about (services.placement);
-on a channel without buttons (X) it joins the newest case, unless the router confidently puts it in a
+with the open case its words match best (else the newest; domain.conversation.place) and the answer asks, with
+buttons, which case it is about, naming that case first (services.placement);
+on a channel without buttons (X) it joins that case, unless the router confidently puts it in a
 category none of the open cases has: then it opens a case of its own. A message that is no plain continuation
 but says the problem is not solved and points at a case closed in the last two weeks (domain.reopen) joins that
 closed case as a request to look again instead. A resident who sent /stop and writes again gets messages from us
@@ -17,6 +18,7 @@ words joins the case those words open, if they come within the hour.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -166,7 +168,7 @@ class IntakeBatch:
                 return
         if self._another_look(item, has_open_case=bool(plain)):
             return
-        if plain and decision is None:  # not plain: kept with the newest case, and asked (or joined on X)
+        if plain and decision is None:  # not plain: kept with the best match, and asked (or joined on X)
             self._join(item, candidates, by_key[where.case_id], unclear=True)
             return
         if decision is None:
@@ -217,11 +219,13 @@ class IntakeBatch:
     def _placement(self, item: BatchItem, candidates: list[BatchCase]) -> tuple[dict[int, BatchCase], Placement]:
         # Stored cases go by their id (what LastSent names); a case opened in this batch has none yet.
         by_key = {c.row.get("id") or -n: c for n, c in enumerate(candidates, start=1)}
-        keyed = [placement.open_case(key, c.row, c.last_written) for key, c in by_key.items()]
+        keyed = [replace(placement.open_case(key, c.row, c.last_written), department=c.row.get("department"))
+                 for key, c in by_key.items()]
         subject = None
         if has_words(item.body):  # what the words are plainly about, to tell a new subject from a follow-up
             routed = self._routed(item)
-            subject = Subject(routed.category, routed.area.street)
+            category = self.rules.categories.get(routed.category or "")
+            subject = Subject(routed.category, routed.area.street, category.department if category else None)
         return by_key, place(keyed, self.last_sent.get(item.contact["id"]), self.now, subject)
 
     def _join(self, item: BatchItem, candidates: list[BatchCase], case: BatchCase, unclear: bool) -> None:
@@ -235,7 +239,8 @@ class IntakeBatch:
                                            "naar": Status.IN_BEHANDELING.value}))
         case.events.append(("bericht", {"item": id(item)}))
         if unclear and item.message.reply_to.channel not in BUTTONLESS_CHANNELS:  # X cannot show the buttons
-            item.ask = [c.row for c in candidates]
+            # The case it is kept with comes first: the question names it ("Tot u kiest, ... bij nummer").
+            item.ask = [case.row, *(c.row for c in candidates if c is not case)]
             item.purpose = CHOICE
             # The next message of this batch sees the question as asked (placement asks once).
             self.last_sent[item.contact["id"]] = LastSent(case.row.get("id"), CHOICE, self.now)

@@ -63,7 +63,7 @@ class BatchItem:
     purpose: str = "ack"
     message_id: int = 0
     lang: str = "nl"
-    ask: list[dict[str, Any]] | None = None  # the open cases to ask about (newest first), when not plain
+    ask: list[dict[str, Any]] | None = None  # the open cases to ask about (the one it is kept with first)
     actions: tuple[tuple[str, str], ...] = ()
     stored_ids: tuple[int, ...] = ()  # split off: already stored messages that move into a new case
     ends_stop: bool = False  # the first message since the resident's /stop: the answer says they hear from us again

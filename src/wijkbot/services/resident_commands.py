@@ -7,14 +7,16 @@ message; a resident only ever sees their own cases (another resident's reference
 included, except the final outcome when the resident asks for it (a button, or /uitkomst where there are no
 buttons); what the resident writes still gets its immediate answer, and writing to us again ends the /stop
 (services.intake_batch); a request to remove data is never carried out silently: it becomes a case for a
-person, due within the AVG term of one month, and the resident is told so with its reference.
+person, due within the AVG term of one month, and the resident is told so with its reference; it goes to the
+wijkbureau (triage department) of the wijk of the resident's most recent case, and its first internal note
+lists the references of the resident's other cases (references only, never contact data).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -177,6 +179,18 @@ class ResidentCommands:
                            .values(locale=wanted))
         return _Answer(self.texts.simple("notice.language_set", wanted))
 
+    async def _erasure_note(self, conn: AsyncConnection, case_id: int, references: list[str], due: date,
+                            now: datetime) -> None:
+        """The first internal note: which cases are the resident's, by reference only (no contact data), so the
+        ambtenaar knows what the request is about."""
+        if references:
+            text = self.texts.simple("notice.erasure_note", "nl", references=", ".join(references),
+                                     due=self.texts.t.date(due, "nl"))
+        else:
+            text = self.texts.simple("notice.erasure_note_none", "nl", due=self.texts.t.date(due, "nl"))
+        await repository.add_message(conn, channel="intern", direction="note", body=text, now=now, case_id=case_id,
+                                     meta={"mentions": [], "zaken": references})
+
     async def _set_contact(self, conn: AsyncConnection, contact_id: int, **values: Any) -> None:
         await conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**values))
 
@@ -189,14 +203,20 @@ class ResidentCommands:
         zone = ZoneInfo(self.rules.municipality.timezone)
         today = now.astimezone(zone).date()
         due = commands.erasure_due(today)
+        others = [c for c in await repository.cases_of_contact(conn, contact["id"])
+                  if (c["routing"] or {}).get("request") != ERASURE]
+        # The wijkbureau (triage department) of the wijk the resident's most recent case plays in: they know
+        # the resident's cases; a resident without one goes to the department's city-wide or first team.
+        wijk = next((c["wijk"] for c in reversed(others) if c["wijk"]), None)
         department = self.rules.municipality.triage_department
-        team = self.rules.team_for(department, None)
+        team = self.rules.team_for(department, wijk)
         loads = await intake_rows.officer_loads_for(conn, [team.id if team else ""])
-        assignment = assign(self.rules, department, None, loads.get(team.id if team else "", []))
+        assignment = assign(self.rules, department, wijk, loads.get(team.id if team else "", []))
         status = Status.TOEGEWEZEN if assignment.officer_id else Status.NIEUW
         row = {
             "reference": f"new-erasure-{now.timestamp()}", "kind": Kind.VRAAG.value, "status": status.value,
             "department": department, "team": assignment.team.id, "officer_id": assignment.officer_id,
+            "wijk": wijk,
             "confidence": 1.0, "contact_id": contact["id"], "locale": lang, "sla_days": (due - today).days,
             "due_date": due, "created_at": now, "updated_at": now, "last_contact_at": now,
             "routing": {"request": ERASURE, "reasons": [
@@ -207,6 +227,7 @@ class ResidentCommands:
         reference = (await intake_rows.set_references(conn, self.rules.municipality.reference_prefix,
                                                       [(case_id, now)]))[0]
         await repository.add_event(conn, case_id, now, "bewoner", ERASURE, {"uiterlijk": due.isoformat()})
+        await self._erasure_note(conn, case_id, [c["reference"] for c in others], due, now)
         remind = next_allowed_moment(datetime.combine(due - timedelta(days=7), time(9, 0), tzinfo=zone), str(zone))
         await repository.plan_followups(conn, case_id, [(FollowUpKind.REMINDER.value, remind)])
         return _Answer(self.texts.simple("notice.erasure_requested", lang, reference=reference,

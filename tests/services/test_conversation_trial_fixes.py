@@ -1,0 +1,185 @@
+"""Findings of the user trial (web chat): follow-ups in the right case, unknown commands, removal requests.
+
+Conversation-style: the resident writes through the one door every channel uses (the web chat passes an unknown
+"/word" on as words, as `Harness.say` does); we look at what they received and in which case each message is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from wijkbot.app import Wijkbot
+from wijkbot.domain.conversation import LastSent, OpenCase, Placement, Subject, place
+from wijkbot.storage import repository
+from wijkbot.storage.tables import cases, messages
+from wijkbot.testing import FrozenClock, Harness
+
+LAMP = "De lantaarnpaal op de Zamenhofdreef is kapot"
+BIKE = "Er staat al weken een fietswrak tegen het hek aan de Zamenhofdreef"
+
+
+async def case_of_message(bot: Wijkbot, body: str) -> str | None:
+    """The reference of the case the resident's (last) message with this text is on."""
+    async with bot.db.read() as conn:
+        row = (await conn.execute(select(messages.c.case_id).where(messages.c.body == body,
+                                                                   messages.c.direction == "in")
+                                  .order_by(messages.c.id.desc()))).first()
+        assert row is not None, body
+        if row.case_id is None:
+            return None
+        case = await repository.case_by_id(conn, row.case_id)
+        return case["reference"] if case else None
+
+
+async def two_open_cases(resident: Harness, clock: FrozenClock) -> tuple[str, str]:
+    """A street light (Stadswerken) and a fietswrak (VTH), both on the Zamenhofdreef, as in the trial."""
+    await resident.say(LAMP)
+    lamp = resident.reference
+    clock.advance(hours=2)
+    await resident.say(BIKE)  # asked about: kept with the lamp case for now
+    await resident.choose(resident.buttons()[-1][1], "Iets nieuws")
+    bike = resident.reference
+    assert bike != lamp
+    return lamp, bike
+
+
+async def test_a_follow_up_is_kept_with_the_case_it_is_about_while_asking(bot: Wijkbot, resident: Harness,
+                                                                           clock: FrozenClock) -> None:
+    lamp, _bike = await two_open_cases(resident, clock)
+    clock.advance(hours=3)
+    text = "De lantaarnpaal op de Zamenhofdreef is nog steeds kapot, het is hier heel donker"
+    got = await resident.say(text)
+    assert f"bewaren we het bij nummer {lamp}" in got[0]  # the street light, not the most recent case
+    assert resident.buttons()[0][0].startswith(lamp)
+    assert await case_of_message(bot, text) == lamp
+
+
+async def test_another_subject_right_after_the_question_is_not_filed_silently(bot: Wijkbot, resident: Harness,
+                                                                               clock: FrozenClock) -> None:
+    _lamp, bike = await two_open_cases(resident, clock)
+    clock.advance(hours=3)
+    await resident.say("De lantaarnpaal op de Zamenhofdreef is nog steeds kapot, het is hier heel donker")
+    clock.advance(minutes=1)
+    text = "Nog een fietswrak trouwens, bij de Zamenhofdreef 40"
+    got = await resident.say(text)
+    assert resident.buttons(), "asked, not silently added"
+    assert f"bij nummer {bike}" in got[0]  # kept with the fietswrak case until the resident chooses
+    assert await case_of_message(bot, text) == bike
+    # The words that go on about the message just asked about still follow it (no second question).
+    clock.advance(minutes=1)
+    more = await resident.say("Hij staat er al weken zonder wielen")
+    assert resident.buttons() == () and bike in more[0]
+
+
+async def test_in_english_a_street_light_is_not_added_to_the_fietswrak_case(bot: Wijkbot, resident: Harness,
+                                                                           clock: FrozenClock) -> None:
+    lamp, _bike = await two_open_cases(resident, clock)
+    clock.advance(minutes=2)
+    await resident.say("Het is een blauwe fiets zonder wielen")  # goes on with the fietswrak: no question
+    assert resident.buttons() == ()
+    await resident.command("taal", "en")
+    clock.advance(minutes=1)
+    text = "Another broken street light on Zamenhofdreef 40"
+    got = await resident.say(text)
+    assert resident.buttons(), "asked, not silently added to the fietswrak case"
+    assert f"we keep it with number {lamp}" in got[0]
+    assert await case_of_message(bot, text) == lamp
+    # Choosing the street light case files it there for good.
+    await resident.choose(resident.buttons()[0][1], lamp)
+    assert await case_of_message(bot, text) == lamp
+
+
+async def test_a_plain_follow_up_on_the_case_being_written_on_still_joins_it(bot: Wijkbot, resident: Harness,
+                                                                             clock: FrozenClock) -> None:
+    _lamp, bike = await two_open_cases(resident, clock)
+    clock.advance(minutes=2)
+    got = await resident.say("De fiets heeft geen wielen meer")
+    assert resident.buttons() == () and bike in got[0] and "toegevoegd" in got[0]
+
+
+async def test_an_unknown_command_is_stored_but_not_added_to_a_case(bot: Wijkbot, resident: Harness) -> None:
+    await resident.say(LAMP)
+    reference = resident.reference
+    got = await resident.say("/onzin")
+    assert len(got) == 1 and got[0].startswith("Deze opdracht kennen we niet.")
+    for command in ("/status", "/taal", "/stop", "/uitkomst", "/privacy", "/verwijder"):
+        assert command in got[0]
+    assert "toegevoegd" not in got[0] and reference not in got[0]
+    assert resident.last is not None and resident.last.reference is None
+    async with bot.db.read() as conn:
+        stored = (await conn.execute(select(messages.c.case_id, messages.c.meta)
+                                     .where(messages.c.body == "/onzin"))).one()
+    assert stored.case_id is None and stored.meta["command"] == "onzin"  # stored first, on no case
+    # "/ Kanaalstraat" is no command: ordinary words, added to the open case.
+    await resident.say("/ bij de Zamenhofdreef 12")
+    assert await case_of_message(bot, "/ bij de Zamenhofdreef 12") == reference
+
+
+async def test_start_and_help_list_every_command(bot: Wijkbot, resident: Harness) -> None:
+    for name in ("start", "help"):
+        text = (await resident.command(name))[0]
+        assert "/verwijder" in text and "/uitkomst" in text, name
+    await resident.command("taal", "en")
+    text = (await resident.command("start"))[0]
+    assert "/verwijder: ask us to remove your data" in text and "/uitkomst" in text
+    unknown = (await resident.say("/nonsense"))[0]
+    assert unknown.startswith("We do not know that command.") and "/verwijder" in unknown
+
+
+async def test_a_removal_request_goes_to_the_wijkbureau_of_the_residents_cases(bot: Wijkbot, resident: Harness,
+                                                                                clock: FrozenClock) -> None:
+    lamp, bike = await two_open_cases(resident, clock)
+    got = await resident.say("/verwijder")
+    request = resident.reference
+    assert request not in (lamp, bike) and request in got[0]
+    async with bot.db.read() as conn:
+        case = await repository.case_by_reference(conn, request)
+        assert case is not None
+        notes = [m for m in await repository.messages_of(conn, case["id"]) if m["direction"] == "note"]
+    assert case["team"] == "wijkbureau-overvecht" and case["department"] == "wijken" and case["wijk"] == "Overvecht"
+    assert case["routing"]["request"] == "verwijderverzoek"
+    assert len(notes) == 1 and lamp in notes[0]["body"] and bike in notes[0]["body"]
+    assert resident.address not in notes[0]["body"]  # references only, never contact data
+
+
+async def test_a_removal_request_without_cases_says_so(bot: Wijkbot, resident: Harness) -> None:
+    await resident.say("/verwijder")
+    async with bot.db.read() as conn:
+        case = (await conn.execute(select(cases))).mappings().one()
+        notes = [m for m in await repository.messages_of(conn, case["id"]) if m["direction"] == "note"]
+    assert case["department"] == "wijken" and len(notes) == 1 and "geen andere zaken" in notes[0]["body"]
+
+
+# The rule underneath, pure (domain.conversation.place): which case a message is kept with, and when it asks.
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+LAMP_CASE = OpenCase(578, False, None, category="straatverlichting", street="Zamenhofdreef",
+                     department="stadswerken")
+BIKE_CASE = OpenCase(579, False, None, category="fietswrak", street="Zamenhofdreef", department="vth")
+LIGHT = Subject("straatverlichting", "Zamenhofdreef", "stadswerken")
+
+
+def test_place_keeps_it_with_the_matching_case_not_the_newest() -> None:
+    assert place([BIKE_CASE, LAMP_CASE], None, NOW, LIGHT) == Placement(578, ask=True)
+    assert place([BIKE_CASE, LAMP_CASE], None, NOW, Subject(None, None)) == Placement(579, ask=True)
+    assert place([BIKE_CASE, LAMP_CASE], None, NOW, Subject("grofvuil", "Kanaalstraat", "stadswerken")) == \
+        Placement(579, ask=True)  # matches none: the newest, as before
+
+
+def test_place_asks_rather_than_filing_on_the_case_being_written_on() -> None:
+    writing = replace(BIKE_CASE, last_resident_message_at=NOW - timedelta(minutes=5))
+    assert place([writing, LAMP_CASE], None, NOW, LIGHT) == Placement(578, ask=True)
+    asked = LastSent(579, "choice", NOW - timedelta(minutes=1))
+    assert place([writing, LAMP_CASE], asked, NOW, LIGHT) == Placement(578, ask=True)
+    bike_words = Subject("fietswrak", None, "vth")
+    assert place([writing, LAMP_CASE], asked, NOW, bike_words) == Placement(579, ask=False)
+    lone = replace(LAMP_CASE, last_resident_message_at=NOW - timedelta(minutes=1))
+    assert place([lone], asked, NOW, Subject("fietswrak", "Zamenhofdreef", "vth")) == Placement(578, ask=True)
+
+
+def test_place_a_waiting_case_keeps_its_answer_unless_it_is_about_another_case() -> None:
+    waiting = replace(BIKE_CASE, waits_on_resident=True)
+    assert place([waiting, LAMP_CASE], None, NOW, Subject(None, None)) == Placement(579, ask=False)
+    assert place([waiting, LAMP_CASE], None, NOW, LIGHT) == Placement(578, ask=True)
