@@ -11,11 +11,16 @@
  *    reuses it, so the server stores it once even when an earlier attempt did arrive.
  *  - The resident reads only the page's own texts about a failed send, never the server's `error` string.
  *  - `locale` is the page language: the server uses it only for a new conversation; /taal decides after that.
+ *  - The page sets no length limit of its own: the server keeps a long message whole and refuses only a body
+ *    above its limit (413, ~256 KB), which the page then explains. The counter only counts, never in red.
+ *  - Only the newest municipality message's buttons can be pressed, and only while the resident has not written
+ *    after it (`refreshActions`); a stored own message remembers the newest municipality message it followed
+ *    (`after`), so a reload shows answered questions with their buttons disabled.
  */
 'use strict';
 (() => {
   const API = '/api/webchat/messages', SESSION_KEY = 'wijkbot.session';
-  const POLL_MS = 1500, MAX_BACKOFF_MS = 30000, COUNTER_FROM = 4000, MAX_CHARS = 5000;
+  const POLL_MS = 1500, MAX_BACKOFF_MS = 30000, COUNTER_FROM = 4000;
   const T = {
     nl: {
       title: 'Chat met de gemeente', site: 'Wijkbureau', skip: 'Direct naar het berichtveld',
@@ -26,7 +31,8 @@
       empty: 'Nog geen berichten. Stuur hieronder uw eerste bericht.',
       hint: 'Druk op Enter om te versturen, Shift+Enter voor een nieuwe regel.',
       langSwitch: 'English', you: 'U', them: 'Gemeente', caseRef: 'Zaak', actions: 'Antwoordmogelijkheden',
-      counter: (n) => `${n} van ${MAX_CHARS} tekens`,
+      counter: (n) => `${n.toLocaleString('nl-NL')} tekens. Ook een lang bericht bewaren we helemaal.`,
+      typeFirst: 'Typ eerst uw bericht.',
       rate: (n) => `U stuurt veel berichten achter elkaar. Probeer het over ${n} seconden opnieuw.`,
       offline: 'Er is even geen verbinding met de gemeente. We proberen het automatisch opnieuw.',
       sendFailed: 'Uw bericht is niet verstuurd. Controleer uw verbinding en probeer het opnieuw.',
@@ -43,7 +49,8 @@
       empty: 'No messages yet. Send your first message below.', label: 'Your message',
       hint: 'Press Enter to send, Shift+Enter for a new line.',
       langSwitch: 'Nederlands', you: 'You', them: 'Municipality', caseRef: 'Case', actions: 'Answer options',
-      counter: (n) => `${n} of ${MAX_CHARS} characters`,
+      counter: (n) => `${n.toLocaleString('en-GB')} characters. We keep a long message whole, too.`,
+      typeFirst: 'Please type your message first.',
       rate: (n) => `You are sending many messages in a row. Please try again in ${n} seconds.`,
       offline: 'We cannot reach the municipality right now. We will keep trying automatically.',
       sendFailed: 'Your message was not sent. Please check your connection and try again.',
@@ -92,7 +99,7 @@
   function setStatus(text, kind = '') {
     statusKind = text ? kind : '';
     statusEl.textContent = text || '';
-    statusEl.classList.toggle('status-error', !!text && kind !== '');
+    statusEl.classList.toggle('status-error', !!text && kind !== '' && kind !== 'hint');
   }
   const pad = (n) => String(n).padStart(2, '0');
   const parseTime = (v, fallback) => { const n = Date.parse(v || ''); return Number.isNaN(n) ? fallback : n; };
@@ -115,7 +122,8 @@
   }
 
   // Renders one message and inserts it by time; equal times keep arrival order.
-  function render({ inbound, text, time, caseRef, actions }) {
+  // `id`: an outbound message's server id; `after`: for an own message, the newest outbound id it followed.
+  function render({ inbound, text, time, caseRef, actions, id, after }) {
     const msg = el('div', `msg ${inbound ? 'msg-in' : 'msg-out'}`);
     msg.dataset.case = caseRef || '';
     const d = new Date(time), meta = el('p', 'msg-meta');
@@ -125,12 +133,16 @@
     const body = el('p', 'msg-text');
     if (inbound) body.textContent = String(text ?? ''); else appendLinked(body, String(text ?? ''));
     msg.append(meta, body);
-    if (!inbound && Array.isArray(actions) && actions.length) msg.append(renderActions(actions));
+    const group = !inbound && Array.isArray(actions) && actions.length ? renderActions(actions) : null;
+    if (group) msg.append(group);
     const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
     const i = items.findIndex((it) => it.t > time);
     log.insertBefore(msg, i < 0 ? null : items[i].el);
-    items.splice(i < 0 ? items.length : i, 0, { t: time, el: msg });
+    items.splice(i < 0 ? items.length : i, 0, {
+      t: time, el: msg, inbound, text: String(text ?? ''), id: Number(id) || 0,
+      after: typeof after === 'number' ? after : null, group });
     empty.hidden = true;
+    refreshActions();
     if (inbound || nearBottom) log.scrollTop = log.scrollHeight;
   }
 
@@ -156,6 +168,28 @@
       group.append(b);
     }
     return group;
+  }
+
+  // An own message answers (or passes by) a municipality message when it was sent after the resident saw it;
+  // own messages stored before `after` existed fall back to the clock.
+  const answers = (mine, theirs) => (mine.after !== null ? mine.after >= theirs.id : mine.t > theirs.t);
+
+  // Only the newest municipality message's buttons stay usable, and only until the resident writes after it.
+  // A spent group stays disabled; after a reload the button whose label the resident sent is marked as chosen.
+  function refreshActions() {
+    let newest = null;
+    for (const it of items) if (!it.inbound && (!newest || it.id > newest.id)) newest = it;
+    for (const it of items) {
+      if (it.inbound || !it.group || it.group.dataset.spent) continue;
+      const replies = items.filter((o) => o.inbound && answers(o, it));
+      if (it === newest && !replies.length) continue;
+      it.group.dataset.spent = '1';
+      const first = replies[0];
+      for (const b of it.group.querySelectorAll('button')) {
+        b.disabled = true;
+        if (first && b.textContent === first.text && !it.group.querySelector('.is-chosen')) b.classList.add('is-chosen');
+      }
+    }
   }
 
   function blockFor(secs) {
@@ -191,10 +225,10 @@
         if (pending && pending.id === id) pending = null;
         // The server's clock (Date header) keeps our message ordered before its acknowledgement.
         const time = parseTime(res.headers.get('Date'), Date.now());
-        const item = { text, sent_at: new Date(time).toISOString(), case: data.case || '' };
+        const item = { text, sent_at: new Date(time).toISOString(), case: data.case || '', after: lastId };
         if (s === session) {
           saveSent(s, item);
-          render({ inbound: true, text, time, caseRef: item.case });
+          render({ inbound: true, text, time, caseRef: item.case, after: item.after });
           if (statusKind !== 'rate') setStatus('');
           schedule(300);
         }
@@ -214,12 +248,22 @@
     }
     return false;
   }
-  const submit = async () => { if (await send(input.value)) { input.value = ''; updateCounter(); } };
+  // An empty field sends nothing: the status line (aria-live) says so, also when pressed again.
+  function hintEmpty() {
+    if (statusKind === 'rate') return;   // the wait matters more
+    if (statusKind === 'hint') { setStatus(''); setTimeout(() => setStatus(t.typeFirst, 'hint'), 100); }
+    else setStatus(t.typeFirst, 'hint');
+    input.focus();
+  }
+  const submit = async () => {
+    if (!input.value.trim()) { hintEmpty(); return; }
+    if (await send(input.value)) { input.value = ''; updateCounter(); }
+  };
   function updateCounter() {
     const n = input.value.length;
     counter.hidden = n <= COUNTER_FROM;
     counter.textContent = n > COUNTER_FROM ? t.counter(n) : '';
-    counter.classList.toggle('counter-over', n > MAX_CHARS);
+    if (statusKind === 'hint' && input.value.trim()) setStatus('');
   }
   $('chat-form').addEventListener('submit', (e) => { e.preventDefault(); submit(); });
   input.addEventListener('keydown', (e) => {
@@ -247,7 +291,9 @@
         if (!m || seen.has(m.id)) continue;
         seen.add(m.id);
         if (Number(m.id) > lastId) lastId = Number(m.id);
-        render({ inbound: false, text: m.text, time: parseTime(m.sent_at, Date.now()), caseRef: m.case, actions: m.actions });
+        render({
+          inbound: false, text: m.text, time: parseTime(m.sent_at, Date.now()), caseRef: m.case, actions: m.actions, id: m.id,
+        });
       }
       ok = true;
     } catch { /* network or server error: back off below */ } finally {
@@ -257,7 +303,7 @@
     if (g !== gen) return schedule(0);
     failures = ok ? 0 : failures + 1;
     if (ok && statusKind === 'net') setStatus('');
-    if (!ok && (!statusKind || statusKind === 'net')) setStatus(t.offline, 'net');
+    if (!ok && (!statusKind || statusKind === 'net' || statusKind === 'hint')) setStatus(t.offline, 'net');
     schedule(ok ? POLL_MS : Math.min(POLL_MS * 2 ** failures, MAX_BACKOFF_MS));
   }
   document.addEventListener('visibilitychange', () => {
@@ -267,7 +313,9 @@
   // Sessions: show the stored own messages, then fetch the municipality's history.
   function start() {
     log.setAttribute('aria-busy', 'true');
-    for (const m of loadSent(session)) render({ inbound: true, text: m.text, time: parseTime(m.sent_at, 0), caseRef: m.case });
+    for (const m of loadSent(session)) {
+      render({ inbound: true, text: m.text, time: parseTime(m.sent_at, 0), caseRef: m.case, after: m.after });
+    }
     empty.hidden = items.length > 0;
     schedule(0);
   }
