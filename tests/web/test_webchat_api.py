@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select
 
 from wijkbot.app import Wijkbot
+from wijkbot.storage.tables import messages as messages_table
 
 SESSION = "sessie-0123456789"
 
@@ -100,7 +102,24 @@ async def test_flood_gets_429_with_retry_after_and_keeps_what_came_before(bot: W
         assert int(response.headers["Retry-After"]) >= 1
         assert "seconden" in (await response.json())["error"]
         got = await messages(c, bot)
-        assert len(got) == 20  # every accepted message was answered
+        # Every accepted message is kept; the burst hears the case's acknowledgement and "toegevoegd" once.
+        assert [m["text"].split(".")[0] for m in got] == ["Bedankt voor uw melding", "Bedankt"]
+        async with bot.db.read() as conn:
+            stored = (await conn.execute(select(func.count()).select_from(messages_table).where(
+                messages_table.c.direction == "in", messages_table.c.case_id.is_not(None)))).scalar_one()
+        assert stored == 20
+
+
+async def test_a_burst_hears_toegevoegd_once_and_a_later_message_again(bot: Wijkbot, clock) -> None:  # type: ignore[no-untyped-def]
+    async with TestClient(TestServer(bot.web_app())) as c:
+        for text in ("Er ligt grofvuil in de Kanaalstraat", "Het grofvuil in de Kanaalstraat is een bank",
+                     "Bij het grofvuil in de Kanaalstraat staat ook een kast"):
+            assert (await post(c, text)).status == 202
+        assert [m["text"].split(".")[0] for m in await messages(c, bot)] == ["Bedankt voor uw melding", "Bedankt"]
+        clock.advance(minutes=3)
+        assert (await post(c, "Nu ligt er ook een matras bij het grofvuil in de Kanaalstraat")).status == 202
+        assert [m["text"].split(".")[0] for m in await messages(c, bot)][-1] == "Bedankt"
+        assert len(await messages(c, bot)) == 3
 
 
 async def test_client_message_id_makes_a_resend_idempotent(client: TestClient, any_bot: Wijkbot) -> None:

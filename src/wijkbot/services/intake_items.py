@@ -59,6 +59,7 @@ class BatchItem:
     case: BatchCase | None = None
     duplicate_of: dict[str, Any] | None = None  # a stored message, or {"item": the first one in this batch}
     answer: str = ""
+    added_only: bool = False  # the answer only says the message joined its case (left out in a burst)
     acknowledgement: Acknowledgement | None = None
     purpose: str = "ack"
     message_id: int = 0

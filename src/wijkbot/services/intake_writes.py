@@ -8,7 +8,7 @@ the caller's transaction.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -28,6 +28,9 @@ from wijkbot.storage import attachments, casefile, conversation_rows, intake_row
 from wijkbot.storage.tables import case_events, cases, followups, messages, outbox
 
 PLACE_ADDED = "plaats aangevuld"
+# A resident who sends a burst of messages to one case hears "toegevoegd aan nummer ..." once: the same words
+# again within this time are left out (anything else we say is always sent).
+QUIET_AFTER = timedelta(minutes=2)
 RESIDENT_EVENTS = frozenset({"bericht", REOPEN_REQUEST, PLACE_ADDED})  # events the resident's message is the actor of
 
 
@@ -67,10 +70,19 @@ class BatchWriter:
         await conversation_rows.move_messages(self.conn, [
             (mid, i.case.row["id"]) for i in fresh if i.stored_ids and i.case for mid in i.stored_ids
         ] + [(mid, c.row["id"]) for c in new_cases for mid in c.context])
+        said = {contact_id: (row["case_id"], row["body"], row["created_at"]) for contact_id, row in
+                (await conversation_rows.last_sent(self.conn, [i.contact["id"] for i in fresh])).items()}
         for item in fresh:
             if item.stored_ids:
                 item.message_id = item.stored_ids[0]
             self._compose(item)
+            if item.answer and item.case is not None:
+                said_before = said.get(item.contact["id"])
+                if item.added_only and said_before is not None and said_before[:2] == (
+                        item.case.row["id"], item.answer) and self.now - said_before[2] <= QUIET_AFTER:
+                    item.answer = ""  # said a moment ago: not again for every message of a burst
+                else:
+                    said[item.contact["id"]] = (item.case.row["id"], item.answer, self.now)
         by_item = {id(i): i.message_id for i in fresh}
         await attachments.add_many(self.conn, [
             attachments.row(i.message_id, i.case.row["id"] if i.case else None, a.content_type, a.file_name,
@@ -93,7 +105,7 @@ class BatchWriter:
              "body": i.answer, "case_id": i.case.row["id"] if i.case else None,
              "actions": [list(a) for a in i.actions], "status": "pending",
              "attempts": 0, "next_attempt_at": self.now, "created_at": self.now}
-            for i in fresh
+            for i in fresh if i.answer
         ])
         await intake_rows.insert_rows(self.conn, followups, [
             {"case_id": c.row["id"], "kind": kind, "due_at": due_at, "status": "planned"}
@@ -153,8 +165,11 @@ class BatchWriter:
             item.answer = inbound_media.location_saved(item.case.row, self.texts, item.lang)
         elif item.case is not None:
             item.answer = self.texts.with_case("ack.added", item.lang, item.case.row)
+            item.added_only = True
         extra = inbound_media.notes(item.media, self.texts, item.lang, self.max_attachment_bytes)
         if item.ends_stop:
             extra.append(self.texts.simple("notice.resumed_by_writing", item.lang))
         if extra:
             item.answer = "\n\n".join([item.answer, *extra])
+            item.added_only = False
+

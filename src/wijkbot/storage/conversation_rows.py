@@ -38,7 +38,8 @@ _LAST_OUTBOX_IDS = (
     select(func.max(outbox.c.id)).where(outbox.c.contact_id.in_(bindparam("ids", expanding=True)))
     .group_by(outbox.c.contact_id)
 )
-_OUTBOX_BY_ID = select(outbox.c.contact_id, outbox.c.case_id, outbox.c.purpose, outbox.c.created_at).where(
+_OUTBOX_BY_ID = select(outbox.c.contact_id, outbox.c.case_id, outbox.c.purpose, outbox.c.created_at,
+                       outbox.c.body).where(
     outbox.c.id.in_(bindparam("ids", expanding=True)))
 _UNLINKED = (
     select(messages.c.id, messages.c.contact_id, messages.c.meta, messages.c.created_at)
