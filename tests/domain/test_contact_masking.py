@@ -30,6 +30,12 @@ W = PLACEHOLDER
     ("mail naar piet+meldingen@mail.example.org graag", f"mail naar {W} graag"),
     ("jan (at) voorbeeld.nl", W),
     ("JAN.JANSEN@VOORBEELD.NL", W),
+    ("mail jan(at)voorbeeld(dot)nl of jan [at] voorbeeld [punt] nl", f"mail {W} of {W}"),
+    ("of jan at voorbeeld dot nl, of jan(apestaartje)voorbeeld.nl", f"of {W}, of {W}"),
+    ("bel (030) 286 12 34 of 030 - 286 12 34", f"bel {W} of {W}"),
+    # ... but "at" in an English sentence with a time or a number is no address
+    ("the lamp at 5.30 pm, at number 12.5", "the lamp at 5.30 pm, at number 12.5"),
+    ("we meet at home dot", "we meet at home dot"),
     # what is no contact data stays: the place of the problem, dates, times, counts, a reference, a link
     ("Er ligt grofvuil naast de container in de Kanaalstraat 12, 3531 AB",
      "Er ligt grofvuil naast de container in de Kanaalstraat 12, 3531 AB"),

@@ -23,13 +23,19 @@ _STREET_SUFFIX = (r"(?:straat|straatweg|weg|laan|plein|gracht|kade|dreef|singel|
                   r"straatje|pleintje|lei|oord|wetering|weide|hoven|tuin|tuinen|kamp|meer|berg)")
 _HOUSE_NUMBER = r"\d{1,5}(?:\s?[a-zA-Z](?![a-zA-Z]))?(?:\s?[-/]\s?[\w]{1,5})?(?:\s?(?:bis|hs|huis|boven|zw|rd)\b)?"
 
+_AT = r"(?:\s?(?:@|\((?:at|apestaartje)\)|\[(?:at|apestaartje)\])\s?|\s(?:at|apestaartje)\s)"
+_DOT = r"(?:\.|\s?(?:\((?:dot|punt)\)|\[(?:dot|punt)\])\s?|\s(?:dot|punt)\s)"
+
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("email", re.compile(r"[\w.+-]+\s?(?:@|\(at\)|\[at\])\s?[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)),
+    # "@", and the spellings people use to dodge spam: "(at)", "[at]", " at ", "(apestaartje)", " dot ", "[punt]"
+    ("email", re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[a-z]{{2,24}}(?![\w@])", re.IGNORECASE)),
     ("link", re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)),
     ("iban", re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{4}(?:\s?\d){10}\b", re.IGNORECASE)),
     ("phone", re.compile(
         r"(?<![\w+])(?:\+|00)\s?\d{2}(?:\s?\(0\))?(?:[\s.-]?\d){8,10}(?!\w)"  # +31 6 1234 5678, 0031 (0)30 ...
-        r"|(?<![\w+])0(?:[\s.-]?\d){9}(?!\w)",  # 06-12345678, 030 286 12 34, 0302861234
+        r"|(?<![\w+])0(?:[\s.-]?\d){9}(?!\w)"  # 06-12345678, 030 286 12 34, 0302861234
+        r"|(?<![\w+])\(0\d{1,3}\)\s?(?:[\s.-]?\d){5,8}(?!\w)"  # (030) 286 12 34, (06) 12345678
+        r"|(?<![\w+])0\d{1,3}\s-\s(?:[\s.-]?\d){5,8}(?!\w)",  # 030 - 286 12 34
     )),
     ("postcode", re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b|\b[1-9]\d{3}(?!sa|sd|ss)[a-z]{2}\b")),
     ("address", re.compile(
