@@ -249,7 +249,11 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings()
     except Exception as error:  # pydantic ValidationError: name the bad setting, no traceback
         return _fail(f"ongeldige instelling: {error}")
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The service logs for its operator; a command talks to the person who typed it in Dutch, so its own log lines
+    # (English, for operators) show only as warnings, unless WIJKBOT_LOG_LEVEL is set on purpose.
+    level = (settings.log_level if args.command == "serve" or "log_level" in settings.model_fields_set
+             else "WARNING")
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL at INFO, and a Bot API URL contains the bot token; python-telegram-bot logs
     # request parameters (chat ids, texts) at DEBUG. Neither belongs in our logs.
     for chatty in ("alembic", "apscheduler", "httpx", "httpcore", "telegram"):

@@ -214,13 +214,14 @@ async def _learn(args: argparse.Namespace, settings: Settings, interruption: Int
                 trained = await learning.learn_history(history, interruption.progress,
                                                        source=Path(args.history).name)
             else:
-                trained = await learning.retrain(interruption.progress, source="opgeslagen geschiedenis")
+                trained = await learning.retrain(interruption.progress, source="opnieuw geleerd")
         except HistoryError as error:
             return fail(f"{why_not_learned(error)}; er is niets veranderd: {interruption.stays}")
         except ModelSuperseded as error:
             return fail(f"{error}; er is niets veranderd")
         print(f"model {trained.model_id} in gebruik: geleerd van {trained.history} meldingen en "
-              f"{trained.corrections} correcties, {trained.labels} categorieën, "
+              f"{trained.corrections} {'correctie' if trained.corrections == 1 else 'correcties'}, "
+              f"{trained.labels} categorieën, "
               f"{time.monotonic() - started:.0f} s")
         return 0
     finally:

@@ -342,6 +342,8 @@ async def test_a_model_chosen_again_is_retrained_on_its_own_history(tmp_path: Pa
     async with bot.db.read() as conn:
         active = await learning_rows.active_model(conn, "utrecht", with_data=False)
         assert active is not None and active["history_id"] == good.model_id
+        assert active["source"] == (f"nachtelijke hertraining, geschiedenis van model {good.model_id} "
+                                    "(geschiedenis) + 1 correctie uit de inbox")
         assert len(await learning_rows.history(conn, "utrecht")) == 40  # the newest import is still the poor one
         assert len(await learning_rows.history(conn, "utrecht", poor.model_id)) == 40
 

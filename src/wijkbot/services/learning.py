@@ -123,10 +123,22 @@ class Learning:
     async def _store(self, conn: AsyncConnection, data: bytes, examples: int, corrections: int, source: str,
                      history_id: int | None, mark: int) -> int:
         """Store a trained model as the active one, in the caller's transaction; returns its id."""
-        label = f"{source} + {corrections} correcties uit de inbox" if corrections else source
+        if history_id is not None:  # a retraining (an import's own model has none yet): name what it learned from
+            source = await self._history_name(conn, history_id, source)
+        label = (f"{source} + {corrections} {'correctie' if corrections == 1 else 'correcties'} uit de inbox"
+                 if corrections else source)
         return await learning_rows.save_model(conn, rules_name=self.name, data=data, examples=examples,
                                               corrections=corrections, source=label, now=self.clock(),
                                               history_id=history_id, corrections_until=mark)
+
+    async def _history_name(self, conn: AsyncConnection, history_id: int, source: str) -> str:
+        """What a retraining learned from, for `wijkbot learn --list`: "nachtelijke hertraining, geschiedenis van
+        model 1 (export.csv)", so a beheerder sees it kept the history of the model they chose."""
+        imported = next((m for m in await learning_rows.models(conn, self.name) if m["id"] == history_id), None)
+        if imported is None:
+            return f"{source}, geschiedenis van model {history_id}"
+        origin = str(imported["source"]).split(" + ")[0]
+        return f"{source}, geschiedenis van model {history_id} ({origin})"
 
     def _use_trained(self, model_id: int, models: LearnedModels, history: int, corrections: int) -> TrainedModel:
         """Install a model once it is stored (committed), and say what it learned from."""
