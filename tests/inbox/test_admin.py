@@ -122,6 +122,7 @@ async def test_older_account_rows_name_the_account_too(officers: dict[str, Offic
         await audit.write(conn, inbox_bot.clock(), "cli", "account aangemaakt", reason="weg@example.org")
     olaf = await signed_in(officers, "olaf")
     rows = [row[1:4] for row in audit_rows(await olaf.get("/inbox/beheer/audit"))]
-    assert rows == [["cli", "account aangemaakt", "weg@example.org"],
-                    ["cli", "account uitgezet", "Anouk Voorbeeld"],
-                    ["cli", "account aangemaakt", "Anouk Voorbeeld"]]
+    by_cli = "beheerder (opdrachtregel)"  # who acted from the command line, in words
+    assert rows == [[by_cli, "account aangemaakt", "weg@example.org"],
+                    [by_cli, "account uitgezet", "Anouk Voorbeeld"],
+                    [by_cli, "account aangemaakt", "Anouk Voorbeeld"]]

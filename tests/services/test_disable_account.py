@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestServer
+from sqlalchemy import func, select
 
 from tests.inbox.conftest import AFVAL, EMAIL, Pool, inbox_settings, new_case, signed_in, start_inbox
 from wijkbot.app import Wijkbot
@@ -16,6 +17,7 @@ from wijkbot.services.action_base import load_person
 from wijkbot.services.people import RETURNED_TO_TEAM, PeopleError
 from wijkbot.services.queues import QueueQuery
 from wijkbot.storage import repository
+from wijkbot.storage.tables import audit_log
 from wijkbot.testing import FrozenClock, RecordingChannel
 
 
@@ -176,3 +178,20 @@ async def test_the_cli_switches_off_and_prints_the_count(accounts_bot: Wijkbot, 
     assert "staat uit" in out and "2 open zaken terug naar het team" in out
     assert [(await case(bot, r))["officer_id"] for r in references] == [None] * len(references)
     assert [e["actor"] for e in (await case(bot, references[0]))["events"] if e["type"] == RETURNED_TO_TEAM] == ["cli"]
+
+
+async def test_switching_off_twice_says_so_and_records_nothing_more(accounts_bot: Wijkbot) -> None:
+    bot = accounts_bot
+    anouk = await bot.inbox.people.by_email(EMAIL["anouk"])
+    assert anouk is not None
+    await bot.inbox.people.set_active(anouk.officer_id, False, "cli")
+    async with bot.db.read() as conn:
+        rows_before = (await conn.execute(select(func.count()).select_from(audit_log))).scalar_one()
+    with pytest.raises(PeopleError, match="staat al uit"):
+        await bot.inbox.people.set_active(anouk.officer_id, False, "cli")
+    async with bot.db.read() as conn:
+        assert (await conn.execute(select(func.count()).select_from(audit_log))).scalar_one() == rows_before
+    with pytest.raises(PeopleError, match="staat al aan"):
+        bram = await bot.inbox.people.by_email(EMAIL["bram"])
+        assert bram is not None
+        await bot.inbox.people.set_active(bram.officer_id, True, "cli")

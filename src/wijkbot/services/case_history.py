@@ -29,7 +29,7 @@ def actor_name(actor: str, names: Mapping[int, str]) -> str:
     """Who acted: an ambtenaar's name for an officer id, else the actor as stored ("bewoner", "systeem")."""
     if actor.isdigit():
         return names.get(int(actor), f"ambtenaar {actor}")
-    return actor
+    return "beheerder (opdrachtregel)" if actor == "cli" else actor
 
 
 class Namer:

@@ -200,8 +200,11 @@ class People:
         """
         now = self.clock()
         async with self.db.write() as conn:
-            if await people.account(conn, officer_id) is None:
+            account = await people.account(conn, officer_id)
+            if account is None:
                 raise PeopleError("deze ambtenaar heeft geen account")
+            if bool(account["active"]) == active:  # nothing to do: no second audit row, no second log line
+                raise PeopleError("dit account staat al aan" if active else "dit account staat al uit")
             returned = []
             if not active:
                 await self._keep_a_beheerder(conn, officer_id)

@@ -88,7 +88,7 @@ async def reveal_contact(request: web.Request) -> web.Response:
     except ValueError as error:  # a beheerder or an invited colleague without a reason
         return await show_case(request, reference, draft=dict(form), error=("contact", str(error)), status=400)
     # the audit row is written: this answer (never a later GET) also shows the messages as the resident wrote them
-    log.info("contact details of %s shown to officer %s (the audit log has the reason)", reference,
+    log.info("contact details of %s shown to officer %s (written to the audit log)", reference,
              person(request).officer_id)
     return await show_case(request, reference, extra={"contact": contact}, revealed=True)
 
