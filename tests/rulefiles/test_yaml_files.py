@@ -138,3 +138,13 @@ def test_a_yaml_file_in_latin1_names_the_line_and_asks_for_utf8(rules_copy: Path
     path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
     assert check_rules(rules_copy) == [
         f"municipality.yaml: regel {number}: geen UTF-8-tekst (byte 0xeb); sla het bestand op als UTF-8"]
+
+
+def test_an_escalation_role_with_a_typo_is_named_and_another_role_is_allowed(rules_copy: Path,
+                                                                            check_rules: Check) -> None:
+    """"wijkregiseur" would escalate to nobody without a word; "dienstdirecteur" (outside the inbox) is meant."""
+    replace_line(rules_copy / "policies.yaml", "    - {at: 2, to: wijkregisseur}", "    - {at: 2, to: wijkregiseur}")
+    problems = check_rules(rules_copy)
+    assert len(problems) == 1
+    assert problems[0].startswith("policies.yaml: onderdeel 'defaults', sleutel 'escalation stap 2': 'wijkregiseur' "
+                                  "lijkt een tikfout: bedoelt u 'wijkregisseur'?")

@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
+from wijkbot.domain.access import Role
 from wijkbot.domain.policies import EscalationStep, Policies, ServicePolicy
 from wijkbot.rulefiles.reader import Reader
 
@@ -78,5 +81,20 @@ def _ladder(reader: Reader, rule: str, value: Any) -> tuple[EscalationStep, ...]
                            "en 'to' (een rol)")
             return None
         reader.known(FILE, rule, step, ("at", "to"), f"escalation stap {number}")
+        meant = _meant_role(to.strip())
+        if meant is not None:
+            reader.problem(FILE, rule, f"escalation stap {number}",
+                           f"'{to.strip()}' lijkt een tikfout: bedoelt u '{meant}'? (rollen met een naam in de "
+                           f"inbox: {', '.join(r.value for r in Role)}; een andere rol, zoals dienstdirecteur, "
+                           f"mag ook)")
         steps.append(EscalationStep(float(at), to.strip()))
     return tuple(sorted(steps, key=lambda s: s.at))
+
+
+def _meant_role(to: str) -> str | None:
+    """The inbox role `to` is a typo of ("wijkregiseur"), if any. Other roles (a dienstdirecteur, outside the
+    inbox) are allowed: the step is then recorded without a name, so only a near miss of a known role is wrong."""
+    if to in {r.value for r in Role}:
+        return None
+    found = process.extractOne(to.casefold(), [r.value for r in Role], scorer=fuzz.ratio, score_cutoff=80)
+    return str(found[0]) if found is not None else None
