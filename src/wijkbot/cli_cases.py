@@ -62,7 +62,7 @@ async def cmd_handover(args: argparse.Namespace, settings: Settings) -> int:
     async def work(bot: Any) -> str:
         actor = await bot.actions.actor(args.officer)
         team = await bot.actions.hand_over(args.reference, actor, args.to, args.reason, team=args.team)
-        return f"{args.reference} overgedragen aan {team}"
+        return f"{args.reference} overgedragen aan {_team_name(bot, team)}"
     return await _with_actions(settings, work)
 
 
@@ -75,9 +75,14 @@ async def cmd_category(args: argparse.Namespace, settings: Settings) -> int:
                      args.to)
         actor = await bot.actions.actor(args.officer)
         team = await bot.actions.change_category(args.reference, actor, found, args.reason)
-        moved = f", en overgedragen aan {team}" if team else ""
+        moved = f", en overgedragen aan {_team_name(bot, team)}" if team else ""
         return f"categorie van {args.reference} is nu {bot.rules.categories[found].name}{moved}"
     return await _with_actions(settings, work)
+
+
+def _team_name(bot: Any, team_id: str) -> str:
+    """A team by its configured name ("Vergunningen, Toezicht en Handhaving (VTH)"), not its id."""
+    return next((t.name for t in bot.rules.teams if t.id == team_id), team_id)
 
 
 async def cmd_close(args: argparse.Namespace, settings: Settings) -> int:

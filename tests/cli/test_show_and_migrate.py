@@ -111,3 +111,11 @@ def test_migrate_says_what_it_did(cli_db: str, capsys: pytest.CaptureFixture[str
     assert capsys.readouterr().out == f"database bijgewerkt naar versie {head} ({steps} stappen)\n"
     assert main(["migrate"]) == 0
     assert capsys.readouterr().out == f"database is al bij (versie {head})\n"
+
+
+def test_handover_and_category_say_the_team_by_its_name(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    reference = asyncio.run(a_case(cli_db, "Er ligt zwerfafval in de Kanaalstraat"))
+    capsys.readouterr()
+    assert main(["category", reference, "--as", BRAM, "--to", "fietswrak", "--reason", "het is een fietswrak"]) == 0
+    said = capsys.readouterr().out
+    assert "overgedragen aan Vergunningen, Toezicht en Handhaving" in said and " vth" not in said
