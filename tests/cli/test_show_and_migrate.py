@@ -119,3 +119,26 @@ def test_handover_and_category_say_the_team_by_its_name(cli_db: str, capsys: pyt
     assert main(["category", reference, "--as", BRAM, "--to", "fietswrak", "--reason", "het is een fietswrak"]) == 0
     said = capsys.readouterr().out
     assert "overgedragen aan Vergunningen, Toezicht en Handhaving" in said and " vth" not in said
+
+
+async def _handed_to_another_team(url: str) -> str:
+    channel = RecordingChannel()
+    settings = Settings(database_url=url, rules_dir=UTRECHT, locales_dir=ROOT / "locales",
+                        _env_file=None)  # type: ignore[call-arg]
+    bot = await build(settings, FrozenClock(), extra_channels={channel.name: channel})
+    try:
+        await seed_officers(settings, ROOT / "deploy" / "demo" / "utrecht_officers.yaml")
+        resident = Harness(bot, channel)
+        await resident.say("Er ligt zwerfafval in de Kanaalstraat")
+        await bot.actions.hand_over(resident.reference, await bot.actions.actor(BRAM), None, "ander gebied",
+                                    team="stadswerken-centrum-oost")
+        return str(resident.reference)
+    finally:
+        await bot.close()
+
+
+def test_a_handover_within_one_vakdienst_names_the_teams(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    reference = asyncio.run(_handed_to_another_team(cli_db))
+    handed = [line for line in history_of(shown(reference, capsys)) if "overgedragen" in line]
+    assert handed == ["Bram de Proef: overgedragen · reden: ander gebied · Stadswerken West en Noordwest → "
+                      "Stadswerken Binnenstad en Oost"]

@@ -58,7 +58,9 @@ def event_details(event: Mapping[Any, Any], text: Text, names: Namer, when: Call
     parts: list[str] = []
     if data.get("reden") and not automatic_link:
         parts.append(text("inbox.event.reason", reason=data["reden"]))
-    if kind == "overgedragen":
+    if kind == "overgedragen" and data.get("van") == data.get("naar") and data.get("van_team"):
+        parts.append(f"{names.team(data['van_team'])} → {names.team(data.get('team'))}")  # within one vakdienst
+    elif kind == "overgedragen":
         parts.append(f"{names.department(data.get('van'))} → {names.department(data.get('naar'))}")
     if kind == "categorie gewijzigd":
         parts.append(f"{names.category(data.get('van')) or '-'} → {names.category(data.get('naar'))}")
