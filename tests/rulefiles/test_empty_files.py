@@ -20,11 +20,11 @@ MINIMAL = {
     "teams.yaml": "teams:\n  - {id: wijken, name: Wijken, department: wijken, wijken: ['*']}\n",
     "areas.csv": "wijk,buurt_code,buurt,pc4\nWest,BU01,Lombok,3531\n",
 }
-NO_CATEGORIES = ("categories.yaml: onderdeel '-', sleutel '-': geen enkele categorie; zonder categorieën gaat elk "
+NO_CATEGORIES = ("categories.yaml: geen enkele categorie; zonder categorieën gaat elk "
                  "bericht naar triage")
-NO_DEPARTMENTS = ("departments.yaml: onderdeel '-', sleutel '-': geen enkele vakdienst; minstens de vakdienst voor "
+NO_DEPARTMENTS = ("departments.yaml: geen enkele vakdienst; minstens de vakdienst voor "
                   "triage (triage.department in municipality.yaml) is nodig")
-NO_TEAMS = "teams.yaml: onderdeel '-', sleutel '-': geen enkel team; elke vakdienst heeft voor elke wijk een team nodig"
+NO_TEAMS = "teams.yaml: geen enkel team; elke vakdienst heeft voor elke wijk een team nodig"
 
 
 @pytest.fixture
@@ -72,12 +72,12 @@ def test_a_typo_in_the_list_name_is_named_instead_of_an_empty_file(minimal: Path
     (minimal / "categories.yaml").write_text(MINIMAL["categories.yaml"].replace("categories:", "categorieen:"),
                                              encoding="utf-8")
     assert check_rules(minimal) == [
-        "categories.yaml: onderdeel '-', sleutel 'categorieen': onbekende sleutel 'categorieen' (bekend: categories)"]
+        "categories.yaml: sleutel 'categorieen': onbekende sleutel 'categorieen' (bekend: categories)"]
 
 
 def test_a_missing_categories_file_says_only_that_it_is_missing(minimal: Path, check_rules: Check) -> None:
     (minimal / "categories.yaml").unlink()
-    assert check_rules(minimal) == ["categories.yaml: onderdeel '-', sleutel '-': bestand ontbreekt"]
+    assert check_rules(minimal) == ["categories.yaml: bestand ontbreekt"]
 
 
 @pytest.mark.parametrize("file", ["streets.csv", "ambitions.yaml", "signals.yaml", "policies.yaml",
@@ -90,7 +90,7 @@ def test_an_optional_file_may_be_empty(minimal: Path, file: str, capsys: pytest.
 def test_a_folder_that_does_not_exist_is_named(tmp_path: Path) -> None:
     with pytest.raises(RuleFileError) as caught:
         load_rules(tmp_path / "bestaat-niet")
-    assert str(caught.value).endswith(f"  - {tmp_path / 'bestaat-niet'}: onderdeel '-', sleutel '-': geen map")
+    assert str(caught.value).endswith(f"  - {tmp_path / 'bestaat-niet'}: geen map")
 
 
 def test_a_placeholder_with_a_format_is_named_as_written(minimal: Path, check_rules: Check) -> None:

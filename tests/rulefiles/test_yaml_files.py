@@ -65,7 +65,7 @@ UNKNOWN_KEYS = [
      "categories.yaml: onderdeel 'grofvuil', sleutel 'examples[1].buurtt': onbekende sleutel 'buurtt' "
      "(bekend: ambition, buurt, category, kind, text, wijk)"),
     ("categories.yaml", None, "categorieen: []",
-     "categories.yaml: onderdeel '-', sleutel 'categorieen': onbekende sleutel 'categorieen' (bekend: categories)"),
+     "categories.yaml: sleutel 'categorieen': onbekende sleutel 'categorieen' (bekend: categories)"),
     ("teams.yaml", "  - id: stadswerken-west", "    colour: green",
      "teams.yaml: onderdeel 'stadswerken-west', sleutel 'colour': onbekende sleutel 'colour' "
      "(bekend: department, id, name, wijken)"),
@@ -73,9 +73,9 @@ UNKNOWN_KEYS = [
      "ambitions.yaml: onderdeel 'binnenstad-verkeer', sleutel 'titel': onbekende sleutel 'titel' "
      "(bekend: id, keywords, title)"),
     ("ambitions.yaml", None, "periode: 2014-2018",
-     "ambitions.yaml: onderdeel '-', sleutel 'periode': onbekende sleutel 'periode' (bekend: period, wijken)"),
+     "ambitions.yaml: sleutel 'periode': onbekende sleutel 'periode' (bekend: period, wijken)"),
     ("signals.yaml", None, "urgnet: [gaslek]",
-     "signals.yaml: onderdeel '-', sleutel 'urgnet': onbekende sleutel 'urgnet' (bekend: kinds, not_solved, urgent)"),
+     "signals.yaml: sleutel 'urgnet': onbekende sleutel 'urgnet' (bekend: kinds, not_solved, urgent)"),
     ("policies.yaml", "    - {at: 1, to: teamleider}", "    - {at: 4, to: wethouder, via: mail}",
      "policies.yaml: onderdeel 'defaults', sleutel 'escalation stap 2.via': onbekende sleutel 'via' (bekend: at, to)"),
     ("templates.yaml", "  - id: grofvuil-ophalen", "    soort: [melding]",

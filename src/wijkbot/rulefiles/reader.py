@@ -27,7 +27,11 @@ def describe(problem: RuleProblem) -> str:
     """A problem in the beheerder's words: `file: onderdeel 'rule', sleutel 'key': message` (or `regel N`)."""
     if isinstance(problem, LineProblem):
         return f"{problem.file}: regel {problem.line}: {problem.message}"
-    return f"{problem.file}: onderdeel '{problem.rule}', sleutel '{problem.key}': {problem.message}"
+    if problem.rule == "-" and problem.key == "-":  # about the whole file ("bestand ontbreekt")
+        return f"{problem.file}: {problem.message}"
+    where = [f"onderdeel '{problem.rule}'"] if problem.rule != "-" else []
+    where += [f"sleutel '{problem.key}'"] if problem.key != "-" else []
+    return f"{problem.file}: {', '.join(where)}: {problem.message}"
 
 
 class RuleFileError(Exception):
