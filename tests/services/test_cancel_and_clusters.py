@@ -119,6 +119,10 @@ async def test_a_cancelled_lead_releases_its_duplicates_which_go_on_and_still_he
         in await events(bot, second.reference)
     assert ("gekoppeld", {"aan": second.reference, "reden": f"de hoofdzaak {first.reference} is geannuleerd"}) \
         in await events(bot, third.reference)
+    # and the cancelled lead says where its reports went
+    assert ("meldingen doorgegeven", {"aan": second.reference,
+                                      "reden": f"de hoofdzaak {first.reference} is geannuleerd"}) \
+        in await events(bot, first.reference)
 
     await bot.actions.close(second.reference, actor, "De lamp is vervangen.")
     assert any("De lamp is vervangen." in t for t in await second.received())

@@ -27,6 +27,7 @@ from wijkbot.storage.tables import cases
 # duplicate {"aan": lead reference, "reden": ...}, on the lead {"zaak": the duplicate's reference}.
 LINKED = "gekoppeld"
 LEAD_EVENT = "dubbele gekoppeld"
+CLUSTER_HANDED_ON = "meldingen doorgegeven"  # on a lead that stops being one: which case leads now
 
 
 class NewCase(Protocol):
@@ -126,4 +127,7 @@ async def hand_on_cluster(conn: AsyncConnection, lead: dict[str, Any] | RowMappi
         await repository.add_event(conn, follower["id"], now, actor, LINKED,
                                    {"aan": new_lead["reference"], "reden": why})
         await repository.add_event(conn, new_lead["id"], now, actor, LEAD_EVENT, {"zaak": follower["reference"]})
+    # The old lead says where its reports went: its own list of linked reports is empty from now on.
+    await repository.add_event(conn, lead["id"], now, actor, CLUSTER_HANDED_ON,
+                               {"aan": new_lead["reference"], "reden": why})
     return new_lead
