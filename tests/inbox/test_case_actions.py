@@ -384,3 +384,30 @@ async def test_a_double_click_says_the_first_click_changed_the_case(officers: di
     second = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord", form)
     assert second.status == 409 and "intussen gewijzigd door uzelf (bijvoorbeeld met een tweede klik)" in second.text
     assert len(await resident.received()) == 1  # the resident got it once
+
+
+async def test_a_pressed_button_reads_as_a_button_not_as_typed_words(officers: dict[str, Officer],
+                                                                     inbox_bot: Wijkbot, clock: FrozenClock) -> None:
+    anouk = officers["anouk"]
+
+    async def chat(**body: str) -> dict:
+        async with anouk.session.post(anouk.server.make_url("/api/webchat/messages"),
+                                      json={"session": "knoppen-sessie-0001", **body}) as response:
+            assert response.status == 202
+            return await response.json()
+
+    async def sent() -> list[dict]:
+        await inbox_bot.delivery.drain()
+        async with anouk.session.get(anouk.server.make_url("/api/webchat/messages"),
+                                     params={"session": "knoppen-sessie-0001"}) as response:
+            return (await response.json())["messages"]
+
+    await chat(text="De lantaarnpaal in de Kanaalstraat is kapot")
+    clock.advance(hours=3)
+    await chat(text="Er ligt grofvuil naast de container op de Amsterdamsestraatweg")
+    new = (await sent())[-1]["actions"][-1]
+    assert new["label"] == "Iets nieuws"
+    reference = (await chat(text=new["label"], choice=new["value"]))["case"]
+    await signed_in(officers, "anouk")
+    page = await anouk.get(f"/inbox/zaak/{reference}")
+    assert page.status == 200 and "drukte op een knop" in page.text
