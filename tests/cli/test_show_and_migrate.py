@@ -32,8 +32,9 @@ def cli_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
     return url
 
 
-async def a_case(url: str, text: str, act: bool = False) -> str:
-    """A resident writes `text` (the test harness); with `act`, ambtenaren correct, hand over and close it."""
+async def a_case(url: str, text: str, act: bool = False, to_team: str | None = None) -> str:
+    """A resident writes `text` (the test harness); with `act`, ambtenaren correct, hand over and close it;
+    with `to_team`, Bram hands it to that team of the same vakdienst."""
     channel = RecordingChannel()
     settings = Settings(database_url=url, rules_dir=UTRECHT, locales_dir=ROOT / "locales",
                         _env_file=None)  # type: ignore[call-arg]
@@ -43,6 +44,8 @@ async def a_case(url: str, text: str, act: bool = False) -> str:
         resident = Harness(bot, channel)
         await resident.say(text)
         reference = resident.reference
+        if to_team:
+            await bot.actions.hand_over(reference, await bot.actions.actor(BRAM), None, "ander gebied", team=to_team)
         if act:
             bram = await bot.actions.actor(BRAM)
             await bot.actions.change_category(reference, bram, "grofvuil")
@@ -121,24 +124,8 @@ def test_handover_and_category_say_the_team_by_its_name(cli_db: str, capsys: pyt
     assert "overgedragen aan Vergunningen, Toezicht en Handhaving" in said and " vth" not in said
 
 
-async def _handed_to_another_team(url: str) -> str:
-    channel = RecordingChannel()
-    settings = Settings(database_url=url, rules_dir=UTRECHT, locales_dir=ROOT / "locales",
-                        _env_file=None)  # type: ignore[call-arg]
-    bot = await build(settings, FrozenClock(), extra_channels={channel.name: channel})
-    try:
-        await seed_officers(settings, ROOT / "deploy" / "demo" / "utrecht_officers.yaml")
-        resident = Harness(bot, channel)
-        await resident.say("Er ligt zwerfafval in de Kanaalstraat")
-        await bot.actions.hand_over(resident.reference, await bot.actions.actor(BRAM), None, "ander gebied",
-                                    team="stadswerken-centrum-oost")
-        return str(resident.reference)
-    finally:
-        await bot.close()
-
-
 def test_a_handover_within_one_vakdienst_names_the_teams(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    reference = asyncio.run(_handed_to_another_team(cli_db))
+    reference = asyncio.run(a_case(cli_db, "Er ligt zwerfafval in de Kanaalstraat", to_team="stadswerken-centrum-oost"))
     handed = [line for line in history_of(shown(reference, capsys)) if "overgedragen" in line]
     assert handed == ["Bram de Proef: overgedragen · reden: ander gebied · Stadswerken West en Noordwest → "
                       "Stadswerken Binnenstad en Oost"]

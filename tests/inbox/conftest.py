@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -197,3 +198,25 @@ async def new_case(bot: Wijkbot, channel: RecordingChannel, text: str) -> Harnes
     await resident.say(text)
     await resident.received()
     return resident
+
+
+@asynccontextmanager
+async def sqlite_inbox(tmp_path: Path, clock: FrozenClock, channel: RecordingChannel,
+                       name: str = "inbox.db") -> AsyncIterator[Wijkbot]:
+    """A seeded service on its own SQLite file, for a test module's `bot` fixture."""
+    instance = await start_inbox(inbox_settings(f"sqlite:///{tmp_path / name}"), clock, channel)
+    try:
+        yield instance
+    finally:
+        await instance.close()
+
+
+@asynccontextmanager
+async def officer_pool(bot: Wijkbot) -> AsyncIterator[Pool]:
+    """The demo ambtenaren, each with their own browser session, against `bot`'s web app."""
+    async with TestServer(bot.web_app()) as server:
+        pool = Pool(server)
+        try:
+            yield pool
+        finally:
+            await pool.close()

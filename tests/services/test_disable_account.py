@@ -7,10 +7,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
-from tests.inbox.conftest import AFVAL, EMAIL, Pool, inbox_settings, new_case, signed_in, start_inbox
+from tests.inbox.conftest import AFVAL, EMAIL, Pool, new_case, officer_pool, signed_in, sqlite_inbox
 from wijkbot.app import Wijkbot
 from wijkbot.domain.workflow import Status
 from wijkbot.services.action_base import load_person
@@ -23,17 +22,14 @@ from wijkbot.testing import FrozenClock, RecordingChannel
 
 @pytest.fixture
 async def accounts_bot(tmp_path: Path, clock: FrozenClock, channel: RecordingChannel) -> AsyncIterator[Wijkbot]:
-    bot = await start_inbox(inbox_settings(f"sqlite:///{tmp_path / 'accounts.db'}"), clock, channel)
-    yield bot
-    await bot.close()
+    async with sqlite_inbox(tmp_path, clock, channel, "accounts.db") as instance:
+        yield instance
 
 
 @pytest.fixture
 async def browsers(accounts_bot: Wijkbot) -> AsyncIterator[Pool]:
-    async with TestServer(accounts_bot.web_app()) as server:
-        pool = Pool(server)
+    async with officer_pool(accounts_bot) as pool:
         yield pool
-        await pool.close()
 
 
 async def anouks_cases(bot: Wijkbot, channel: RecordingChannel, count: int) -> list[str]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestServer
 
 from tests.inbox.conftest import ROOT, Pool, inbox_settings, signed_in, start_inbox
+from tests.web.inbox_pages import inbox_bot_fixture, officers_fixture  # noqa: F401  (fixtures: bot, officers)
 from wijkbot.app import Wijkbot
 from wijkbot.cli import main
 from wijkbot.testing import FrozenClock, Harness, RecordingChannel
@@ -28,19 +27,6 @@ CONTACT = (PHONE, MAIL, LANDLINE)
 MASK = "[weggelaten]"
 
 
-@pytest.fixture
-async def bot(tmp_path: Path, clock: FrozenClock, channel: RecordingChannel) -> AsyncIterator[Wijkbot]:
-    instance = await start_inbox(inbox_settings(f"sqlite:///{tmp_path / 'inbox.db'}"), clock, channel)
-    yield instance
-    await instance.close()
-
-
-@pytest.fixture
-async def officers(bot: Wijkbot) -> AsyncIterator[Pool]:
-    async with TestServer(bot.web_app()) as server:
-        pool = Pool(server)
-        yield pool
-        await pool.close()
 
 
 async def web_chat(officers: Pool, text: str, session: str = "bewoner-kanaalstraat-01") -> str | None:

@@ -9,35 +9,17 @@ week of their one wijk, or lists their wijken. Uses the inbox's real-HTTP helper
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-from aiohttp.test_utils import TestServer
-
-from tests.inbox.conftest import Officer, Pool, inbox_settings, signed_in, start_inbox
+from tests.inbox.conftest import Officer, Pool, signed_in
+from tests.web.inbox_pages import inbox_bot_fixture, officers_fixture  # noqa: F401  (fixtures: bot, officers)
 from wijkbot.app import Wijkbot
 from wijkbot.domain.access import Person, Role
 from wijkbot.domain.weeks import IsoWeek
-from wijkbot.testing import FrozenClock, RecordingChannel
 from wijkbot.web.digest import digest_wijken
 
 NAV_LINK = '<a href="/inbox/digest">Weekoverzicht</a>'
 
 
-@pytest.fixture
-async def bot(tmp_path: Path, clock: FrozenClock, channel: RecordingChannel) -> AsyncIterator[Wijkbot]:
-    instance = await start_inbox(inbox_settings(f"sqlite:///{tmp_path / 'inbox.db'}"), clock, channel)
-    yield instance
-    await instance.close()
-
-
-@pytest.fixture
-async def officers(bot: Wijkbot) -> AsyncIterator[Pool]:
-    async with TestServer(bot.web_app()) as server:
-        pool = Pool(server)
-        yield pool
-        await pool.close()
 
 
 def this_week(bot: Wijkbot) -> str:

@@ -6,33 +6,16 @@ Uses the inbox's real-HTTP helpers (tests/inbox/conftest.py): one cookie jar per
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-from aiohttp.test_utils import TestServer
-
-from tests.inbox.conftest import AFVAL, Officer, Pool, inbox_settings, new_case, signed_in, start_inbox
+from tests.inbox.conftest import AFVAL, Officer, Pool, new_case, signed_in
+from tests.web.inbox_pages import inbox_bot_fixture, officers_fixture  # noqa: F401  (fixtures: bot, officers)
 from wijkbot.app import Wijkbot
 from wijkbot.storage import repository
-from wijkbot.testing import FrozenClock, RecordingChannel
+from wijkbot.testing import RecordingChannel
 
 REASON = "U heeft de melding zelf ingetrokken."
 
 
-@pytest.fixture
-async def bot(tmp_path: Path, clock: FrozenClock, channel: RecordingChannel) -> AsyncIterator[Wijkbot]:
-    instance = await start_inbox(inbox_settings(f"sqlite:///{tmp_path / 'inbox.db'}"), clock, channel)
-    yield instance
-    await instance.close()
-
-
-@pytest.fixture
-async def officers(bot: Wijkbot) -> AsyncIterator[Pool]:
-    async with TestServer(bot.web_app()) as server:
-        pool = Pool(server)
-        yield pool
-        await pool.close()
 
 
 async def history(bot: Wijkbot, reference: str) -> list[tuple[str, dict]]:
