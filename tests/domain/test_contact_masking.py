@@ -36,6 +36,8 @@ W = PLACEHOLDER
     # ... but "at" in an English sentence with a time or a number is no address
     ("the lamp at 5.30 pm, at number 12.5", "the lamp at 5.30 pm, at number 12.5"),
     ("we meet at home dot", "we meet at home dot"),
+    ("The street light at Oudegracht.It is dark", "The street light at Oudegracht.It is dark"),
+    ("Look at this.Thanks", "Look at this.Thanks"),
     # what is no contact data stays: the place of the problem, dates, times, counts, a reference, a link
     ("Er ligt grofvuil naast de container in de Kanaalstraat 12, 3531 AB",
      "Er ligt grofvuil naast de container in de Kanaalstraat 12, 3531 AB"),
@@ -55,6 +57,8 @@ def test_only_contact_data_is_left_out(text: str, expected: str) -> None:
     # the list's preview ends in the middle of a number or an address no pattern recognises any more
     ("De container is vol. Bel me op 06-1234", "De container is vol. Bel me op…"),
     ("De container is vol. Bel me op 06 12 34", "De container is vol. Bel me op…"),
+    ("Mail jan [at] voorbeeld [punt] n", "Mail…"),
+    ("of jan at voorbeeld dot n", "of…"),
     ("De container is vol, mail jan.jansen@voorb", "De container is vol, mail…"),
     ("De container is vol, mail jan.jansen @ voo", "De container is vol, mail…"),
     # a whole number before the cut is masked as ever; the last (maybe half) word goes

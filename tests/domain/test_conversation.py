@@ -120,3 +120,21 @@ def test_buttons_round_trip_and_fit_telegram() -> None:
         CaseChoice(123456789, "UT-2026-000003"), CaseChoice(123456789, "UT-2026-000002"),
         CaseChoice(123456789, "UT-2026-000001"), CaseChoice(123456789, None)]
     assert choice_value(5, None) == "case:new:5"
+
+
+def test_a_street_given_for_the_case_that_asked_stays_with_it() -> None:
+    """"Kanaalstraat 5", the answer to "in welke straat?", belongs to the lamp case that asked, also when the
+    resident's grofvuil case lies in that street."""
+    asked = OpenCase(2, False, None, needs_location=True, category="straatverlichting", department="stadswerken")
+    same_street = OpenCase(1, False, None, category="grofvuil", street="Kanaalstraat", department="stadswerken")
+    answer = Subject(None, "Kanaalstraat", None)
+    assert place([asked, same_street], LastSent(2, "ack", ago(minutes=40)), NOW, answer) == Placement(2, ask=False)
+    recent = OpenCase(2, False, ago(minutes=5), needs_location=True, category="straatverlichting")
+    assert place([recent, same_street], None, NOW, answer) == Placement(2, ask=False)
+
+
+def test_words_that_match_no_case_are_kept_with_one_they_do_not_contradict() -> None:
+    elsewhere = OpenCase(3, False, None, category="grofvuil", street="Dorpsstraat")
+    neutral = OpenCase(4, False, None, category="straatverlichting")
+    words = Subject(None, "Stationsweg", None)
+    assert place([elsewhere, neutral], None, NOW, words) == Placement(4, ask=True)

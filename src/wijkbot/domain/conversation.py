@@ -125,9 +125,11 @@ def place(open_cases: Sequence[OpenCase], last_sent: LastSent | None, now: datet
 
 
 def _best(open_cases: Sequence[OpenCase], subject: Subject | None) -> OpenCase:
-    """The open case the words match best (of equals the newest); the newest when they match none."""
+    """The open case the words match best (of equals the newest); when they match none, the newest they do not
+    plainly contradict (the newest of all when they contradict every one)."""
     best, score = open_cases[0], 0
     if subject is not None:
+        best = next((c for c in open_cases if subject.fit(c) is not None), best)
         for case in open_cases:
             fit = subject.fit(case)
             if fit is not None and fit > score:  # strictly better: of equals, the newest (they come first)
@@ -140,7 +142,10 @@ def _better(case: OpenCase, open_cases: Sequence[OpenCase], subject: Subject | N
     if subject is None:
         return None
     own = subject.fit(case)
-    others = [c for c in open_cases if c.id != case.id and (subject.fit(c) or 0) > max(own or 0, 0)]
+    # A street alone does not take words away from the case they continue: "Kanaalstraat 5", the answer to our
+    # "in welke straat?", is about the case that asked, also when another open case lies in that street.
+    others = [c for c in open_cases if c.id != case.id and (subject.fit(c) or 0) > max(own or 0, 0)
+              and (_same(subject.category, c.category) or _same(subject.department, c.department))]
     return _best(others, subject) if others else None
 
 

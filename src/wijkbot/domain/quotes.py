@@ -37,7 +37,9 @@ CONTACT_KINDS = ("email", "phone")
 _CONTACT = patterns(CONTACT_KINDS)
 _WORD = re.compile(r"\S+")
 _NUMBER_PIECE = re.compile(r"[+(]?\d[\d().-]*")  # "06", "12", "(0)30", "+31": part of a number split by spaces
-_AT = re.compile(r"@|\(at\)|\[at\]", re.IGNORECASE)
+# The pieces of an e-mail address a cut may leave: "@" and its spellings, and the spelled dots after it.
+_AT = re.compile(r"@|\(at\)|\[at\]|at|\(apestaartje\)|\[apestaartje\]|apestaartje|\(dot\)|\[dot\]|dot|"
+                 r"\(punt\)|\[punt\]|punt", re.IGNORECASE)
 
 
 
@@ -281,7 +283,7 @@ def _without_cut_fragment(text: str) -> str:
     keep = len(words) - 1  # the last word may have been cut in half
     while keep > 0:
         word, after = words[keep - 1].group(), words[keep].group()
-        if not (_NUMBER_PIECE.fullmatch(word) or _AT.fullmatch(word) or _AT.match(after)):
+        if not (_NUMBER_PIECE.fullmatch(word) or _AT.fullmatch(word) or _AT.fullmatch(after) or after.startswith("@")):
             break
         keep -= 1
     return text[: words[keep].start()].rstrip() + "…"

@@ -23,12 +23,18 @@ _STREET_SUFFIX = (r"(?:straat|straatweg|weg|laan|plein|gracht|kade|dreef|singel|
                   r"straatje|pleintje|lei|oord|wetering|weide|hoven|tuin|tuinen|kamp|meer|berg)")
 _HOUSE_NUMBER = r"\d{1,5}(?:\s?[a-zA-Z](?![a-zA-Z]))?(?:\s?[-/]\s?[\w]{1,5})?(?:\s?(?:bis|hs|huis|boven|zw|rd)\b)?"
 
-_AT = r"(?:\s?(?:@|\((?:at|apestaartje)\)|\[(?:at|apestaartje)\])\s?|\s(?:at|apestaartje)\s)"
+_AT = r"(?:\s?(?:@|\((?:at|apestaartje)\)|\[(?:at|apestaartje)\])\s?|\sapestaartje\s)"
 _DOT = r"(?:\.|\s?(?:\((?:dot|punt)\)|\[(?:dot|punt)\])\s?|\s(?:dot|punt)\s)"
+_AT_WORD = r"\sat\s"
+_DOT_WORD = r"(?:\s?(?:\((?:dot|punt)\)|\[(?:dot|punt)\])\s?|\s(?:dot|punt)\s)"
 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "@", and the spellings people use to dodge spam: "(at)", "[at]", " at ", "(apestaartje)", " dot ", "[punt]"
-    ("email", re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[a-z]{{2,24}}(?![\w@])", re.IGNORECASE)),
+    ("email", re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[a-z]{{2,24}}(?![\w@])"
+                         # "at" as a bare word is English too ("the lamp at Oudegracht.It is dark"): only with a
+                         # dot spelled out as well ("jan at voorbeeld dot nl")
+                         rf"|[\w.+-]+{_AT_WORD}[\w-]+(?:{_DOT_WORD}[\w-]+)*{_DOT_WORD}[a-z]{{2,24}}(?![\w@])",
+                         re.IGNORECASE)),
     ("link", re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)),
     ("iban", re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{4}(?:\s?\d){10}\b", re.IGNORECASE)),
     ("phone", re.compile(

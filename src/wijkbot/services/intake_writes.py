@@ -70,8 +70,10 @@ class BatchWriter:
         await conversation_rows.move_messages(self.conn, [
             (mid, i.case.row["id"]) for i in fresh if i.stored_ids and i.case for mid in i.stored_ids
         ] + [(mid, c.row["id"]) for c in new_cases for mid in c.context])
+        # (Only what is on its way or went out: an answer that failed must not keep the next one back.)
         said = {contact_id: (row["case_id"], row["body"], row["created_at"]) for contact_id, row in
-                (await conversation_rows.last_sent(self.conn, [i.contact["id"] for i in fresh])).items()}
+                (await conversation_rows.last_sent(self.conn, [i.contact["id"] for i in fresh])).items()
+                if row["status"] in ("pending", "sent")}
         for item in fresh:
             if item.stored_ids:
                 item.message_id = item.stored_ids[0]

@@ -152,8 +152,10 @@ class Learning:
         """The inbox's corrections (to known departments) as examples, and the newest correction event they
         include (read together, so a correction made meanwhile is learned by the next retraining)."""
         async with self.db.read() as conn:
-            corrected = await learning_rows.corrections(conn)
+            # The mark first: a correction committed between the two reads (PostgreSQL reads each statement
+            # afresh) is then learned now and again next night, never marked as learned without being learned.
             mark = await learning_rows.correction_mark(conn)
+            corrected = await learning_rows.corrections(conn)
         return [self._correction(r) for r in corrected if r["department"] in self.rules.departments], mark
 
     def _history_example(self, row: Any) -> Example:

@@ -39,7 +39,7 @@ _LAST_OUTBOX_IDS = (
     .group_by(outbox.c.contact_id)
 )
 _OUTBOX_BY_ID = select(outbox.c.contact_id, outbox.c.case_id, outbox.c.purpose, outbox.c.created_at,
-                       outbox.c.body).where(
+                       outbox.c.body, outbox.c.status).where(
     outbox.c.id.in_(bindparam("ids", expanding=True)))
 _UNLINKED = (
     select(messages.c.id, messages.c.contact_id, messages.c.meta, messages.c.created_at)
