@@ -69,7 +69,7 @@ async def test_a_cancelled_case_tells_the_resident_why_and_what_they_can_do(any_
 
     got = await resident.received()
     assert len(got) == 1
-    assert resident.reference in got[0] and "gestopt" in got[0]
+    assert resident.reference in got[0] and "niet verder" in got[0]
     assert REASON in got[0]
     assert "Stuur ons dan een nieuw bericht" in got[0]  # what the resident can do
     case = await case_of(any_bot, resident.reference)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.inbox.conftest import ROOT, Pool, inbox_settings, signed_in, start_inbox
+from tests.inbox.conftest import EMAIL, ROOT, Pool, inbox_settings, signed_in, start_inbox
 from tests.web.inbox_pages import inbox_bot_fixture, officers_fixture  # noqa: F401  (fixtures: bot, officers)
 from wijkbot.app import Wijkbot
 from wijkbot.cli import main
@@ -227,3 +227,12 @@ async def test_wijkbot_show_masks_contact_data(tmp_path: Path, clock: FrozenCloc
     for number in (*CONTACT, resident.address):
         assert number not in out
 
+
+
+async def test_a_number_in_an_ambtenaars_reason_is_masked_for_the_beheerder_too(officers: Pool, bot: Wijkbot) -> None:
+    reference = await resident_case(officers)
+    anouk = await bot.actions.actor(EMAIL["anouk"])
+    await bot.actions.hand_over(reference, anouk, "vth", f"de bewoner belt liever op {LANDLINE}")
+    olaf = await signed_in(officers, "olaf")
+    page = await olaf.get(f"/inbox/zaak/{reference}")
+    assert page.status == 200 and LANDLINE not in page.html and f"belt liever op {MASK}" in page.text

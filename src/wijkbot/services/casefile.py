@@ -84,10 +84,13 @@ class CaseFile:
             helper_ids = await casefile.helpers_of(conn, case_id)
             names = await casefile.officer_names(conn)
             view = CaseView(
-                case=dict(case) | {"officer_name": names.get(case["officer_id"] or 0)},
+                case=dict(case) | {"officer_name": names.get(case["officer_id"] or 0),
+                                   "outcome": text(case["outcome"])},
                 access=level,
                 messages=[m | {"author": names.get(m["author_id"] or 0), "body": text(m["body"])} for m in messages],
-                events=[e | {"actor_name": _actor_name(e["actor"], names)} for e in events],
+                # (an ambtenaar's reason may hold a number too: "bel 06-...")
+                events=[e | {"actor_name": _actor_name(e["actor"], names),
+                             "data": {k: text(v) for k, v in (e["data"] or {}).items()}} for e in events],
                 cluster=await casefile.cluster(conn, case),
                 helpers=[{"officer_id": h, "name": names.get(h, "?")} for h in helper_ids],
                 viewers=[v for v in await casefile.viewers(conn, case_id, now - PRESENT_FOR)
