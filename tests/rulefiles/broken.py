@@ -31,3 +31,14 @@ def replace_line(path: Path, start: str, new: str) -> int:
     lines[number - 1] = new
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return number
+
+
+# The smallest configuration that passes check-rules, without its areas.csv (each test gives its own): no
+# policies, templates or streets that name a category.
+MINIMAL_RULES = {
+    "municipality.yaml": "id: test\nname: Test\nreference_prefix: TE\ntriage: {department: wijken}\n",
+    "departments.yaml": "departments:\n  - {id: wijken, name: Wijken}\n",
+    "categories.yaml": "categories:\n  - {id: overig, name: Overig, department: wijken, sla_days: 5, "
+                       "keywords: [vraag]}\n",
+    "teams.yaml": "teams:\n  - {id: wijken, name: Wijken, department: wijken, wijken: ['*']}\n",
+}

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.rulefiles.broken import UTRECHT, Check
+from tests.rulefiles.broken import MINIMAL_RULES, UTRECHT, Check
 from wijkbot.rulefiles import RuleFileError, load_rules
 
 STREETS = "street,buurt_code\nKanaalstraat,BU03440123\nOudegracht,BU03440611\n"  # lines 1-3
@@ -119,11 +119,7 @@ def test_the_command_prints_problem_lines_and_no_traceback(rules_copy: Path) -> 
 
 # A small configuration, so that arbitrary CSV content can be tried many times through load_rules.
 MINIMAL = {
-    "municipality.yaml": "id: test\nname: Test\nreference_prefix: TE\ntriage: {department: wijken}\n",
-    "departments.yaml": "departments:\n  - {id: wijken, name: Wijken}\n",
-    "categories.yaml": "categories:\n  - {id: overig, name: Overig, department: wijken, sla_days: 5, "
-                       "keywords: [vraag]}\n",
-    "teams.yaml": "teams:\n  - {id: wijken, name: Wijken, department: wijken, wijken: ['*']}\n",
+    **MINIMAL_RULES,
     "areas.csv": f"{AREAS_HEADER}\nWest,BU01,Lombok,3531,100,\n",
 }
 CSV_TEXT = st.text(st.sampled_from(list(',;"\n\r \t|\x00aBU019ë')), max_size=120)

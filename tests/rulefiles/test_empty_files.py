@@ -7,17 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.rulefiles.broken import Check
+from tests.rulefiles.broken import MINIMAL_RULES, Check
 from wijkbot.cli import main
 from wijkbot.rulefiles import RuleFileError, load_rules
 
-# A small configuration that passes check-rules: no policies, templates or streets that name a category.
+# A small configuration that passes check-rules.
 MINIMAL = {
-    "municipality.yaml": "id: test\nname: Test\nreference_prefix: TE\ntriage: {department: wijken}\n",
-    "departments.yaml": "departments:\n  - {id: wijken, name: Wijken}\n",
-    "categories.yaml": "categories:\n  - {id: overig, name: Overig, department: wijken, sla_days: 5, "
-                       "keywords: [vraag]}\n",
-    "teams.yaml": "teams:\n  - {id: wijken, name: Wijken, department: wijken, wijken: ['*']}\n",
+    **MINIMAL_RULES,
     "areas.csv": "wijk,buurt_code,buurt,pc4\nWest,BU01,Lombok,3531\n",
 }
 NO_CATEGORIES = ("categories.yaml: geen enkele categorie; zonder categorieën gaat elk "
