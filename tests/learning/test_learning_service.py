@@ -21,7 +21,7 @@ from wijkbot.services.learning import ModelSuperseded, TrainedModel
 from wijkbot.settings import Settings
 from wijkbot.storage import learning_rows, repository
 from wijkbot.storage.db import Database
-from wijkbot.storage.tables import officer_wijken, officers, routing_models
+from wijkbot.storage.tables import officer_wijken, officers, routing_models, training_examples
 from wijkbot.testing import FrozenClock, Harness, RecordingChannel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -398,3 +398,21 @@ async def test_something_new_chosen_with_a_button_is_routed_with_the_learned_mod
     case = await case_of(bot, resident.reference)
     assert case["category"] == "straatverlichting"
     assert any(r.startswith("geleerd van") for r in case["routing"]["reasons"])
+
+
+async def test_a_model_whose_history_is_gone_is_not_retrained_on_corrections_alone(tmp_path: Path,
+                                                                                 bot_factory) -> None:
+    bot, channel = await bot_factory()
+    trained = await trained_on_an_export(bot, tmp_path)
+    async with bot.db.write() as conn:  # a model from before migration 0009 whose import was pruned since
+        await conn.execute(training_examples.delete())
+        await conn.execute(update(routing_models).values(history_id=None))
+    resident = Harness(bot, channel)
+    await resident.say("Weer stinkend gekrakeel bij de Kanaalstraat")
+    case = await case_of(bot, resident.reference)
+    await bot.actions.hand_over(resident.reference, await bot.actions.actor(await handler_of(bot, case)),
+                                "veiligheid", "overlast van personen")
+    assert await bot.learning.retrain_if_corrected() is None
+    async with bot.db.read() as conn:
+        active = await learning_rows.active_model(conn, "utrecht", with_data=False)
+        assert active is not None and active["id"] == trained.model_id  # the beheerder's model stays

@@ -78,11 +78,11 @@ def _place(new: dict[str, Any], lead: dict[str, Any]) -> str:
 
 
 async def open_linked(conn: AsyncConnection, lead_id: int) -> list[RowMapping]:
-    """The open cases linked to a lead, oldest first."""
-    return list((await conn.execute(
-        select(cases).where(cases.c.duplicate_of == lead_id, cases.c.status.in_([s.value for s in OPEN_STATUSES]))
-        .order_by(cases.c.id)
-    )).mappings())
+    """The open cases linked to a lead, oldest first, locked for the caller's transaction: a report a colleague
+    closes meanwhile is not open any more when the lead's hand-over or cancellation moves it."""
+    query = (select(cases).where(cases.c.duplicate_of == lead_id,
+                                 cases.c.status.in_([s.value for s in OPEN_STATUSES])).order_by(cases.c.id))
+    return list((await conn.execute(casefile.for_update(query, conn))).mappings())
 
 
 UNLINKED = "ontkoppeld"

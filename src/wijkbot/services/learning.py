@@ -100,7 +100,9 @@ class Learning:
             history_id = (before["history_id"] if before is not None
                           else await learning_rows.newest_history(conn, self.name))
             stored = await learning_rows.history(conn, self.name, history_id)
-        if before is not None and before["history_id"] is not None and not stored:
+        # A model that learned from an import whose rows are gone (pruned, or stored before migration 0009 and then
+        # pruned) is not retrained on corrections alone.
+        if before is not None and not stored and int(before["examples"]) > int(before["corrections"]):
             raise HistoryError(f"de geschiedenis waarvan model {before['id']} leerde, is niet meer bewaard: importeer "
                                "een export met --history om de correcties te leren")
         examples = [self._history_example(r) for r in stored]

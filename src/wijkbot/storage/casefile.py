@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Select, insert, or_, select, update
 from sqlalchemy import case as sql_case
-from sqlalchemy import insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import RowMapping
@@ -46,6 +46,12 @@ async def officer_names(conn: AsyncConnection, ids: Iterable[int] | None = None)
     if ids is not None:
         query = query.where(officers.c.id.in_(list(set(ids))))
     return {int(r.id): str(r.name) for r in await conn.execute(query)}
+
+
+def for_update(query: Select[Any], conn: AsyncConnection) -> Select[Any]:
+    """`query` locking its rows for the rest of the transaction on PostgreSQL (SQLite holds the write lock).
+    PostgreSQL then checks the query's conditions again on a row another transaction changed meanwhile."""
+    return query.with_for_update() if _is_postgres(conn) else query
 
 
 async def case_lock(conn: AsyncConnection, reference: str) -> RowMapping | None:
