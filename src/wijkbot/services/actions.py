@@ -110,10 +110,7 @@ class Actions(HandOverActions, TeamworkActions):
             return
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
-            try:
-                new = transition(Status(case["status"]), wanted)
-            except TransitionError as error:
-                raise ActionError(_transition_message(error)) from error
+            new = _allowed(case, wanted)
             now = self.clock()
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "status",
                                        {"van": case["status"], "naar": new.value})
@@ -148,10 +145,7 @@ class Actions(HandOverActions, TeamworkActions):
         why = storable(reason).strip()
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
-            try:
-                transition(Status(case["status"]), Status.GEANNULEERD)
-            except TransitionError as error:
-                raise ActionError(_transition_message(error)) from error
+            _allowed(case, Status.GEANNULEERD)
             now = self.clock()
             await self._end(conn, case, now, Status.GEANNULEERD, why)
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "status",
@@ -195,10 +189,7 @@ class Actions(HandOverActions, TeamworkActions):
         _check_text(outcome, "beschrijf de uitkomst: de bewoner leest die")
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
-            try:
-                transition(Status(case["status"]), Status.AFGEHANDELD)
-            except TransitionError as error:
-                raise ActionError(_transition_message(error)) from error
+            _allowed(case, Status.AFGEHANDELD)
             now = self.clock()
             text = storable(outcome).strip()
             await self._end(conn, case, now, Status.AFGEHANDELD, text)
@@ -224,10 +215,7 @@ class Actions(HandOverActions, TeamworkActions):
     async def reopen(self, reference: str, actor: Actor, reason: str, *, expected_version: int | None = None) -> None:
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
-            try:
-                transition(Status(case["status"]), Status.HEROPEND)
-            except TransitionError as error:
-                raise ActionError(_transition_message(error)) from error
+            _allowed(case, Status.HEROPEND)
             now = self.clock()
             await repository.update_case(conn, case["id"], now, status=Status.HEROPEND.value, closed_at=None)
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "heropend", {"reden": reason})
@@ -292,5 +280,9 @@ def _check_text(text: str, empty_message: str) -> None:
         raise ActionError(f"deze tekst is te lang (meer dan {MAX_TEXT} tekens)")
 
 
-def _transition_message(error: TransitionError) -> str:
-    return f"een zaak met status '{error.current}' kan niet naar '{error.wanted}'"
+def _allowed(case: Any, wanted: Status) -> Status:
+    """The status the case goes to (domain.workflow), or an ActionError in the ambtenaar's words."""
+    try:
+        return transition(Status(case["status"]), wanted)
+    except TransitionError as error:
+        raise ActionError(f"een zaak met status '{error.current}' kan niet naar '{error.wanted}'") from error

@@ -61,6 +61,7 @@ class IntakeBatch:
         self.max_attachment_bytes = max_attachment_bytes
         self.tz = rules.municipality.timezone
         self.last_sent: dict[int, LastSent] = {}
+        self.sent_rows: dict[int, dict[str, Any]] = {}  # the last outbox row per resident, as read
         self.closed: dict[int, list[BatchCase]] = {}  # per resident who says "nog steeds kapot": recent closings
 
     async def run(self, batch: list[InboundMessage]) -> list[IntakeResult]:
@@ -109,7 +110,7 @@ class IntakeBatch:
         return item.result()
 
     def _writer(self) -> BatchWriter:
-        return BatchWriter(self.conn, self.rules, self.texts, self.now, self.max_attachment_bytes)
+        return BatchWriter(self.conn, self.rules, self.texts, self.now, self.max_attachment_bytes, self.sent_rows)
 
     async def _end_stops(self, fresh: list[BatchItem]) -> None:
         """Writing to us again ends a /stop: a resident who asks something now expects the answer to reach them."""
@@ -124,7 +125,8 @@ class IntakeBatch:
 
     async def _open_cases(self, contact_ids: list[int]) -> dict[int, list[BatchCase]]:
         rows = await conversation_rows.open_cases(self.conn, contact_ids)
-        written, self.last_sent = await placement.facts(self.conn, rows)
+        written, self.sent_rows = await placement.facts(self.conn, rows)
+        self.last_sent = placement.last_sent(self.sent_rows)
         return {contact_id: [BatchCase(row, new=False, last_written=written.get(row["id"])) for row in case_rows]
                 for contact_id, case_rows in rows.items()}
 

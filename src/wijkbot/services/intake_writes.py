@@ -38,8 +38,9 @@ class BatchWriter:
     """Writes what one batch decided: new cases, messages, attachments, events, answers, follow-ups."""
 
     def __init__(self, conn: AsyncConnection, rules: RuleSet, texts: Texts, now: datetime,
-                 max_attachment_bytes: int) -> None:
+                 max_attachment_bytes: int, sent_rows: dict[int, dict[str, Any]] | None = None) -> None:
         self.conn = conn
+        self.sent_rows = sent_rows or {}  # the last outbox row per resident, as the batch read it
         self.rules = rules
         self.texts = texts
         self.now = now
@@ -71,9 +72,8 @@ class BatchWriter:
             (mid, i.case.row["id"]) for i in fresh if i.stored_ids and i.case for mid in i.stored_ids
         ] + [(mid, c.row["id"]) for c in new_cases for mid in c.context])
         # (Only what is on its way or went out: an answer that failed must not keep the next one back.)
-        said = {contact_id: (row["case_id"], row["body"], row["created_at"]) for contact_id, row in
-                (await conversation_rows.last_sent(self.conn, [i.contact["id"] for i in fresh])).items()
-                if row["status"] in ("pending", "sent")}
+        said = {contact_id: (row["case_id"], row["body"], row["created_at"])
+                for contact_id, row in self.sent_rows.items() if row["status"] in ("pending", "sent")}
         for item in fresh:
             if item.stored_ids:
                 item.message_id = item.stored_ids[0]

@@ -23,15 +23,19 @@ from wijkbot.storage import conversation_rows
 
 
 async def facts(conn: AsyncConnection, open_rows: dict[int, list[dict[str, Any]]]
-                ) -> tuple[dict[int, datetime], dict[int, LastSent]]:
-    """When the resident last wrote on each open case, and what we last sent each resident."""
+                ) -> tuple[dict[int, datetime], dict[int, dict[str, Any]]]:
+    """When the resident last wrote on each open case, and the last outbox row of each resident (see
+    `last_sent`; the batch writer reads its words, so a burst hears "toegevoegd" once)."""
     if not open_rows:
         return {}, {}
     case_ids = [row["id"] for rows in open_rows.values() for row in rows]
     written = await conversation_rows.last_resident_messages(conn, case_ids)
-    sent = {contact_id: LastSent(row["case_id"], row["purpose"], row["created_at"])
-            for contact_id, row in (await conversation_rows.last_sent(conn, open_rows)).items()}
-    return written, sent
+    return written, await conversation_rows.last_sent(conn, open_rows)
+
+
+def last_sent(rows: dict[int, dict[str, Any]]) -> dict[int, LastSent]:
+    """What we last sent each resident, as placement weighs it."""
+    return {contact_id: LastSent(row["case_id"], row["purpose"], row["created_at"]) for contact_id, row in rows.items()}
 
 
 def open_case(key: int, row: dict[str, Any], last_written: datetime | None) -> OpenCase:
