@@ -12,7 +12,8 @@ from wijkbot.testing import FrozenClock
 
 PLANTED = ["Jan de Vries", "Vries", "06-12345678", "12345678", "jan.devries@example.org", "example.org",
            "Zamenhofdreef 12", "3562 AB", "3562AB", "Karin Bakker", "Bakker", "Piet", "+31 6 87654321", "87654321",
-           "Taagdreef 7b", "NL91ABNA0417164300", "NL91 ABNA", "Meneer Jansen", "Jansen", "k.bakker@mail.example"]
+           "Taagdreef 7b", "NL91ABNA0417164300", "NL91 ABNA", "111 222 333", "222 333",
+           "Meneer Jansen", "Jansen", "k.bakker@mail.example"]
 LEFT_OUT = {"nl": "[weggelaten]", "en": "[left out]"}
 
 
@@ -32,7 +33,8 @@ async def test_planted_personal_data_never_reaches_the_digest(digest_bot: Wijkbo
         ("two", {"score": 1, "opgelost": False,
                  "toelichting": "Meneer Jansen heeft niets gedaan. Mail k.bakker@mail.example of bel +31 6 87654321"}),
         ("three", {"score": 3, "opgelost": True,
-                   "toelichting": "Mijn IBAN is NL91ABNA0417164300 voor de schade aan Taagdreef 7b, postcode 3562AB"}),
+                   "toelichting": "Mijn IBAN is NL91ABNA0417164300 en BSN 111 222 333 voor de schade aan Taagdreef 7b, "
+                                  "postcode 3562AB"}),
     ]
     for label, data in answers:
         await s.event(label, local(4, 9, 10), "tevredenheid", data)

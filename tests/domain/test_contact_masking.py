@@ -1,7 +1,7 @@
-"""`mask_contact`: the phone numbers and e-mail addresses a resident typed into a message are left out, the rest of
-the message stays as written (the inbox's lists, readers who do not handle the case, `wijkbot show`).
+"""`mask_contact`: the phone numbers, e-mail addresses, IBANs and BSNs a resident typed into a message are left out,
+the rest of the message stays as written (the inbox's lists, readers who do not handle the case, `wijkbot show`).
 
-Made-up numbers and addresses only.
+Made-up numbers and addresses only (BSNs computed with the elfproef; more cases in test_scrub_numbers.py).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import re
 import pytest
 
 from wijkbot.domain.access import Access, CaseReach, Person, Role, needs_reason_for_contact, reads_contact_in_texts
-from wijkbot.domain.quotes import CONTACT_KINDS, mask_contact
-from wijkbot.domain.scrub import _RULES, PLACEHOLDER
+from wijkbot.domain.quotes import CONTACT_KINDS, MASKED_KINDS, mask_contact
+from wijkbot.domain.scrub import PLACEHOLDER, find
 
 W = PLACEHOLDER
 
@@ -33,6 +33,14 @@ W = PLACEHOLDER
     ("mail jan(at)voorbeeld(dot)nl of jan [at] voorbeeld [punt] nl", f"mail {W} of {W}"),
     ("of jan at voorbeeld dot nl, of jan(apestaartje)voorbeeld.nl", f"of {W}, of {W}"),
     ("bel (030) 286 12 34 of 030 - 286 12 34", f"bel {W} of {W}"),
+    # an IBAN, also in lower case or without spaces, and a BSN (elfproef, or any number after the word)
+    ("graag terugstorten op NL91 ABNA 0417 1643 00", f"graag terugstorten op {W}"),
+    ("op nl91abna0417164300 graag", f"op {W} graag"),
+    ("mijn bsn is 123456782", f"mijn bsn is {W}"),
+    ("BSN: 1234.56.789, geboren 12-03-1980", f"BSN: {W}, geboren 12-03-1980"),
+    ("het nummer 111 222 333 staat op de brief", f"het nummer {W} staat op de brief"),
+    # ... but nine digits that fail the elfproef, without the word, stay: they may be a meter or customer number
+    ("meterstand 123456789 op 12-03-2026", "meterstand 123456789 op 12-03-2026"),
     # ... but "at" in an English sentence with a time or a number is no address
     ("the lamp at 5.30 pm, at number 12.5", "the lamp at 5.30 pm, at number 12.5"),
     ("we meet at home dot", "we meet at home dot"),
@@ -65,6 +73,18 @@ def test_only_contact_data_is_left_out(text: str, expected: str) -> None:
     ("Bel 06-12345678 over de container in de Kanaalstr", f"Bel {W} over de container in de…"),
     ("12 december om 10 uur is de contai", "12 december om 10 uur is de…"),
     ("0612", "…"),
+    # half an IBAN: the digits, and its start (country, check digits, bank code) before them
+    ("Graag terugstorten op NL91 ABNA 04", "Graag terugstorten op…"),
+    ("Graag terugstorten op NL91 ABNA 0417 1643 0", "Graag terugstorten op…"),
+    ("Graag terugstorten op NL91ABNA 0417", "Graag terugstorten op…"),
+    ("Graag terugstorten op nl91 ab", "Graag terugstorten op…"),
+    ("Graag terugstorten op NL91", "Graag terugstorten op…"),
+    # half a BSN, after the word or in groups
+    ("Mijn bsn is 1234", "Mijn bsn is…"),
+    ("Mijn bsn is 123 456 78", "Mijn bsn is…"),
+    ("Het nummer is 1234.56.7", "Het nummer is…"),
+    # a whole IBAN or BSN before the cut is masked as ever
+    ("Op NL91 ABNA 0417 1643 00 of bsn 123456782 staat het bij de contai", f"Op {W} of bsn {W} staat het bij de…"),
 ])
 def test_a_cut_off_text_loses_its_last_word_and_the_number_pieces_before_it(text: str, expected: str) -> None:
     assert mask_contact(text, cut=True) == expected
@@ -79,13 +99,16 @@ def test_the_marker_is_the_readers_word() -> None:
     "Mijn telefoon is 06-12345678 en mail jan.jansen@voorbeeld.nl",
     "bel +31 6 1234 5678, 030-2861234, 0031302861234 of mail a.b@c.nl en x (at) y.org",
     "nummer 0612345678/0687654321 en foo@bar.com;bar@foo.com",
+    "iban NL91 ABNA 0417 1643 00, nl91abna0417164300; bsn 111222333, 1234.56.782 en sofinummer 98765432",
 ])
 def test_scrub_finds_no_contact_data_in_what_is_left(text: str) -> None:
     masked = mask_contact(text)
-    for kind, pattern in _RULES:
-        if kind in CONTACT_KINDS:
-            assert not pattern.search(masked), (kind, masked)
+    assert find(masked, MASKED_KINDS) == [], masked
     assert not re.search(r"\d{6,}", masked.replace(" ", ""))
+
+
+def test_the_masked_kinds_are_the_contact_data_and_the_identifying_numbers() -> None:
+    assert set(CONTACT_KINDS) < set(MASKED_KINDS) == {"email", "phone", "iban", "bsn"}
 
 
 def test_only_the_cases_officer_and_team_read_contact_data_in_texts() -> None:

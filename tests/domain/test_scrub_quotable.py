@@ -92,3 +92,17 @@ def test_a_quote_that_needs_too_many_omissions_is_left_out(names: tuple[str, ...
 ])
 def test_an_ordinary_complaint_stays_as_the_resident_wrote_it(names: tuple[str, ...], text: str) -> None:
     assert quotable(text, names) == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a BSN (elfproef, or any number after the word) and an IBAN go; "BSN" and "IBAN" name no one
+    ("Mijn BSN is 123456782 maar de lamp is nog steeds kapot", f"Mijn BSN is {W} maar de lamp is nog steeds kapot"),
+    ("bsn: 1234.56.789 staat erbij, de container is nog vol", f"bsn: {W} staat erbij, de container is nog vol"),
+    ("Graag terugstorten op NL91 ABNA 0417 1643 00 want de schade kwam door de boom",
+     f"Graag terugstorten op {W} want de schade kwam door de boom"),
+    ("Mijn IBAN nl91abna0417164300 staat al in het formulier", f"Mijn IBAN {W} staat al in het formulier"),
+    # nine digits that fail the elfproef stay after scrub, so the quote is left out
+    ("Het gaat om meterstand 123456789 en de lamp is kapot", None),
+])
+def test_a_bsn_or_iban_is_left_out_of_a_quote(names: tuple[str, ...], text: str, expected: str | None) -> None:
+    assert quotable(text, names) == expected

@@ -8,14 +8,17 @@ token with "_" or "@", or with letters and digits (handles, plates); one to thre
 (buurman, zoon, mevrouw, ...), after "heet"/"genaamd" or "volg mij op", also in lower case; "nummer twaalf".
 
 `mask_contact` is the inbox's lighter pass: it keeps a resident's message as written and replaces only the
-contact data in it (CONTACT_KINDS of `scrub`'s rules: e-mail addresses and phone numbers), for readers who may
-read the case but not reach the resident (queue lists, a beheerder, an invited colleague, `wijkbot show`).
+contact data and the numbers that identify the resident in it (MASKED_KINDS of `scrub`'s rules: e-mail addresses,
+phone numbers, IBANs and BSNs), for readers who may read the case but not reach the resident (queue lists, a
+beheerder, an invited colleague, `wijkbot show`). A nine-digit number counts as a BSN only when it passes the
+elfproef or follows "bsn"/"burgerservicenummer"/"sofinummer", so an ordinary number stays readable.
 
 Invariants: pure and deterministic; `quotable` answers None when in doubt (digits or an "@" left over, two
 capitalised words in a row that are not a known place, more than MAX_OMISSIONS words left out, or hardly
 anything left), because leaving a quote out costs less than leaking a name; `mask_contact` never returns text
-in which `scrub` would still find an e-mail address or phone number, and of a text cut short (`cut`) it also
-leaves out the last word and the number pieces before it, which may be the first half of one.
+in which `scrub`'s rules (`find`) would still find an e-mail address, phone number, IBAN or BSN, and of a text cut
+short (`cut`) it also leaves out the last word and the number pieces before it, which may be the first half of
+one, and the start of an IBAN ("NL91 ABNA") right before them.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from wijkbot.domain.scrub import CAPITALISED, PARTICLES, PLACEHOLDER, patterns, scrub
+from wijkbot.domain.scrub import CAPITALISED, PARTICLES, PLACEHOLDER, mask, scrub
 
 MIN_WORDS = 4  # fewer words left than this: not worth quoting
 MAX_OMISSIONS = 3  # more places left out than this: the quote is more about who than about what
@@ -34,10 +37,14 @@ _TWO_CAPITALS = re.compile(rf"(?<![.!?:]\s)(?<!^)\b{CAPITALISED}\s+(?:{PARTICLES
 # in a melding they mostly say where the problem is, which every reader of the case needs (the page shows the
 # street), and the resident's own address is kept in `contacts`, not in the text.
 CONTACT_KINDS = ("email", "phone")
-_CONTACT = patterns(CONTACT_KINDS)
+# What `mask_contact` leaves out: the contact data, and the numbers that identify the resident (their bank
+# account, their BSN), which no reader of a case needs to see in a message.
+MASKED_KINDS = (*CONTACT_KINDS, "iban", "bsn")
 _WORD = re.compile(r"\S+")
 _NUMBER_PIECE = re.compile(r"[+(]?\d[\d().-]*")  # "06", "12", "(0)30", "+31": part of a number split by spaces
 # The pieces of an e-mail address a cut may leave: "@" and its spellings, and the spelled dots after it.
+# An IBAN's start left before a cut's number pieces: country and check digits, and the bank code ("NL91 ABNA").
+_IBAN_START = re.compile(r"(?<!\S)[A-Z]{2}\d{2}(?:\s?[A-Z]{4})?$", re.IGNORECASE)
 _AT = re.compile(r"@|\(at\)|\[at\]|at|\(apestaartje\)|\[apestaartje\]|apestaartje|\(dot\)|\[dot\]|dot|"
                  r"\(punt\)|\[punt\]|punt", re.IGNORECASE)
 
@@ -92,7 +99,7 @@ _FIRST_NAMES = _words(
 _COMMON_CAPITALISED = _words(
     "Ik I Gemeente Nederland Nederlands Nederlandse Engels Pasen Pinksteren Kerst Kerstmis Koningsdag Oud Nieuw "
     "Sinterklaas Ramadan Suikerfeest Telegram WhatsApp Whatsapp Facebook Instagram TikTok Twitter X Google DigiD "
-    "NS OV GFT BOA BOA's AVG WMO Wmo GGD IBAN OK Maandag Dinsdag Woensdag Donderdag Vrijdag Zaterdag Zondag "
+    "NS OV GFT BOA BOA's AVG WMO Wmo GGD IBAN BSN OK Maandag Dinsdag Woensdag Donderdag Vrijdag Zaterdag Zondag "
     "Januari Februari Maart April Mei Juni Juli Augustus September Oktober November December")
 _ABBREVIATIONS = _words("dhr mevr mw mr mrs st bijv evt ca nr no")  # a capital after "dhr." starts no sentence
 _HANDLE = re.compile(r"[_@]|[^\W\d_]{2,}\.[^\W\d_]{2,}")  # jan_devries, @piet, jan.devries
@@ -263,17 +270,17 @@ def quotable(text: str, known_names: Iterable[str] = (), limit: int = 280) -> st
 
 
 def mask_contact(text: str, marker: str = PLACEHOLDER, *, cut: bool = False) -> str:
-    """`text` with every e-mail address and phone number (CONTACT_KINDS) replaced by `marker`; all else is kept.
+    """`text` with every e-mail address, phone number, IBAN and BSN (MASKED_KINDS) replaced by `marker` (taken as
+    text); all else is kept. "mijn bsn is 123456782" keeps "mijn bsn is".
 
     `cut` says the text was cut off after a fixed number of characters (a list's preview): its last word, and
-    the number pieces, "@" and the word before an "@" right before it, may be half a phone number or e-mail
-    address that no pattern recognises any more, so they are left out too and "…" ends the text.
+    the number pieces, "@" and the word before an "@" right before it, may be half a phone number, e-mail
+    address, IBAN or BSN that no pattern recognises any more, so they are left out too, as is an IBAN's start
+    ("NL91 ABNA") before them, and "…" ends the text.
     """
     if cut:
         text = _without_cut_fragment(text)
-    for pattern in _CONTACT:
-        text = pattern.sub(lambda _match: marker, text)
-    return text
+    return mask(text, MASKED_KINDS, marker)
 
 
 def _without_cut_fragment(text: str) -> str:
@@ -286,4 +293,5 @@ def _without_cut_fragment(text: str) -> str:
         if not (_NUMBER_PIECE.fullmatch(word) or _AT.fullmatch(word) or _AT.fullmatch(after) or after.startswith("@")):
             break
         keep -= 1
-    return text[: words[keep].start()].rstrip() + "…"
+    kept = text[: words[keep].start()].rstrip()
+    return _IBAN_START.sub("", kept).rstrip() + "…"
