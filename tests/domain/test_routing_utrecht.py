@@ -34,6 +34,22 @@ IN_ENGLISH = [
     ("Eventueel kunt u even bellen over die ene liter", None, None),
 ]
 
+# How residents write about bins and about being ignored: a bin alone is mostly a full one, a broken one says so;
+# "niemand heeft gereageerd" makes the melding a klacht, with the category of its subject.
+EVERYDAY = [
+    ("de prullenbak bij het Griftpark is al een week vol", Kind.MELDING, "container-vol"),
+    ("De afvalbak puilt uit bij de bushalte", Kind.MELDING, "container-vol"),
+    ("De prullenbak is kapot getrapt in het Griftpark", Kind.MELDING, "straatmeubilair"),
+    ("De vuilnisbak is omgevallen", Kind.MELDING, "straatmeubilair"),
+    ("niemand heeft gereageerd op mijn melding over de lantaarnpaal", Kind.KLACHT, "straatverlichting"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "category"), EVERYDAY)
+def test_everyday_wording_is_routed(utrecht_router: Router, text: str, kind: Kind, category: str) -> None:
+    decision = utrecht_router.route(text)
+    assert (decision.kind, decision.category, decision.triage) == (kind, category, False)
+
 
 @pytest.mark.parametrize(("text", "kind", "category"), IN_ENGLISH)
 def test_english_and_plain_initiatives_are_routed(utrecht_router: Router, text: str, kind: Kind | None,

@@ -24,6 +24,12 @@ ROUTERS = {name: Router(load_rules(RULES / name)) for name in ("utrecht", "katwi
     ("katwijk", "Het huis staat in brand"),
     ("katwijk", "Er ligt iemand bewusteloos op straat"),
     ("katwijk", "De container in de Voorstraat staat in lichterlaaie"),
+    # live wires, in the words residents use (rarely "onder stroom")
+    ("utrecht", "Er hangt een elektriciteitskabel los over de stoep op de Biltstraat, er komen kinderen langs"),
+    ("utrecht", "er ligt een kabel los met stroom erop bij de speeltuin"),
+    ("utrecht", "De lantaarnpaal vonkt en er hangen draden uit"),
+    ("katwijk", "Mijn zoon kreeg een elektrische schok van het hek bij de speeltuin"),
+    ("katwijk", "Er liggen blote draden naast de lantaarnpaal in de Voorstraat"),
 ])
 def test_acute_danger_goes_to_triage(municipality: str, text: str) -> None:
     decision = ROUTERS[municipality].route(text)
@@ -38,6 +44,9 @@ def test_acute_danger_goes_to_triage(municipality: str, text: str) -> None:
     ("katwijk", "De lampen branden niet meer in de Voorstraat"),
     ("katwijk", "Lantaarnpaal in Branding is kapot"),
     ("katwijk", "Er ligt afval in Branding"),
+    ("utrecht", "De lantaarnpaal in onze straat krijgt geen stroom meer"),
+    ("utrecht", "De kabel van de tv ligt los sinds de storm"),
+    ("katwijk", "De lantaarnpaal heeft geen stroom, hij doet het niet"),
 ])
 def test_everyday_words_are_not_acute(municipality: str, text: str) -> None:
     decision = ROUTERS[municipality].route(text)
