@@ -105,18 +105,27 @@ class Wijkbot:
         raise web.HTTPFound(self.rules.municipality.privacy_url or "/chat")
 
     async def health(self) -> dict[str, object]:
+        """The process and the database; the outbox figures are for alerting and never change `status` (a
+        channel outage is no reason to take this process out of a load balancer): `outbox_failed_7d` counts
+        messages given up in the last 7 days, `outbox_oldest_pending_seconds` how long the oldest late one waits."""
         try:
             async with self.db.read() as conn:
                 await conn.execute(text("SELECT 1"))
                 pending = await pending_count(conn)
+            delivery = await self.delivery.health()
         except Exception as error:  # health must answer, not raise
             return {"status": "error", "database": type(error).__name__}
         workers = all(not t.done() for t in self._tasks) if self._tasks else None
         report: dict[str, object] = {"status": "ok" if workers is not False else "degraded", "database": "ok",
-                                     "outbox_pending": pending, "municipality": self.rules.municipality.id,
-                                     "workers": workers}
+                                     "outbox_pending": pending, **delivery,
+                                     "municipality": self.rules.municipality.id, "workers": workers}
         if self.x is not None and self.x.channel is not None:  # running | paused | stopped (never fails health)
             report["x"] = (await self.x.guard.health()).state
+        # Telegram (imported only when switched on): starting | running | token refused | unreachable; like X's,
+        # it never fails health.
+        telegram_state = getattr(self.channels.get("telegram"), "health_state", None)
+        if telegram_state is not None:
+            report["telegram"] = telegram_state
         return report
 
     async def start_workers(self) -> None:
@@ -188,7 +197,8 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
         await migrate(db)
     policy = Policy()
     channels: dict[str, ChannelAdapter] = {}
-    delivery = Delivery(db, channels, clock, settings.delivery_max_attempts)
+    delivery = Delivery(db, channels, clock, settings.delivery_max_attempts,
+                        give_up_after=timedelta(hours=settings.delivery_give_up_hours))
 
     def wake() -> None:
         delivery.wake.set()

@@ -1,7 +1,9 @@
 """The `wijkbot` command: serve, migrate, seed-demo, check-rules, route, chat and the ambtenaar's actions.
 
 Invariants: every command exits 0 on success, 1 on a problem the user can fix (with a one-line reason on
-stderr, never a traceback), 2 on wrong usage (argparse); texts for ambtenaren are Dutch.
+stderr, never a traceback: a bad setting, the database, the session key; the traceback only at
+WIJKBOT_LOG_LEVEL=DEBUG), 2 on wrong usage (argparse); texts for ambtenaren are Dutch; a setting is named,
+never its value (nor the database password); an unknown WIJKBOT_* variable is warned about, by name.
 """
 
 from __future__ import annotations
@@ -11,18 +13,24 @@ import asyncio
 import csv
 import json
 import logging
+import os
 import sys
+import traceback
 import uuid
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from wijkbot import cli_cases, cli_digest, cli_learning, cli_simulate, cli_users
+from wijkbot.cli_database import database_problem
 from wijkbot.cli_output import describe_file_error
 from wijkbot.cli_output import fail as _fail
 from wijkbot.cli_output import progress_bar as _progress_bar
+from wijkbot.keys import SecretKeyError, secret_key_problem
 from wijkbot.rulefiles import RuleFileError, check_examples, load_rules, load_templates
-from wijkbot.settings import Settings
+from wijkbot.settings import Settings, problems, unknown_variables
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
@@ -245,10 +253,20 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    for warning in unknown_variables(_variable_names()):
+        print(f"wijkbot: let op: {warning}", file=sys.stderr)
     try:
         settings = Settings()
-    except Exception as error:  # pydantic ValidationError: name the bad setting, no traceback
-        return _fail(f"ongeldige instelling: {error}")
+    except ValidationError as error:  # one line per bad setting, by name: str(error) would quote the values
+        for problem in problems(error):
+            _fail(f"ongeldige instelling {problem}" if problem.startswith("WIJKBOT_") else
+                  f"ongeldige instelling: {problem}")
+        return 1
+    except Exception as error:  # pydantic-settings' own (a .env it cannot parse): its text names the field only
+        return _fail(f"ongeldige instellingen: {error}")
+    key_problem = secret_key_problem(settings)
+    if key_problem is not None:
+        return _fail(f"ongeldige instelling {key_problem}")
     # The service logs for its operator; a command talks to the person who typed it in Dutch, so its own log lines
     # (English, for operators) show only as warnings, unless WIJKBOT_LOG_LEVEL is set on purpose.
     level = (settings.log_level if args.command == "serve" or "log_level" in settings.model_fields_set
@@ -262,5 +280,31 @@ def main(argv: list[str] | None = None) -> int:
         return int(asyncio.run(args.func(args, settings)))
     except RuleFileError as error:
         return _fail(str(error))
+    except SecretKeyError as error:
+        _traceback_at_debug(settings, error)
+        return _fail(str(error))
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        db_problem = database_problem(error, settings.database_url)
+        if db_problem is None:
+            raise
+        _traceback_at_debug(settings, error)
+        return _fail(db_problem)
+
+
+def _variable_names() -> list[str]:
+    """The names (never the values) of the environment and of the .env file Settings reads."""
+    names = list(os.environ)
+    try:
+        from dotenv import dotenv_values
+
+        names += [name for name in dotenv_values(".env") if name]
+    except Exception:  # noqa: S110 (no readable .env: Settings reads none either)
+        pass
+    return names
+
+
+def _traceback_at_debug(settings: Settings, error: BaseException) -> None:
+    if settings.log_level == "DEBUG":
+        traceback.print_exception(error, file=sys.stderr)

@@ -40,11 +40,27 @@ async def cmd_reply(args: argparse.Namespace, settings: Settings) -> int:
     async def work(bot: Any) -> str:
         actor = await bot.actions.actor(args.officer)
         held_until = await bot.actions.reply(args.reference, actor, args.text)
+        from wijkbot.services.delivery import channel_name
+
         if held_until is not None:  # 21:00-08:00 nothing we start goes out
+            queued = await bot.delivery.latest(args.reference)
+            via = f" via {channel_name(queued['channel'])}" if queued else ""
             local = held_until.astimezone(ZoneInfo(bot.rules.municipality.timezone))
-            return (f"antwoord op {args.reference} klaargezet; het gaat om {local:%H:%M} weg "
+            return (f"antwoord op {args.reference} klaargezet; het gaat om {local:%H:%M} weg{via} "
                     "(tussen 21:00 en 08:00 sturen we niets)")
-        return f"antwoord op {args.reference} verstuurd"
+        await bot.delivery.drain()  # one try now; the running service keeps trying if the channel is down
+        row = await bot.delivery.latest(args.reference)
+        via = channel_name(row["channel"]) if row else "het kanaal van de bewoner"
+        if row is not None and row["status"] == "sent":
+            return f"antwoord op {args.reference} verstuurd via {via}"
+        if row is not None and row["status"] == "failed":
+            return (f"antwoord op {args.reference} niet bezorgd: {via} neemt het niet aan "
+                    "(zie de geschiedenis van de zaak; in de inbox kunt u het opnieuw versturen)")
+        if row is not None and row["status"] == "withheld":
+            return f"antwoord op {args.reference} niet verstuurd: de bewoner heeft /stop gestuurd"
+        tried = " (nog niet bezorgd: het kanaal is nu niet bereikbaar; de dienst blijft het proberen)" \
+            if row is not None and row["last_error"] else ""
+        return f"antwoord op {args.reference} klaargezet; het gaat via {via} naar de bewoner{tried}"
     return await _with_actions(settings, work)
 
 
@@ -152,7 +168,8 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     print(f"berichten ({rules.municipality.timezone}):")
     for m in messages:
         direction = _DIRECTIONS.get(m["direction"], m["direction"])
-        print(f"  [{m['created_at'].astimezone(tz):%Y-%m-%d %H:%M}] {direction}: {mask_contact(m['body'])}")
+        body = mask_contact(m["body"]) if m["body"].strip() else _only_files(files, m["id"])
+        print(f"  [{m['created_at'].astimezone(tz):%Y-%m-%d %H:%M}] {direction}: {body}")
     if files:
         print("bijlagen (wijkbot attachment ID BESTAND --as E-MAIL):")
     for f in files:
@@ -177,6 +194,14 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
                  *(mask_contact(p) for p in history.event_details(e, text, namer, when))]
         print(f"  [{when(e['at'])}] {history.actor_name(str(e['actor']), names)}: {' · '.join(parts)}")
     return 0
+
+
+def _only_files(files: list[Any], message_id: int) -> str:
+    """What a message without words brought (a photo sent on its own), instead of an empty line."""
+    numbers = [str(f["id"]) for f in files if f["message_id"] == message_id]
+    if not numbers:
+        return "(geen tekst)"
+    return f"(alleen {'een bijlage' if len(numbers) == 1 else 'bijlagen'}: {', '.join(numbers)})"
 
 
 async def cmd_attachment(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,6 +1,7 @@
 """Running the service as a process: listen, start the workers, wait for SIGINT or SIGTERM, shut down in order.
 
-Invariants: a port that cannot be used stops start-up with a Dutch message that names the setting to change;
+Invariants: a port that cannot be used stops start-up with a Dutch message that names the setting to change; so
+does a session key that cannot be made or kept (checked first, before the database is opened);
 shutdown stops taking messages first (the web server), then finishes the deliveries already queued, then closes
 the database, so no accepted message and no queued answer is lost.
 """
@@ -17,6 +18,7 @@ from contextlib import suppress
 from aiohttp import web
 
 from wijkbot.app import build
+from wijkbot.keys import session_key
 from wijkbot.settings import Settings
 
 log = logging.getLogger("wijkbot")
@@ -36,6 +38,7 @@ def quiet_http_library() -> None:
 async def serve(settings: Settings) -> None:
     """Run the service until SIGINT or SIGTERM, then shut down cleanly."""
     quiet_http_library()
+    session_key(settings)  # a key that cannot be made or kept stops start-up before the database is opened
     bot = await build(settings)
     # aiohttp's own access log stays off: it writes the raw path and query string (session ids, tokens) and the
     # client address. wijkbot.web.server logs one line per request with the route pattern instead.

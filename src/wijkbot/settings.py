@@ -1,19 +1,36 @@
 """Typed settings from the environment (WIJKBOT_*) or a .env file; fail fast on a bad value.
 
 Invariants: defaults run the embedded configuration (SQLite under ./var, Utrecht rules, 127.0.0.1:8080);
-secrets are never logged (SecretStr); settings are read once, in the composition root and the CLI.
+an empty variable counts as unset (env.example's "empty = off"); secrets are never logged (SecretStr), and a
+problem with a setting is told by its variable's name and the problem, never with its value (`problems`);
+settings are read once, in the composition root and the CLI.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB = "sqlite:///var/wijkbot.db"  # "sqlite+aiosqlite://" is accepted too
+ENV_PREFIX = "WIJKBOT_"
+# WIJKBOT_* variables the project reads itself, outside Settings: not reported as unknown (`unknown_variables`).
+OTHER_VARIABLES: frozenset[str] = frozenset()
+_DATABASE_SCHEMES = frozenset({"sqlite", "sqlite+pysqlite", "sqlite+aiosqlite", "postgresql+asyncpg"})
+_DATABASE_EXAMPLES = "sqlite:////var/lib/wijkbot/wijkbot.db of postgresql+asyncpg://GEBRUIKER:WACHTWOORD@HOST/DATABASE"
+
+
+class SettingProblem(ValueError):
+    """A validator's complaint, with the words `problems` shows the beheerder (str() stays the developer's)."""
+
+    def __init__(self, message: str, dutch: str) -> None:
+        super().__init__(message)
+        self.dutch = dutch
 
 
 def _project_dir() -> Path:
@@ -28,7 +45,7 @@ def _project_dir() -> Path:
 class Settings(BaseSettings):
     """Every knob of the service. Environment variables are WIJKBOT_<NAME>."""
 
-    model_config = SettingsConfigDict(env_prefix="WIJKBOT_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", env_ignore_empty=True)
 
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=1, le=65535)
@@ -48,7 +65,10 @@ class Settings(BaseSettings):
 
     delivery_interval_seconds: float = Field(2.0, gt=0)
     followup_interval_seconds: float = Field(30.0, gt=0)
-    delivery_max_attempts: int = Field(8, ge=1)
+    # A message to a resident is retried (5 s doubling, at most an hour apart) until this long after it was queued,
+    # then flagged "niet bezorgd" in the inbox; an ambtenaar can send it again from there.
+    delivery_give_up_hours: float = Field(48.0, gt=0, le=30 * 24)
+    delivery_max_attempts: int | None = Field(None, ge=1)  # optional: also give up after this many attempts
 
     retrain_hour: int = Field(3, ge=0, le=23)  # local time of the nightly re-training with inbox corrections
     model_refresh_seconds: int = Field(300, ge=5)  # how often a process looks for a newer routing model
@@ -112,8 +132,15 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _x_credentials_complete(self) -> Settings:
         if self.x_bearer_token is None and 0 < self._x_oauth1_keys() < 4:
-            raise ValueError("X: set all four of WIJKBOT_X_API_KEY, WIJKBOT_X_API_SECRET, "
-                             "WIJKBOT_X_ACCESS_TOKEN and WIJKBOT_X_ACCESS_TOKEN_SECRET (or WIJKBOT_X_BEARER_TOKEN)")
+            keys = {"x_api_key": self.x_api_key, "x_api_secret": self.x_api_secret,
+                    "x_access_token": self.x_access_token, "x_access_token_secret": self.x_access_token_secret}
+            missing = [env_name(name) for name, key in keys.items() if key is None or not key.get_secret_value()]
+            raise SettingProblem(
+                "X: set all four of WIJKBOT_X_API_KEY, WIJKBOT_X_API_SECRET, WIJKBOT_X_ACCESS_TOKEN and "
+                f"WIJKBOT_X_ACCESS_TOKEN_SECRET (or WIJKBOT_X_BEARER_TOKEN); missing: {', '.join(missing)}",
+                dutch=f"X staat half aan: {' en '.join(missing)} {'ontbreekt' if len(missing) == 1 else 'ontbreken'} "
+                      "(X heeft alle vier WIJKBOT_X_API_KEY, WIJKBOT_X_API_SECRET, WIJKBOT_X_ACCESS_TOKEN en "
+                      "WIJKBOT_X_ACCESS_TOKEN_SECRET nodig, of alleen WIJKBOT_X_BEARER_TOKEN)")
         return self
 
     max_attachment_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=50 * 1024 * 1024)
@@ -134,6 +161,20 @@ class Settings(BaseSettings):
             raise ValueError("DEBUG, INFO, WARNING, ERROR of CRITICAL")
         return level
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        """Only the drivers wijkbot runs on; the message names the scheme at most (the rest may hold a password)."""
+        scheme, separator, _ = value.strip().partition("://")
+        if not separator or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+._-]{0,39}", scheme):
+            raise ValueError(f"geen database-URL (bijvoorbeeld {_DATABASE_EXAMPLES})")
+        if scheme.lower() in _DATABASE_SCHEMES:
+            return value
+        if scheme.lower().startswith(("postgresql", "postgres")):
+            raise ValueError(f"{scheme}:// wordt niet ondersteund: wijkbot spreekt PostgreSQL via asyncpg, begin "
+                             f"de URL met postgresql+asyncpg://")
+        raise ValueError(f"{scheme}:// wordt niet ondersteund (alleen SQLite of PostgreSQL: {_DATABASE_EXAMPLES})")
+
     @field_validator("telegram_webhook_secret")
     @classmethod
     def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
@@ -141,3 +182,73 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
             raise ValueError("1 tot 256 tekens: letters, cijfers, _ of -")
         return value
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a setting: database_url -> WIJKBOT_DATABASE_URL."""
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+_REASONS = {
+    "int_parsing": "geen geheel getal",
+    "int_from_float": "geen geheel getal",
+    "float_parsing": "geen getal",
+    "bool_parsing": "geen ja/nee-waarde (true of false)",
+    "missing": "ontbreekt",
+    "string_type": "geen tekst",
+}
+
+
+def _reason(error: Mapping[str, Any]) -> str:
+    """One pydantic error in words, built only from its type and context (never from the value given)."""
+    kind, context = error["type"], error.get("ctx") or {}
+    if kind in _REASONS:
+        return _REASONS[kind]
+    if kind == "greater_than_equal":
+        return f"moet minstens {context['ge']} zijn"
+    if kind == "greater_than":
+        return f"moet groter zijn dan {context['gt']}"
+    if kind == "less_than_equal":
+        return f"mag hoogstens {context['le']} zijn"
+    if kind == "less_than":
+        return f"moet kleiner zijn dan {context['lt']}"
+    if kind == "literal_error":
+        return f"moet een van deze zijn: {str(context['expected']).replace(' or ', ' of ')}"
+    if kind == "string_pattern_mismatch":
+        return f"heeft niet de goede vorm (patroon {context['pattern']})"
+    if kind in ("value_error", "assertion_error"):
+        complaint = context.get("error", "ongeldig")  # our own validators' words: they never quote the value
+        return str(getattr(complaint, "dutch", complaint))
+    return str(error["msg"])  # pydantic's own sentence: a template that never quotes the input
+
+
+def problems(error: ValidationError) -> list[str]:
+    """One line per problem: the environment variable and what is wrong with it, never the value. (str() of a
+    ValidationError quotes the input, and a model validator's error quotes every setting, secrets included.)"""
+    lines = []
+    for item in error.errors(include_url=False, include_input=False):
+        field = next((str(part) for part in item["loc"] if isinstance(part, str)), None)
+        reason = _reason(item)
+        lines.append(f"{env_name(field)}: {reason}" if field else reason)
+    return lines
+
+
+def known_variables() -> frozenset[str]:
+    """Every WIJKBOT_* variable wijkbot reads."""
+    return frozenset(env_name(name) for name in Settings.model_fields) | OTHER_VARIABLES
+
+
+def unknown_variables(names: Iterable[str]) -> list[str]:
+    """A warning for each WIJKBOT_* name that is no setting (a typo is silently ignored otherwise), with the
+    closest known name when there is one. Names only: the caller never passes values."""
+    known = known_variables()
+    suffixes = {name.removeprefix(ENV_PREFIX): name for name in known}
+    warnings = []
+    for name in sorted(set(names)):
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or upper in known:
+            continue
+        close = difflib.get_close_matches(upper.removeprefix(ENV_PREFIX), list(suffixes), n=1, cutoff=0.75)
+        hint = f"; bedoelt u {suffixes[close[0]]}?" if close else " (alle instellingen: deploy/env.example)"
+        warnings.append(f"{name} is geen instelling van wijkbot en wordt genegeerd{hint}")
+    return warnings

@@ -114,7 +114,8 @@ async def test_resident_writes_ambtenaar_replies_with_a_template_resident_sees_i
                                                                               f"(nummer {reference})")
     await page.screenshot(path=str(ARTIFACTS / "inbox-case.png"), full_page=True)
     await page.get_by_role("button", name="Antwoord versturen").click()
-    await expect(page.locator(".notice-ok")).to_have_text("Uw antwoord is verstuurd.")
+    await expect(page.locator(".notice-ok")).to_have_text(
+        "Uw antwoord gaat nu naar de bewoner. Bij het bericht hieronder ziet u of het is verstuurd.")
     await expect(page.locator(".msg-out").last).to_contain_text("Wat wij doen:")
 
     answer = chat.page.locator(".msg-out")
@@ -153,7 +154,8 @@ async def test_main_flow_with_the_keyboard_only(chat: Chat, inbox: tuple[Page, l
     await expect(page.locator("#reply-text")).to_have_value(re.compile("^Wat wij doen:"))
     await tab_to(page, "#reply-send", stops)
     await page.keyboard.press("Enter")
-    await expect(page.locator(".notice-ok")).to_have_text("Uw antwoord is verstuurd.")
+    await expect(page.locator(".notice-ok")).to_have_text(
+        "Uw antwoord gaat nu naar de bewoner. Bij het bericht hieronder ziet u of het is verstuurd.")
 
     invisible = [stop for stop in stops if stop[2] == "none" or stop[1] < 2]
     assert invisible == [], f"focus not visible (outline < 2px) on: {invisible}"

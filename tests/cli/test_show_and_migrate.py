@@ -129,3 +129,31 @@ def test_a_handover_within_one_vakdienst_names_the_teams(cli_db: str, capsys: py
     handed = [line for line in history_of(shown(reference, capsys)) if "overgedragen" in line]
     assert handed == ["Bram de Proef: overgedragen · reden: ander gebied · Stadswerken West en Noordwest → "
                       "Stadswerken Binnenstad en Oost"]
+
+
+async def _photo_after(url: str, text: str) -> str:
+    """A resident writes `text`, then sends a photo without words."""
+    from wijkbot.domain.model import Attachment, InboundMessage, ReplyAddress
+
+    channel = RecordingChannel()
+    settings = Settings(database_url=url, rules_dir=UTRECHT, locales_dir=ROOT / "locales",
+                        _env_file=None)  # type: ignore[call-arg]
+    bot = await build(settings, FrozenClock(), extra_channels={channel.name: channel})
+    try:
+        resident = Harness(bot, channel)
+        await resident.say(text)
+        photo = Attachment("image/jpeg", "IMG_0001.jpg", b"\xff\xd8\xff" + b"0" * 100)
+        await bot.inbound.receive(InboundMessage(ReplyAddress(channel.name, resident.address), "photo-1", "",
+                                                 bot.clock(), attachments=(photo,)))
+        return str(resident.reference)
+    finally:
+        await bot.close()
+
+
+def test_show_names_the_file_of_a_message_without_words(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    reference = asyncio.run(_photo_after(cli_db, "De lantaarnpaal in de Kanaalstraat is kapot"))
+    out = shown(reference, capsys)
+    messages = out.split("berichten (", 1)[1].split("bijlagen", 1)[0]
+    bijlage = out.split("bijlagen (", 1)[1].splitlines()[1].strip().split(":", 1)[0]
+    assert f"van de bewoner: (alleen een bijlage: {bijlage})" in messages
+    assert "van de bewoner: \n" not in messages

@@ -31,7 +31,7 @@ async def test_reply_with_a_template_reaches_the_resident(any_officers: dict[str
     assert "Wat wij doen:" in draft and "Andere mogelijkheden:" in draft
     sent = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord",
                             {"version": page.field("version"), "reply": "Wat wij doen:\nWe halen het afval weg."})
-    assert sent.url.endswith(resident.reference) and "Uw antwoord is verstuurd" in sent.text
+    assert sent.url.endswith(resident.reference) and "Uw antwoord gaat nu naar de bewoner" in sent.text
     got = await resident.received()
     signature = f"Anouk Voorbeeld, Stadswerken (nummer {resident.reference})"
     assert got == [f"Wat wij doen:\nWe halen het afval weg.\n\n{signature}"]
@@ -59,7 +59,8 @@ async def test_a_stale_form_never_overwrites_a_newer_change(any_officers: dict[s
     resident = await new_case(any_inbox_bot, channel, AFVAL)
     anouk, bram = await signed_in(any_officers, "anouk"), await signed_in(any_officers, "bram")
     old = await anouk.get(f"/inbox/zaak/{resident.reference}")
-    assert "Uw antwoord is verstuurd" in (await bram.act(resident.reference, "antwoord", reply="Bram was eerst.")).text
+    first = await bram.act(resident.reference, "antwoord", reply="Bram was eerst.")
+    assert "Uw antwoord gaat nu naar de bewoner" in first.text
     late = await anouk.post(f"/inbox/zaak/{resident.reference}/afhandelen",
                             {"version": old.field("version"), "outcome": "Opgelost volgens Anouk"})
     assert late.status == 409 and "intussen gewijzigd door iemand anders" in late.text
@@ -94,7 +95,7 @@ async def test_a_colleagues_note_stops_a_reply_from_a_page_opened_before_it(
     assert noted.status == 200
     replied = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord",
                                {"version": page.field("version"), "reply": "We bellen u vandaag."})
-    assert replied.status == 200 and "Uw antwoord is verstuurd" in replied.text
+    assert replied.status == 200 and "Uw antwoord gaat nu naar de bewoner" in replied.text
 
     # ... but a resident's message after her own note still makes that page's form stale.
     page = await anouk.get(f"/inbox/zaak/{resident.reference}")
@@ -116,7 +117,7 @@ async def test_a_second_reply_to_an_answered_message_is_warned_about(officers: d
     assert "Tweede antwoord." in page.html
     confirmed = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord",
                                  {"version": page.field("version"), "reply": "Tweede antwoord.", "confirm": "ja"})
-    assert "Uw antwoord is verstuurd" in confirmed.text
+    assert "Uw antwoord gaat nu naar de bewoner" in confirmed.text
     assert len(await resident.received()) == 2
     await resident.say("Dank, maar het ligt er nog steeds")
     await resident.received()
@@ -337,14 +338,14 @@ async def test_a_reply_at_night_says_it_waits_for_the_morning(officers: dict[str
     anouk = await signed_in(officers, "anouk")
     sent = await anouk.act(resident.reference, "antwoord", reply="We komen morgen.")
     assert "Uw antwoord staat klaar. Het gaat om 08:00 weg" in sent.text
-    assert "Uw antwoord is verstuurd" not in sent.text
+    assert "Uw antwoord gaat nu naar de bewoner" not in sent.text
     assert "antwoord aan de bewoner · klaargezet tot 24 nov 2026, 08:00" in sent.text
     assert await resident.received() == []
     clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
     assert len(await resident.received()) == 1
     anouk = await signed_in(officers, "anouk")  # a new working day, a new login
     by_day = await anouk.act(resident.reference, "antwoord", reply="Het is opgehaald.", confirm="ja")
-    assert "Uw antwoord is verstuurd" in by_day.text
+    assert "Uw antwoord gaat nu naar de bewoner" in by_day.text
     assert by_day.text.count("klaargezet tot") == 1  # the daytime reply left at once
 
 
@@ -380,7 +381,7 @@ async def test_a_double_click_says_the_first_click_changed_the_case(officers: di
     page = await anouk.get(f"/inbox/zaak/{resident.reference}")
     form = {"version": page.field("version"), "reply": "We komen morgen kijken."}
     first = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord", form)
-    assert first.status == 200 and "Uw antwoord is verstuurd" in first.text
+    assert first.status == 200 and "Uw antwoord gaat nu naar de bewoner" in first.text
     second = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord", form)
     assert second.status == 409 and "intussen gewijzigd door uzelf (bijvoorbeeld met een tweede klik)" in second.text
     assert len(await resident.received()) == 1  # the resident got it once

@@ -18,7 +18,7 @@ LITERAL = re.compile(r"""t\(\s*["'](inbox\.[a-z_.]+)["']""")
 EVENTS = ("aangemaakt", "bericht", "antwoord", "notitie", "overgedragen", "status", "afgehandeld", "heropend",
           "toegewezen", "uitgenodigd", "gekoppeld", "dubbele gekoppeld", "ontkoppeld", "categorie gewijzigd",
           "bezorging mislukt", "herinnering", "tussenbericht", "x gepauzeerd", "x gestopt", "geëscaleerd",
-          "tevredenheid")
+          "tevredenheid", "opnieuw verstuurd")
 
 
 def wanted() -> set[str]:

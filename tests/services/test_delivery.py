@@ -54,20 +54,25 @@ async def test_temporary_failures_are_retried_later_and_then_delivered(bot: Wijk
 
 
 async def test_a_message_that_keeps_failing_is_flagged_not_dropped(bot: Wijkbot, clock: FrozenClock) -> None:
-    flaky = FlakyChannel(name="test", failures=[TemporaryFailure("down")] * 20)
+    flaky = FlakyChannel(name="test", failures=[TemporaryFailure("down")] * 100)
     bot.channels["test"] = flaky
     resident = Harness(bot, flaky)
     await resident.say("Er ligt grofvuil naast de container in de Kanaalstraat")
-    for _ in range(12):
+    for _ in range(23):  # 46 hours: still trying (the default give-up period is 48 hours)
+        clock.advance(hours=2)
+        await bot.delivery.drain()
+    assert (await outbox_rows(bot))[0]["status"] == "pending"
+    for _ in range(2):
         clock.advance(hours=2)
         await bot.delivery.drain()
     row = (await outbox_rows(bot))[0]
     assert row["status"] == "failed"
-    assert "gave up after 8 attempts" in row["last_error"]
+    assert row["last_error"].startswith("given up after") and "48 h" in row["last_error"]
     async with bot.db.read() as conn:
         case = await repository.case_by_reference(conn, resident.reference)
-        events = [e["type"] for e in await repository.events_of(conn, case["id"])]
-    assert "bezorging mislukt" in events
+        events = [e for e in await repository.events_of(conn, case["id"]) if e["type"] == "bezorging mislukt"]
+    assert len(events) == 1 and events[0]["data"]["oorzaak"] == "kanaal_onbereikbaar"
+    assert events[0]["data"]["reden"] == "het kanaal was 48 uur niet bereikbaar"
 
 
 async def test_permanent_failure_marks_the_address_unreachable(bot: Wijkbot) -> None:

@@ -7,15 +7,20 @@ Invariants: the adapter decides nothing about cases; webhook mode when a webhook
 polling (so a token alone works on a laptop); the Bot API base URL can point at a municipality's own Bot API
 server or a test fake; file URLs from the API are only fetched over HTTP(S), never read from local paths;
 logs carry a keyed hash of the chat id, never the id itself; the bot token never appears in a log line.
+A token the Bot API refuses is logged once (naming WIJKBOT_TELEGRAM_TOKEN, not "unreachable") and asked about
+again only every few minutes; `health_state` says how the channel is doing, for /health.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
+import time
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -35,8 +40,15 @@ log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
 FETCH_ATTEMPTS = 3
+TOKEN_RETRY_SECONDS = 300.0
+REFUSED = "the Bot API refused the token (WIJKBOT_TELEGRAM_TOKEN)"
 
-__all__ = ["NAME", "TelegramChannel", "TelegramConfig"]
+# "starting": getMe has not answered yet; "running": the Bot API accepted the token; "token refused": it answered
+# 401/404 to the token (wrong, revoked, or WIJKBOT_TELEGRAM_API_URL is no Bot API server); "unreachable": no
+# answer from the Bot API (network, DNS, 5xx) the last time it was asked before it ever accepted the token.
+TelegramState = Literal["starting", "running", "token refused", "unreachable"]
+
+__all__ = ["NAME", "TelegramChannel", "TelegramConfig", "TelegramState"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +64,7 @@ class TelegramConfig:
     seconds_per_chat: float = 1.05
     max_pacing_wait: float = 20.0
     poll_timeout: int = 30
+    token_retry_seconds: float = TOKEN_RETRY_SECONDS  # how often a refused token is tried again
 
     @property
     def mode(self) -> str:
@@ -97,6 +110,13 @@ class TelegramChannel:
         self._ready = False
         self._background: set[asyncio.Task[None]] = set()
         self._tag_key = hmac.new(config.token.encode(), b"wijkbot log tag", hashlib.sha256).digest()
+        self._state: TelegramState = "starting"
+        self._refused_at = 0.0  # time.monotonic() of the last refusal of the token
+
+    @property
+    def health_state(self) -> TelegramState:
+        """How the channel is doing, read-only: "starting", "running", "token refused" or "unreachable"."""
+        return self._state
 
     def tag(self, address: str) -> str:
         """A short, keyed hash of a chat id for logs: correlates lines without revealing the resident."""
@@ -108,7 +128,14 @@ class TelegramChannel:
             await self.ready()
         except TelegramError as error:  # Telegram unreachable, or the token refused: the outbox keeps it
             raise TemporaryFailure(f"Telegram not ready ({type(error).__name__})") from error
-        return await self._sender.send(message)
+        try:
+            sent = await self._sender.send(message)
+        except TemporaryFailure as failure:
+            if isinstance(failure.__cause__, InvalidToken):  # revoked while we were running
+                self._token_refused(failure.__cause__)
+            raise
+        self._accepted()
+        return sent
 
     # --- in --------------------------------------------------------------------------------------------
     async def handle_update(self, update: Update) -> None:
@@ -174,12 +201,44 @@ class TelegramChannel:
             return
         async with self._ready_lock:
             if not self._ready:
+                # A refused token is asked about again only every token_retry_seconds, also when every outbox
+                # row's send() comes here: the answer will not change sooner.
+                if (self._state == "token refused"
+                        and time.monotonic() - self._refused_at < self.config.token_retry_seconds):
+                    raise InvalidToken(REFUSED)
                 try:
                     await self.bot.initialize()
-                except InvalidToken:
-                    raise InvalidToken("the Bot API refused the token (WIJKBOT_TELEGRAM_TOKEN)") from None
+                except InvalidToken as error:
+                    self._refused_at = time.monotonic()
+                    self._token_refused(error)
+                    raise InvalidToken(REFUSED) from None
+                except TelegramError:
+                    if self._state != "token refused":
+                        self._state = "unreachable"
+                    raise
                 self._ready = True
+                self._accepted()
                 log.info("Telegram bot @%s ready (%s)", self.bot.username, self.config.mode)
+
+    def _token_refused(self, error: InvalidToken) -> None:
+        """Say it once, clearly, for each time the token goes from accepted (or not yet asked) to refused."""
+        if self._state == "token refused":
+            return
+        self._state = "token refused"
+        cause = error.__cause__ if isinstance(error.__cause__, TelegramError) else error
+        answer = cause.message  # Telegram's "Unauthorized" or "Not Found"; never the token, whatever it says
+        for secret in (self.config.token, self.config.token.partition(":")[2]):
+            answer = answer.replace(secret, "...") if secret else answer
+        hint = (" (a malformed token, or WIJKBOT_TELEGRAM_API_URL is no Bot API server)"
+                if "not found" in answer.lower() else " (a wrong token, or one revoked in @BotFather)")
+        log.error("%s: %s%s. Telegram is off until wijkbot is restarted with a valid token (the token is read at "
+                  "start-up only); asking again every %s in case the Bot API recovers", REFUSED, answer, hint,
+                  _duration(self.config.token_retry_seconds))
+
+    def _accepted(self) -> None:
+        if self._state == "token refused":
+            log.warning("the Bot API accepts the token (WIJKBOT_TELEGRAM_TOKEN) again")
+        self._state = "running"
 
     def routes(self) -> list[web.RouteDef]:
         """The webhook route, in webhook mode only (in polling mode there is nothing to post to)."""
@@ -193,9 +252,13 @@ class TelegramChannel:
         while not self._ready and not stop.is_set():
             try:
                 await self.ready()
+            except InvalidToken:  # logged once by ready(); asking every second would not change the answer
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self.config.token_retry_seconds)
             except TelegramError as error:
                 failures += 1
-                log.error("Telegram not reachable (%s); trying again", type(error).__name__)
+                log.error("Telegram not reachable (%s); trying again (check the network, or WIJKBOT_TELEGRAM_API_URL)",
+                          type(error).__name__)
                 await pause(stop, failures)
         if stop.is_set():
             return
@@ -216,3 +279,6 @@ class TelegramChannel:
             await self.bot.shutdown()
             self._ready = False
 
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"

@@ -1,5 +1,5 @@
 """What an ambtenaar does with a case: reply, note, change status, cancel, plan, close, reopen (and, through the mixins,
-claim, assign, invite, link duplicates, hand over and change the category).
+claim, assign, invite, link duplicates, hand over, change the category and send again what was not delivered).
 
 Invariants: every action is one transaction that locks the case, checks the actor's access on the server,
 checks the workflow table and the form's version, records who did what in the case history, and bumps the
@@ -27,6 +27,7 @@ from wijkbot.domain.workflow import Status, TransitionError, is_open, transition
 from wijkbot.services import case_terms, duplicates
 from wijkbot.services.action_base import ActionError, Actor, AlreadyAnswered, NotAllowed, StaleCase
 from wijkbot.services.handover import HandOverActions
+from wijkbot.services.resend import ResendActions
 from wijkbot.services.teamwork import TeamworkActions
 from wijkbot.storage import casefile, outbox, people, repository
 from wijkbot.storage.case_sets import ANSWER_EVENT
@@ -36,7 +37,7 @@ MAX_TEXT = 20_000
 PLAN_AHEAD = timedelta(days=366)  # a planned date further away is almost certainly a typing error
 
 
-class Actions(HandOverActions, TeamworkActions):
+class Actions(HandOverActions, TeamworkActions, ResendActions):
     """The ambtenaar's use cases."""
 
     async def reply(self, reference: str, actor: Actor, text: str, *, expected_version: int | None = None,

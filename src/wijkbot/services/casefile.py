@@ -7,7 +7,9 @@ writes an audit row (who, when, which case, why) in the same transaction, and wh
 into a message are masked in the page model for everyone but the case's officer and team
 (`domain.access.reads_contact_in_texts`), unless the page is the answer to that audited reveal; presence is a
 timestamp per (case, officer), refreshed by the page, and others count as "here" for PRESENT_FOR after their
-last sign of life.
+last sign of life; every reply on the page carries the state of its outbox row (klaargezet, nog niet bezorgd,
+bezorgd, niet bezorgd with its cause, niet verstuurd after /stop), so a reply never looks sent when it was not,
+and other messages to the resident that were given up are listed too (`undelivered`).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from wijkbot.domain.scrub import PLACEHOLDER
 from wijkbot.domain.workflow import TRANSITIONS, Status
 from wijkbot.ports import Clock
 from wijkbot.services.action_base import ActionError, NotAllowed
+from wijkbot.services.delivery import CAUSES, CHANNEL_DOWN, cause_of
 from wijkbot.services.people import ACCOUNT_ACTIONS, account_subject
-from wijkbot.storage import attachments, audit, casefile, people, repository
+from wijkbot.storage import attachments, audit, casefile, outbox, people, repository
+from wijkbot.storage.case_sets import ANSWER_EVENT
 from wijkbot.storage.db import Database
 
 PRESENT_FOR = timedelta(minutes=2)
@@ -52,6 +56,8 @@ class CaseView:
     next_statuses: list[str] = field(default_factory=list)
     stopped: str | None = None  # the resident sent /stop (storage.casefile.STOPPED / OUTCOME_ONLY): no replies
     masked: bool = False  # phone numbers and e-mail addresses in messages and file names show as the marker
+    deliveries: dict[int, dict[str, Any]] = field(default_factory=dict)  # message id -> its outbox row's state
+    undelivered: list[dict[str, Any]] = field(default_factory=list)  # other messages to the resident given up
 
 
 class CaseFile:
@@ -83,6 +89,7 @@ class CaseFile:
             events = [dict(e) for e in await repository.events_of(conn, case_id)]
             helper_ids = await casefile.helpers_of(conn, case_id)
             names = await casefile.officer_names(conn)
+            deliveries, undelivered = _deliveries(events, await outbox.rows_of_case(conn, case_id))
             view = CaseView(
                 case=dict(case) | {"officer_name": names.get(case["officer_id"] or 0),
                                    "outcome": text(case["outcome"])},
@@ -101,6 +108,8 @@ class CaseFile:
                 exchange=await casefile.last_exchange(conn, case_id),
                 stopped=await casefile.stop_state(conn, case_id),
                 masked=masked,
+                deliveries=deliveries,
+                undelivered=[u | {"body": text(u["body"])} for u in undelivered],
             )
             if level >= Access.HANDLE:
                 profiles = await people.profiles(conn)
@@ -193,6 +202,50 @@ class CaseFile:
     async def _reach(conn: Any, case: Any) -> CaseReach:
         return CaseReach(str(case["team"]), case["wijk"], case["officer_id"],
                          frozenset(await casefile.helpers_of(conn, int(case["id"]))))
+
+
+def _deliveries(events: list[dict[str, Any]], rows: list[Any]) -> tuple[dict[int, dict[str, Any]],
+                                                                         list[dict[str, Any]]]:
+    """The state of each reply's outbox row (by message id: the `antwoord` event links them), and the other
+    messages to the resident on this case that were given up (an acknowledgement, a notice, the outcome)."""
+    message_of: dict[int, int] = {}
+    failures: dict[int, dict[str, Any]] = {}  # outbox id -> its latest `bezorging mislukt` event's data
+    for event in events:
+        data = event["data"] or {}
+        if event["type"] == ANSWER_EVENT and data.get("outbox_id") and data.get("message_id"):
+            message_of[int(data["outbox_id"])] = int(data["message_id"])
+        elif event["type"] == "bezorging mislukt" and data.get("outbox_id"):
+            failures[int(data["outbox_id"])] = data
+    deliveries: dict[int, dict[str, Any]] = {}
+    undelivered: list[dict[str, Any]] = []
+    for row in rows:
+        state = delivery_state(row, failures.get(int(row["id"])))
+        if int(row["id"]) in message_of:
+            deliveries[message_of[int(row["id"])]] = state
+        elif row["status"] == "failed":
+            undelivered.append(state | {"body": row["body"], "purpose": row["purpose"],
+                                        "created_at": row["created_at"]})
+    return deliveries, undelivered
+
+
+def delivery_state(row: Any, failure: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One outbox row as the inbox shows it. `state`: pending (queued, or being sent), retrying (a try failed,
+    the channel did not take it yet: we keep trying), sent, failed (given up: `cause` one of delivery.CAUSES,
+    `hours` how long it was tried when the channel was down), withheld (not sent after /stop)."""
+    status = str(row["status"])
+    state = status
+    if status == "pending" and row["last_error"]:  # a row being sent right now has an attempt, but no error
+        state = "retrying"
+    found: dict[str, Any] = {"outbox_id": int(row["id"]), "state": state, "channel": row["channel"],
+                             "sent_at": row["sent_at"], "next_attempt_at": row["next_attempt_at"]}
+    if status == "failed":
+        cause = (failure or {}).get("oorzaak")
+        if cause not in CAUSES:  # given up before causes were recorded: read the stored reason
+            cause = cause_of(str(row["last_error"] or ""))
+        hours = (failure or {}).get("uren") if cause == CHANNEL_DOWN else None
+        found |= {"cause": cause, "hours": hours, "cause_key": f"inbox.delivery.cause.{cause}"
+                  + ("_long" if cause == CHANNEL_DOWN and not hours else "")}
+    return found
 
 
 def _actor_name(actor: str, names: dict[int, str]) -> str:

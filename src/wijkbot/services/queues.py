@@ -4,7 +4,8 @@ Invariants: a person only ever sees cases within their reach (storage.queues.rea
 filter only narrows that; filters are validated against the configuration (services/case_filters.py), so an
 unknown value narrows to nothing instead of failing or being ignored;
 "today" and ages are computed in the municipality's time zone from the injected clock; the free-text search
-is limited to 200 characters.
+is limited to 200 characters; a case with a message to the resident that delivery gave up in the last
+UNDELIVERED_FOR (and nobody sent again) is marked in every list, and the page names such cases within reach.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from wijkbot.domain.workflow import Status
 from wijkbot.ports import Clock
 from wijkbot.services import case_filters
 from wijkbot.services.case_filters import values_of
-from wijkbot.storage import queues
+from wijkbot.storage import outbox, queues
 from wijkbot.storage.db import Database
 from wijkbot.storage.queues import Filters
 
@@ -30,6 +31,7 @@ QUEUES = ("mine", "team", "mentioned", "triage", "overdue", "waiting", "reopen",
 AGES = {"day": (None, timedelta(days=1)), "week": (None, timedelta(days=7)), "older": (timedelta(days=7), None)}
 PAGE_SIZE = 50
 MAX_SEARCH = 200
+UNDELIVERED_FOR = timedelta(days=14)  # a message given up longer ago no longer marks its case
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,7 @@ class QueuePage:
     total: int
     pages: int
     out_of_reach: tuple[str, ...] = ()  # the filtered wijken outside the person's reach, when the list is empty
+    undelivered: tuple[str, ...] = ()  # references of cases within reach with a message "niet bezorgd"
 
 
 class Queues:
@@ -103,11 +106,15 @@ class Queues:
             total = await queues.count(conn, person, query.queue, today, filters)
             rows = await queues.page(conn, person, query.queue, today, filters, limit=PAGE_SIZE,
                                      offset=(query.page - 1) * PAGE_SIZE)
+            since = self.clock() - UNDELIVERED_FOR
+            undelivered = await outbox.undelivered_cases(conn, queues.reach(person), since)
+            marked = await outbox.undelivered_among(conn, [int(r["id"]) for r in rows], since)
         for row in rows:
             row.update(self.term(row["due_date"], row["status"], today))
+            row["undelivered"] = int(row["id"]) in marked
         pages = max(1, -(-total // PAGE_SIZE))
         out_of_reach = self._out_of_reach(person, query.filters) if total == 0 else ()
-        return QueuePage(query, counts, rows, total, pages, out_of_reach)
+        return QueuePage(query, counts, rows, total, pages, out_of_reach, tuple(undelivered))
 
     def _out_of_reach(self, person: Person, filters: Filters) -> tuple[str, ...]:
         """The filtered wijken this person sees no case of by their role (no team there, not their wijkregie): an

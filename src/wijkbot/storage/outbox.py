@@ -2,9 +2,11 @@
 
 Invariants: a row is claimed by pushing its next_attempt_at forward by a lease inside a short transaction
 (FOR UPDATE SKIP LOCKED on PostgreSQL), so two delivery workers never send the same row at once and a
-worker that dies mid-send only delays the row; a row ends as `sent` or, after the last attempt or a
-permanent failure, as `failed` with the reason: it is flagged, never deleted; a row /stop holds back ends as
-`withheld`. A channel that delivers a long
+worker that dies mid-send only delays the row; a row ends as `sent` or, once delivery gives it up (the
+channel stayed unreachable for the whole give-up period, or a permanent failure), as `failed` with the
+reason: it is flagged, never deleted, and its next_attempt_at then says when it was given up; a row /stop
+holds back ends as `withheld`. `created_at` is when the row was queued; an ambtenaar's "opnieuw versturen"
+(`requeue`) queues a failed row again, so it counts from then. A channel that delivers a long
 text in parts records how many went out before a failure (`parts_sent`), so a retry does not repeat them.
 """
 
@@ -14,11 +16,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from wijkbot.storage.tables import contacts, outbox
+from wijkbot.storage.tables import cases, contacts, outbox
 
 LEASE = timedelta(seconds=60)
 
@@ -66,11 +68,15 @@ async def mark_sent_many(conn: AsyncConnection, sent: list[tuple[int, str | None
                                    for outbox_id, external in sent])
 
 
-async def mark_retry(conn: AsyncConnection, outbox_id: int, at: datetime, error: str, parts_sent: int = 0) -> None:
-    """Try again at `at`; a split message keeps count of the parts already delivered (never fewer than before)."""
+async def mark_retry(conn: AsyncConnection, outbox_id: int, at: datetime, error: str, parts_sent: int = 0,
+                     give_back: bool = False) -> None:
+    """Try again at `at`; a split message keeps count of the parts already delivered (never fewer than before).
+    `give_back`: the channel asked us to wait (a 429's retry_after), which is no failed attempt."""
     values: dict[str, Any] = {"next_attempt_at": at, "last_error": error}
     if parts_sent:
         values["parts_sent"] = parts_sent
+    if give_back:
+        values["attempts"] = outbox.c.attempts - 1
     await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(**values))
 
 
@@ -87,8 +93,13 @@ async def mark_held(conn: AsyncConnection, outbox_id: int, at: datetime, error: 
         next_attempt_at=at, last_error=error, attempts=outbox.c.attempts - 1))
 
 
-async def mark_failed(conn: AsyncConnection, outbox_id: int, error: str) -> None:
-    await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(status="failed", last_error=error))
+async def mark_failed(conn: AsyncConnection, outbox_id: int, error: str, now: datetime, parts_sent: int = 0) -> None:
+    """Given up: flagged with the reason; next_attempt_at keeps the moment (health counts recent failures); the
+    parts of a split message that did arrive stay counted, so queuing it again does not repeat them."""
+    values: dict[str, Any] = {"status": "failed", "last_error": error, "next_attempt_at": now}
+    if parts_sent:
+        values["parts_sent"] = parts_sent
+    await conn.execute(update(outbox).where(outbox.c.id == outbox_id).values(**values))
 
 
 async def mark_unreachable(conn: AsyncConnection, contact_id: int) -> None:
@@ -108,5 +119,74 @@ async def sent_to(conn: AsyncConnection, channel: str, address: str, after_id: i
 
 
 async def pending_count(conn: AsyncConnection) -> int:
-    rows = await conn.execute(select(outbox.c.id).where(outbox.c.status == "pending"))
-    return len(rows.all())
+    return int((await conn.execute(select(func.count(outbox.c.id)).where(outbox.c.status == "pending"))).scalar_one())
+
+
+async def failed_count(conn: AsyncConnection, since: datetime) -> int:
+    """Rows given up since `since` (and not queued again)."""
+    return int((await conn.execute(select(func.count(outbox.c.id)).where(
+        outbox.c.status == "failed", outbox.c.next_attempt_at >= since))).scalar_one())
+
+
+async def oldest_pending(conn: AsyncConnection, now: datetime) -> datetime | None:
+    """When the oldest row still waiting to go out was queued; a row that waits for its planned moment (a
+    message held for the morning) and never failed does not count: it is not late. (A failure is its
+    `last_error`: a held row or a 429 gives its attempt back, but keeps its error.)"""
+    return (await conn.execute(
+        select(outbox.c.created_at).where(outbox.c.status == "pending",
+                                          or_(outbox.c.last_error.is_not(None), outbox.c.next_attempt_at <= now))
+        .order_by(outbox.c.created_at).limit(1))).scalar()
+
+
+async def by_id(conn: AsyncConnection, outbox_id: int) -> RowMapping | None:
+    """One row (without the address)."""
+    return (await conn.execute(select(outbox).where(outbox.c.id == outbox_id))).mappings().first()
+
+
+async def rows_of_case(conn: AsyncConnection, case_id: int) -> list[RowMapping]:
+    """Every message to the resident on one case, oldest first: its state, for the case page."""
+    return list((await conn.execute(
+        select(outbox.c.id, outbox.c.channel, outbox.c.purpose, outbox.c.body, outbox.c.status, outbox.c.attempts,
+               outbox.c.next_attempt_at, outbox.c.created_at, outbox.c.sent_at, outbox.c.last_error)
+        .where(outbox.c.case_id == case_id).order_by(outbox.c.id))).mappings())
+
+
+async def latest_of_case(conn: AsyncConnection, case_id: int, purpose: str) -> RowMapping | None:
+    """The newest row of one purpose on a case (without the address or the text)."""
+    return (await conn.execute(
+        select(outbox.c.id, outbox.c.channel, outbox.c.status, outbox.c.attempts, outbox.c.last_error,
+               outbox.c.next_attempt_at)
+        .where(outbox.c.case_id == case_id, outbox.c.purpose == purpose).order_by(outbox.c.id.desc()).limit(1)
+    )).mappings().first()
+
+
+async def requeue(conn: AsyncConnection, outbox_id: int, now: datetime, at: datetime | None = None) -> bool:
+    """Queue a failed row again, as if it were new (the give-up period counts from now), to leave at `at` (now
+    by default); the parts of a split message that did arrive stay counted, so they are not sent twice. False
+    if the row is not failed (any more): someone else queued it again, or it was never failed."""
+    result = await conn.execute(update(outbox).where(outbox.c.id == outbox_id, outbox.c.status == "failed").values(
+        status="pending", attempts=0, next_attempt_at=at or now, created_at=now, last_error=None))
+    return bool(result.rowcount)
+
+
+def _undelivered(since: datetime) -> ColumnElement[bool]:
+    return exists().where(outbox.c.case_id == cases.c.id, outbox.c.status == "failed",
+                          outbox.c.next_attempt_at >= since)
+
+
+async def undelivered_cases(conn: AsyncConnection, reach: ColumnElement[bool], since: datetime,
+                            limit: int = 50) -> list[str]:
+    """References of the cases within `reach` with a message to the resident given up since `since`
+    (and not queued again), newest case first."""
+    rows = await conn.execute(select(cases.c.reference).where(and_(reach, _undelivered(since)))
+                              .order_by(cases.c.id.desc()).limit(limit))
+    return [str(r[0]) for r in rows]
+
+
+async def undelivered_among(conn: AsyncConnection, case_ids: Sequence[int], since: datetime) -> set[int]:
+    """Which of these cases have a message to the resident given up since `since` (and not queued again)."""
+    if not case_ids:
+        return set()
+    rows = await conn.execute(select(func.distinct(outbox.c.case_id)).where(
+        outbox.c.case_id.in_(list(case_ids)), outbox.c.status == "failed", outbox.c.next_attempt_at >= since))
+    return {int(r[0]) for r in rows}

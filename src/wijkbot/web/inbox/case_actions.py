@@ -46,6 +46,17 @@ async def _reply(inbox: InboxServices, who: Actor, ref: str, form: Form, version
     return ("inbox.done.reply_held" if held_until else "inbox.done.reply"), True
 
 
+async def _resend(inbox: InboxServices, who: Actor, ref: str, form: Form, version: int | None) -> Outcome:
+    """"Opnieuw versturen" of a message that was not delivered (no version check: it changes nothing another
+    form could overwrite, and the service refuses a message that is no longer failed)."""
+    try:
+        outbox_id = int(_text(form, "outbox"))
+    except ValueError:
+        raise ActionError("dit bericht hoort niet bij deze zaak") from None
+    held_until = await inbox.actions.resend(ref, who, outbox_id)
+    return ("inbox.done.resend_held" if held_until else "inbox.done.resend"), True
+
+
 async def _note(inbox: InboxServices, who: Actor, ref: str, form: Form, version: int | None) -> Outcome:
     await inbox.actions.note(ref, who, _text(form, "note"), expected_version=version)
     return "inbox.done.note", True
@@ -125,7 +136,7 @@ async def _unlink(inbox: InboxServices, who: Actor, ref: str, form: Form, versio
 ACTIONS: dict[str, Handler] = {
     "antwoord": _reply, "notitie": _note, "oppakken": _claim, "toewijzen": _assign, "uitnodigen": _invite,
     "overdragen": _handover, "categorie": _category, "status": _status, "inplannen": _plan, "afhandelen": _close,
-    "heropenen": _reopen, "koppelen": _link, "ontkoppelen": _unlink,
+    "heropenen": _reopen, "koppelen": _link, "ontkoppelen": _unlink, "opnieuw-versturen": _resend,
 }
 
 
