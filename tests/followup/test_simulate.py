@@ -50,7 +50,7 @@ def test_small_simulation_meets_the_targets(capsys: pytest.CaptureFixture[str]) 
     assert report["sent_at_night"] == 0
     assert report["sent_after_stop"] == 0
     assert report["targets_met"] is True
-    assert report["officers_from_file"] == 16 and report["officers_file_not_used"] == ""  # Utrecht's demo file
+    assert report["officers_from_file"] == 21 and report["officers_file_not_used"] == ""  # Utrecht's demo file
     # The run really exercised the ladder and the survey, so the targets above are not met by doing nothing.
     assert report["escalations_per_step"]
     assert isinstance(report["surveys_sent"], int) and report["surveys_sent"] > 0

@@ -127,7 +127,7 @@ def test_users_add_refuses_bad_input(cli_env: Path, capsys, args: list[str], mes
 def test_seed_demo_prints_links_once_and_never_sets_a_default_password(cli_env: Path, capsys) -> None:
     code, out, _ = run(capsys, "seed-demo")
     links = re.findall(r"/inbox/wachtwoord/\S+", out)
-    assert code == 0 and len(links) == 16 and "Anouk Voorbeeld (behandelaar)" in out
+    assert code == 0 and len(links) == 21 and "Anouk Voorbeeld (behandelaar)" in out
     assert not sign_in("anouk.voorbeeld@example.org", "")
     code, out, _ = run(capsys, "seed-demo")
     assert "wachtwoord/" not in out  # links are shown only when the accounts are made
