@@ -266,7 +266,14 @@ class TelegramChannel:
             assert self.config.webhook_url is not None
             await run_webhook(self.bot, self.config.webhook_url, self.config.secret, stop)
         else:
-            await run_polling(self.bot, self.handle_update, stop, self.config.poll_timeout)
+            await run_polling(self.bot, self.handle_update, stop, self.config.poll_timeout,
+                              refused=self._refused_while_polling, answered=self._accepted)
+
+    def _refused_while_polling(self, error: InvalidToken) -> float:
+        """A token revoked while we poll: said once, as at start-up; the poller asks again after this long."""
+        self._refused_at = time.monotonic()
+        self._token_refused(error)
+        return self.config.token_retry_seconds
 
     async def settled(self) -> None:
         """Until the background edits started so far are done (tests, and shutdown)."""

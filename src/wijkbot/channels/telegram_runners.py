@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 from telegram import Bot, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 
 from wijkbot.channels.telegram_updates import ALLOWED_UPDATES
 
@@ -81,8 +81,13 @@ async def run_webhook(bot: Bot, url: str, secret: str, stop: asyncio.Event) -> N
     await stop.wait()
 
 
-async def run_polling(bot: Bot, handle: Handle, stop: asyncio.Event, poll_seconds: int) -> None:
-    """deleteWebhook, then getUpdates in a loop; the offset passes an update only once it is handled."""
+async def run_polling(bot: Bot, handle: Handle, stop: asyncio.Event, poll_seconds: int,
+                      refused: Callable[[InvalidToken], float] | None = None,
+                      answered: Callable[[], None] | None = None) -> None:
+    """deleteWebhook, then getUpdates in a loop; the offset passes an update only once it is handled.
+
+    A token refused while polling (revoked in @BotFather) goes to `refused`, which says it once and answers how
+    long to wait before asking again; `answered` hears each getUpdates the Bot API answered."""
     failures = 0
     while not stop.is_set():
         try:
@@ -102,12 +107,20 @@ async def run_polling(bot: Bot, handle: Handle, stop: asyncio.Event, poll_second
                                                             allowed_updates=ALLOWED_UPDATES), stop)
         except _Stopped:
             return
+        except InvalidToken as error:
+            if refused is None:
+                raise
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=refused(error))
+            continue
         except TelegramError as error:  # network, 5xx, 409 (a webhook or another poller), flood control
             failures += 1
             log.warning("getUpdates failed (%s); trying again", type(error).__name__)
             await pause(stop, failures)
             continue
         failures = 0
+        if answered is not None:
+            answered()
         # Handled together, so the intake writes them in one group commit; in arrival order per resident.
         results = await asyncio.gather(*(handle(u) for u in updates), return_exceptions=True)
         for update, result in zip(updates, results, strict=True):

@@ -5,14 +5,16 @@ restart is needed, slow retries instead of a "not reachable" line every few seco
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 
-from tests.channels.telegram.conftest import CHAT, TelegramWorld, free_port
+from tests.channels.telegram.conftest import CHAT, TelegramWorld, free_port, open_world
 from tests.support.fake_telegram import FakeTelegram
 from wijkbot.channels.telegram import TOKEN_RETRY_SECONDS, TelegramChannel, TelegramConfig
 from wijkbot.domain.model import InboundMessage
@@ -134,3 +136,24 @@ async def test_health_names_the_telegram_state(world: TelegramWorld) -> None:
     assert await world.say("De lantaarnpaal in de Kanaalstraat is kapot")  # the token was taken: running
     health = await world.bot.health()
     assert health["telegram"] == "running" and health["status"] == "ok"
+
+
+async def test_a_token_revoked_while_polling_is_said_once_and_asked_about_slowly(
+        tmp_path: Any, clock: FrozenClock, fake: FakeTelegram, caplog: pytest.LogCaptureFixture) -> None:
+    """Polling mode: getUpdates answers 401 once BotFather revoked the token; the log says so once (not "getUpdates
+    failed" every minute), /health's state shows it, and polling goes on when the token is back."""
+    caplog.set_level(logging.DEBUG)
+    async with open_world(f"sqlite:///{tmp_path / 'wijkbot.db'}", clock, fake, "polling") as world:
+        world.channel.config = dataclasses.replace(world.channel.config, token_retry_seconds=0.3)
+        assert len(await world.say("De lantaarnpaal in de Kanaalstraat is kapot")) == 1
+        assert world.channel.health_state == "running"
+        real = fake.token
+        fake.token = "1:revoked"
+        await until(lambda: world.channel.health_state == "token refused")
+        await asyncio.sleep(1.0)  # about three slow retries
+        lines = [r.getMessage() for r in telegram_lines(caplog)]
+        assert sum("refused the token" in line for line in lines) == 1
+        assert not any("getUpdates failed" in line for line in lines)
+        fake.token = real
+        await until(lambda: world.channel.health_state == "running")
+        assert len(await world.say("Er ligt grofvuil naast de container in de Kanaalstraat")) == 1
