@@ -40,7 +40,7 @@ async def cmd_reply(args: argparse.Namespace, settings: Settings) -> int:
     async def work(bot: Any) -> str:
         actor = await bot.actions.actor(args.officer)
         held_until = await bot.actions.reply(args.reference, actor, args.text)
-        from wijkbot.services.delivery import channel_name
+        from wijkbot.services.delivery import cause_of, channel_name, plain_reason
 
         if held_until is not None:  # 21:00-08:00 nothing we start goes out
             queued = await bot.delivery.latest(args.reference)
@@ -54,7 +54,8 @@ async def cmd_reply(args: argparse.Namespace, settings: Settings) -> int:
         if row is not None and row["status"] == "sent":
             return f"antwoord op {args.reference} verstuurd via {via}"
         if row is not None and row["status"] == "failed":
-            return (f"antwoord op {args.reference} niet bezorgd: {via} neemt het niet aan "
+            why = plain_reason(cause_of(str(row["last_error"] or "")), str(row["channel"]))
+            return (f"antwoord op {args.reference} niet bezorgd: {why} "
                     "(zie de geschiedenis van de zaak; in de inbox kunt u het opnieuw versturen)")
         if row is not None and row["status"] == "withheld":
             return f"antwoord op {args.reference} niet verstuurd: de bewoner heeft /stop gestuurd"

@@ -30,6 +30,12 @@ ROUTERS = {name: Router(load_rules(RULES / name)) for name in ("utrecht", "katwi
     ("utrecht", "De lantaarnpaal vonkt en er hangen draden uit"),
     ("katwijk", "Mijn zoon kreeg een elektrische schok van het hek bij de speeltuin"),
     ("katwijk", "Er liggen blote draden naast de lantaarnpaal in de Voorstraat"),
+    ("utrecht", "elektriciteitskabel hangt los over de stoep bij de Biltstraat"),
+    ("utrecht", "Er hangen losse stroomdraden uit de lantaarnpaal op de Vleutenseweg"),
+    # in English, as the web chat and Telegram offer it
+    ("utrecht", "I smell gas in the street at the Biltstraat"),
+    ("utrecht", "the street lamp is sparking"),
+    ("katwijk", "there is a car on fire in the Voorstraat"),
 ])
 def test_acute_danger_goes_to_triage(municipality: str, text: str) -> None:
     decision = ROUTERS[municipality].route(text)
@@ -47,6 +53,7 @@ def test_acute_danger_goes_to_triage(municipality: str, text: str) -> None:
     ("utrecht", "De lantaarnpaal in onze straat krijgt geen stroom meer"),
     ("utrecht", "De kabel van de tv ligt los sinds de storm"),
     ("katwijk", "De lantaarnpaal heeft geen stroom, hij doet het niet"),
+    ("utrecht", "The street light in Kanaalstraat is broken."),
 ])
 def test_everyday_words_are_not_acute(municipality: str, text: str) -> None:
     decision = ROUTERS[municipality].route(text)

@@ -34,18 +34,20 @@ from wijkbot.channels.telegram_sending import TEXT_LIMIT, Sender
 from wijkbot.channels.telegram_updates import NAME, is_button_of, to_inbound
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.model import OutboundMessage
-from wijkbot.ports import Clock, OnMessage, TemporaryFailure
+from wijkbot.ports import ChannelPaused, Clock, OnMessage, TemporaryFailure
 
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
 FETCH_ATTEMPTS = 3
 TOKEN_RETRY_SECONDS = 300.0
+UNREACHABLE_AFTER = 3  # getUpdates failures in a row before /health says "unreachable"
 REFUSED = "the Bot API refused the token (WIJKBOT_TELEGRAM_TOKEN)"
 
 # "starting": getMe has not answered yet; "running": the Bot API accepted the token; "token refused": it answered
 # 401/404 to the token (wrong, revoked, or WIJKBOT_TELEGRAM_API_URL is no Bot API server); "unreachable": no
-# answer from the Bot API (network, DNS, 5xx) the last time it was asked before it ever accepted the token.
+# answer from the Bot API (network, DNS, 5xx) before it ever accepted the token, or to UNREACHABLE_AFTER
+# getUpdates in a row while polling.
 TelegramState = Literal["starting", "running", "token refused", "unreachable"]
 
 __all__ = ["NAME", "TelegramChannel", "TelegramConfig", "TelegramState"]
@@ -124,15 +126,22 @@ class TelegramChannel:
 
     # --- out -------------------------------------------------------------------------------------------
     async def send(self, message: OutboundMessage) -> str | None:
+        # A refused token holds the message (ChannelPaused: no attempt spent, never "niet bezorgd" for it): it
+        # goes out once wijkbot runs with a valid token, as X does with refused credentials.
         try:
             await self.ready()
-        except TelegramError as error:  # Telegram unreachable, or the token refused: the outbox keeps it
+        except InvalidToken as error:
+            raise ChannelPaused(REFUSED, retry_after=self.config.token_retry_seconds) from error
+        except TelegramError as error:  # Telegram unreachable: the outbox tries again
             raise TemporaryFailure(f"Telegram not ready ({type(error).__name__})") from error
         try:
             sent = await self._sender.send(message)
         except TemporaryFailure as failure:
             if isinstance(failure.__cause__, InvalidToken):  # revoked while we were running
+                self._refused_at = time.monotonic()
                 self._token_refused(failure.__cause__)
+                raise ChannelPaused(REFUSED, retry_after=self.config.token_retry_seconds,
+                                    parts_sent=failure.parts_sent) from failure.__cause__
             raise
         self._accepted()
         return sent
@@ -267,7 +276,13 @@ class TelegramChannel:
             await run_webhook(self.bot, self.config.webhook_url, self.config.secret, stop)
         else:
             await run_polling(self.bot, self.handle_update, stop, self.config.poll_timeout,
-                              refused=self._refused_while_polling, answered=self._accepted)
+                              refused=self._refused_while_polling, answered=self._accepted,
+                              unanswered=self._unanswered_while_polling)
+
+    def _unanswered_while_polling(self, failures: int) -> None:
+        """Three getUpdates in a row without an answer (network, 5xx): residents' messages are not coming in."""
+        if failures >= UNREACHABLE_AFTER and self._state != "token refused":
+            self._state = "unreachable"
 
     def _refused_while_polling(self, error: InvalidToken) -> float:
         """A token revoked while we poll: said once, as at start-up; the poller asks again after this long."""

@@ -83,11 +83,13 @@ async def run_webhook(bot: Bot, url: str, secret: str, stop: asyncio.Event) -> N
 
 async def run_polling(bot: Bot, handle: Handle, stop: asyncio.Event, poll_seconds: int,
                       refused: Callable[[InvalidToken], float] | None = None,
-                      answered: Callable[[], None] | None = None) -> None:
+                      answered: Callable[[], None] | None = None,
+                      unanswered: Callable[[int], None] | None = None) -> None:
     """deleteWebhook, then getUpdates in a loop; the offset passes an update only once it is handled.
 
     A token refused while polling (revoked in @BotFather) goes to `refused`, which says it once and answers how
-    long to wait before asking again; `answered` hears each getUpdates the Bot API answered."""
+    long to wait before asking again; `answered` hears each getUpdates the Bot API answered, `unanswered` each
+    that failed otherwise (with the number of failures in a row)."""
     failures = 0
     while not stop.is_set():
         try:
@@ -116,6 +118,8 @@ async def run_polling(bot: Bot, handle: Handle, stop: asyncio.Event, poll_second
         except TelegramError as error:  # network, 5xx, 409 (a webhook or another poller), flood control
             failures += 1
             log.warning("getUpdates failed (%s); trying again", type(error).__name__)
+            if unanswered is not None:
+                unanswered(failures)
             await pause(stop, failures)
             continue
         failures = 0

@@ -69,8 +69,9 @@ def plain_reason(cause: str, channel: str, hours: int | None = None) -> str:
         return "de bewoner heeft de bot geblokkeerd"
     if cause == REFUSED:
         return f"{name} neemt het bericht niet aan: de bewoner is daar niet (meer) te bereiken"
-    how_long = f"{hours} uur" if hours else "lange tijd"
-    return f"{name} was {how_long} niet bereikbaar"
+    if hours:
+        return f"{name} was {hours} uur niet bereikbaar"
+    return f"{name} was niet bereikbaar, ook niet na een paar pogingen"
 
 
 def backoff(attempt: int, retry_after: float | None = None) -> float:

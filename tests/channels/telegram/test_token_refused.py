@@ -13,11 +13,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from tests.channels.telegram.conftest import CHAT, TelegramWorld, free_port, open_world
 from tests.support.fake_telegram import FakeTelegram
 from wijkbot.channels.telegram import TOKEN_RETRY_SECONDS, TelegramChannel, TelegramConfig
 from wijkbot.domain.model import InboundMessage
+from wijkbot.storage.tables import outbox
 from wijkbot.testing import FrozenClock
 
 WRONG = "4242424242:AAF-wrong_SECRET_token_0123456789"
@@ -118,11 +120,16 @@ async def test_a_token_revoked_while_running_shows_in_the_state_once(webhook_wor
     assert len(await webhook_world.say("De lantaarnpaal in de Kanaalstraat is kapot")) == 1
     real = fake.token
     fake.token = "1:revoked"  # BotFather revoked it: every call answers 401
+    webhook_world.bot.delivery.max_attempts = 1  # a refused token spends no attempt: nothing is given up
     for text in ("Er ligt grofvuil naast de container in de Kanaalstraat", "/status"):
         await webhook_world.deliver(fake.text(CHAT, text))
         assert await webhook_world.received() == []
         webhook_world.clock.advance(minutes=5)
     assert channel.health_state == "token refused"
+    async with webhook_world.bot.db.read() as conn:
+        held = (await conn.execute(select(outbox.c.status, outbox.c.attempts)
+                                   .where(outbox.c.status != "sent"))).all()
+    assert held and all(row.status == "pending" and row.attempts == 0 for row in held), held
     refused = [r for r in telegram_lines(caplog) if "refused the token" in r.getMessage()]
     assert len(refused) == 1 and refused[0].levelno == logging.ERROR
     fake.token = real
@@ -156,4 +163,18 @@ async def test_a_token_revoked_while_polling_is_said_once_and_asked_about_slowly
         assert not any("getUpdates failed" in line for line in lines)
         fake.token = real
         await until(lambda: world.channel.health_state == "running")
+        assert len(await world.say("Er ligt grofvuil naast de container in de Kanaalstraat")) == 1
+
+
+async def test_health_says_unreachable_while_polling_gets_no_answer(
+        tmp_path: Any, clock: FrozenClock, fake: FakeTelegram) -> None:
+    """Residents' messages stop coming in when getUpdates keeps failing: /health says so, and says "running" again
+    once the Bot API answers."""
+    async with open_world(f"sqlite:///{tmp_path / 'wijkbot.db'}", clock, fake, "polling") as world:
+        assert len(await world.say("De lantaarnpaal in de Kanaalstraat is kapot")) == 1
+        assert (await world.bot.health())["telegram"] == "running"
+        fake.fail("getUpdates", 502, times=4)
+        await until(lambda: world.channel.health_state == "unreachable", within=15)
+        assert (await world.bot.health())["telegram"] == "unreachable"
+        await until(lambda: world.channel.health_state == "running", within=20)
         assert len(await world.say("Er ligt grofvuil naast de container in de Kanaalstraat")) == 1
