@@ -92,6 +92,19 @@ async def test_search_by_the_number_finds_the_case_without_printing_it(officers:
         assert query not in rows(found.html) and MASK in rows(found.html)
 
 
+async def test_who_reads_the_number_masked_cannot_find_the_case_by_it(officers: Pool) -> None:
+    """A beheerder or the wijkregisseur reads the number as [weggelaten]; finding the case by it would tell them
+    whose number it is. Words of the message, the street and the reference still find it."""
+    reference = await resident_case(officers)
+    for name in ("olaf", "noor"):  # beheerder; wijkregisseur West (the Kanaalstraat lies in West)
+        reader = await signed_in(officers, name)
+        assert reference in (await reader.post("/inbox/zaken", {"queue": "all", "q": "grofvuil"})).references()
+        for query in (PHONE, MAIL, "12345678", "voorbeeld.nl"):
+            found = await reader.post("/inbox/zaken", {"queue": "all", "q": query})
+            assert found.status == 200 and reference not in found.references(), (name, query)
+        assert reference in (await reader.post("/inbox/zaken", {"queue": "all", "q": reference})).references()
+
+
 async def test_a_beheerder_reads_it_masked_until_a_reasoned_reveal_which_is_audited(
         officers: Pool, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)

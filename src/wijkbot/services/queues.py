@@ -89,7 +89,8 @@ class Queues:
         age = "" if "age" in values_of(params, "remove") else (values_of(params, "age") or ("",))[0]
         if age:
             active.append(case_filters.Active("age", (age,), age in AGES))
-        filters = parsed.filters
+        filters = replace(parsed.filters, searcher=(person.officer_id, tuple(sorted(person.teams)),
+                                                    person.handles_cases))
         if age and age not in AGES:
             filters = replace(filters, nothing=True)
         try:

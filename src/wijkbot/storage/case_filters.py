@@ -9,17 +9,21 @@ fall back to an unfiltered list).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 
+from wijkbot.domain.quotes import MASKED_KINDS
 from wijkbot.domain.routing import AMBITION_NOT_SET
+from wijkbot.domain.scrub import find
 from wijkbot.storage import case_sets
 from wijkbot.storage.tables import cases, contacts, messages
 
 NOT_SET = "none"  # the value that asks for an empty field (a case without category, buurt or street)
+_DOMAIN = re.compile(r"[\w.+-]*\.[a-z]{2,24}", re.IGNORECASE)  # "voorbeeld.nl": the end of an e-mail address
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,9 @@ class Filters:
     cluster: str = ""  # a case reference: its whole duplicate cluster
     reference: str = ""
     nothing: bool = False
+    # Who searches, when they read residents' contact data as written only in their own cases' texts (see
+    # `_search`): (officer id, their teams, whether they handle cases); None: no such limit (the digest).
+    searcher: tuple[int, tuple[str, ...], bool] | None = None
 
 
 def _any_of(column: Any, values: tuple[str, ...]) -> ColumnElement[bool]:
@@ -134,10 +141,26 @@ def _events(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _search(text: str) -> ColumnElement[bool]:
+def _looks_personal(text: str) -> bool:
+    """A query that may be (part of) what the inbox masks in residents' texts: an e-mail address, phone number,
+    IBAN or BSN, five digits or more of one (a case reference is found by its own column), or the end of an
+    e-mail address ("voorbeeld.nl")."""
+    return ("@" in text or sum(c.isdigit() for c in text) >= 5 or bool(_DOMAIN.fullmatch(text.strip()))
+            or bool(find(text, MASKED_KINDS)))
+
+
+def _search(text: str, searcher: tuple[int, tuple[str, ...], bool] | None) -> ColumnElement[bool]:
+    """Reference, street, buurt or the residents' messages. A query that looks like contact data or a BSN finds
+    messages only in the searcher's own cases (their officer's or team's, as `access.reads_contact_in_texts`):
+    elsewhere it is masked, and finding a case by it would tell whose number it is."""
     in_messages = select(messages.c.case_id).where(messages.c.body.icontains(text, autoescape=True))
+    by_message: ColumnElement[bool] = cases.c.id.in_(in_messages)
+    if searcher is not None and _looks_personal(text):
+        officer_id, teams, handles = searcher
+        by_message = and_(by_message, or_(cases.c.officer_id == officer_id, cases.c.team.in_(teams))
+                          if handles else false())
     return or_(cases.c.reference.icontains(text, autoescape=True), cases.c.street.icontains(text, autoescape=True),
-               cases.c.buurt.icontains(text, autoescape=True), cases.c.id.in_(in_messages))
+               cases.c.buurt.icontains(text, autoescape=True), by_message)
 
 
 def conditions(filters: Filters) -> list[ColumnElement[bool]]:
@@ -153,7 +176,7 @@ def conditions(filters: Filters) -> list[ColumnElement[bool]]:
         found.append(case_sets.in_cluster_of(filters.cluster))
     text = filters.text.strip()
     if text:
-        found.append(_search(text))
+        found.append(_search(text, filters.searcher))
     return found
 
 
