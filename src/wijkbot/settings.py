@@ -168,6 +168,11 @@ class Settings(BaseSettings):
         scheme, separator, _ = value.strip().partition("://")
         if not separator or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+._-]{0,39}", scheme):
             raise ValueError(f"geen database-URL (bijvoorbeeld {_DATABASE_EXAMPLES})")
+        credentials = value.strip().partition("://")[2].rpartition("@")[0]
+        if not scheme.lower().startswith("sqlite") and ("@" in credentials or "/" in credentials):
+            # unescaped, the URL would split inside the password, and an error could show a piece of it
+            raise ValueError("het wachtwoord (of de gebruikersnaam) bevat een @ of /: schrijf die in de URL als %40 "
+                             "en %2F")
         if scheme.lower() in _DATABASE_SCHEMES:
             return value
         if scheme.lower().startswith(("postgresql", "postgres")):

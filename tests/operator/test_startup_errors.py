@@ -280,3 +280,21 @@ def test_every_known_setting_and_every_name_the_project_uses_is_quiet() -> None:
         used.update(re.findall(r"\bWIJKBOT_[A-Z0-9_]*[A-Z0-9]\b", text))
     used -= {name for name in used if name.endswith("_")}  # "WIJKBOT_X_*" in prose
     assert unknown_variables(used) == []
+
+
+def test_a_password_with_an_at_sign_is_named_not_split() -> None:
+    """An unescaped "@" or "/" in the password would make part of it the host name in the next error line."""
+    from pydantic import ValidationError
+
+    from wijkbot.settings import Settings, problems
+
+    with pytest.raises(ValidationError) as raised:
+        Settings(database_url="postgresql+asyncpg://wijkbot:Ju@st/pw:1@127.0.0.1:5432/wijkbot",
+                 _env_file=None)  # type: ignore[call-arg]
+    lines = problems(raised.value)
+    assert lines == ["WIJKBOT_DATABASE_URL: het wachtwoord (of de gebruikersnaam) bevat een @ of /: schrijf die in "
+                     "de URL als %40 en %2F"]
+    assert not any(piece in line for line in lines for piece in ("Ju", "st/pw"))
+    Settings(database_url="postgresql+asyncpg://wijkbot:Ju%40st%2Fpw@127.0.0.1/wijkbot",
+             _env_file=None)  # type: ignore[call-arg]
+    Settings(database_url="sqlite:////home/jan@example/wijkbot.db", _env_file=None)  # type: ignore[call-arg]
