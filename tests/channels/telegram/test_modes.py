@@ -141,6 +141,6 @@ async def test_a_refused_token_keeps_messages_in_the_outbox(webhook_world: Teleg
     assert await webhook_world.received() == []
     async with webhook_world.bot.db.read() as conn:
         row = (await conn.execute(select(outbox))).mappings().one()
-    assert row["status"] == "pending" and "InvalidToken" in row["last_error"]
+    assert row["status"] == "pending" and "refused the token" in row["last_error"] and row["attempts"] == 0
     assert real not in row["last_error"]
     fake.token = real
