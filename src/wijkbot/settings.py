@@ -201,6 +201,12 @@ _REASONS = {
     "bool_parsing": "geen ja/nee-waarde (true of false)",
     "missing": "ontbreekt",
     "string_type": "geen tekst",
+    # with pydantic's context (the limit or pattern; never the value given)
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "greater_than": "moet groter zijn dan {gt}",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "less_than": "moet kleiner zijn dan {lt}",
+    "string_pattern_mismatch": "heeft niet de goede vorm (patroon {pattern})",
 }
 
 
@@ -208,19 +214,9 @@ def _reason(error: Mapping[str, Any]) -> str:
     """One pydantic error in words, built only from its type and context (never from the value given)."""
     kind, context = error["type"], error.get("ctx") or {}
     if kind in _REASONS:
-        return _REASONS[kind]
-    if kind == "greater_than_equal":
-        return f"moet minstens {context['ge']} zijn"
-    if kind == "greater_than":
-        return f"moet groter zijn dan {context['gt']}"
-    if kind == "less_than_equal":
-        return f"mag hoogstens {context['le']} zijn"
-    if kind == "less_than":
-        return f"moet kleiner zijn dan {context['lt']}"
+        return _REASONS[kind].format(**context)
     if kind == "literal_error":
         return f"moet een van deze zijn: {str(context['expected']).replace(' or ', ' of ')}"
-    if kind == "string_pattern_mismatch":
-        return f"heeft niet de goede vorm (patroon {context['pattern']})"
     if kind in ("value_error", "assertion_error"):
         complaint = context.get("error", "ongeldig")  # our own validators' words: they never quote the value
         return str(getattr(complaint, "dutch", complaint))
