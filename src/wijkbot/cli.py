@@ -28,6 +28,7 @@ from wijkbot.cli_database import database_problem
 from wijkbot.cli_output import describe_file_error
 from wijkbot.cli_output import fail as _fail
 from wijkbot.cli_output import progress_bar as _progress_bar
+from wijkbot.dotenv_check import check_dotenv
 from wijkbot.keys import SecretKeyError, secret_key_problem
 from wijkbot.rulefiles import RuleFileError, check_examples, load_rules, load_templates
 from wijkbot.settings import Settings, problems, unknown_variables
@@ -253,7 +254,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    for warning in unknown_variables(_variable_names()):
+    dotenv = check_dotenv()
+    if dotenv.fatal is not None:
+        return _fail(f"ongeldige instellingen: {dotenv.fatal}")
+    for warning in [*dotenv.warnings, *unknown_variables([*os.environ, *dotenv.names])]:
         print(f"wijkbot: let op: {warning}", file=sys.stderr)
     try:
         settings = Settings()
@@ -291,18 +295,6 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _traceback_at_debug(settings, error)
         return _fail(db_problem)
-
-
-def _variable_names() -> list[str]:
-    """The names (never the values) of the environment and of the .env file Settings reads."""
-    names = list(os.environ)
-    try:
-        from dotenv import dotenv_values
-
-        names += [name for name in dotenv_values(".env") if name]
-    except Exception:  # noqa: S110 (no readable .env: Settings reads none either)
-        pass
-    return names
 
 
 def _traceback_at_debug(settings: Settings, error: BaseException) -> None:

@@ -81,6 +81,11 @@ def database_problem(error: BaseException, url: str) -> str | None:
                 or f"[Errno {errno.ECONNREFUSED}]" in str(os_error)):
             return (f"kan de database niet bereiken op {at}: de verbinding werd geweigerd (draait PostgreSQL daar, en "
                     f"klopt WIJKBOT_DATABASE_URL?)")
+        if isinstance(os_error, ConnectionError) and not os_error.strerror:
+            # The server took the connection and then hung up or answered in a language that is not PostgreSQL's:
+            # another service on that port (a web server, a mail server), or PostgreSQL behind a TLS proxy.
+            return (f"kan de database niet gebruiken op {at}: daar antwoordt geen PostgreSQL, of de verbinding werd "
+                    f"meteen verbroken (klopt de poort in WIJKBOT_DATABASE_URL?)")
         return f"kan de database niet bereiken op {at}: {os_error.strerror or type(os_error).__name__}"
     code = f", SQLSTATE {state}" if state else ""
     return (f"databasefout op {at} ({type(orig or error).__name__}{code}); de details staan in de uitvoer met "

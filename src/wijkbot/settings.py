@@ -45,7 +45,8 @@ def _project_dir() -> Path:
 class Settings(BaseSettings):
     """Every knob of the service. Environment variables are WIJKBOT_<NAME>."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", env_ignore_empty=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8-sig",
+                                      extra="ignore", env_ignore_empty=True)
 
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=1, le=65535)
@@ -131,7 +132,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _x_credentials_complete(self) -> Settings:
-        if self.x_bearer_token is None and 0 < self._x_oauth1_keys() < 4:
+        # Half a set of keys is a mistake even beside a bearer token: which did the operator mean to use?
+        if 0 < self._x_oauth1_keys() < 4:
             keys = {"x_api_key": self.x_api_key, "x_api_secret": self.x_api_secret,
                     "x_access_token": self.x_access_token, "x_access_token_secret": self.x_access_token_secret}
             missing = [env_name(name) for name, key in keys.items() if key is None or not key.get_secret_value()]
@@ -140,7 +142,9 @@ class Settings(BaseSettings):
                 f"WIJKBOT_X_ACCESS_TOKEN_SECRET (or WIJKBOT_X_BEARER_TOKEN); missing: {', '.join(missing)}",
                 dutch=f"X staat half aan: {' en '.join(missing)} {'ontbreekt' if len(missing) == 1 else 'ontbreken'} "
                       "(X heeft alle vier WIJKBOT_X_API_KEY, WIJKBOT_X_API_SECRET, WIJKBOT_X_ACCESS_TOKEN en "
-                      "WIJKBOT_X_ACCESS_TOKEN_SECRET nodig, of alleen WIJKBOT_X_BEARER_TOKEN)")
+                      "WIJKBOT_X_ACCESS_TOKEN_SECRET nodig, of alleen WIJKBOT_X_BEARER_TOKEN"
+                      + ("; WIJKBOT_X_BEARER_TOKEN staat ook aan: laat de andere dan leeg)" if self.x_bearer_token
+                         else ")"))
         return self
 
     max_attachment_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=50 * 1024 * 1024)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -175,6 +177,32 @@ def test_an_unreachable_database_is_one_line_with_host_and_port(tmp_path: Path, 
                           "WIJKBOT_DATABASE_URL")
 
 
+def test_another_service_on_the_port_is_named_as_not_postgresql(tmp_path: Path) -> None:
+    """A URL with the port of a mail server: it greets and hangs up. That is not "unreachable": say it is not
+    PostgreSQL that answers there."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def greet_and_hang_up() -> None:
+        with listener:
+            while True:
+                try:
+                    peer, _ = listener.accept()
+                except OSError:
+                    return
+                with peer:
+                    peer.sendall(b"220 mail.example ESMTP ready\r\n")
+
+    threading.Thread(target=greet_and_hang_up, daemon=True).start()
+    try:
+        url = f"postgresql+asyncpg://wijkbot:{DB_PASSWORD}@127.0.0.1:{port}/wijkbot"
+        env = env_for(tmp_path, WIJKBOT_DATABASE_URL=url, WIJKBOT_SECRET_KEY="s" * 40)
+        assert_one_clear_line(run(["migrate"], env), f"127.0.0.1:{port}", "daar antwoordt geen PostgreSQL",
+                              "WIJKBOT_DATABASE_URL")
+    finally:
+        listener.close()
+
+
 def test_the_traceback_is_there_at_debug(tmp_path: Path) -> None:
     env = env_for(tmp_path, WIJKBOT_DATABASE_URL=closed_postgres(), WIJKBOT_LOG_LEVEL="DEBUG",
                   WIJKBOT_SECRET_KEY="s" * 40)
@@ -258,6 +286,33 @@ def test_a_misspelled_setting_in_dot_env_is_warned_about(tmp_path: Path) -> None
     assert "WIJKBOT_SMTP_HOTS is geen instelling van wijkbot en wordt genegeerd; bedoelt u WIJKBOT_SMTP_HOST?" \
         in result.stderr
     assert_no_secrets(result)
+
+
+def test_a_dot_env_in_windows_1252_stops_with_file_and_line(tmp_path: Path) -> None:
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    comment = "# instellingen van de gemeente, zie het overdrachtsdocument van Andr\u00e9"
+    (workdir / ".env").write_bytes(f"WIJKBOT_SECRET_KEY={X_SECRET}\n{comment}\n".encode("cp1252"))
+    result = run(["check-rules"], env_for(tmp_path), cwd=workdir)
+    assert_one_clear_line(result, ".env, regel 2", "geen UTF-8", "sla het bestand op als UTF-8")
+
+
+def test_a_dot_env_line_that_cannot_be_read_is_named_and_the_rest_holds(tmp_path: Path) -> None:
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    (workdir / ".env").write_text(f'WIJKBOT_SMTP_PASSWORD="{X_SECRET}\nWIJKBOT_PORT=abc\n', encoding="utf-8")
+    result = run(["check-rules"], env_for(tmp_path), cwd=workdir)
+    assert ".env, regel 1: deze regel kan niet gelezen worden" in result.stderr
+    assert "could not parse" not in result.stderr  # python-dotenv's own English line
+    # the next line is still read: its bad value stops the start
+    assert_one_clear_line(result, "WIJKBOT_PORT")
+
+
+def test_a_dot_env_saved_with_a_byte_order_mark_keeps_its_first_setting(tmp_path: Path) -> None:
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    (workdir / ".env").write_text("WIJKBOT_PORT=abc\n", encoding="utf-8-sig")  # as Notepad saves "UTF-8 met BOM"
+    assert_one_clear_line(run(["check-rules"], env_for(tmp_path), cwd=workdir), "WIJKBOT_PORT")
 
 
 def test_every_known_setting_and_every_name_the_project_uses_is_quiet() -> None:

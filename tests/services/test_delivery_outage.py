@@ -294,11 +294,15 @@ def _between(html: str, start: str, end: str) -> str:
 
 async def test_after_stop_nothing_is_sent_again(world: TelegramWorld, fake: FakeTelegram) -> None:
     """A resident who sent /stop gets no message we give up on sent again, whatever it was: the page says so and
-    nothing is queued."""
+    nothing is queued (the page offers no button for it)."""
     async with blocked_reply(world, fake) as (ref, officer, row):
             assert row["status"] == "failed"
             await world.say("/stop")  # the resident writes again (so is reachable) and asks for silence
             page = await officer.get(f"/inbox/zaak/{ref}")
+            notice = _between(page.html, f'id="delivery-{row["id"]}"', "</div>")
+            assert f'id="resend-{row["id"]}"' not in notice  # no button that can only be refused
+            assert "kunt u dit bericht niet opnieuw versturen" in notice
+            # a page opened before the /stop still has the button: pressing it is refused
             refused = await officer.post(f"/inbox/zaak/{ref}/opnieuw-versturen",
                                          {"version": page.field("version"), "outbox": str(row["id"])})
             assert refused.status == 400 and "wil geen berichten meer van ons" in refused.text

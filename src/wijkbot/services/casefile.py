@@ -29,6 +29,7 @@ from wijkbot.ports import Clock
 from wijkbot.services.action_base import ActionError, NotAllowed
 from wijkbot.services.delivery import CAUSES, CHANNEL_DOWN, cause_of
 from wijkbot.services.people import ACCOUNT_ACTIONS, account_subject
+from wijkbot.services.resend import may_resend
 from wijkbot.storage import attachments, audit, casefile, outbox, people, repository
 from wijkbot.storage.case_sets import ANSWER_EVENT
 from wijkbot.storage.db import Database
@@ -89,7 +90,8 @@ class CaseFile:
             events = [dict(e) for e in await repository.events_of(conn, case_id)]
             helper_ids = await casefile.helpers_of(conn, case_id)
             names = await casefile.officer_names(conn)
-            deliveries, undelivered = _deliveries(events, await outbox.rows_of_case(conn, case_id))
+            stopped = await casefile.stop_state(conn, case_id)
+            deliveries, undelivered = _deliveries(events, await outbox.rows_of_case(conn, case_id), stopped)
             view = CaseView(
                 case=dict(case) | {"officer_name": names.get(case["officer_id"] or 0),
                                    "outcome": text(case["outcome"])},
@@ -106,7 +108,7 @@ class CaseFile:
                 location=await casefile.location_of(conn, case_id),
                 channel=await casefile.channel_of(conn, case_id),
                 exchange=await casefile.last_exchange(conn, case_id),
-                stopped=await casefile.stop_state(conn, case_id),
+                stopped=stopped,
                 masked=masked,
                 deliveries=deliveries,
                 undelivered=[u | {"body": text(u["body"])} for u in undelivered],
@@ -204,10 +206,12 @@ class CaseFile:
                          frozenset(await casefile.helpers_of(conn, int(case["id"]))))
 
 
-def _deliveries(events: list[dict[str, Any]], rows: list[Any]) -> tuple[dict[int, dict[str, Any]],
-                                                                         list[dict[str, Any]]]:
+def _deliveries(events: list[dict[str, Any]], rows: list[Any], stopped: str | None
+                ) -> tuple[dict[int, dict[str, Any]], list[dict[str, Any]]]:
     """The state of each reply's outbox row (by message id: the `antwoord` event links them), and the other
-    messages to the resident on this case that were given up (an acknowledgement, a notice, the outcome)."""
+    messages to the resident on this case that were given up (an acknowledgement, a notice, the outcome).
+    A given-up message is `resendable` unless the resident's /stop refuses it (the page offers no button
+    that can only be refused)."""
     message_of: dict[int, int] = {}
     failures: dict[int, dict[str, Any]] = {}  # outbox id -> its latest `bezorging mislukt` event's data
     for event in events:
@@ -220,6 +224,8 @@ def _deliveries(events: list[dict[str, Any]], rows: list[Any]) -> tuple[dict[int
     undelivered: list[dict[str, Any]] = []
     for row in rows:
         state = delivery_state(row, failures.get(int(row["id"])))
+        if state["state"] == "failed":
+            state["resendable"] = may_resend(row["purpose"], stopped)
         if int(row["id"]) in message_of:
             deliveries[message_of[int(row["id"])]] = state
         elif row["status"] == "failed":

@@ -22,6 +22,11 @@ from wijkbot.storage import casefile, outbox, repository
 RESENT_EVENT = "opnieuw verstuurd"
 
 
+def may_resend(purpose: str | None, stop: str | None) -> bool:
+    """Whether a given-up message may go again, given the resident's /stop state (casefile.stop_state)."""
+    return stop is None or (purpose == started_messages.OUTCOME and stop == casefile.OUTCOME_ONLY)
+
+
 class ResendActions(ActionBase):
     async def resend(self, reference: str, actor: Actor, outbox_id: int) -> datetime | None:
         """Queue a failed message of this case again; returns when it leaves if that is later (a message we
@@ -36,7 +41,7 @@ class ResendActions(ActionBase):
             # Sent again, any message is one we start ourselves: after /stop only the outcome, to a resident who
             # asked for it, goes (an old acknowledgement is no answer to what they just wrote).
             stop = await casefile.stop_state(conn, int(case["id"]))
-            if stop is not None and not (row["purpose"] == started_messages.OUTCOME and stop == casefile.OUTCOME_ONLY):
+            if not may_resend(row["purpose"], stop):
                 raise ActionError("de bewoner heeft /stop gestuurd en wil geen berichten meer van ons: het bericht "
                                   "is niet opnieuw verstuurd")
             now = self.clock()

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from tests.conftest import ROOT, UTRECHT
 from wijkbot.app import build
 from wijkbot.channels.x_wire import dm_events_page, mentions_page, without_leading_handles
-from wijkbot.settings import Settings
+from wijkbot.settings import Settings, problems
 from wijkbot.testing import FrozenClock
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -80,6 +80,15 @@ def test_x_is_off_without_credentials_and_on_with_them() -> None:
 def test_half_set_credentials_stop_start_up_with_a_clear_message() -> None:
     with pytest.raises(ValidationError, match="set all four of WIJKBOT_X_API_KEY"):
         _settings(x_api_key="a", x_access_token="c")
+
+
+def test_half_set_keys_beside_a_bearer_token_are_refused_too() -> None:
+    """Which did the operator mean? A bearer token with a leftover key is named, not silently preferred."""
+    with pytest.raises(ValidationError, match="missing: WIJKBOT_X_API_SECRET") as raised:
+        _settings(x_bearer_token="token", x_api_key="a")
+    assert any("laat de andere dan leeg" in line for line in problems(raised.value))
+    assert _settings(x_bearer_token="token", x_api_key="a", x_api_secret="b", x_access_token="c",
+                     x_access_token_secret="d").x_enabled  # all of both: fine
 
 
 async def test_without_credentials_nothing_of_x_runs(sqlite_url: str, clock: FrozenClock) -> None:
