@@ -42,6 +42,10 @@ EVERYDAY = [
     ("De prullenbak is kapot getrapt in het Griftpark", Kind.MELDING, "straatmeubilair"),
     ("De vuilnisbak is omgevallen", Kind.MELDING, "straatmeubilair"),
     ("niemand heeft gereageerd op mijn melding over de lantaarnpaal", Kind.KLACHT, "straatverlichting"),
+    # a bike left behind, whatever it leans against
+    ("Er staat al weken een kapotte fiets tegen de boom op de Kanaalstraat", Kind.MELDING, "fietswrak"),
+    ("Een fietswrak vastgeketend aan een lantaarnpaal in de Biltstraat", Kind.MELDING, "fietswrak"),
+    ("Mijn fiets is kapot gegaan door een gat in het fietspad", Kind.MELDING, "bestrating"),
 ]
 
 
