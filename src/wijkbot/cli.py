@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wijkbot import cli_cases, cli_digest, cli_learning, cli_simulate, cli_users
+from wijkbot import cli_cases, cli_digest, cli_learning, cli_outbox, cli_simulate, cli_users
 from wijkbot.cli_database import database_problem
 from wijkbot.cli_output import describe_file_error
 from wijkbot.cli_output import fail as _fail
@@ -247,6 +247,7 @@ def parser() -> argparse.ArgumentParser:
     cli_cases.register(sub)
     cli_learning.register(sub)
     cli_digest.register(sub)
+    cli_outbox.register(sub)
     cli_simulate.register(sub)
     cli_users.add_parser(sub)
     return top

@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import web
@@ -26,6 +27,7 @@ from tests.channels.telegram.conftest import CHAT, TelegramWorld, open_world
 from tests.inbox.conftest import PASSWORD, Officer, Pool
 from tests.support.fake_telegram import FakeTelegram
 from wijkbot.app import Wijkbot
+from wijkbot.cli_outbox import report
 from wijkbot.storage import people, repository
 from wijkbot.storage.tables import outbox
 from wijkbot.testing import FrozenClock
@@ -307,3 +309,23 @@ async def test_after_stop_nothing_is_sent_again(world: TelegramWorld, fake: Fake
                                          {"version": page.field("version"), "outbox": str(row["id"])})
             assert refused.status == 400 and "wil geen berichten meer van ons" in refused.text
             assert (await reply_row(world.bot))["status"] == "failed"
+
+
+async def test_the_operator_finds_every_message_behind_the_failed_count(world: TelegramWorld,
+                                                                         fake: FakeTelegram) -> None:
+    """/health counts given-up messages, also those of no case (the answer to /stop); `wijkbot outbox` lists
+    each of them with case, kind, channel and reason, and never the resident's chat id or the text."""
+    async with blocked_reply(world, fake) as (ref, _officer, row):
+            await world.say("/stop")  # its confirmation belongs to no case, and the bot is still blocked
+            await world.bot.delivery.drain()
+            assert (await world.bot.health())["outbox_failed_7d"] == 2
+            rows = await world.bot.delivery.given_up()
+            assert {(r["reference"], r["purpose"]) for r in rows} == {(ref, "reply"), (None, "notice")}
+            lines = report(rows, 7, ZoneInfo("Europe/Amsterdam"))
+            assert lines[0].startswith("2 bericht(en) niet bezorgd in de laatste 7 dagen")
+            reply_line = next(line for line in lines if f"rij {row['id']} " in line)
+            assert f"{ref} · antwoord via Telegram" in reply_line
+            assert reply_line.endswith("de bewoner heeft de bot geblokkeerd")
+            assert any("geen zaak · bericht via Telegram" in line for line in lines)
+            printed = "\n".join(lines)
+            assert str(CHAT) not in printed and ANSWER not in printed

@@ -122,6 +122,15 @@ class Delivery:
         waited = None if oldest is None else max(0, int((now - oldest).total_seconds()))
         return {f"outbox_failed_{window.days}d": failed, "outbox_oldest_pending_seconds": waited}
 
+    async def given_up(self, window: timedelta = timedelta(days=7)) -> list[dict[str, Any]]:
+        """The messages behind /health's `outbox_failed_7d`, for an operator: row, case reference (None when the
+        message belongs to no case), channel, purpose, when it was queued and given up, and the cause in plain
+        Dutch. Never the resident's address or the text."""
+        async with self.db.read() as conn:
+            rows = await outbox.failed_since(conn, self.clock() - window)
+        return [dict(row) | {"reason": plain_reason(cause_of(str(row["last_error"] or "")), str(row["channel"]))}
+                for row in rows]
+
     async def latest(self, reference: str, purpose: str = "reply") -> dict[str, Any] | None:
         """The state of the newest message of `purpose` on a case: status (pending, sent, failed, withheld),
         channel, attempts and last_error; None without such a message."""

@@ -128,6 +128,17 @@ async def failed_count(conn: AsyncConnection, since: datetime) -> int:
         outbox.c.status == "failed", outbox.c.next_attempt_at >= since))).scalar_one())
 
 
+async def failed_since(conn: AsyncConnection, since: datetime, limit: int = 200) -> list[RowMapping]:
+    """The rows given up since `since` (and not queued again), newest first, with their case's reference (None
+    for a message that belongs to no case, such as the answer to /stop): no address and no text."""
+    return list((await conn.execute(
+        select(outbox.c.id, outbox.c.channel, outbox.c.purpose, outbox.c.attempts, outbox.c.created_at,
+               outbox.c.next_attempt_at, outbox.c.last_error, cases.c.reference)
+        .outerjoin(cases, cases.c.id == outbox.c.case_id)
+        .where(outbox.c.status == "failed", outbox.c.next_attempt_at >= since)
+        .order_by(outbox.c.next_attempt_at.desc(), outbox.c.id.desc()).limit(limit))).mappings())
+
+
 async def oldest_pending(conn: AsyncConnection, now: datetime) -> datetime | None:
     """When the oldest row still waiting to go out was queued; a row that waits for its planned moment (a
     message held for the morning) and never failed does not count: it is not late. (A failure is its

@@ -1,0 +1,67 @@
+"""`wijkbot outbox`: the messages to residents that were given up, behind /health's `outbox_failed_7d`.
+
+Invariants: it only reads; a line names the outbox row, the case (or "geen zaak" for a message that belongs to
+none, such as the answer to /stop), the channel, what kind of message it was, when it was given up and why in
+plain Dutch: never the resident's address or the message text (an operator need not read them to act).
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from wijkbot.settings import Settings
+
+# What kind of message a row was (outbox.purpose), as an operator reads it.
+PURPOSES = {"ack": "ontvangstbevestiging", "reply": "antwoord", "update": "voortgangsbericht",
+            "status": "statusbericht", "survey": "vraag om een oordeel", "outcome": "uitkomst",
+            "notice": "bericht", "catch_up": "antwoord op een gemist bericht"}
+
+
+def _days(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 365:
+        raise argparse.ArgumentTypeError(f"{value!r} is geen aantal dagen van 1 tot en met 365")
+    return int(value)
+
+
+def register(sub: Any) -> None:
+    listing = sub.add_parser("outbox", help="berichten aan bewoners die niet bezorgd zijn (zonder adres of tekst)")
+    listing.add_argument("--days", type=_days, default=7, metavar="DAGEN",
+                         help="hoeveel dagen terug (1-365, standaard 7: zoals outbox_failed_7d in /health)")
+
+    async def run(args: argparse.Namespace, settings: Settings) -> int:
+        return await cmd_outbox(args, settings)
+
+    listing.set_defaults(func=run)
+
+
+async def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
+    from wijkbot.app import build
+
+    bot = await build(settings)
+    try:
+        rows = await bot.delivery.given_up(timedelta(days=args.days))
+        zone = ZoneInfo(bot.rules.municipality.timezone)
+    finally:
+        await bot.close()
+    print("\n".join(report(rows, args.days, zone)))
+    return 0
+
+
+def report(rows: list[dict[str, Any]], days: int, zone: ZoneInfo) -> list[str]:
+    """The lines `wijkbot outbox` prints for the rows of Delivery.given_up."""
+    from wijkbot.services.delivery import channel_name
+
+    if not rows:
+        return [f"geen berichten opgegeven in de laatste {days} dagen"]
+    lines = [f"{len(rows)} bericht(en) niet bezorgd in de laatste {days} dagen (nieuwste eerst):"]
+    for row in rows:
+        case = row["reference"] or "geen zaak"
+        kind = PURPOSES.get(str(row["purpose"]), str(row["purpose"]))
+        given_up = row["next_attempt_at"].astimezone(zone)
+        lines.append(f"  rij {row['id']} · {case} · {kind} via {channel_name(str(row['channel']))} · opgegeven "
+                     f"{given_up:%d-%m-%Y %H:%M} na {row['attempts']} poging(en): {row['reason']}")
+    lines.append("Een bericht van een zaak kan opnieuw verstuurd worden op de pagina van die zaak in de inbox.")
+    return lines
