@@ -158,6 +158,7 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
         "zekerheid": f"{decision.confidence:.2f}",
         "triage": "ja" if decision.triage else "nee",
         "acuut (112)": "ja" if decision.urgent else "nee",
+        "crisis (113)": "ja" if decision.crisis else "nee",
         "buiten het wijkbureau": "ja" if decision.out_of_scope else "nee",
         "gevonden woorden": ", ".join(decision.matched_terms) or "-",
     }

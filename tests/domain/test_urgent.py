@@ -1,6 +1,7 @@
 """Acute danger, by the rules of both municipalities: flagged (the resident is pointed to 112) and sent to the
 wijkbureau's triage, also when the subject is otherwise out of scope; everyday words that the stemmer makes
-look like fire ("branden", "Branding") are not."""
+look like fire ("branden", "Branding") are not. A resident in crisis (words of self-harm) is flagged apart, for
+the 113 answer."""
 
 from __future__ import annotations
 
@@ -36,6 +37,15 @@ ROUTERS = {name: Router(load_rules(RULES / name)) for name in ("utrecht", "katwi
     ("utrecht", "I smell gas in the street at the Biltstraat"),
     ("utrecht", "the street lamp is sparking"),
     ("katwijk", "there is a car on fire in the Voorstraat"),
+    # the same dangers in a hurried resident's own words
+    ("utrecht", "het ruikt heel sterk naar gas in het trappenhuis op de Biltstraat, wat moet ik doen??"),
+    ("katwijk", "Het stinkt hier naar gas bij de Voorstraat"),
+    ("utrecht", "mijn buurman slaat zijn vrouw weer, ik hoor haar gillen"),
+    ("utrecht", "er is een boom op een auto gevallen op de Maliesingel en er zit nog iemand in"),
+    ("utrecht", "er ligt een man op straat die niet meer beweegt"),
+    ("katwijk", "Er zit een kind in het water bij de haven"),
+    ("utrecht", "iemand dreigt van de brug te springen bij de Weerdsluis"),
+    ("katwijk", "Er roept iemand om hulp in het duin"),
 ])
 def test_acute_danger_goes_to_triage(municipality: str, text: str) -> None:
     decision = ROUTERS[municipality].route(text)
@@ -58,3 +68,33 @@ def test_acute_danger_goes_to_triage(municipality: str, text: str) -> None:
 def test_everyday_words_are_not_acute(municipality: str, text: str) -> None:
     decision = ROUTERS[municipality].route(text)
     assert not decision.urgent and not decision.triage, decision
+
+
+@pytest.mark.parametrize(("municipality", "text"), [
+    ("utrecht", "de kinderen gillen de hele dag op het plein"),
+    ("utrecht", "Er ligt een fiets in het water van de Oudegracht"),
+    ("katwijk", "Wanneer gaat de gemeente hier een eind aan maken? Elke nacht herrie"),
+    ("utrecht", "Ik wil dat de gemeente er een eind aan maakt, die herrie"),
+    ("utrecht", "De hond van de buren slaat aan zodra er iemand langs loopt"),
+])
+def test_complaints_in_strong_words_are_no_danger_or_crisis(municipality: str, text: str) -> None:
+    decision = ROUTERS[municipality].route(text)
+    assert not decision.urgent and not decision.crisis, decision
+
+
+@pytest.mark.parametrize(("municipality", "text"), [
+    ("utrecht", "ik zie het niet meer zitten, ik wil er een eind aan maken"),
+    ("katwijk", "Ik denk aan zelfmoord"),
+    ("utrecht", "ik wil niet meer leven met deze buren"),
+    ("katwijk", "soms wil ik mezelf iets aandoen"),
+    ("utrecht", "I want to kill myself"),
+])
+def test_a_resident_in_crisis_is_flagged_for_113_and_triage(municipality: str, text: str) -> None:
+    decision = ROUTERS[municipality].route(text)
+    assert decision.crisis and decision.urgent and decision.triage, decision
+    assert "mogelijk een crisis (zelfdoding): bewoner gewezen op 113 en 112" in decision.reasons
+
+
+def test_acute_danger_is_no_crisis() -> None:
+    decision = ROUTERS["utrecht"].route("Ik ruik gas in het portiek aan de Kanaalstraat")
+    assert decision.urgent and not decision.crisis

@@ -81,6 +81,6 @@ def test_the_learned_router_builds_every_field_of_a_decision() -> None:
     """LearnedRouter.route builds its Decision field by field (dataclasses.replace is slow): a field added to
     Decision must be added there too, or the learned router would silently drop it."""
     assert [f.name for f in dataclasses.fields(Decision)] == [
-        "kind", "category", "department", "area", "confidence", "triage", "urgent", "out_of_scope",
+        "kind", "category", "department", "area", "confidence", "triage", "urgent", "crisis", "out_of_scope",
         "suggested_category", "suggested_department", "ambition", "matched_terms", "reasons",
     ]

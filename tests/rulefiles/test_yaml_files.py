@@ -75,7 +75,7 @@ UNKNOWN_KEYS = [
     ("ambitions.yaml", None, "periode: 2014-2018",
      "ambitions.yaml: sleutel 'periode': onbekende sleutel 'periode' (bekend: period, wijken)"),
     ("signals.yaml", None, "urgnet: [gaslek]",
-     "signals.yaml: sleutel 'urgnet': onbekende sleutel 'urgnet' (bekend: kinds, not_solved, urgent)"),
+     "signals.yaml: sleutel 'urgnet': onbekende sleutel 'urgnet' (bekend: crisis, kinds, not_solved, urgent)"),
     ("policies.yaml", "    - {at: 1, to: teamleider}", "    - {at: 4, to: wethouder, via: mail}",
      "policies.yaml: onderdeel 'defaults', sleutel 'escalation stap 2.via': onbekende sleutel 'via' (bekend: at, to)"),
     ("templates.yaml", "  - id: grofvuil-ophalen", "    soort: [melding]",

@@ -117,6 +117,35 @@ async def test_gas_smell_gets_112_at_once_and_is_still_recorded(bot: Wijkbot, re
     assert case["urgent"] is True
 
 
+async def test_a_resident_in_crisis_hears_of_113_and_nothing_they_must_do_for_us(bot: Wijkbot,
+                                                                                 resident: Harness) -> None:
+    got = await resident.say("ik zie het niet meer zitten, ik wil er een eind aan maken")
+    assert len(got) == 1
+    assert "113" in got[0] and "0800-0113" in got[0] and "112" in got[0]
+    assert resident.reference is not None and resident.reference in got[0]  # kept, and a person reads it
+    assert "uiterlijk" not in got[0] and "straat" not in got[0]  # no date to wait for, no question back
+    case = await case_of(bot, resident.reference)
+    assert case["urgent"] is True and case["triage"] is True
+
+
+async def test_a_crisis_in_english_is_answered_in_english(bot: Wijkbot, resident: Harness) -> None:
+    await resident.command("taal", "en")
+    got = await resident.say("I don't see the point anymore, I want to end my life")
+    assert "113" in got[-1] and "Suicide Prevention" in got[-1]
+
+
+async def test_danger_from_a_resident_with_an_open_case_opens_its_own_case_with_112(bot: Wijkbot,
+                                                                                    resident: Harness) -> None:
+    await resident.say("Er ligt grofvuil naast de container in de Kanaalstraat")
+    first = resident.reference
+    got = await resident.say("Nu ruikt het hier heel sterk naar gas in het portiek")
+    assert "112" in got[-1]
+    assert not resident.buttons()  # not asked which case it is about: no time for that
+    assert resident.reference != first  # a case of its own, in triage, marked acute
+    case = await case_of(bot, resident.reference)
+    assert case["urgent"] is True and case["triage"] is True
+
+
 async def test_passport_gets_a_pointer_to_the_right_service(bot: Wijkbot, resident: Harness) -> None:
     got = await resident.say("Hoe kan ik een nieuw paspoort aanvragen?")
     case = await case_of(bot, resident.reference)

@@ -42,6 +42,7 @@ class Decision:
     confidence: float
     triage: bool
     urgent: bool = False
+    crisis: bool = False  # words of someone who may harm themselves (also urgent): the answer points to 113
     out_of_scope: bool = False
     suggested_category: str | None = None
     suggested_department: str | None = None  # who would own it, also while it waits in triage
@@ -62,6 +63,7 @@ class Judgement(NamedTuple):
     triage: bool
     terms: tuple[str, ...]
     ambition: str | None
+    crisis: bool = False
 
 
 class Reasons(NamedTuple):
@@ -85,11 +87,12 @@ class Router:
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
         # One index for everything a message is scanned for, so the text is tokenised and matched once.
-        # Owners are prefixed: "c:<category>", "x:<category>" (exclusion), "k:<kind>", "u" (urgent).
+        # Owners are prefixed: "c:<category>", "x:<category>" (exclusion), "k:<kind>", "u" (urgent), "z" (crisis).
         self._index = KeywordIndex([
             *(Keyword(k, f"c:{c.id}", c.weight) for c in rules.categories.values() for k in c.keywords),
             *(Keyword(k, f"x:{c.id}") for c in rules.categories.values() for k in c.exclude),
             *(Keyword(k, "u", fuzzy=False) for k in rules.signals.urgent),
+            *(Keyword(k, "z", fuzzy=False) for k in rules.signals.crisis),
             *(Keyword(k, f"k:{kind.value}") for kind, phrases in rules.signals.kinds.items() for k in phrases),
         ])
         self._ambitions = {
@@ -116,6 +119,7 @@ class Router:
             confidence=round(confidence, 3),
             triage=triage,
             urgent=judged.urgent,
+            crisis=judged.crisis,
             out_of_scope=judged.out_of_scope,
             suggested_category=category.id if category else None,
             suggested_department=category.department if category else None,
@@ -132,11 +136,11 @@ class Router:
         text = clip(text, MAX_TEXT)
         area = self.areas.locate(text, street, postcode, town)
         found = self._index.find(text)
-        # One pass over the hits, by owner: "c:<category>", "x:<category>", "k:<kind>", "u".
+        # One pass over the hits, by owner: "c:<category>", "x:<category>", "k:<kind>", "u", "z".
         candidates: list[Hit] = []
         vetoed: set[str] = set()
         markers: set[str] = set()
-        urgent = False
+        urgent = crisis = False
         for hit in found:
             owner = hit.keyword.owner
             if owner[0] == "c":
@@ -145,8 +149,10 @@ class Router:
                 vetoed.add(owner[2:])
             elif owner[0] == "k":
                 markers.add(owner[2:])
+            elif owner == "z":
+                crisis = urgent = True  # a crisis is acute as well: a person reads it now
             else:
-                urgent = urgent or owner == "u"
+                urgent = True
         hits = [h for h in candidates if h.keyword.owner[2:] not in vetoed] if vetoed else candidates
         scores = _score(hits, prefix=2)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
@@ -162,7 +168,7 @@ class Router:
         triage = category is None or urgent or (
             not out_of_scope and confidence < self.rules.municipality.min_confidence)
         ambition = self._ambition(text, area.wijk) if kind is Kind.INITIATIEF else None
-        return Judgement(kind, category, confidence, area, urgent, out_of_scope, triage, terms, ambition)
+        return Judgement(kind, category, confidence, area, urgent, out_of_scope, triage, terms, ambition, crisis)
 
     def prepare(self, texts: Iterable[str]) -> int:
         """Warm the typo-matching caches with the vocabulary of known texts (history, example sentences)."""
@@ -207,7 +213,9 @@ class Router:
         else:
             about = "geen bekende woorden gevonden"
         more: list[str] = []
-        if judged.urgent:
+        if judged.crisis:
+            more.append("mogelijk een crisis (zelfdoding): bewoner gewezen op 113 en 112")
+        elif judged.urgent:
             more.append("mogelijk acuut gevaar: bewoner gewezen op 112")
         ambition = judged.ambition
         if ambition is not None:

@@ -99,6 +99,7 @@ class Municipality:
 @dataclass(frozen=True, slots=True)
 class Signals:
     urgent: tuple[str, ...] = ()
+    crisis: tuple[str, ...] = ()  # a resident who may harm themselves: pointed to 113 (and 112), no promise
     not_solved: tuple[str, ...] = ()  # after a case closed: "nog steeds kapot" asks to look again (domain.reopen)
     kinds: dict[Kind, tuple[str, ...]] = field(default_factory=dict)
 

@@ -146,6 +146,7 @@ class LearnedRouter:
             confidence=confidence,
             triage=triage,
             urgent=judged.urgent,
+            crisis=judged.crisis,
             out_of_scope=False,
             suggested_category=category,
             suggested_department=department,

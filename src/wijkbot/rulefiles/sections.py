@@ -27,7 +27,7 @@ EXAMPLE_KEYS = ("text", "category", "kind", "wijk", "buurt", "ambition")
 TEAM_KEYS = ("id", "name", "department", "wijken")
 AMBITIONS_KEYS = ("period", "wijken")
 AMBITION_KEYS = ("id", "title", "keywords")
-SIGNALS_KEYS = ("urgent", "kinds", "not_solved")
+SIGNALS_KEYS = ("urgent", "crisis", "kinds", "not_solved")
 
 
 def municipality(reader: Reader) -> Municipality:
@@ -225,7 +225,8 @@ def signals(reader: Reader) -> Signals:
                 reader.problem(file, str(name), "kinds", f"onbekende soort; gebruik een van deze: {', '.join(KINDS)}")
                 continue
             kinds[KINDS[name]] = reader.words(file, str(name), kinds_raw, name, required=False)
-    return Signals(urgent=reader.words(file, "urgent", data, "urgent", required=False), kinds=kinds,
+    return Signals(urgent=reader.words(file, "urgent", data, "urgent", required=False),
+                   crisis=reader.words(file, "crisis", data, "crisis", required=False), kinds=kinds,
                    not_solved=reader.words(file, "not_solved", data, "not_solved", required=False))
 
 def check_duplicates(reader: Reader, file: str, ids: list[str]) -> None:

@@ -4,7 +4,9 @@ Invariants: statements are set-based (a fixed number per batch); messages are ha
 resident's second message in the same batch joins the case their first one opened; officer loads are
 updated in memory as cases are assigned, so one batch spreads work like one-by-one intake would.
 
-A resident with open cases: a message that plainly continues one of them joins it; any other message is kept
+Acute danger (domain.routing: urgent or crisis) always opens a case of its own with the 112 (or 113) answer, also
+for a resident with open or just-closed cases. A resident with open cases: a message that plainly continues one of
+them joins it; any other message is kept
 with the open case its words match best (else the newest; domain.conversation.place) and the answer asks, with
 buttons, which case it is about, naming that case first (services.placement);
 on a channel without buttons (X) it joins that case, unless the router confidently puts it in a
@@ -132,6 +134,8 @@ class IntakeBatch:
 
     def _decide(self, item: BatchItem, open_cases: dict[int, list[BatchCase]]) -> Decision | None:
         if open_cases.get(item.contact["id"]) and item.has_content:
+            if has_words(item.body) and self._routed(item).urgent:
+                return self._routed(item)  # danger is always news: see _handle
             return self._other_subject(item, open_cases[item.contact["id"]])  # joins one, or see _handle
         if not has_words(item.body):
             return None
@@ -162,13 +166,16 @@ class IntakeBatch:
                 loads: dict[str, list[OfficerLoad]]) -> None:
         item.lang = lang = self.texts.t.language(item.contact["locale"])
         candidates = open_cases.get(item.contact["id"]) or []
-        plain = candidates and item.has_content
+        # Acute danger (or a resident in crisis) opens a case of its own, whatever is open or was just closed:
+        # joined to an old case or asked "which case?", the resident would not read "bel 112" (or 113) now.
+        urgent = decision is not None and decision.urgent
+        plain = candidates and item.has_content and not urgent
         if plain:
             by_key, where = self._placement(item, candidates)
             if not where.ask:
                 self._join(item, candidates, by_key[where.case_id], unclear=False)
                 return
-        if self._another_look(item, has_open_case=bool(plain)):
+        if not urgent and self._another_look(item, has_open_case=bool(plain)):
             return
         if plain and decision is None:  # not plain: kept with the best match, and asked (or joined on X)
             self._join(item, candidates, by_key[where.case_id], unclear=True)

@@ -35,6 +35,10 @@ class Texts:
             "area": self.t.text("ack.area", lang, area=decision.area.label) if decision.area.label else "",
             "due": self.t.date(due, lang),
         }
+        if decision.crisis:
+            # Someone who may harm themselves: where to get help now, that a person reads it, and nothing
+            # else: no date, no question about a street.
+            return self.t.text("ack.crisis", lang, reference=reference)
         parts: list[str] = []
         if decision.urgent:
             parts.append(self.t.text("ack.urgent", lang))
