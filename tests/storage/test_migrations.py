@@ -5,11 +5,12 @@ This is what keeps migrations written on different branches honest once they are
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from wijkbot.storage.db import Database
 from wijkbot.storage.migrate import downgrade, migrate
@@ -46,5 +47,24 @@ async def test_migrations_go_down_to_nothing_and_up_again(database_url: str) -> 
         await migrate(db)
         async with db.read() as conn:
             assert set(metadata.tables) <= await conn.run_sync(_tables)
+    finally:
+        await db.dispose()
+
+
+async def test_messages_stored_before_the_masked_search_copy_get_one(database_url: str) -> None:
+    """Migration 0010 masks the messages already stored, so searching them as a reader who does not handle the
+    case never falls back to the raw text (a NULL would find nothing, a copy of the body would find too much)."""
+    db = Database(database_url)
+    try:
+        await migrate(db, "0009")
+        async with db.write() as conn:
+            await conn.execute(text(
+                "INSERT INTO messages (direction, channel, body, created_at, meta) VALUES "
+                "('in', 'webchat', 'Bel me op 06-12345678 of mail jan.jansen@voorbeeld.nl, ik woon in Lombok', "
+                ":at, '{}')"), {"at": datetime(2026, 12, 1, 9, tzinfo=UTC)})
+        await migrate(db)
+        async with db.read() as conn:
+            masked = (await conn.execute(text("SELECT body_masked FROM messages"))).scalar_one()
+        assert masked == "Bel me op [weggelaten] of mail [weggelaten], ik woon in Lombok"
     finally:
         await db.dispose()

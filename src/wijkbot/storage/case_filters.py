@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select
 
 from wijkbot.domain.quotes import MASKED_KINDS
 from wijkbot.domain.routing import AMBITION_NOT_SET
@@ -150,15 +150,22 @@ def _looks_personal(text: str) -> bool:
 
 
 def _search(text: str, searcher: tuple[int, tuple[str, ...], bool] | None) -> ColumnElement[bool]:
-    """Reference, street, buurt or the residents' messages. A query that looks like contact data or a BSN finds
-    messages only in the searcher's own cases (their officer's or team's, as `access.reads_contact_in_texts`):
-    elsewhere it is masked, and finding a case by it would tell whose number it is."""
-    in_messages = select(messages.c.case_id).where(messages.c.body.icontains(text, autoescape=True))
-    by_message: ColumnElement[bool] = cases.c.id.in_(in_messages)
-    if searcher is not None and _looks_personal(text):
+    """Reference, street, buurt or the messages. In the searcher's own cases (their officer's or team's, as
+    `access.reads_contact_in_texts`) the messages as written; elsewhere the messages as the searcher reads them
+    there, masked (`messages.body_masked`): a part of an e-mail address or IBAN ("jansen", "gmail", "ABNA") must
+    not find whose case it is. A query that looks like contact data or a BSN finds messages only in their own
+    cases (what is left of it in a masked text is no match either)."""
+    def in_messages(column: Any) -> ColumnElement[bool]:
+        return cases.c.id.in_(select(messages.c.case_id).where(column.icontains(text, autoescape=True)))
+
+    by_message = in_messages(messages.c.body)
+    if searcher is not None:
         officer_id, teams, handles = searcher
-        by_message = and_(by_message, or_(cases.c.officer_id == officer_id, cases.c.team.in_(teams))
-                          if handles else false())
+        # (never NULL: a case without an officer must fall on one side of own/elsewhere, not on neither)
+        own = (or_(and_(cases.c.officer_id.is_not(None), cases.c.officer_id == officer_id), cases.c.team.in_(teams))
+               if handles else false())
+        elsewhere = false() if _looks_personal(text) else in_messages(messages.c.body_masked)
+        by_message = or_(and_(own, by_message), and_(not_(own), elsewhere))
     return or_(cases.c.reference.icontains(text, autoescape=True), cases.c.street.icontains(text, autoescape=True),
                cases.c.buurt.icontains(text, autoescape=True), by_message)
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.assignment import OfficerLoad
+from wijkbot.domain.quotes import mask_contact
 from wijkbot.domain.workflow import OPEN_STATUSES
 from wijkbot.storage.tables import (
     case_events,
@@ -35,7 +36,8 @@ async def add_message(conn: AsyncConnection, *, channel: str, direction: str, bo
                       contact_id: int | None = None, case_id: int | None = None, external_id: str | None = None,
                       author_id: int | None = None, meta: Mapping[str, Any] | None = None) -> int:
     result = await conn.execute(insert(messages).values(
-        channel=channel, direction=direction, body=body, created_at=now, contact_id=contact_id, case_id=case_id,
+        channel=channel, direction=direction, body=body, body_masked=mask_contact(body), created_at=now,
+        contact_id=contact_id, case_id=case_id,
         external_id=external_id, author_id=author_id, meta=dict(meta or {}),
     ))
     return int(result.inserted_primary_key[0])  # type: ignore[index]

@@ -154,6 +154,9 @@ messages = Table(
     Column("channel", String(20), nullable=False),
     Column("external_id", String(200)),
     Column("body", Text, nullable=False),
+    # The body as a reader who does not handle the case sees it (contact data, IBAN, BSN masked: see
+    # domain.quotes.mask_contact): what their search matches, so a search cannot find a case by a masked number.
+    Column("body_masked", Text),
     Column("author_id", Integer, ForeignKey("officers.id")),
     Column("created_at", UTC, nullable=False),
     Column("meta", JSON, nullable=False),
