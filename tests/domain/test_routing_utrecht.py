@@ -3,7 +3,7 @@
 import pytest
 
 from wijkbot.domain.model import Kind
-from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, Router
+from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, Router, states_before_asking
 
 SITUATIONS = [
     # text, kind, department, extra expectations
@@ -102,3 +102,34 @@ def test_initiative_without_a_place_says_the_wijk_is_not_known(utrecht_router: R
 def test_gibberish_goes_to_triage_with_an_owner(utrecht_router: Router) -> None:
     decision = utrecht_router.route("blablabla qwerty zxcv asdf")
     assert decision.triage and decision.department == "wijken"
+
+
+# A melding that ends with a question is still a melding when it first says what is wrong; a question is one
+# when the question is all there is (or all that names the subject).
+QUESTION_OR_MELDING = [
+    ("Er ligt al een week grofvuil naast de contaner op de Amsterdamsestraatweg, een matras en een kapotte bank. "
+     "Wanneer word dat opgehaald??", Kind.MELDING),
+    ("De lantaarnpaal in de Biltstraat is kapot, kan iemand die maken?", Kind.MELDING),
+    ("The street light in Kanaalstraat is broken. Can you fix it?", Kind.MELDING),
+    ("Wanneer wordt het grofvuil opgehaald in Lombok?", Kind.VRAAG),
+    ("Hallo, wanneer wordt het grofvuil opgehaald?", Kind.VRAAG),
+    ("Hoe kan ik grofvuil laten ophalen?", Kind.VRAAG),
+    ("Er ligt grofvuil in de Kanaalstraat. Hoe kan ik dat melden?", Kind.VRAAG),  # an asking phrase still asks
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), QUESTION_OR_MELDING)
+def test_a_melding_with_a_question_stays_a_melding(utrecht_router: Router, text: str, kind: Kind) -> None:
+    assert utrecht_router.route(text).kind is kind
+
+
+@pytest.mark.parametrize(("text", "terms", "expected"), [
+    ("Er ligt grofvuil. Wanneer wordt dat opgehaald?", ("grofvuil",), True),
+    ("De paal is kapot, kan iemand die maken?", ("paal",), True),
+    ("Wanneer wordt het grofvuil opgehaald?", ("grofvuil",), False),  # one clause: the question itself
+    ("Hallo, wanneer wordt het grofvuil opgehaald?", ("grofvuil",), False),  # the subject is in the question
+    ("Er ligt GROFVUIL; wanneer komt u?", ("grofvuil",), True),  # the resident's own spelling, any case
+    ("Er ligt iets. Wanneer komt u?", (), False),  # no subject: nothing was stated
+])
+def test_states_before_asking(text: str, terms: tuple[str, ...], expected: bool) -> None:
+    assert states_before_asking(text, terms) is expected

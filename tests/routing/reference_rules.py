@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 
 from wijkbot.domain.matching import Hit, Keyword
 from wijkbot.domain.model import Area, Kind
-from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, Decision
+from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, Decision, states_before_asking
 from wijkbot.domain.rules import Ambition, Buurt, Category, RuleSet
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -368,9 +368,10 @@ class ReferenceRouter:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         category = self.rules.categories[ranked[0][0]] if ranked else None
         confidence = _confidence([s for _, s in ranked])
-        kind = self._kind(text, category, {h.keyword.owner[2:] for h in found if h.keyword.owner.startswith("k:")})
-        urgent = any(h.keyword.owner == "u" for h in found)
         terms = tuple(sorted({h.found for h in hits if category and h.keyword.owner[2:] == category.id}))
+        kind = self._kind(text, category, {h.keyword.owner[2:] for h in found if h.keyword.owner.startswith("k:")},
+                          terms)
+        urgent = any(h.keyword.owner == "u" for h in found)
         triage_dept = self.rules.municipality.triage_department
         out_of_scope = category is not None and not urgent and not self.rules.departments[category.department].in_scope
         triage = category is None or urgent or (not out_of_scope and confidence < self.rules.municipality.min_confidence)
@@ -397,12 +398,13 @@ class ReferenceRouter:
         """Warm the typo-matching caches with the vocabulary of known texts (history, example sentences)."""
         return self._index.prepare(texts)
 
-    def _kind(self, text: str, category: Category | None, markers: set[str]) -> Kind:
+    def _kind(self, text: str, category: Category | None, markers: set[str], terms: tuple[str, ...]) -> Kind:
         if Kind.KLACHT.value in markers:
             return Kind.KLACHT
         if Kind.INITIATIEF.value in markers or (category and category.kind is Kind.INITIATIEF):
             return Kind.INITIATIEF
-        if Kind.VRAAG.value in markers or text.rstrip().endswith("?"):
+        # (changed since: a melding that first says what is wrong and then asks stays a melding)
+        if Kind.VRAAG.value in markers or (text.rstrip().endswith("?") and not states_before_asking(text, terms)):
             return Kind.VRAAG
         return category.kind if category else Kind.MELDING
 

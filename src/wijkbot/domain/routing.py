@@ -8,6 +8,7 @@ department so the resident gets a pointer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
@@ -29,6 +30,7 @@ NO_AMBITION = "none"
 MAX_TEXT = 10_000
 AMBITION_NOT_SET = "not-set"
 NO_WIJK_FOR_AMBITION = "de wijk is niet bekend, dus er is geen wijkambitie bepaald"
+_CLAUSE_END = re.compile(r"[.!?,;:\n]+")  # where a sentence or clause ends (states_before_asking)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +160,8 @@ class Router:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         category = self.rules.categories[ranked[0][0]] if ranked else None
         confidence = _confidence([s for _, s in ranked])
-        kind = self._kind(text, category, markers)
         terms = tuple(sorted({h.found for h in hits if h.keyword.owner[2:] == category.id})) if category else ()
+        kind = self._kind(text, category, markers, terms)
         # Acute danger goes to the wijkbureau's triage (the resident is pointed to 112 at once): a person
         # reads it now, instead of a vakdienst that a word like "er ligt" would pick, and instead of closing it
         # as out of scope ("mijn rijbewijs lag in de auto, die nu in brand staat").
@@ -180,12 +182,12 @@ class Router:
         self._index.warm(known)
         self.areas.warm(known)
 
-    def _kind(self, text: str, category: Category | None, markers: set[str]) -> Kind:
+    def _kind(self, text: str, category: Category | None, markers: set[str], terms: tuple[str, ...] = ()) -> Kind:
         if Kind.KLACHT.value in markers:
             return Kind.KLACHT
         if Kind.INITIATIEF.value in markers or (category and category.kind is Kind.INITIATIEF):
             return Kind.INITIATIEF
-        if Kind.VRAAG.value in markers or text.rstrip().endswith("?"):
+        if Kind.VRAAG.value in markers or (text.rstrip().endswith("?") and not states_before_asking(text, terms)):
             return Kind.VRAAG
         return category.kind if category else Kind.MELDING
 
@@ -229,6 +231,20 @@ class Router:
             else:
                 more.append("voor deze wijk zijn nog geen wijkambities vastgelegd")
         return Reasons(about, area_reason(judged.area), tuple(more))
+
+
+def states_before_asking(text: str, terms: Iterable[str]) -> bool:
+    """Whether a message that ends with a question first says what is wrong: one of the subject's `terms` (the
+    resident's own spelling) stands in a sentence or clause before the last one. "Er ligt grofvuil bij de
+    container. Wanneer wordt dat opgehaald?" and "De lantaarnpaal is kapot, kan iemand die maken?" are
+    meldingen with a question; "Wanneer wordt het grofvuil opgehaald?" and "Hallo, hoe laat is het open?" are
+    questions."""
+    body = text.rstrip().rstrip("?").rstrip()
+    ends = [found.end() for found in _CLAUSE_END.finditer(body)]
+    if not ends:
+        return False
+    before = body[:ends[-1]].casefold()
+    return any(term.casefold() in before for term in terms)
 
 
 def triage_reason(urgent: bool) -> str:
