@@ -30,6 +30,12 @@ async def test_after_stop_an_ambtenaar_cannot_reply_and_nothing_is_lost(bot: Wij
     assert await resident.received() == []
 
 
+async def test_stop_without_an_open_case_asks_nothing_about_a_melding(bot: Wijkbot, resident: Harness) -> None:
+    got = await resident.command("stop")
+    assert len(got) == 1 and "geen berichten meer" in got[0] and "geen open meldingen" in got[0]
+    assert "uitkomst" not in got[0] and resident.buttons() == ()
+
+
 async def test_writing_again_after_stop_brings_the_messages_back(bot: Wijkbot, resident: Harness) -> None:
     await resident.say(GROFVUIL)
     reference = resident.reference

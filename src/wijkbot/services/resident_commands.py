@@ -123,6 +123,9 @@ class ResidentCommands:
             return await self._language(conn, contact, args, lang)
         if command is Command.STOP:
             await self._set_contact(conn, contact["id"], opted_out=True, wants_outcome=False)
+            own = await repository.cases_of_contact(conn, contact["id"])
+            if not any(is_open(Status(c["status"])) for c in own):  # no melding to hear the outcome of
+                return _Answer(self.texts.simple("notice.stopped_no_cases", lang))
             text = self.texts.simple("notice.stopped", lang) + "\n\n"
             if message.reply_to.channel in BUTTONLESS_CHANNELS:
                 return _Answer(text + self.texts.simple("notice.stop_outcome_question_typed", lang))
