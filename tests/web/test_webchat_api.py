@@ -65,6 +65,16 @@ async def test_english_session(client: TestClient, any_bot: Wijkbot) -> None:
     assert got[0]["text"].startswith("Thank you")
 
 
+@pytest.mark.parametrize(("locale", "starts"), [("en-GB", "Thank you"), ("EN", "Thank you"), ("nl-BE", "Bedankt"),
+                                                ("fr", "Bedankt")])  # a language we do not offer: the default
+async def test_a_browser_language_tag_chooses_the_language(client: TestClient, any_bot: Wijkbot, locale: str,
+                                                           starts: str) -> None:
+    response = await post(client, "Er ligt grofvuil naast de container in de Kanaalstraat", locale=locale)
+    assert response.status == 202
+    got = await messages(client, any_bot)
+    assert got[0]["text"].startswith(starts)
+
+
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
@@ -73,6 +83,8 @@ async def test_english_session(client: TestClient, any_bot: Wijkbot) -> None:
         (b'{"session": "x", "text": "hoi"}', "session"),
         (b'{"session": "sessie-0123456789", "text": 12}', "text"),
         (b"\xff\xfe\x00", "UTF-8"),
+        (b'{"session": "sessie-0123456789", "text": "hoi", "locale": 12}', "locale"),
+        (b'{"session": "sessie-0123456789", "text": "hoi", "locale": "<script>"}', "locale"),
     ],
 )
 async def test_malformed_body_gets_400_with_a_reason(client: TestClient, body: bytes, reason: str) -> None:

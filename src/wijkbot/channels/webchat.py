@@ -3,7 +3,8 @@
 Wire contract: POST /api/webchat/messages {"session", "text", "locale"?, "id"?, "choice"?} -> 202 {"case",
 "message_id"} ("choice": the value of a pressed answer button, "text" then its label; a text that starts with a
 known slash command such as /status is passed on as that command; "id", at most 64 characters, makes a resend
-idempotent; "locale" (nl|en) only sets the language of a new contact, never over a resident's /taal);
+idempotent; "locale" (a language tag: "en", "en-GB"; one we do not offer gets the default) only sets the language
+of a new contact, never over a resident's /taal);
 GET /api/webchat/messages?session=<id>&after=<id> -> {"messages": [{"id", "text", "sent_at", "case",
 "actions"}]}. Invariants: the adapter decides nothing; a malformed body gets 400 with a reason, a flood
 gets 429 with Retry-After, and neither loses what was sent before; outbound delivery is pull-based, so
@@ -30,6 +31,7 @@ from wijkbot.ratelimit import RateLimiter
 log = logging.getLogger(__name__)
 NAME = "webchat"
 SESSION = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*")  # BCP 47, as a browser sends it
 MAX_CHOICE = 64  # the same limit as a Telegram button value
 MAX_CLIENT_ID = 64  # session (at most 100) + ":" + id stays within messages.external_id (200): never cut, never shared
 LOCALES = frozenset({"nl", "en"})
@@ -76,8 +78,13 @@ class WebChatChannel:
         if not isinstance(text, str):
             return self._bad("text moet een tekst zijn")
         # A wish for a new contact only: an existing contact keeps its language (storage.intake_rows.contacts_for).
+        # A browser's tag ("en-GB") counts by its language; a language we do not offer ("fr") gets the default,
+        # so a resident is never refused for their browser's setting; what is no language tag at all is an error.
         raw_locale = body.get("locale")
-        locale = raw_locale if isinstance(raw_locale, str) and raw_locale in LOCALES else None
+        if raw_locale is not None and (not isinstance(raw_locale, str) or not LANGUAGE_TAG.fullmatch(raw_locale)):
+            return self._bad("locale moet een taalcode zijn, zoals nl of en")
+        language = raw_locale.replace("_", "-").split("-")[0].lower() if raw_locale else None
+        locale = language if language in LOCALES else None
         choice = body.get("choice") if isinstance(body.get("choice"), str) and body.get("choice") else None
         if choice is not None and len(choice) > MAX_CHOICE:
             return self._bad(f"choice mag hoogstens {MAX_CHOICE} tekens zijn")
