@@ -266,3 +266,13 @@ async def test_a_case_a_teamleider_assigned_by_hand_keeps_its_team_when_the_stre
     case = await case_of(bot, resident.reference)
     assert case["wijk"] == "Binnenstad" and case["status"] == "toegewezen"
     assert (case["team"], case["officer_id"]) == ("stadswerken-west", bram.officer_id)  # where Bram put it
+
+
+async def test_the_resident_reads_the_wijkbureau_of_their_wijk_not_a_city_wide_name(bot: Wijkbot,
+                                                                                     resident: Harness) -> None:
+    """Utrecht's wijkbureaus are one department ("Wijkbureau Utrecht", `named_by_team`): a resident must read the
+    office of their own wijk, in the first answer and in /status."""
+    got = await resident.say("We willen een buurtbarbecue organiseren in de Kanaalstraat in Lombok")
+    assert "Wijkbureau West" in got[0] and "Wijkbureau Utrecht" not in got[0]
+    status = await resident.command("status")
+    assert "Wijkbureau West" in status[0] and "Wijkbureau Utrecht" not in status[0]

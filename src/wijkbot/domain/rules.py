@@ -21,6 +21,9 @@ class Department:
     description: str = ""
     in_scope: bool = True
     redirect_url: str | None = None
+    # Residents read the name of the case's team ("Wijkbureau West") instead of the department's, for a
+    # department that is one office per wijk to a resident: a name such as "Wijkbureau Utrecht" is no place.
+    named_by_team: bool = False
 
 
 @dataclass(frozen=True, slots=True)

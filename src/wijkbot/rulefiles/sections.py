@@ -21,7 +21,7 @@ MUNICIPALITY_KEYS = ("id", "name", "reference_prefix", "timezone", "phone", "wij
                      "triage", "area_label", "duplicates")
 TRIAGE_KEYS = ("department", "min_confidence", "reader")
 DUPLICATES_KEYS = ("window_days", "kinds")
-DEPARTMENT_KEYS = ("id", "name", "description", "in_scope", "redirect_url")
+DEPARTMENT_KEYS = ("id", "name", "description", "in_scope", "redirect_url", "named_by_team")
 CATEGORY_KEYS = ("id", "name", "department", "kind", "sla_days", "keywords", "weight", "exclude", "examples")
 EXAMPLE_KEYS = ("text", "category", "kind", "wijk", "buurt", "ambition")
 TEAM_KEYS = ("id", "name", "department", "wijken")
@@ -98,8 +98,11 @@ def departments(reader: Reader) -> list[Department]:
         redirect = item.get("redirect_url")
         if not in_scope and not redirect:
             reader.problem(file, rule, "redirect_url", "een vakdienst met in_scope: false heeft een redirect_url nodig")
+        named_by_team = item.get("named_by_team", False)
+        if not isinstance(named_by_team, bool):
+            reader.problem(file, rule, "named_by_team", "moet true of false zijn")
         result.append(Department(rule, reader.text(file, rule, item, "name"), str(item.get("description", "")),
-                                 in_scope, str(redirect) if redirect else None))
+                                 in_scope, str(redirect) if redirect else None, named_by_team is True))
     _refuse_empty(reader, file, before, result, "geen enkele vakdienst; minstens de vakdienst voor triage "
                                                 "(triage.department in municipality.yaml) is nodig")
     return result

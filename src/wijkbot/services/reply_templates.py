@@ -47,7 +47,7 @@ class ReplyTemplates:
         headings = {s: self.texts.simple(f"inbox.template.{s}", lang) for s in SECTIONS}
         area = ", ".join(p for p in (case.get("buurt"), case.get("wijk")) if p)
         values = {"reference": str(case["reference"]),
-                  "department": self.texts.department_name(str(case["department"])),
+                  "department": self.texts.case_department(case),
                   "due": self.texts.t.date(case["due_date"], lang),
                   "area": area or self.texts.simple("inbox.template.no_area", lang), "officer": officer}
         return compose(template, lang, headings, values)

@@ -173,7 +173,7 @@ class Surveys:
         return await self._reply(conn, message, contact, found, self._with_case(key, str(found["locale"]), found))
 
     def _with_case(self, key: str, lang: str, found: dict[str, Any]) -> str:
-        department = self.texts.department_name(str(found["department"]))
+        department = self.texts.case_department(found)
         return self.texts.simple(key, lang, reference=found["reference"], department=department)
 
     async def _reopen_request(self, conn: AsyncConnection, found: dict[str, Any], score: int, solved: bool,

@@ -22,16 +22,31 @@ class Texts:
         self.rules = rules
         self.t = translator
 
-    def department_name(self, department_id: str) -> str:
+    def department_name(self, department_id: str, team: str | None = None, wijk: str | None = None) -> str:
+        """Who handles it, as a resident reads it: the department's name, or for a department `named_by_team`
+        the name of its team for this case (`team` id, else the team of `wijk`) when that team is one wijk's."""
         department = self.rules.departments.get(department_id)
-        return department.name if department else department_id
+        if department is None:
+            return department_id
+        if department.named_by_team:
+            found = next((t for t in self.rules.teams if t.id == team), None) if team else None
+            if found is None and wijk is not None:
+                found = self.rules.team_for(department_id, wijk)
+                found = found if found is not None and wijk in found.wijken else None  # not a fallback team
+            if found is not None and found.department == department_id and "*" not in found.wijken:
+                return found.name
+        return department.name
+
+    def case_department(self, case: Mapping[Any, Any]) -> str:
+        """`department_name` for a stored case (its department, team and wijk)."""
+        return self.department_name(str(case["department"]), case.get("team"), case.get("wijk"))
 
     def acknowledgement(self, decision: Decision, reference: str, due: date, lang: str, long: bool,
                         known: bool = False) -> str:
         """The first answer: reference, who handles it, where, and by when the resident hears more."""
         values: dict[str, Any] = {
             "reference": reference,
-            "department": self.department_name(decision.department),
+            "department": self.department_name(decision.department, wijk=decision.area.wijk),
             "area": self.t.text("ack.area", lang, area=decision.area.label) if decision.area.label else "",
             "due": self.t.date(due, lang),
         }
@@ -65,5 +80,5 @@ class Texts:
 
     def with_case(self, key: str, lang: str, case: Mapping[Any, Any], **values: Any) -> str:
         """A notice about an existing case (reference, department and due date filled in)."""
-        return self.t.text(key, lang, reference=case["reference"], department=self.department_name(case["department"]),
+        return self.t.text(key, lang, reference=case["reference"], department=self.case_department(case),
                            due=self.t.date(case["due_date"], lang), **values)
