@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wijkbot import cli_cases, cli_digest, cli_learning, cli_outbox, cli_simulate, cli_users
+from wijkbot import cli_cases, cli_digest, cli_learning, cli_outbox, cli_simulate, cli_users, cli_words
 from wijkbot.cli_database import database_problem
 from wijkbot.cli_output import describe_file_error
 from wijkbot.cli_output import fail as _fail
@@ -218,6 +218,7 @@ def _read_line() -> str | None:
 
 
 def parser() -> argparse.ArgumentParser:
+    cli_words.install()  # wrong usage and --help in Dutch, like every other line the command prints
     top = argparse.ArgumentParser(prog="wijkbot", description="Het bewonerscontact van het wijkbureau.")
     sub = top.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="start de dienst (web chat, API, bezorging, opvolging)").set_defaults(func=cmd_serve)

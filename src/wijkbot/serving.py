@@ -13,6 +13,7 @@ import errno
 import gc
 import logging
 import signal
+import socket
 from contextlib import suppress
 
 from aiohttp import web
@@ -35,6 +36,19 @@ def quiet_http_library() -> None:
     server_log.setLevel(max(logging.INFO, logging.getLogger().getEffectiveLevel()))
 
 
+def listen_problem(error: OSError) -> str:
+    """Why the service cannot listen, in Dutch, with the setting to change (the OS's own words are English)."""
+    if error.errno == errno.EADDRINUSE:
+        return "de poort is al in gebruik (kies een andere met WIJKBOT_PORT)"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return "dit adres hoort niet bij deze machine (kies een ander met WIJKBOT_HOST, bijvoorbeeld 127.0.0.1 of 0.0.0.0)"
+    if error.errno == errno.EACCES:
+        return "geen toestemming voor deze poort (poorten onder 1024 vragen rechten: kies een andere met WIJKBOT_PORT)"
+    if isinstance(error, socket.gaierror):
+        return "deze naam is onbekend (controleer WIJKBOT_HOST)"
+    return f"{error.strerror or type(error).__name__} (controleer WIJKBOT_HOST en WIJKBOT_PORT)"
+
+
 async def serve(settings: Settings) -> None:
     """Run the service until SIGINT or SIGTERM, then shut down cleanly."""
     quiet_http_library()
@@ -51,8 +65,7 @@ async def serve(settings: Settings) -> None:
         await runner.cleanup()
         await bot.close()
         raise PortUnavailable(f"kan niet luisteren op {settings.host}:{settings.port}: "
-                              f"{'de poort is al in gebruik' if error.errno == errno.EADDRINUSE else error.strerror}"
-                              f" (kies een andere met WIJKBOT_PORT)") from error
+                              f"{listen_problem(error)}") from error
     await bot.start_workers()
     gc.freeze()  # start-up objects (rules, indexes, catalogs) never die: keep them out of every GC pass
     # Fewer, not longer, collections: full passes over a large heap stalled requests by 30-60 ms at p99.

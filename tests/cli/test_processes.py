@@ -219,3 +219,28 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert f"127.0.0.1:{port}: de poort is al in gebruik" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("host", "expected"), [
+    ("192.0.2.55", "dit adres hoort niet bij deze machine (kies een ander met WIJKBOT_HOST"),  # TEST-NET-1
+    ("geen-machine.invalid", "deze naam is onbekend (controleer WIJKBOT_HOST)"),
+])
+def test_serve_on_a_host_that_is_not_ours_names_wijkbot_host(tmp_path: Path, host: str, expected: str) -> None:
+    result = subprocess.run([*WIJKBOT, "serve"], env=env_for(tmp_path, WIJKBOT_HOST=host, WIJKBOT_PORT=str(free_port())),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert expected in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert "WIJKBOT_PORT" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["learn", "--activate", "abc"], "wijkbot learn: fout: --activate: 'abc' is hier geen geldige waarde"),
+    (["digest", "--week", "2026-W47"], "wijkbot digest: fout: dit ontbreekt nog: --wijk"),
+    (["digest", "--wijk", "Oost", "--lang", "de"], "--lang: 'de' kan niet; kies uit 'nl', 'en'"),
+    (["outbox", "--days", "0"], "'0' is geen aantal dagen van 1 tot en met 365"),
+])
+def test_wrong_usage_is_explained_in_dutch(tmp_path: Path, args: list[str], expected: str) -> None:
+    result = subprocess.run([*WIJKBOT, *args], env=env_for(tmp_path), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert expected in result.stderr and result.stderr.startswith("gebruik: wijkbot"), result.stderr
+    assert "error:" not in result.stderr and "usage:" not in result.stderr
