@@ -41,9 +41,11 @@ def listen_problem(error: OSError) -> str:
     if error.errno == errno.EADDRINUSE:
         return "de poort is al in gebruik (kies een andere met WIJKBOT_PORT)"
     if error.errno == errno.EADDRNOTAVAIL:
-        return "dit adres hoort niet bij deze machine (kies een ander met WIJKBOT_HOST, bijvoorbeeld 127.0.0.1 of 0.0.0.0)"
+        return ("dit adres hoort niet bij deze machine (kies een ander met WIJKBOT_HOST, bijvoorbeeld 127.0.0.1 of "
+                "0.0.0.0)")
     if error.errno == errno.EACCES:
-        return "geen toestemming voor deze poort (poorten onder 1024 vragen rechten: kies een andere met WIJKBOT_PORT)"
+        return ("geen toestemming voor deze poort (poorten onder 1024 vragen rechten: kies een andere met "
+                "WIJKBOT_PORT)")
     if isinstance(error, socket.gaierror):
         return "deze naam is onbekend (controleer WIJKBOT_HOST)"
     return f"{error.strerror or type(error).__name__} (controleer WIJKBOT_HOST en WIJKBOT_PORT)"

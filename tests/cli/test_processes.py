@@ -226,8 +226,8 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
     ("geen-machine.invalid", "deze naam is onbekend (controleer WIJKBOT_HOST)"),
 ])
 def test_serve_on_a_host_that_is_not_ours_names_wijkbot_host(tmp_path: Path, host: str, expected: str) -> None:
-    result = subprocess.run([*WIJKBOT, "serve"], env=env_for(tmp_path, WIJKBOT_HOST=host, WIJKBOT_PORT=str(free_port())),
-                            capture_output=True, text=True, timeout=60)
+    env = env_for(tmp_path, WIJKBOT_HOST=host, WIJKBOT_PORT=str(free_port()))
+    result = subprocess.run([*WIJKBOT, "serve"], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert expected in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert "WIJKBOT_PORT" not in result.stderr

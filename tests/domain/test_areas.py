@@ -37,3 +37,15 @@ def test_locate(text: str, hints: dict[str, str], wijk: str | None, buurt: str |
     assert (area.wijk, area.buurt) == (wijk, buurt)
     if wijk:
         assert area.matched_by
+
+
+@pytest.mark.parametrize(("hints", "wijk", "matched_by"), [
+    ({"street": "Kanaalstraat", "postcode": "3531"}, "West", "straat Kanaalstraat"),  # they agree
+    # they disagree: the street stays the guess (it was right more often on real history), the reason says so
+    ({"street": "Kanaalstraat", "postcode": "3581"}, "West",
+     "straat Kanaalstraat (maar postcode 3581 ligt in Noordoost)"),
+    ({"street": "Onbekendeweg", "postcode": "3581"}, "Noordoost", "postcode 3581"),  # no street: the postcode
+])
+def test_a_street_and_a_postcode_that_disagree_are_named(hints: dict[str, str], wijk: str, matched_by: str) -> None:
+    area = INDEX.locate("er ligt troep", hints["street"], hints["postcode"])
+    assert (area.wijk, area.matched_by) == (wijk, matched_by)

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 
@@ -243,6 +243,12 @@ class ReferenceAreaIndex:
                town: str | None = None) -> Area:
         """The most specific area the hints and the text support; an empty Area when nothing matches."""
         grams = self._ngrams(text)  # once per message, shared by every name lookup
+        # (changed since: a street hint whose area the postcode hint contradicts says so in its reason)
+        by_street = self._from_name([_key(street)] if street else [], self._streets, "straat")
+        by_postcode = self._from_postcode(postcode or "", "postcode")
+        if by_street is not None and by_postcode is not None and by_postcode.wijk not in (None, by_street.wijk):
+            return replace(by_street, matched_by=f"{by_street.matched_by} (maar {by_postcode.matched_by} ligt in "
+                                                 f"{by_postcode.wijk})")
         resolvers: tuple[Callable[[], Area | None], ...] = (
             lambda: self._from_name([_key(street)] if street else [], self._streets, "straat"),
             lambda: self._from_postcode(postcode or "", "postcode"),

@@ -16,7 +16,7 @@ group matches. The place found is the one the plain scan over every word group f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wijkbot.domain.model import Area
 from wijkbot.domain.place_names import CACHE_SIZE, MAX_GROUP_WORDS, MIN_FUZZY_NAME, PlaceNames
@@ -87,8 +87,16 @@ class AreaIndex:
 
     def _from_hints(self, street: str | None, postcode: str | None, town: str | None) -> Area | None:
         town_key = _key(town) if town else None
-        return ((self._from_key(_key(street), self._streets, "straat") if street else None)
-                or self._from_postcode(postcode or "", "postcode")
+        by_street = self._from_key(_key(street), self._streets, "straat") if street else None
+        by_postcode = self._from_postcode(postcode or "", "postcode")
+        if by_street is not None and by_postcode is not None and by_postcode.wijk not in (None, by_street.wijk):
+            # The street list puts the street in another area than the postcode: a street name used in two kernen,
+            # or a postcode of where the resident lives rather than of the place. The street stays the better
+            # guess (on Katwijk's history the street's area was right more often than the postcode's when they
+            # differed), but the reason says so, for the ambtenaar who checks it.
+            return replace(by_street, matched_by=f"{by_street.matched_by} (maar {by_postcode.matched_by} ligt in "
+                                                 f"{by_postcode.wijk})")
+        return (by_street or by_postcode
                 or (self._from_key(town_key, self._buurt_names, "plaats") if town_key is not None else None)
                 or (self._wijk(town_key) if town_key is not None else None))
 
