@@ -103,6 +103,9 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     rules = load_rules(Path(args.rules) if args.rules else settings.rules_dir)
     if (args.input is None) != (args.output is None) or (args.input is None) == (args.text is None):
         return _fail("geef een tekst, of --input IN.csv --output OUT.csv")
+    if args.text is not None and not args.text.strip():
+        return _fail("de tekst is leeg: geef de tekst van een bericht (een bewoner met een leeg bericht krijgt een "
+                     "vraag terug, geen beslissing)")
     router = LearnedRouter(Router(rules))
     used, how = cli_learning.RULES_ALONE, "met alleen de regels"
     try:
@@ -148,6 +151,8 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     decision = router.route(args.text, args.street, args.postcode, args.town)
     team = rules.team_for(decision.department, decision.area.wijk)
     category = rules.categories.get(decision.category or decision.suggested_category or "")
+    guess = rules.team_guess(decision.department, decision.area.wijk) if not decision.out_of_scope else None
+    reasons = [*decision.reasons, guess] if guess else list(decision.reasons)
     fields = {
         "soort": decision.kind.value,
         "categorie": category.name if category else "-",
@@ -169,7 +174,7 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
                                  else NO_WIJK_FOR_AMBITION if decision.area.wijk is None
                                  else "nog geen wijkambities vastgelegd")
     if args.json:
-        print(json.dumps(fields | {"waarom": list(decision.reasons), "model": used}, ensure_ascii=False, indent=2))
+        print(json.dumps(fields | {"waarom": reasons, "model": used}, ensure_ascii=False, indent=2))
         return 0
     # On screen: the configuration's own word for the area ("kern"), and a triage case's category as what it
     # is, a suggestion (the JSON above keeps its keys and values, for scripts).
@@ -180,7 +185,7 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     for key, value in shown.items():
         print(f"{key:<{width}}  {value}")
     print("waarom:")
-    for reason in decision.reasons:
+    for reason in reasons:
         print(f"  - {reason}")
     print(f"model: {used}")
     return 0

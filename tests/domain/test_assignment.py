@@ -22,3 +22,13 @@ def test_every_utrecht_department_has_an_owner_in_every_wijk(utrecht_rules) -> N
         for wijk in utrecht_rules.wijken:
             team = utrecht_rules.team_for(department, wijk)
             assert team is not None and team.covers(wijk), (department, wijk)
+
+
+@pytest.mark.parametrize(("department", "wijk", "guess"), [
+    ("stadswerken", None, "wijk onbekend: voorlopig bij Stadswerken West en Noordwest, tot bekend is waar het is"),
+    ("stadswerken", "Oost", None),  # the area decides
+    ("vth", None, None),  # one team for the whole city: no guess
+])
+def test_a_team_chosen_without_knowing_the_area_says_so(utrecht_rules, department: str,  # type: ignore[no-untyped-def]
+                                                        wijk: str | None, guess: str | None) -> None:
+    assert utrecht_rules.team_guess(department, wijk) == guess

@@ -195,6 +195,8 @@ def test_a_one_megabyte_message_in_the_input_is_routed(tmp_path: Path) -> None:
         out = list(csv.DictReader(handle))
     assert [r["id"] for r in out] == ["big", "small"]
     assert out[0]["category"] == "Straatverlichting kapot"
+    # no place in either: the team is a guess until the place is known, and the reasons say so
+    assert "wijk onbekend: voorlopig bij" in out[1]["reasons"]
 
 
 def test_missing_input_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

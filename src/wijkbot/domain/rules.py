@@ -138,6 +138,16 @@ class RuleSet:
                 return team
         return candidates[0] if candidates else None
 
+    def team_guess(self, department: str, wijk: str | None) -> str | None:
+        """Why `team_for` gives the team it gives, when that is a guess: the department has a team per area, the
+        area is unknown (or none of its teams covers it) and no team covers them all, so the first one holds the
+        case until the place is known. None when the team follows from the area."""
+        candidates = [t for t in self.teams if t.department == department]
+        if len(candidates) < 2 or any("*" in t.wijken or (wijk is not None and wijk in t.wijken) for t in candidates):
+            return None
+        label = self.municipality.area_label
+        return f"{label} onbekend: voorlopig bij {candidates[0].name}, tot bekend is waar het is"
+
 
 class RuleProblem(ValueError):
     """One problem in a configuration, located by file, rule id and key (said in Dutch: a beheerder reads it)."""

@@ -63,6 +63,7 @@ def route_file(router: LearnedRouter, rules: RuleSet, source: Path, target: Path
         category = rules.categories.get(decision.category or decision.suggested_category or "")
         department_id = decision.suggested_department or decision.department
         team = rules.team_for(department_id, decision.area.wijk)
+        guess = rules.team_guess(department_id, decision.area.wijk)
         rows.append({
             "id": row.get("id", ""),
             "kind": decision.kind.value,
@@ -72,7 +73,7 @@ def route_file(router: LearnedRouter, rules: RuleSet, source: Path, target: Path
             "area": decision.area.wijk or "",
             "confidence": f"{decision.confidence:.3f}",
             "triage": "1" if decision.triage else "0",
-            "reasons": "; ".join(decision.reasons),
+            "reasons": "; ".join((*decision.reasons, guess) if guess else decision.reasons),
         })
     temporary = target.with_suffix(target.suffix + ".tmp")
     try:

@@ -39,6 +39,10 @@ def new_case_row(rules: RuleSet, decision: Decision, contact_id: int, lang: str,
         ]
     status = Status.AFGEHANDELD if decision.out_of_scope else (
         Status.TOEGEWEZEN if assignment.officer_id else Status.NIEUW)
+    reasons = list(decision.reasons)
+    guess = None if decision.out_of_scope else rules.team_guess(department, decision.area.wijk)
+    if guess is not None:
+        reasons.append(guess)
     row: dict[str, Any] = {
         "kind": decision.kind.value, "status": status.value, "category": decision.category,
         "suggested_category": decision.suggested_category, "department": department,
@@ -49,9 +53,9 @@ def new_case_row(rules: RuleSet, decision: Decision, contact_id: int, lang: str,
         "locale": lang, "sla_days": sla, "due_date": due, "created_at": now, "updated_at": now,
         "last_contact_at": now, "closed_at": now if decision.out_of_scope else None,
         "outcome": "Doorverwezen" if decision.out_of_scope else None,
-        "routing": {"reasons": list(decision.reasons), "matched_terms": list(decision.matched_terms),
+        "routing": {"reasons": reasons, "matched_terms": list(decision.matched_terms),
                     "area_matched_by": decision.area.matched_by},
     }
-    event = {"reasons": list(decision.reasons), "department": department, "team": assignment.team.id,
+    event = {"reasons": reasons, "department": department, "team": assignment.team.id,
              "officer_id": assignment.officer_id, "status": status.value}
     return row, event
