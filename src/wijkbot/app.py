@@ -192,7 +192,7 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
     router = Router(rules)
     translator = Translator.load(settings.locales_dir, settings.default_locale)
     texts = Texts(rules, translator)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, create_directory=settings.database_is_default)
     if migrate_db:
         await migrate(db)
     policy = Policy()

@@ -50,7 +50,7 @@ async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     from wijkbot.storage.db import Database
     from wijkbot.storage.migrate import migrate
 
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, create_directory=settings.database_is_default)
     try:
         done = await migrate(db)
     finally:

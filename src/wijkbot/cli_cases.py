@@ -128,7 +128,8 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
     rules = load_rules(settings.rules_dir)
     translator = Translator.load(settings.locales_dir)
-    db = Database(settings.database_url)  # no service is started: no model to load, no jobs
+    # no service is started: no model to load, no jobs
+    db = Database(settings.database_url, create_directory=settings.database_is_default)
     try:
         async with db.read() as conn:
             case = await repository.case_by_reference(conn, args.reference)

@@ -30,7 +30,7 @@ def _from_database_code(error: BaseException) -> bool:
         code = tb.tb_frame.f_code
         module = str(tb.tb_frame.f_globals.get("__name__", ""))
         if module.split(".")[0] in ("asyncpg", "sqlalchemy", "aiosqlite") or (
-                module == "wijkbot.storage.db" and code.co_name == "__init__"):
+                module == "wijkbot.storage.db" and code.co_name in ("__init__", "sqlite_folder")):
             return True
         tb = tb.tb_next
     return False
@@ -51,6 +51,9 @@ def database_problem(error: BaseException, url: str) -> str | None:
     os_error = next((e for e in chain if isinstance(e, OSError)), None)
     if parsed.get_backend_name() == "sqlite":
         where = parsed.database or ":memory:"
+        if isinstance(os_error, FileNotFoundError) and os_error.filename and where.startswith(str(os_error.filename)):
+            return (f"kan de database {where} niet openen: de map {os_error.filename} bestaat niet (maak hem aan, of "
+                    f"controleer WIJKBOT_DATABASE_URL; alleen de standaardmap ./var wordt vanzelf gemaakt)")
         if os_error is not None:
             return f"kan de database {where} niet openen: {describe_file_error(os_error, writing=True)}"
         detail = f"{orig}" if orig is not None else type(error).__name__

@@ -117,7 +117,7 @@ async def service_model(settings: Settings, rules: RuleSet) -> tuple[LearnedMode
             return None, RULES_ALONE
     except ArgumentError:
         return None, f"{RULES_ALONE} (WIJKBOT_DATABASE_URL is geen database-adres)"
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, create_directory=settings.database_is_default)
 
     async def read() -> Any:
         async with db.read() as conn:
@@ -177,7 +177,7 @@ async def _learn(args: argparse.Namespace, settings: Settings, interruption: Int
         _report(args.history, history.problems)
         print(f"{len(history.examples)} meldingen gelezen uit {args.history} ({history.encoding}), "
               f"{len(history.problems)} regel(s) overgeslagen")
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, create_directory=settings.database_is_default)
     try:
         await migrate(db)
         learning = Learning(db, rules, Router(rules), system_clock)

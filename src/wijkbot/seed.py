@@ -25,7 +25,7 @@ async def seed_officers(settings: Settings, path: Path) -> int:
                for o in officers for t in o["teams"] if t not in team_ids]
     if unknown:
         raise RuleFileError(path, unknown)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, create_directory=settings.database_is_default)
     added = 0
     try:
         await migrate(db)
@@ -54,7 +54,7 @@ async def seed_accounts(settings: Settings, path: Path) -> list[str]:
 
     rules = load_rules(settings.rules_dir)
     emails = [o["email"] for o in load_officers(path)]
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, create_directory=settings.database_is_default)
     lines: list[str] = []
     try:
         hasher = PasswordHasher(settings.password_hash_time_cost, settings.password_hash_memory_kib)

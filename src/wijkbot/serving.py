@@ -21,6 +21,7 @@ from aiohttp import web
 from wijkbot.app import build
 from wijkbot.keys import session_key
 from wijkbot.settings import Settings
+from wijkbot.storage.db import sqlite_folder
 
 log = logging.getLogger("wijkbot")
 
@@ -54,6 +55,8 @@ def listen_problem(error: OSError) -> str:
 async def serve(settings: Settings) -> None:
     """Run the service until SIGINT or SIGTERM, then shut down cleanly."""
     quiet_http_library()
+    # A mistyped SQLite folder is refused first: the session key would otherwise make the folder beside it.
+    sqlite_folder(settings.database_url, create=settings.database_is_default)
     session_key(settings)  # a key that cannot be made or kept stops start-up before the database is opened
     bot = await build(settings)
     # aiohttp's own access log stays off: it writes the raw path and query string (session ids, tokens) and the

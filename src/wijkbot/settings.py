@@ -123,6 +123,12 @@ class Settings(BaseSettings):
     x_price_write: float = Field(0.015, ge=0)  # per post or DM
 
     @property
+    def database_is_default(self) -> bool:
+        """The embedded default (./var/wijkbot.db): its folder is made on first start; a configured path's is
+        not, so a typo is an error instead of a new, empty database."""
+        return self.database_url == DEFAULT_DB
+
+    @property
     def x_enabled(self) -> bool:
         return self.x_bearer_token is not None or self._x_oauth1_keys() == 4
 

@@ -218,6 +218,15 @@ def test_an_unknown_database_host_is_named(tmp_path: Path) -> None:
     assert_one_clear_line(run(["migrate"], env_for(tmp_path, WIJKBOT_DATABASE_URL=url)), "db.invalid", "onbekend")
 
 
+def test_a_configured_sqlite_path_in_a_missing_folder_is_refused_not_made(tmp_path: Path) -> None:
+    """A typo in a production path must not start the service on a new, empty database."""
+    url = f"sqlite:///{tmp_path / 'dat' / 'wijkbot.db'}"  # meant: data/
+    for command in ("migrate", "serve"):
+        assert_one_clear_line(run([command], env_for(tmp_path, WIJKBOT_DATABASE_URL=url)),
+                              f"de map {tmp_path / 'dat'} bestaat niet", "WIJKBOT_DATABASE_URL")
+    assert not (tmp_path / "dat").exists()
+
+
 def test_an_sqlite_file_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "blocked").write_text("", encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'blocked' / 'sub' / 'wijkbot.db'}"

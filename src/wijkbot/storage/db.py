@@ -15,6 +15,7 @@ Invariants:
 from __future__ import annotations
 
 import asyncio
+import errno
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -68,10 +69,28 @@ def _sync_sqlite_url(url: str) -> str:
     return parsed.set(drivername="sqlite").render_as_string(hide_password=False)
 
 
+def sqlite_folder(url: str, create: bool) -> None:
+    """Make sure an SQLite file's folder is there: made when `create`, else refused with FileNotFoundError naming
+    it (serve checks this before anything else writes beside the database, such as the session key)."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return
+    folder = Path(database).parent
+    if folder.is_dir():
+        return
+    if not create:
+        raise FileNotFoundError(errno.ENOENT, "folder does not exist", str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+
+
 class Database:
     """Owns the engines; hands out write and read transactions."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, create_directory: bool = True) -> None:
+        """`create_directory`: make an SQLite file's folder when it is missing (the default ./var); otherwise a
+        missing folder is refused (FileNotFoundError naming it), so a mistyped path in production does not
+        quietly start an empty database."""
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -79,9 +98,7 @@ class Database:
         self._sqlite_reader: Engine | None = None
         self._async_engine: AsyncEngine | None = None
         if self.is_sqlite:
-            database = parsed.database or ""
-            if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            sqlite_folder(url, create_directory)
             sync_url = _sync_sqlite_url(url)
             self._sqlite_writer = _sqlite_engine(sync_url, "BEGIN IMMEDIATE")
             self._sqlite_reader = _sqlite_engine(sync_url, "BEGIN")
