@@ -130,9 +130,15 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
         if args.input:
             from wijkbot.learning.batch import route_file
 
-            count = route_file(router, rules, Path(args.input), Path(args.output))
-            print(f"{count} {'bericht' if count == 1 else 'berichten'} gerouteerd naar {args.output} {how}",
-                  file=sys.stderr)
+            problems: list[str] = []
+            count = route_file(router, rules, Path(args.input), Path(args.output), problems)
+            for problem in problems[:MAX_LISTED]:
+                print(f"  - {args.input}: {problem}", file=sys.stderr)
+            if len(problems) > MAX_LISTED:
+                print(f"  - {args.input}: en nog {len(problems) - MAX_LISTED} regels zo", file=sys.stderr)
+            print(f"{count} {'bericht' if count == 1 else 'berichten'} gerouteerd naar {args.output} {how}"
+                  + (f" (let op: {len(problems)} {'regel' if len(problems) == 1 else 'regels'} hierboven)"
+                     if problems else ""), file=sys.stderr)
             return 0
     except HistoryError as error:
         for problem in error.problems:
@@ -214,6 +220,8 @@ async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await bot.close()
 
+
+MAX_LISTED = 20  # problems listed one by one; the rest are counted
 
 def _read_line() -> str | None:
     try:

@@ -251,3 +251,21 @@ def test_a_history_whose_texts_share_no_word_is_refused(utrecht_rules: RuleSet) 
     few = History(examples=examples[:20] + [Example("lamp", None, None, None, "grofvuil", None, None)] * 5)
     with pytest.raises(HistoryError, match=r"te weinig .*: 25 \(20 uit de geschiedenis, 5 correcties uit de inbox\)"):
         check_learnable(few)
+
+
+def test_rows_without_id_twice_the_same_id_or_without_text_are_named_and_still_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("id,text\na,grofvuil in de Kanaalstraat\na,lantaarnpaal kapot\n,er ligt afval\nb,\n",
+                      encoding="utf-8")
+    assert main(["route", "--rules", str(UTRECHT), "--input", str(source), "--output", str(target)]) == 0
+    err = capsys.readouterr().err
+    assert "regel 3: id 'a' staat ook op regel 2" in err
+    assert "regel 4: geen id" in err
+    assert "regel 5: lege tekst" in err
+    assert "(let op: 3 regels hierboven)" in err
+    with target.open(encoding="utf-8") as handle:
+        out = list(csv.DictReader(handle))
+    assert [r["id"] for r in out] == ["a", "a", "", "b"]  # one output row per input row, in order
+    assert (out[3]["category"], out[3]["triage"], out[3]["reasons"]) == ("", "1", "lege tekst: geen beslissing, "
+                                                                                  "naar triage")

@@ -49,8 +49,13 @@ def check_output(source: Path, target: Path) -> None:
         raise HistoryError(f"{target.parent}: deze map bestaat niet (voor {target.name})")
 
 
-def route_file(router: LearnedRouter, rules: RuleSet, source: Path, target: Path) -> int:
-    """Route every row of `source` into `target`; returns the number of rows."""
+def route_file(router: LearnedRouter, rules: RuleSet, source: Path, target: Path,
+               problems: list[str] | None = None) -> int:
+    """Route every row of `source` into `target`; returns the number of rows. Rows that are routed but look
+    wrong (no id, an id seen before, no text) are named in `problems` by their line: every row still gets its
+    output row, so OUT.csv keeps one row per input row; an empty text is decided as nothing (triage), not
+    guessed."""
+    problems = [] if problems is None else problems
     check_output(source, target)
     content, _encoding = read_text(source)
     table = csv_rows(content)
@@ -58,7 +63,19 @@ def route_file(router: LearnedRouter, rules: RuleSet, source: Path, target: Path
         raise HistoryError(f"{source}: de eerste regel moet de kolommen noemen, met minstens id en text "
                            f"(gevonden: {table.found()})")
     rows = []
-    for _line, row in table.rows:
+    seen: dict[str, int] = {}
+    for line, row in table.rows:
+        row_id = (row.get("id") or "").strip()
+        if not row_id:
+            problems.append(f"regel {line}: geen id")
+        elif row_id in seen:
+            problems.append(f"regel {line}: id {row_id!r} staat ook op regel {seen[row_id]}")
+        else:
+            seen[row_id] = line
+        if not (row.get("text") or "").strip():
+            problems.append(f"regel {line}: lege tekst (naar triage, zonder beslissing)")
+            rows.append(_empty_row(rules, row.get("id", "")))
+            continue
         decision = router.route(row.get("text") or "", _opt(row, "street"), _opt(row, "pc4"), _opt(row, "town"))
         category = rules.categories.get(decision.category or decision.suggested_category or "")
         department_id = decision.suggested_department or decision.department
@@ -87,6 +104,15 @@ def route_file(router: LearnedRouter, rules: RuleSet, source: Path, target: Path
             temporary.unlink(missing_ok=True)
         raise OutputError(error.errno, error.strerror, str(target)) from error
     return len(rows)
+
+
+def _empty_row(rules: RuleSet, row_id: str) -> dict[str, str]:
+    """An empty message: nothing to decide, so the triage department and no category."""
+    triage = rules.municipality.triage_department
+    team = rules.team_for(triage, None)
+    return {"id": row_id, "kind": "melding", "category": "", "department": rules.departments[triage].name,
+            "team": team.name if team else "", "area": "", "confidence": "0.000", "triage": "1",
+            "reasons": "lege tekst: geen beslissing, naar triage"}
 
 
 def _opt(row: dict[str, str], key: str) -> str | None:
