@@ -68,6 +68,16 @@ def test_cp1252_export_is_read(tmp_path: Path, utrecht_rules: RuleSet) -> None:
     assert history.examples[-1].text == "Café één lamp donker"
 
 
+def test_excels_unicode_text_export_is_read(tmp_path: Path, utrecht_rules: RuleSet) -> None:
+    """Excel's "Unicode-tekst (*.txt)" is UTF-16 with a byte order mark, separated by tabs."""
+    path = tmp_path / "excel.txt"
+    path.write_text("text\tcategory\tstreet\nCafé één lamp donker\tStraatverlichting kapot\tKanaalstraat\n",
+                    encoding="utf-16")
+    history = load_history(path, utrecht_rules)
+    assert history.encoding == "utf-16"
+    assert [(e.text, e.category) for e in history.examples] == [("Café één lamp donker", "straatverlichting")]
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ("", "moet de kolommen noemen"),
     ("text,category\n", "geen bruikbare regels"),

@@ -11,6 +11,7 @@ reads here is Dutch.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Iterable, Iterator
@@ -54,6 +55,11 @@ class History:
 
 def read_text(path: Path) -> tuple[str, str]:
     raw = path.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode-tekst" (tab-separated)
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise HistoryError(f"{path}: begint als UTF-16, maar is geen geldige UTF-16-tekst") from None
     for encoding in ENCODINGS:
         try:
             return raw.decode(encoding), encoding
