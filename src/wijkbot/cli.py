@@ -117,8 +117,7 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
             from wijkbot.learning.build import train_models
 
             history = load_history(Path(args.history), rules)
-            for problem in history.problems:
-                print(f"  - {args.history}: {problem}", file=sys.stderr)
+            cli_learning.report_skipped(args.history, history.problems, history.unknown)
             try:
                 models = train_models(history, router.router, _progress_bar)
             except HistoryError as error:
@@ -141,8 +140,7 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
                      if problems else ""), file=sys.stderr)
             return 0
     except HistoryError as error:
-        for problem in error.problems:
-            print(f"  - {args.history}: {problem}", file=sys.stderr)
+        cli_learning.report_skipped(args.history, error.problems, error.unknown)
         return _fail(f"{error}")
     except csv.Error as error:
         return _fail(f"{args.input}: geen leesbare CSV ({error})")

@@ -15,6 +15,7 @@ import asyncio
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,10 +49,19 @@ def register(sub: Any) -> None:
     learn.set_defaults(func=run)
 
 
-def _report(source: str, problems: Any) -> None:
-    """The rows skipped, each with its line, before anything else is said about the file."""
-    for problem in problems:
+MAX_LISTED = 20  # skipped rows listed one by one; after that they are counted, and the unknown labels summed up
+
+
+def report_skipped(source: str, problems: Any, unknown: Counter[str] | None = None) -> None:
+    """The rows skipped, each with its line (the first MAX_LISTED), before anything else is said about the file;
+    then the labels the configuration does not know, most frequent first."""
+    for problem in problems[:MAX_LISTED]:
         print(f"  - {source}: {problem}", file=sys.stderr)
+    if len(problems) > MAX_LISTED:
+        print(f"  - {source}: en nog {len(problems) - MAX_LISTED} regels overgeslagen", file=sys.stderr)
+        if unknown:
+            common = ", ".join(f"{label} ({count} keer)" for label, count in unknown.most_common(5))
+            print(f"  - {source}: het vaakst onbekend: {common}", file=sys.stderr)
 
 
 def why_not_learned(error: Exception) -> str:
@@ -170,11 +180,11 @@ async def _learn(args: argparse.Namespace, settings: Settings, interruption: Int
         try:
             history = load_history(Path(args.history), rules)
         except HistoryError as error:
-            _report(args.history, error.problems)
+            report_skipped(args.history, error.problems, error.unknown)
             return fail(f"{error}; er is niets veranderd")
         except OSError as error:
             return fail(f"{describe_file_error(error)}; er is niets veranderd")
-        _report(args.history, history.problems)
+        report_skipped(args.history, history.problems, history.unknown)
         print(f"{len(history.examples)} meldingen gelezen uit {args.history} ({history.encoding}), "
               f"{len(history.problems)} regel(s) overgeslagen")
     db = Database(settings.database_url, create_directory=settings.database_is_default)

@@ -327,3 +327,18 @@ def test_the_batch_route_says_what_it_routed_with(cli_db: str, tmp_path: Path,
     err = capsys.readouterr().err
     assert err.strip().splitlines()[-1] == f"1 bericht gerouteerd naar {target} met een model geleerd van 80 meldingen"
     assert "geleerd van 40 eerdere meldingen" in target.read_text(encoding="utf-8")
+
+
+def test_an_export_of_another_municipality_is_summed_up_not_listed_row_by_row(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    history = tmp_path / "andere-gemeente.csv"
+    rows = [f"{i},Melding nummer {i} over de openbare ruimte,{'Meeuwenoverlast' if i % 3 else 'Strandafval'}"
+            for i in range(30)]
+    history.write_text("id,text,category\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["route", "--rules", str(UTRECHT), "--history", str(history), "lamp kapot"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("in deze configuratie, overgeslagen") == 20  # the first 20 by line, then a count
+    assert "en nog 10 regels overgeslagen" in err
+    assert "het vaakst onbekend: onbekende categorie 'Meeuwenoverlast' (20 keer), onbekende categorie " \
+           "'Strandafval' (10 keer)" in err
+    assert "hoort dit bestand bij een andere gemeente? Kies de regels met --rules" in err

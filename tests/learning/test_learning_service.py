@@ -247,7 +247,7 @@ def test_back_to_the_rules_alone(cli_db: str, tmp_path: Path, capsys: pytest.Cap
     assert asyncio.run(back_to_the_model()) == (True, True)
     with pytest.raises(SystemExit) as usage:  # one thing at a time: argparse's usage error
         learn("--history", str(export), "--list")
-    assert usage.value.code == 2 and "not allowed with" in capsys.readouterr().err
+    assert usage.value.code == 2 and "gaat niet samen met" in capsys.readouterr().err
 
 
 async def test_a_retraining_does_not_undo_what_a_beheerder_did_meanwhile(tmp_path: Path, bot_factory,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +30,10 @@ csv.field_size_limit(16 * 1024 * 1024)
 class HistoryError(ValueError):
     """A history file that cannot be used at all; `problems`: the rows skipped on the way, to show too."""
 
-    def __init__(self, message: str, problems: Iterable[str] = ()) -> None:
+    def __init__(self, message: str, problems: Iterable[str] = (), unknown: Counter[str] | None = None) -> None:
         super().__init__(message)
         self.problems = list(problems)
+        self.unknown = unknown if unknown is not None else Counter()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,7 @@ class History:
     examples: list[Example] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
+    unknown: Counter[str] = field(default_factory=Counter)  # labels this configuration does not know, how often
 
 
 def read_text(path: Path) -> tuple[str, str]:
@@ -152,7 +155,11 @@ def load_history(path: Path, rules: RuleSet) -> History:
     history = parse_numbered(table.rows, columns, rules)
     history.encoding = encoding
     if not history.examples:
-        raise HistoryError(f"{path}: geen bruikbare regels ({len(history.problems)} overgeslagen)", history.problems)
+        # Every label unknown: most likely the export of another municipality, or the wrong --rules.
+        hint = ("; geen enkele categorie of team is bekend in deze configuratie: hoort dit bestand bij een andere "
+                "gemeente? Kies de regels met --rules" if history.unknown else "")
+        raise HistoryError(f"{path}: geen bruikbare regels ({len(history.problems)} overgeslagen){hint}",
+                           history.problems, history.unknown)
     return history
 
 
@@ -173,12 +180,12 @@ def parse_numbered(rows: Iterable[tuple[int, dict[str, str]]], columns: set[str]
             continue
         category = categories.get(normalise(row.get("category") or ""))
         team = _team(teams.get(normalise(row.get("team") or ""), []), category, rules)
-        unknown = [f"{label} '{row.get(key)}'" for key, label, found in (("category", "categorie", category),
-                                                                          ("team", "team", team))
+        unknown = [f"{label} '{row.get(key)}'" for key, label, found in (("category", "onbekende categorie", category),
+                                                                          ("team", "onbekend team", team))
                    if key in columns and (row.get(key) or "").strip() and found is None]
         if unknown:
-            history.problems.append(f"regel {line}: onbekende {' en '.join(unknown)} in deze configuratie, "
-                                    f"overgeslagen")
+            history.problems.append(f"regel {line}: {' en '.join(unknown)} in deze configuratie, overgeslagen")
+            history.unknown.update(unknown)
             continue
         if category is None and team is None:
             history.problems.append(f"regel {line}: geen categorie en geen team, overgeslagen")
