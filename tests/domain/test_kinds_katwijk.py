@@ -1,0 +1,25 @@
+"""Katwijk's kind markers: an initiative in everyday Dutch word order is one, also without an initiative category
+(Katwijk has none: the case goes to triage as an initiative, and the resident hears it as one)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wijkbot.domain.model import Kind
+from wijkbot.domain.routing import Router
+from wijkbot.rulefiles import load_rules
+
+KATWIJK = Router(load_rules(Path(__file__).resolve().parents[2] / "routing_rules" / "katwijk"))
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("ik wil een buurtfeest organiseren op het plein", Kind.INITIATIEF),
+    ("we willen een straatfeest organiseren in de Voorstraat", Kind.INITIATIEF),
+    ("Wij willen graag een bankje bij de speeltuin", Kind.INITIATIEF),
+    ("Er ligt zwerfafval op het plein", Kind.MELDING),
+    ("Ik wil een klacht indienen over de vuilnisophaal", Kind.KLACHT),  # a complaint stays one
+])
+def test_kind_in_everyday_word_order(text: str, kind: Kind) -> None:
+    assert KATWIJK.route(text).kind is kind
