@@ -86,7 +86,7 @@ def test_an_optional_file_may_be_empty(minimal: Path, file: str, capsys: pytest.
 def test_a_folder_that_does_not_exist_is_named(tmp_path: Path) -> None:
     with pytest.raises(RuleFileError) as caught:
         load_rules(tmp_path / "bestaat-niet")
-    assert str(caught.value).endswith(f"  - {tmp_path / 'bestaat-niet'}: geen map")
+    assert str(caught.value).endswith(f"  - {tmp_path / 'bestaat-niet'}: deze map bestaat niet")
 
 
 def test_a_placeholder_with_a_format_is_named_as_written(minimal: Path, check_rules: Check) -> None:
@@ -96,3 +96,11 @@ def test_a_placeholder_with_a_format_is_named_as_written(minimal: Path, check_ru
     assert check_rules(minimal) == [
         "templates.yaml: onderdeel 'a', sleutel 'nl.we_will': invulveld {due:%d-%m} mag niet; gebruik {area}, "
         "{department}, {due}, {officer}, {reference}"]
+
+
+def test_an_emptied_street_list_makes_examples_say_no_area_was_found(rules_copy: Path, check_rules: Check) -> None:
+    """Never Python's None in a message: an example that finds no wijk says so."""
+    (rules_copy / "streets.csv").write_text("", encoding="utf-8")
+    problems = check_rules(rules_copy)
+    assert problems and not any("None" in p for p in problems)
+    assert any("geen wijk gevonden, verwacht '" in p for p in problems)

@@ -57,7 +57,7 @@ UNKNOWN_KEYS = [
      "duplicates, id, name, phone, privacy_url, reference_prefix, timezone, triage, website, wijkbureau)"),
     ("departments.yaml", "  - id: stadswerken", "    omschrijving: Groen en grijs",
      "departments.yaml: onderdeel 'stadswerken', sleutel 'omschrijving': onbekende sleutel 'omschrijving' "
-     "(bekend: description, id, in_scope, name, redirect_url)"),
+     "(bekend: description, id, in_scope, name, named_by_team, redirect_url)"),
     ("categories.yaml", "  - id: grofvuil", "    sla_dagen: 3",
      "categories.yaml: onderdeel 'grofvuil', sleutel 'sla_dagen': onbekende sleutel 'sla_dagen' "
      "(bekend: department, examples, exclude, id, keywords, kind, name, sla_days, weight)"),

@@ -23,7 +23,8 @@ def load_rules(directory: Path | str) -> RuleSet:
     """Read and validate a municipality folder; raise RuleFileError listing every problem."""
     folder = Path(directory)
     if not folder.is_dir():
-        raise RuleFileError(folder, [Problem(str(folder), "-", "-", "geen map")])
+        why = "is een bestand, geen map met regels" if folder.exists() else "deze map bestaat niet"
+        raise RuleFileError(folder, [Problem(str(folder), "-", "-", why)])
     reader = Reader(folder)
     municipality = sections.municipality(reader)
     departments = sections.departments(reader)

@@ -31,7 +31,9 @@ def check_examples(rules: RuleSet, router: Router | None = None) -> list[RulePro
             ]
             for field, expected, actual in expectations:
                 if expected is not None and expected != actual:
+                    # (the configuration's own word for the area: "kern" in Katwijk)
+                    name = rules.municipality.area_label if field == "wijk" else FIELD_NAMES[field]
+                    got = f"gaat naar {name} '{actual}'" if actual is not None else f"geen {name} gevonden"
                     problems.append(Problem("categories.yaml", category.id, f"{key}.{field}",
-                                            f"'{example.text}' gaat naar {FIELD_NAMES[field]} '{actual}', "
-                                            f"verwacht '{expected}'"))
+                                            f"'{example.text}': {got}, verwacht '{expected}'"))
     return problems
