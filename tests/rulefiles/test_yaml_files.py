@@ -148,3 +148,17 @@ def test_an_escalation_role_with_a_typo_is_named_and_another_role_is_allowed(rul
     assert len(problems) == 1
     assert problems[0].startswith("policies.yaml: onderdeel 'defaults', sleutel 'escalation stap 2': 'wijkregiseur' "
                                   "lijkt een tikfout: bedoelt u 'wijkregisseur'?")
+
+
+def test_a_policy_for_an_unknown_department_names_it(rules_copy: Path, check_rules: Check) -> None:
+    replace_line(rules_copy / "policies.yaml", "  veiligheid:", "  veiligheit:")
+    assert check_rules(rules_copy) == [
+        "policies.yaml: onderdeel 'veiligheit', sleutel 'departments': onbekende vakdienst 'veiligheit'; gebruik een "
+        "id uit departments.yaml"]
+
+
+def test_a_text_where_a_list_is_expected_says_what_a_list_looks_like(rules_copy: Path, check_rules: Check) -> None:
+    replace_line(rules_copy / "ambitions.yaml", "      keywords: [openbare ruimte, plein,", "      keywords: plein")
+    replace_line(rules_copy / "ambitions.yaml", "                 gracht, werf,", "")
+    problems = check_rules(rules_copy)
+    assert any("moet een lijst met teksten zijn, zoals [" in p and "lege tekst" not in p for p in problems), problems

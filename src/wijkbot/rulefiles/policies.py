@@ -39,7 +39,8 @@ def _overrides(reader: Reader, section: str, data: Any, known: set[str]) -> dict
     result = {}
     for rule, settings in data.items():
         if str(rule) not in known:
-            reader.problem(FILE, str(rule), section, f"onbekend id in {section}")
+            what = "onbekende vakdienst" if section == "departments" else "onbekende categorie"
+            reader.problem(FILE, str(rule), section, f"{what} '{rule}'; gebruik een id uit {section}.yaml")
             continue
         result[str(rule)] = _settings(reader, str(rule), settings or {})
     return result

@@ -151,7 +151,10 @@ class Reader:
 
     def words(self, file: str, rule: str, item: dict[str, Any], key: str, required: bool) -> tuple[str, ...]:
         value = item.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, (str, int)) and str(v).strip() for v in value):
+        if not isinstance(value, list):
+            self.problem(file, rule, key, "moet een lijst met teksten zijn, zoals [lantaarnpaal, straatlamp]")
+            return ()
+        if not all(isinstance(v, (str, int)) and str(v).strip() for v in value):
             self.problem(file, rule, key, "moet een lijst met teksten zijn; een lege tekst mag niet")
             return ()
         if required and not value:
