@@ -289,7 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     # (English, for operators) show only as warnings, unless WIJKBOT_LOG_LEVEL is set on purpose.
     level = (settings.log_level if args.command == "serve" or "log_level" in settings.model_fields_set
              else "WARNING")
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The machine's time with its offset ("+0100"): the inbox shows local time, and a log line must be matched to it.
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        datefmt="%Y-%m-%d %H:%M:%S %z")
     # httpx logs every request URL at INFO, and a Bot API URL contains the bot token; python-telegram-bot logs
     # request parameters (chat ids, texts) at DEBUG. Neither belongs in our logs.
     for chatty in ("alembic", "apscheduler", "httpx", "httpcore", "telegram"):
