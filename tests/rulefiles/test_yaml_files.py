@@ -162,3 +162,10 @@ def test_a_text_where_a_list_is_expected_says_what_a_list_looks_like(rules_copy:
     replace_line(rules_copy / "ambitions.yaml", "                 gracht, werf,", "")
     problems = check_rules(rules_copy)
     assert any("moet een lijst met teksten zijn, zoals [" in p and "lege tekst" not in p for p in problems), problems
+
+
+def test_a_wijk_without_a_team_names_the_vakdienst_and_the_fix(rules_copy: Path, check_rules: Check) -> None:
+    replace_line(rules_copy / "teams.yaml", '    wijken: ["*"]', "    wijken: [Oost]")
+    problems = check_rules(rules_copy)
+    assert any(p.startswith("teams.yaml: onderdeel 'vakdienst ") and "geen team van deze vakdienst werkt in" in p
+               and "wijken: ['*']" in p for p in problems), problems

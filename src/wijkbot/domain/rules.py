@@ -177,15 +177,18 @@ def validate(rules: RuleSet) -> list[RuleProblem]:
         if team.department not in rules.departments:
             problems.append(RuleProblem("teams.yaml", team.id, "department",
                                         f"onbekende vakdienst '{team.department}'"))
+        label = rules.municipality.area_label  # "wijk", or "kern" in Katwijk
         for wijk in team.wijken:
             if wijk != "*" and wijk not in wijken:
-                problems.append(RuleProblem("teams.yaml", team.id, "wijken", f"onbekende wijk '{wijk}'"))
+                problems.append(RuleProblem("teams.yaml", team.id, "wijken", f"onbekende {label} '{wijk}'"))
     for department in rules.departments.values():
         uncovered = [w for w in sorted(wijken) if rules.team_for(department.id, w) is None
                      or not rules.team_for(department.id, w).covers(w)]  # type: ignore[union-attr]
         if uncovered:
-            problems.append(RuleProblem("teams.yaml", department.id, "wijken",
-                                        f"geen team van deze vakdienst werkt in {', '.join(uncovered)}"))
+            # (named by its vakdienst: no team is called that, and the fix may be a team that is not there yet)
+            problems.append(RuleProblem("teams.yaml", f"vakdienst {department.id}", "wijken",
+                                        f"geen team van deze vakdienst werkt in {', '.join(uncovered)}; zet die "
+                                        f"bij de wijken van een van haar teams, of geef een team wijken: ['*']"))
     codes = {b.code for b in rules.buurten}
     for street, code in rules.streets.items():
         if code not in codes:
