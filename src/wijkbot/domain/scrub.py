@@ -120,12 +120,28 @@ def scrub(text: str) -> str:
     return _SPACES.sub(" ", result).strip()
 
 
+_DIGIT = re.compile(r"\d")
+# What a text must hold before a rule can match at all: a cheap test that spares the pattern's scan of every
+# position (the e-mail pattern alone costs about 0.4 us per character: 60 ms for a long message). Every message
+# stored is masked once (messages.body_masked), so this is on the intake path.
+_NEEDS_DIGIT = frozenset({"iban", "phone", "bsn", "postcode", "address"})
+_AT_SPELLINGS = ("@", "(at)", "[at]", "apestaartje", " at ")
+
+
+def _may_hold(kind: str, text: str) -> bool:
+    if kind in _NEEDS_DIGIT:
+        return _DIGIT.search(text) is not None
+    if kind == "email":
+        return "@" in text or any(spelling in text.lower() for spelling in _AT_SPELLINGS[1:])
+    return True
+
+
 def mask(text: str, kinds: Iterable[str], marker: str = PLACEHOLDER) -> str:
     """`text` with the personal data of these kinds ("email", "bsn", ...) replaced by `marker` (taken as text, not
     as a pattern), in the order scrub applies them; everything else stays as written."""
     wanted = frozenset(kinds)
     for kind, pattern in _RULES:
-        if kind in wanted:
+        if kind in wanted and _may_hold(kind, text):
             text = pattern.sub(partial(_replace, kind, marker), text)
     return text
 
@@ -135,7 +151,7 @@ def find(text: str, kinds: Iterable[str] = KINDS) -> list[tuple[str, str]]:
     wanted = frozenset(kinds)
     found: list[tuple[str, str]] = []
     for kind, pattern in _RULES:
-        if kind in wanted:
+        if kind in wanted and _may_hold(kind, text):
             for match in pattern.finditer(text):
                 span = _span(kind, match)
                 if span is not None:
