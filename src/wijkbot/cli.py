@@ -18,6 +18,7 @@ import sys
 import traceback
 import uuid
 from collections.abc import Callable, Coroutine
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -266,6 +267,14 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+class _LocalTimeFormatter(logging.Formatter):
+    """Log times as ISO 8601 in the machine's zone, to the millisecond, with the offset
+    ("2026-12-07T17:16:13.123+01:00"): the inbox shows local time, and a log line must be matched to it."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     dotenv = check_dotenv()
@@ -289,9 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     # (English, for operators) show only as warnings, unless WIJKBOT_LOG_LEVEL is set on purpose.
     level = (settings.log_level if args.command == "serve" or "log_level" in settings.model_fields_set
              else "WARNING")
-    # The machine's time with its offset ("+0100"): the inbox shows local time, and a log line must be matched to it.
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        datefmt="%Y-%m-%d %H:%M:%S %z")
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_LocalTimeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     # httpx logs every request URL at INFO, and a Bot API URL contains the bot token; python-telegram-bot logs
     # request parameters (chat ids, texts) at DEBUG. Neither belongs in our logs.
     for chatty in ("alembic", "apscheduler", "httpx", "httpcore", "telegram"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 from wijkbot.cli_output import describe_file_error
 
@@ -51,7 +52,8 @@ def database_problem(error: BaseException, url: str) -> str | None:
     os_error = next((e for e in chain if isinstance(e, OSError)), None)
     if parsed.get_backend_name() == "sqlite":
         where = parsed.database or ":memory:"
-        if isinstance(os_error, FileNotFoundError) and os_error.filename and where.startswith(str(os_error.filename)):
+        if (isinstance(os_error, FileNotFoundError) and os_error.filename
+                and Path(where).parent == Path(str(os_error.filename))):
             return (f"kan de database {where} niet openen: de map {os_error.filename} bestaat niet (maak hem aan, of "
                     f"controleer WIJKBOT_DATABASE_URL; alleen de standaardmap ./var wordt vanzelf gemaakt)")
         if os_error is not None:

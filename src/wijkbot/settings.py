@@ -126,7 +126,9 @@ class Settings(BaseSettings):
     def database_is_default(self) -> bool:
         """The embedded default (./var/wijkbot.db): its folder is made on first start; a configured path's is
         not, so a typo is an error instead of a new, empty database."""
-        return self.database_url == DEFAULT_DB
+        # (also "sqlite+aiosqlite:///./var/wijkbot.db": the same file)
+        scheme, _, path = self.database_url.strip().partition(":///")
+        return scheme.lower().startswith("sqlite") and bool(path) and Path(path) == Path(DEFAULT_DB.partition(":///")[2])
 
     @property
     def x_enabled(self) -> bool:

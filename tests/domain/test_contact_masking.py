@@ -7,9 +7,11 @@ Made-up numbers and addresses only (BSNs computed with the elfproef; more cases 
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 
+from wijkbot.domain import scrub
 from wijkbot.domain.access import Access, CaseReach, Person, Role, needs_reason_for_contact, reads_contact_in_texts
 from wijkbot.domain.quotes import CONTACT_KINDS, MASKED_KINDS, mask_contact
 from wijkbot.domain.scrub import PLACEHOLDER, find
@@ -123,3 +125,18 @@ def test_only_the_cases_officer_and_team_read_contact_data_in_texts() -> None:
     assert [reads_contact_in_texts(p, case) for p in (officer, teammate, regisseur, helper, beheerder)] == [
         True, True, False, False, False]
     assert [needs_reason_for_contact(level) for level in Access] == [True, True, True, False]
+
+
+@pytest.mark.parametrize("text", [
+    "mail jan\nat voorbeeld dot nl", "mail jan\tat voorbeeld dot nl", "mail jan\xa0at voorbeeld dot nl",
+    "mail jan at\nvoorbeeld dot nl", "jan(AT)voorbeeld.nl", "jan [At] voorbeeld.nl", "JAN@VOORBEELD.NL",
+    "bel ０６-１２３４５６７８", "jan(apeſtaartje)voorbeeld.nl",
+])
+def test_the_quick_check_never_skips_what_the_rules_would_mask(text: str) -> None:
+    """mask() skips a rule the text cannot hold (no digit, no way of writing "@"): the result must be what the
+    rules give without that shortcut."""
+    unfiltered = text
+    for kind, pattern in scrub._RULES:
+        if kind in MASKED_KINDS:
+            unfiltered = pattern.sub(partial(scrub._replace, kind, scrub.PLACEHOLDER), unfiltered)
+    assert mask_contact(text) == unfiltered

@@ -19,6 +19,9 @@ KATWIJK = Router(load_rules(Path(__file__).resolve().parents[2] / "routing_rules
     ("we willen een straatfeest organiseren in de Voorstraat", Kind.INITIATIEF),
     ("Wij willen graag een bankje bij de speeltuin", Kind.INITIATIEF),
     ("Er ligt zwerfafval op het plein", Kind.MELDING),
+    ("Wij willen een oplossing voor de hondenpoep in de Voorstraat", Kind.MELDING),
+    ("De gemeente moet het ophalen van het grofvuil beter organiseren", Kind.MELDING),
+    ("Het straatfeest van gisteren heeft veel rommel achtergelaten", Kind.MELDING),
     ("Ik wil een klacht indienen over de vuilnisophaal", Kind.KLACHT),  # a complaint stays one
 ])
 def test_kind_in_everyday_word_order(text: str, kind: Kind) -> None:

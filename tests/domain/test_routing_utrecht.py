@@ -130,6 +130,9 @@ def test_a_melding_with_a_question_stays_a_melding(utrecht_router: Router, text:
     ("Hallo, wanneer wordt het grofvuil opgehaald?", ("grofvuil",), False),  # the subject is in the question
     ("Er ligt GROFVUIL; wanneer komt u?", ("grofvuil",), True),  # the resident's own spelling, any case
     ("Er ligt iets. Wanneer komt u?", (), False),  # no subject: nothing was stated
+    ("Wanneer wordt het grofvuil nou eens opgehaald!?", ("grofvuil",), False),  # one question, however it ends
+    ("Wanneer wordt het grofvuil opgehaald...?", ("grofvuil",), False),
+    ("Er ligt grofvuil!!! Wanneer komt u?!?", ("grofvuil",), True),
 ])
 def test_states_before_asking(text: str, terms: tuple[str, ...], expected: bool) -> None:
     assert states_before_asking(text, terms) is expected

@@ -76,6 +76,8 @@ def test_everyday_words_are_not_acute(municipality: str, text: str) -> None:
     ("katwijk", "Wanneer gaat de gemeente hier een eind aan maken? Elke nacht herrie"),
     ("utrecht", "Ik wil dat de gemeente er een eind aan maakt, die herrie"),
     ("utrecht", "De hond van de buren slaat aan zodra er iemand langs loopt"),
+    ("utrecht", "De slagboom bij de parkeergarage beweegt niet meer"),
+    ("katwijk", "De draaibrug beweegt niet meer"),
 ])
 def test_complaints_in_strong_words_are_no_danger_or_crisis(municipality: str, text: str) -> None:
     decision = ROUTERS[municipality].route(text)

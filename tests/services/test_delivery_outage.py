@@ -319,9 +319,9 @@ async def test_the_operator_finds_every_message_behind_the_failed_count(world: T
             await world.say("/stop")  # its confirmation belongs to no case, and the bot is still blocked
             await world.bot.delivery.drain()
             assert (await world.bot.health())["outbox_failed_7d"] == 2
-            rows = await world.bot.delivery.given_up()
-            assert {(r["reference"], r["purpose"]) for r in rows} == {(ref, "reply"), (None, "notice")}
-            lines = report(rows, 7, ZoneInfo("Europe/Amsterdam"))
+            count, rows = await world.bot.delivery.given_up()
+            assert count == 2 and {(r["reference"], r["purpose"]) for r in rows} == {(ref, "reply"), (None, "notice")}
+            lines = report(count, rows, 7, ZoneInfo("Europe/Amsterdam"))
             assert lines[0].startswith("2 bericht(en) niet bezorgd in de laatste 7 dagen")
             reply_line = next(line for line in lines if f"rij {row['id']} " in line)
             assert f"{ref} · antwoord via Telegram" in reply_line
@@ -329,3 +329,6 @@ async def test_the_operator_finds_every_message_behind_the_failed_count(world: T
             assert any("geen zaak · bericht via Telegram" in line for line in lines)
             printed = "\n".join(lines)
             assert str(CHAT) not in printed and ANSWER not in printed
+            # more given up than listed: the count says all, the header says only the newest are shown
+            assert report(250, rows, 7, ZoneInfo("Europe/Amsterdam"))[0].startswith(
+                "250 bericht(en) niet bezorgd in de laatste 7 dagen (nieuwste eerst, de nieuwste 2 hieronder)")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from wijkbot.app import Wijkbot
 from wijkbot.storage import repository
+from wijkbot.storage.tables import followups
 from wijkbot.testing import FrozenClock, Harness, RecordingChannel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -276,3 +278,33 @@ async def test_the_resident_reads_the_wijkbureau_of_their_wijk_not_a_city_wide_n
     assert "Wijkbureau West" in got[0] and "Wijkbureau Utrecht" not in got[0]
     status = await resident.command("status")
     assert "Wijkbureau West" in status[0] and "Wijkbureau Utrecht" not in status[0]
+
+
+@pytest.mark.parametrize("text", ["zelfmoord", "Gasgeur!", "suïcidaal"])
+async def test_a_short_cry_for_help_is_answered_not_asked_to_explain(bot: Wijkbot, resident: Harness,
+                                                                   text: str) -> None:
+    got = await resident.say(text)
+    assert "Sorry, dat begrijpen we niet" not in got[0] and ("112" in got[0] or "113" in got[0])
+    assert resident.reference in got[0]
+
+
+async def test_a_crisis_conversation_stays_one_case(bot: Wijkbot, resident: Harness) -> None:
+    await resident.say("ik zie het niet meer zitten, ik wil er een eind aan maken")
+    first = resident.reference
+    await resident.say("ik wil niet meer leven, bel me alsjeblieft")
+    assert resident.reference == first  # with the person who reads the first, not a second triage case
+
+
+async def test_without_a_known_wijk_the_resident_reads_no_wijkbureau_of_another_wijk(bot: Wijkbot,
+                                                                                   resident: Harness) -> None:
+    await resident.say("We willen een buurtbarbecue organiseren")  # no place: the case waits with a holding team
+    status = await resident.command("status")
+    assert "Wijkbureau Binnenstad" not in status[0] and "Wijkbureau Utrecht" in status[0]
+
+
+async def test_a_resident_in_crisis_gets_no_automatic_update_with_a_date(bot: Wijkbot, resident: Harness) -> None:
+    await resident.say("ik wil niet meer leven")
+    async with bot.db.read() as conn:
+        case = await case_of(bot, resident.reference)
+        kinds = {r[0] for r in await conn.execute(select(followups.c.kind).where(followups.c.case_id == case["id"]))}
+    assert "update" not in kinds and kinds  # the ambtenaren's reminder and escalation are still planned

@@ -10,11 +10,11 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, select, text
 
 from wijkbot.storage.db import Database
 from wijkbot.storage.migrate import downgrade, migrate
-from wijkbot.storage.tables import metadata
+from wijkbot.storage.tables import messages, metadata
 
 
 def _differences(sync_connection: Any) -> list[Any]:
@@ -66,5 +66,25 @@ async def test_messages_stored_before_the_masked_search_copy_get_one(database_ur
         async with db.read() as conn:
             masked = (await conn.execute(text("SELECT body_masked FROM messages"))).scalar_one()
         assert masked == "Bel me op [weggelaten] of mail [weggelaten], ik woon in Lombok"
+    finally:
+        await db.dispose()
+
+
+async def test_every_way_of_storing_a_message_fills_the_masked_copy(database_url: str) -> None:
+    """body_masked comes from the column's default: a message stored in one statement or many at once (the
+    intake batch) gets it, whoever writes it."""
+    db = Database(database_url)
+    try:
+        await migrate(db)
+        at = datetime(2026, 12, 1, 9, tzinfo=UTC)
+        async with db.write() as conn:
+            await conn.execute(insert(messages).values(direction="in", channel="webchat", created_at=at, meta={},
+                                                       body="bel 06-12345678"))
+            await conn.execute(insert(messages), [
+                {"direction": "in", "channel": "webchat", "created_at": at, "meta": {}, "body": body}
+                for body in ("mail jan@voorbeeld.nl", "geen nummer")])
+        async with db.read() as conn:
+            masked = [r[0] for r in await conn.execute(select(messages.c.body_masked).order_by(messages.c.id))]
+        assert masked == ["bel [weggelaten]", "mail [weggelaten]", "geen nummer"]
     finally:
         await db.dispose()

@@ -31,6 +31,7 @@ MAX_TEXT = 10_000
 AMBITION_NOT_SET = "not-set"
 NO_WIJK_FOR_AMBITION = "de wijk is niet bekend, dus er is geen wijkambitie bepaald"
 _CLAUSE_END = re.compile(r"[.!?,;:\n]+")  # where a sentence or clause ends (states_before_asking)
+_CLAUSE_TAIL = re.compile(r"[\s.!?,;:…]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +240,7 @@ def states_before_asking(text: str, terms: Iterable[str]) -> bool:
     container. Wanneer wordt dat opgehaald?" and "De lantaarnpaal is kapot, kan iemand die maken?" are
     meldingen with a question; "Wanneer wordt het grofvuil opgehaald?" and "Hallo, hoe laat is het open?" are
     questions."""
-    body = text.rstrip().rstrip("?").rstrip()
+    body = _CLAUSE_TAIL.sub("", text)  # "...opgehaald!?" and "...?!?" end one question, not two clauses
     ends = [found.end() for found in _CLAUSE_END.finditer(body)]
     if not ends:
         return False

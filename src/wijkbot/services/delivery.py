@@ -74,6 +74,18 @@ def plain_reason(cause: str, channel: str, hours: int | None = None) -> str:
     return f"{name} was niet bereikbaar, ook niet na een paar pogingen"
 
 
+async def given_up(db: Database, since: datetime, limit: int = 200) -> tuple[int, list[dict[str, Any]]]:
+    """The messages behind /health's `outbox_failed_7d`, for an operator: how many were given up since `since`
+    (and not sent again), and the newest `limit` of them: row, case reference (None when the message belongs to
+    no case), channel, purpose, when it was queued and given up, and the cause in plain Dutch. Never the
+    resident's address or the text. Only reads."""
+    async with db.read() as conn:
+        count = await outbox.failed_count(conn, since)
+        rows = await outbox.failed_since(conn, since, limit)
+    return count, [dict(row) | {"reason": plain_reason(cause_of(str(row["last_error"] or "")), str(row["channel"]))}
+                   for row in rows]
+
+
 def backoff(attempt: int, retry_after: float | None = None) -> float:
     """Seconds to wait before the next attempt: the channel's wish, else 5 s doubling up to an hour."""
     if retry_after is not None and retry_after > 0:
@@ -122,14 +134,9 @@ class Delivery:
         waited = None if oldest is None else max(0, int((now - oldest).total_seconds()))
         return {f"outbox_failed_{window.days}d": failed, "outbox_oldest_pending_seconds": waited}
 
-    async def given_up(self, window: timedelta = timedelta(days=7)) -> list[dict[str, Any]]:
-        """The messages behind /health's `outbox_failed_7d`, for an operator: row, case reference (None when the
-        message belongs to no case), channel, purpose, when it was queued and given up, and the cause in plain
-        Dutch. Never the resident's address or the text."""
-        async with self.db.read() as conn:
-            rows = await outbox.failed_since(conn, self.clock() - window)
-        return [dict(row) | {"reason": plain_reason(cause_of(str(row["last_error"] or "")), str(row["channel"]))}
-                for row in rows]
+    async def given_up(self, window: timedelta = timedelta(days=7)) -> tuple[int, list[dict[str, Any]]]:
+        """See `given_up`, from this worker's clock."""
+        return await given_up(self.db, self.clock() - window)
 
     async def latest(self, reference: str, purpose: str = "reply") -> dict[str, Any] | None:
         """The state of the newest message of `purpose` on a case: status (pending, sent, failed, withheld),

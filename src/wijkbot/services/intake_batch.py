@@ -4,8 +4,9 @@ Invariants: statements are set-based (a fixed number per batch); messages are ha
 resident's second message in the same batch joins the case their first one opened; officer loads are
 updated in memory as cases are assigned, so one batch spreads work like one-by-one intake would.
 
-Acute danger (domain.routing: urgent or crisis) always opens a case of its own with the 112 (or 113) answer, also
-for a resident with open or just-closed cases. A resident with open cases: a message that plainly continues one of
+Acute danger (domain.routing: urgent or crisis) opens a case of its own with the 112 (or 113) answer, however
+short, also for a resident with open or just-closed cases; only a resident whose open case is acute already
+continues that conversation. A resident with open cases: a message that plainly continues one of
 them joins it; any other message is kept
 with the open case its words match best (else the newest; domain.conversation.place) and the answer asks, with
 buttons, which case it is about, naming that case first (services.placement);
@@ -133,13 +134,19 @@ class IntakeBatch:
                 for contact_id, case_rows in rows.items()}
 
     def _decide(self, item: BatchItem, open_cases: dict[int, list[BatchCase]]) -> Decision | None:
-        if open_cases.get(item.contact["id"]) and item.has_content:
-            if has_words(item.body) and self._routed(item).urgent:
-                return self._routed(item)  # danger is always news: see _handle
-            return self._other_subject(item, open_cases[item.contact["id"]])  # joins one, or see _handle
+        candidates = open_cases.get(item.contact["id"])
+        if candidates and item.has_content:
+            # Danger is news, unless the resident is already in an acute conversation with us: then it is part of
+            # it (a second "ik wil niet meer leven" belongs with the first, where someone is reading).
+            if (has_words(item.body) and self._routed(item).urgent
+                    and not any(c.row.get("urgent") for c in candidates)):
+                return self._routed(item)  # see _handle
+            return self._other_subject(item, candidates)  # joins one, or see _handle
         if not has_words(item.body):
             return None
         decision = self._routed(item)
+        if decision.urgent:
+            return decision  # "Gasgeur!" or "zelfmoord" is short, and must not get "Sorry, dat begrijpen we niet"
         said = words(item.body)
         if decision.suggested_category is None and (len(said) < MIN_WORDS_WITHOUT_SUBJECT
                                                     or not COMMON_WORDS.intersection(said)):

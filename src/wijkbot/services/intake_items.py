@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Any
 
 from wijkbot.domain.model import Area, InboundMessage
-from wijkbot.domain.quotes import mask_contact
 from wijkbot.domain.routing import Decision
 from wijkbot.domain.sanitise import is_blank
 from wijkbot.services import inbound_media
@@ -85,7 +84,6 @@ class BatchItem:
         if self.ask:
             meta["provisional"] = True  # the resident was asked whether it belongs to this case
         return {"channel": self.message.reply_to.channel, "direction": "in", "body": self.body,
-                "body_masked": mask_contact(self.body),
                 "created_at": now, "contact_id": self.contact["id"],
                 "case_id": self.case.row["id"] if self.case else None,
                 "external_id": self.message.external_id, "meta": meta}

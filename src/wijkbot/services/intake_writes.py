@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain import case_plan
 from wijkbot.domain.assignment import choose_officer
+from wijkbot.domain.followups import FollowUpKind
 from wijkbot.domain.model import Area
 from wijkbot.domain.reopen import REOPEN_REQUEST
 from wijkbot.domain.rules import RuleSet
@@ -114,6 +115,9 @@ class BatchWriter:
             for c in new_cases if not c.row["out_of_scope"]
             for kind, due_at in case_plan.plan_case(self.now, c.row["due_date"], case_policy(self.rules, c.row),
                                                     self.rules.municipality.timezone)
+            # A resident in crisis was promised no date: no automatic "U hoort uiterlijk ..." (a person answers;
+            # the reminder and escalation for the ambtenaren stay).
+            if not (kind == FollowUpKind.UPDATE.value and (c.row.get("routing") or {}).get("crisis"))
         ])
         for c in touched.values():  # both rare, so one case at a time
             if c.resumed:

@@ -54,7 +54,7 @@ def new_case_row(rules: RuleSet, decision: Decision, contact_id: int, lang: str,
         "last_contact_at": now, "closed_at": now if decision.out_of_scope else None,
         "outcome": "Doorverwezen" if decision.out_of_scope else None,
         "routing": {"reasons": reasons, "matched_terms": list(decision.matched_terms),
-                    "area_matched_by": decision.area.matched_by},
+                    "area_matched_by": decision.area.matched_by, "crisis": decision.crisis},
     }
     event = {"reasons": reasons, "department": department, "team": assignment.team.id,
              "officer_id": assignment.officer_id, "status": status.value}

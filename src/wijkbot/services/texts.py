@@ -23,17 +23,19 @@ class Texts:
         self.t = translator
 
     def department_name(self, department_id: str, team: str | None = None, wijk: str | None = None) -> str:
-        """Who handles it, as a resident reads it: the department's name, or for a department `named_by_team`
-        the name of its team for this case (`team` id, else the team of `wijk`) when that team is one wijk's."""
+        """Who handles it, as a resident reads it: the department's name, or for a department `named_by_team` the
+        name of its team for this case's `wijk` (the `team` id when that team works there); the department's name
+        when the wijk is unknown."""
         department = self.rules.departments.get(department_id)
         if department is None:
             return department_id
-        if department.named_by_team:
+        if department.named_by_team and wijk is not None:
+            # Only the team of the resident's own area: a team that holds a case of an unknown area until its
+            # place is known (rules.team_guess) is not "their" wijkbureau.
             found = next((t for t in self.rules.teams if t.id == team), None) if team else None
-            if found is None and wijk is not None:
+            if found is None or wijk not in found.wijken:
                 found = self.rules.team_for(department_id, wijk)
-                found = found if found is not None and wijk in found.wijken else None  # not a fallback team
-            if found is not None and found.department == department_id and "*" not in found.wijken:
+            if found is not None and found.department == department_id and wijk in found.wijken:
                 return found.name
         return department.name
 

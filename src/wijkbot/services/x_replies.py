@@ -56,12 +56,16 @@ class XReplies:
         if mode is Mode.DM:
             return Route(Mode.DM, message.reply_to.address, message.text)
         lang = row["case_locale"] or row["contact_locale"]
-        text = self.public_text(row["purpose"], row["reference"], lang, row["created_at"])
+        text = self.public_text(row["purpose"], row["reference"], lang, row["created_at"], bool(row["urgent"]))
         return Route(Mode.PUBLIC, message.reply_to.address, text, in_reply_to)
 
-    def public_text(self, purpose: str, reference: str | None, lang: str, at: datetime) -> str:
-        """Fixed text, the reference and the moment (X refuses a post identical to an earlier one)."""
+    def public_text(self, purpose: str, reference: str | None, lang: str, at: datetime, urgent: bool = False) -> str:
+        """Fixed text, the reference and the moment (X refuses a post identical to an earlier one). The answer to
+        acute danger or a crisis points to 112 and 113 in public too: those are no personal data, and the DM the
+        usual answer asks for is no help now."""
         key = "x.public.question" if reference is None else PUBLIC_TEXTS.get(purpose, PUBLIC_OTHER)
+        if urgent and purpose == "ack":
+            key = "x.public.urgent"
         moment = format_datetime(at, "d-M HH:mm", tzinfo=get_timezone(self.texts.rules.municipality.timezone),
                                  locale=self.texts.t.language(lang))
         return self.texts.simple(key, lang, reference=reference or "", moment=moment)[:PUBLIC_LIMIT]

@@ -18,7 +18,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from wijkbot.domain.quotes import mask_contact
 from wijkbot.storage import attachments
 from wijkbot.storage.tables import case_helpers, case_views, cases, contacts, messages, note_mentions, officers
 
@@ -134,7 +133,7 @@ async def note_to_officer(conn: AsyncConnection, case_id: int, officer_id: int |
     """An internal note on the case that mentions its ambtenaar, so it shows in their "Genoemd" queue (a case
     without an ambtenaar gets the note only: its team's queue shows the case)."""
     result = await conn.execute(insert(messages).values(
-        channel="intern", direction="note", body=text, body_masked=mask_contact(text), created_at=now, case_id=case_id,
+        channel="intern", direction="note", body=text, created_at=now, case_id=case_id,
         meta={"mentions": [officer_id] if officer_id else []}))
     message_id = int(result.inserted_primary_key[0])  # type: ignore[index]
     if officer_id is not None:

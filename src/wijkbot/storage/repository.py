@@ -16,7 +16,6 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.assignment import OfficerLoad
-from wijkbot.domain.quotes import mask_contact
 from wijkbot.domain.workflow import OPEN_STATUSES
 from wijkbot.storage.tables import (
     case_events,
@@ -36,7 +35,7 @@ async def add_message(conn: AsyncConnection, *, channel: str, direction: str, bo
                       contact_id: int | None = None, case_id: int | None = None, external_id: str | None = None,
                       author_id: int | None = None, meta: Mapping[str, Any] | None = None) -> int:
     result = await conn.execute(insert(messages).values(
-        channel=channel, direction=direction, body=body, body_masked=mask_contact(body), created_at=now,
+        channel=channel, direction=direction, body=body, created_at=now,
         contact_id=contact_id, case_id=case_id,
         external_id=external_id, author_id=author_id, meta=dict(meta or {}),
     ))

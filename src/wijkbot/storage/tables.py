@@ -30,6 +30,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from wijkbot.domain.quotes import mask_contact
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC timestamp on every backend (SQLite stores naive text, so we re-attach UTC)."""
@@ -145,6 +147,11 @@ cases = Table(
     Index("ix_cases_officer_status", "officer_id", "status"),
 )
 
+def _masked_body(context: Any) -> str:
+    """messages.body_masked of the row being inserted (SQLAlchemy calls this per row, also for a batch)."""
+    return mask_contact(str(context.get_current_parameters().get("body") or ""))
+
+
 messages = Table(
     "messages", metadata,
     Column("id", Integer, primary_key=True),
@@ -156,7 +163,8 @@ messages = Table(
     Column("body", Text, nullable=False),
     # The body as a reader who does not handle the case sees it (contact data, IBAN, BSN masked: see
     # domain.quotes.mask_contact): what their search matches, so a search cannot find a case by a masked number.
-    Column("body_masked", Text),
+    # Filled by the column's default on every insert, whoever writes the message (migration 0010 did the old ones).
+    Column("body_masked", Text, default=_masked_body),
     Column("author_id", Integer, ForeignKey("officers.id")),
     Column("created_at", UTC, nullable=False),
     Column("meta", JSON, nullable=False),

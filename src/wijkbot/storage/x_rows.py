@@ -125,10 +125,12 @@ async def public_only_sent(conn: AsyncConnection, new_dms: Mapping[str, int], pu
 
 
 async def outbox_row(conn: AsyncConnection, outbox_id: int) -> RowMapping | None:
-    """An outbox row with what a route needs: purpose, case reference and locale, contact id and locale."""
+    """An outbox row with what a route needs: purpose, case reference, locale and urgency, contact id and
+    locale."""
     return (await conn.execute(
         select(outbox.c.id, outbox.c.purpose, outbox.c.case_id, outbox.c.contact_id, outbox.c.created_at,
-               contacts.c.locale.label("contact_locale"), cases.c.reference, cases.c.locale.label("case_locale"))
+               contacts.c.locale.label("contact_locale"), cases.c.reference, cases.c.locale.label("case_locale"),
+               cases.c.urgent)
         .join(contacts, contacts.c.id == outbox.c.contact_id).outerjoin(cases, cases.c.id == outbox.c.case_id)
         .where(outbox.c.id == outbox_id)
     )).mappings().first()

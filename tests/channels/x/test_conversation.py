@@ -233,3 +233,15 @@ async def test_an_oauth2_user_token_works_as_well(make_x_bot: BotFactory, fake_x
     await poll(bot, Stream.MENTIONS)
     await bot.delivery.drain()
     assert len(fake_x.posted) == 1
+
+
+async def test_danger_in_a_public_mention_is_answered_with_112_and_113_in_public(make_x_bot: BotFactory,
+                                                                                 fake_x: FakeX) -> None:
+    """The usual public answer asks for a DM; for acute danger or a crisis that is no help now."""
+    bot = await make_x_bot()
+    await start_x(bot)
+    fake_x.mention(RESIDENT, "Het ruikt hier heel sterk naar gas in de Kanaalstraat")
+    await poll(bot, Stream.MENTIONS)
+    await bot.delivery.drain()
+    [answer] = fake_x.posted
+    assert "112" in answer["text"] and "113" in answer["text"] and "DM" not in answer["text"]
