@@ -38,7 +38,8 @@ BROKEN = [
     ("municipality.yaml", "window_days: 14", "window_days: veertien", ["municipality.yaml", "window_days"]),
     ("policies.yaml", "update_every_days: 3", "update_every_days: 0",
      ["policies.yaml", "onderdeel 'veiligheid'", "sleutel 'update_every_days'", "van 1 tot en met 60"]),
-    ("policies.yaml", "  veiligheid:", "  veilighied:", ["policies.yaml", "onderdeel 'veilighied'", "onbekend id"]),
+    ("policies.yaml", "  veiligheid:", "  veilighied:",
+     ["policies.yaml", "onderdeel 'veilighied'", "onbekende vakdienst 'veilighied'"]),
     ("policies.yaml", "{at: 2, to: wijkregisseur}", "{at: twee, to: wijkregisseur}",
      ["policies.yaml", "onderdeel 'defaults'", "escalation stap 2"]),
     ("policies.yaml", "  answer_days: 5", "  anwser_days: 5",
@@ -81,7 +82,7 @@ def test_a_department_without_a_team_for_a_wijk_is_refused(rules_copy: Path) -> 
     (rules_copy / "teams.yaml").write_text(text.replace("department: vth", "department: mobiliteit"), encoding="utf-8")
     with pytest.raises(RuleFileError) as error:
         load_rules(rules_copy)
-    assert "sleutel 'wijken'" in str(error.value) and "'vth'" in str(error.value)
+    assert "sleutel 'wijken'" in str(error.value) and "onderdeel 'vakdienst vth'" in str(error.value)
 
 
 def test_an_example_that_routes_elsewhere_fails_the_check(rules_copy: Path,
