@@ -119,3 +119,13 @@ async def test_an_initiative_is_asked_whether_we_helped_not_whether_it_is_solved
     assert "hoe we u hebben geholpen" in got[1] and "opgelost" not in got[1]
     got = await resident.choose(resident.buttons()[2][1], "3")
     assert got[0] == "Dank u. Bent u geholpen?"
+
+
+async def test_a_resident_in_crisis_is_not_asked_how_satisfied_they_are(bot: Wijkbot, resident: Harness) -> None:
+    await resident.say("ik wil niet meer leven")
+    reference = resident.reference
+    await resident.received()
+    await close(bot, reference)
+    got = await resident.received()
+    assert len(got) == 1 and "Opgehaald." in got[0]  # the outcome, and no "hoe tevreden bent u?"
+    assert "tevreden" not in got[0] and resident.buttons() == ()

@@ -48,7 +48,10 @@ class Surveys:
         self._lookup_task: asyncio.Task[None] | None = None
 
     async def ask(self, conn: AsyncConnection, case: Any, now: datetime) -> None:
-        """Inside the closing transaction: a new token and the first question."""
+        """Inside the closing transaction: a new token and the first question. Not for a resident in crisis: "how
+        satisfied are you?" is no question to end that conversation with."""
+        if (case["routing"] or {}).get("crisis"):
+            return
         token = secrets.token_urlsafe(12)
         await survey_rows.add(conn, token, int(case["id"]), now)
         channel = await repository.contact_channel(conn, int(case["contact_id"]))
