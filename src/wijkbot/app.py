@@ -238,6 +238,7 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
     inbound.on_choice("survey:", actions.surveys.handle_choice)  # the verdict after closing (services/surveys.py)
     inbound.on_text(actions.surveys.handle_text)
     inbound.on_choice("stop:", inbound.commands.stop_choice)  # after /stop: the final outcome, or nothing
+    inbound.on_text(inbound.commands.typed_stop_answer)  # the same question answered by typing "ja" or "nee"
     return Wijkbot(
         settings=settings, clock=clock, db=db, rules=rules, router=router, translator=translator, texts=texts,
         intake=intake, delivery=delivery, actions=actions,

@@ -232,7 +232,7 @@ def _read_line() -> str | None:
 def parser() -> argparse.ArgumentParser:
     cli_words.install()  # wrong usage and --help in Dutch, like every other line the command prints
     top = argparse.ArgumentParser(prog="wijkbot", description="Het bewonerscontact van het wijkbureau.")
-    sub = top.add_subparsers(dest="command", required=True)
+    sub = top.add_subparsers(dest="command", required=True, metavar="opdracht")
     sub.add_parser("serve", help="start de dienst (web chat, API, bezorging, opvolging)").set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="breng de database bij").set_defaults(func=cmd_migrate)
     seed = sub.add_parser("seed-demo", help="voeg demo-ambtenaren toe (idempotent)")

@@ -88,7 +88,7 @@ async def cmd_link(args: argparse.Namespace, settings: Settings) -> int:
 
 def add_parser(sub: Any) -> None:
     users = sub.add_parser("users", help="accounts voor de inbox")
-    commands = users.add_subparsers(dest="users_command", required=True)
+    commands = users.add_subparsers(dest="users_command", required=True, metavar="opdracht")
     add = commands.add_parser("add", help="maak een account (en zo nodig de ambtenaar)")
     add.add_argument("email")
     add.add_argument("--name", required=True)

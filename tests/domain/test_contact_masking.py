@@ -34,6 +34,7 @@ W = PLACEHOLDER
     ("JAN.JANSEN@VOORBEELD.NL", W),
     ("mail jan(at)voorbeeld(dot)nl of jan [at] voorbeeld [punt] nl", f"mail {W} of {W}"),
     ("of jan at voorbeeld dot nl, of jan(apestaartje)voorbeeld.nl", f"of {W}, of {W}"),
+    ("Mail: jan apenstaartje voorbeeld punt nl", f"Mail: {W}"),  # the other Dutch spelling, and "punt"
     ("bel (030) 286 12 34 of 030 - 286 12 34", f"bel {W} of {W}"),
     # an IBAN, also in lower case or without spaces, and a BSN (elfproef, or any number after the word)
     ("graag terugstorten op NL91 ABNA 0417 1643 00", f"graag terugstorten op {W}"),

@@ -18,6 +18,8 @@ KATWIJK = Router(load_rules(Path(__file__).resolve().parents[2] / "routing_rules
     ("ik wil een buurtfeest organiseren op het plein", Kind.INITIATIEF),
     ("we willen een straatfeest organiseren in de Voorstraat", Kind.INITIATIEF),
     ("Wij willen graag een bankje bij de speeltuin", Kind.INITIATIEF),
+    ("we willen een kerstmarkt organiseren in de Voorstraat", Kind.INITIATIEF),
+    ("ik wil graag een straatfeest houden in de Voorstraat", Kind.INITIATIEF),
     ("Er ligt zwerfafval op het plein", Kind.MELDING),
     ("Wij willen een oplossing voor de hondenpoep in de Voorstraat", Kind.MELDING),
     ("De gemeente moet het ophalen van het grofvuil beter organiseren", Kind.MELDING),

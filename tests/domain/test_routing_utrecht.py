@@ -115,6 +115,10 @@ QUESTION_OR_MELDING = [
     ("Hallo, wanneer wordt het grofvuil opgehaald?", Kind.VRAAG),
     ("Hoe kan ik grofvuil laten ophalen?", Kind.VRAAG),
     ("Er ligt grofvuil in de Kanaalstraat. Hoe kan ik dat melden?", Kind.VRAAG),  # an asking phrase still asks
+    ("Het bankje in het Julianapark is kapot!?", Kind.MELDING),  # a statement said with a question mark
+    ("De lantaarnpaal in de Biltstraat doet het niet?", Kind.MELDING),
+    ("Is de lantaarnpaal in de Biltstraat al gerepareerd?", Kind.VRAAG),
+    ("Kan de gemeente het grofvuil in de Kanaalstraat ophalen?", Kind.VRAAG),
 ]
 
 

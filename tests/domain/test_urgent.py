@@ -100,3 +100,44 @@ def test_a_resident_in_crisis_is_flagged_for_113_and_triage(municipality: str, t
 def test_acute_danger_is_no_crisis() -> None:
     decision = ROUTERS["utrecht"].route("Ik ruik gas in het portiek aan de Kanaalstraat")
     assert decision.urgent and not decision.crisis
+
+
+# A user trial's messages: danger and crisis in a resident's own word order, caught by signals' *_together rules.
+OWN_WORDS = [
+    ("Ik zie het echt niet meer zitten, sinds mijn man weg is. ik denk erover om er een eind aan te maken", "crisis"),
+    ("ik heb zelfmoordgedachten", "crisis"),
+    ("ik wil nie meer leven", "crisis"),
+    ("ik zie t niet meer zitten", "crisis"),
+    ("ik hang mezelf op", "crisis"),
+    ("ik spring zo van het balkon", "crisis"),
+    ("ik ga mezelf wat aandoen vanavond", "crisis"),
+    ("zelfmoort", "crisis"),
+    ("er wordt nu iemand in elkaar geslagen voor de deur op de Biltstraat!!", "urgent"),
+    ("2 mannen aan het vechten met messen bij het winkelcentrum", "urgent"),
+    ("buurman slaat zn vrouw weer ik hoor het door de muur", "urgent"),
+    ("er is een gevecht gaande op het plein nu", "urgent"),
+    ("ruik volgens mij gas bij de meterkast, buurman ook", "urgent"),
+    ("er sist iets bij de gasmeter en het ruikt raar", "urgent"),
+    ("er ligt een man op de stoep hij reageert niet", "urgent"),
+    ("oude vrouw gevallen op straat kan niet meer opstaan", "urgent"),
+    ("er is een kind in de gracht gevallen!!!", "urgent"),
+    ("een jongetje is in de singel gevallen en komt niet boven", "urgent"),
+    ("er staat een man op de brug en hij wil springen", "urgent"),
+    ("meisje zit op de rand van de brug over het kanaal", "urgent"),
+    ("nu staat de container ernaast in brand!", "urgent"),
+    # everyday words that share some of those
+    ("jongeren springen de hele dag van de brug in het water", None),
+    ("Ik heb mezelf aangemeld op de website maar krijg geen antwoord", None),
+    ("Mijn gasrekening is te hoog en de meterkast ruikt muf", None),
+    ("Er ligt een vrouw op het gras te zonnen", None),
+    ("we vechten al jaren voor een zebrapad", None),
+    ("Er ligt een man op de bank. De gemeente reageert niet op mijn melding", None),  # two sentences
+]
+
+
+@pytest.mark.parametrize("municipality", ["utrecht", "katwijk"])
+@pytest.mark.parametrize(("text", "expected"), OWN_WORDS)
+def test_danger_in_a_residents_own_word_order(municipality: str, text: str, expected: str | None) -> None:
+    decision = ROUTERS[municipality].route(text)
+    got = "crisis" if decision.crisis else "urgent" if decision.urgent else None
+    assert got == expected, decision.reasons

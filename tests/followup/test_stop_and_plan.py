@@ -184,3 +184,25 @@ async def test_asking_the_resident_restarts_the_update_clock(bot: Wijkbot, resid
     await bot.followups.run_due()
     got = await resident.received()
     assert len(got) == 1 and "wachten nog op uw antwoord" in got[0]
+
+
+@pytest.mark.parametrize(("typed", "wants"), [("nee", False), ("Nee, niets meer", False), ("ja graag", True),
+                                             ("Ja, stuur de uitkomst", True)])
+async def test_typing_the_answer_after_stop_is_the_answer_not_writing_again(bot: Wijkbot, resident: Harness,
+                                                                            typed: str, wants: bool) -> None:
+    await resident.say(GROFVUIL)
+    reference = resident.reference
+    await resident.command("stop")
+    got = await resident.say(typed)
+    assert len(got) == 1 and "Omdat u ons weer schrijft" not in got[0]  # the /stop holds
+    assert ("alleen nog de uitkomst" in got[0]) is wants
+    with pytest.raises(ActionError, match="/stop"):
+        await bot.actions.reply(reference, await officer_of(bot, reference), "We komen morgen.")
+
+
+async def test_a_yes_days_later_is_a_message_again(bot: Wijkbot, resident: Harness, clock: FrozenClock) -> None:
+    await resident.say(GROFVUIL)
+    await resident.command("stop")
+    clock.advance(days=2)
+    got = await resident.say("ja")
+    assert "Omdat u ons weer schrijft" in got[0]  # writing again ends the /stop, as before

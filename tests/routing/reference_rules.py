@@ -26,7 +26,8 @@ from rapidfuzz import fuzz, process
 
 from wijkbot.domain.matching import Hit, Keyword
 from wijkbot.domain.model import Area, Kind
-from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, Decision, states_before_asking
+from wijkbot.domain.together import Together
+from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, Decision, asks
 from wijkbot.domain.rules import Ambition, Buurt, Category, RuleSet
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -378,6 +379,9 @@ class ReferenceRouter:
         kind = self._kind(text, category, {h.keyword.owner[2:] for h in found if h.keyword.owner.startswith("k:")},
                           terms)
         urgent = any(h.keyword.owner == "u" for h in found)
+        # (changed since: danger in the resident's own word order, domain.together; a crisis is urgent too)
+        urgent = urgent or Together(self.rules.signals.urgent_together).holds(text) \
+            or Together(self.rules.signals.crisis_together).holds(text)
         triage_dept = self.rules.municipality.triage_department
         out_of_scope = category is not None and not urgent and not self.rules.departments[category.department].in_scope
         triage = category is None or urgent or (not out_of_scope and confidence < self.rules.municipality.min_confidence)
@@ -410,7 +414,7 @@ class ReferenceRouter:
         if Kind.INITIATIEF.value in markers or (category and category.kind is Kind.INITIATIEF):
             return Kind.INITIATIEF
         # (changed since: a melding that first says what is wrong and then asks stays a melding)
-        if Kind.VRAAG.value in markers or (text.rstrip().endswith("?") and not states_before_asking(text, terms)):
+        if Kind.VRAAG.value in markers or asks(text, category is not None, terms):
             return Kind.VRAAG
         return category.kind if category else Kind.MELDING
 

@@ -75,7 +75,8 @@ UNKNOWN_KEYS = [
     ("ambitions.yaml", None, "periode: 2014-2018",
      "ambitions.yaml: sleutel 'periode': onbekende sleutel 'periode' (bekend: period, wijken)"),
     ("signals.yaml", None, "urgnet: [gaslek]",
-     "signals.yaml: sleutel 'urgnet': onbekende sleutel 'urgnet' (bekend: crisis, kinds, not_solved, urgent)"),
+     "signals.yaml: sleutel 'urgnet': onbekende sleutel 'urgnet' (bekend: crisis, crisis_together, kinds, "
+     "not_solved, urgent, urgent_together)"),
     ("policies.yaml", "    - {at: 1, to: teamleider}", "    - {at: 4, to: wethouder, via: mail}",
      "policies.yaml: onderdeel 'defaults', sleutel 'escalation stap 2.via': onbekende sleutel 'via' (bekend: at, to)"),
     ("templates.yaml", "  - id: grofvuil-ophalen", "    soort: [melding]",
@@ -169,3 +170,10 @@ def test_a_wijk_without_a_team_names_the_vakdienst_and_the_fix(rules_copy: Path,
     problems = check_rules(rules_copy)
     assert any(p.startswith("teams.yaml: onderdeel 'vakdienst ") and "geen team van deze vakdienst werkt in" in p
                and "wijken: ['*']" in p for p in problems), problems
+
+
+def test_a_together_rule_of_one_group_is_refused_with_an_example(rules_copy: Path, check_rules: Check) -> None:
+    insert_after(rules_copy / "signals.yaml", "urgent_together:", "  - [[gas, ruikt]]")
+    assert check_rules(rules_copy) == [
+        "signals.yaml: onderdeel 'urgent_together[1]', sleutel 'urgent_together': een regel is een lijst van minstens "
+        "twee groepen woorden, zoals [[gas, gasmeter], [ruik, ruikt, stinkt]]"]

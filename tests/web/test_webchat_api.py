@@ -84,6 +84,8 @@ async def test_a_browser_language_tag_chooses_the_language(client: TestClient, a
         (b'{"session": "sessie-0123456789", "text": 12}', "text"),
         (b"\xff\xfe\x00", "UTF-8"),
         (b'{"session": "sessie-0123456789", "text": "hoi", "locale": 12}', "locale"),
+        (b'{"session": "sessie-0123456789", "text": "hoi", "locale": 0}', "locale"),
+        (b'{"session": "sessie-0123456789", "text": "hoi", "locale": []}', "locale"),
         (b'{"session": "sessie-0123456789", "text": "hoi", "locale": "<script>"}', "locale"),
     ],
 )

@@ -80,7 +80,8 @@ class WebChatChannel:
         # A wish for a new contact only: an existing contact keeps its language (storage.intake_rows.contacts_for).
         # A browser's tag ("en-GB") counts by its language; a language we do not offer ("fr") gets the default,
         # so a resident is never refused for their browser's setting; what is no language tag at all is an error.
-        raw_locale = body.get("locale") or None  # "" as absent, like an empty setting
+        raw_locale = body.get("locale")
+        raw_locale = None if raw_locale == "" else raw_locale  # "" as absent, like an empty setting
         if raw_locale is not None and (not isinstance(raw_locale, str) or not LANGUAGE_TAG.fullmatch(raw_locale)):
             return self._bad("locale moet een taalcode zijn, zoals nl of en")
         language = raw_locale.replace("_", "-").split("-")[0].lower() if raw_locale else None

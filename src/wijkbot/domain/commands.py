@@ -13,6 +13,8 @@ import enum
 import re
 from datetime import date
 
+from wijkbot.domain.text import normalise
+
 
 class Command(enum.StrEnum):
     START = "start"
@@ -73,3 +75,19 @@ def erasure_due(requested: date) -> date:
     year, month = (requested.year + 1, 1) if requested.month == 12 else (requested.year, requested.month + 1)
     last = calendar.monthrange(year, month)[1]
     return date(year, month, min(requested.day, last))
+
+
+_YES_WORDS = frozenset({"ja", "jawel", "jazeker", "graag", "yes", "ok", "oke", "okay", "prima", "goed"})
+_NO_WORDS = frozenset({"nee", "neen", "no", "niets", "nope", "niks"})
+
+
+def yes_or_no(text: str) -> bool | None:
+    """A short typed answer to a yes/no question: True ("ja", "ja graag", "Ja, stuur de uitkomst"), False ("nee",
+    "nee hoor", "Nee, niets meer", "liever niet"), None for anything else (a message of its own: more than six
+    words, or no yes or no word first)."""
+    said = normalise(text).split()
+    if not said or len(said) > 6:
+        return None
+    if said[0] in _NO_WORDS or (said[0] in ("liever", "bedankt") and "niet" in said):
+        return False
+    return True if said[0] in _YES_WORDS else None

@@ -17,7 +17,8 @@ from wijkbot.domain.areas import AreaIndex
 from wijkbot.domain.matching import Hit, Keyword, KeywordIndex
 from wijkbot.domain.model import Area, Kind
 from wijkbot.domain.rules import Ambition, Category, RuleSet
-from wijkbot.domain.text import clip
+from wijkbot.domain.text import clip, normalise
+from wijkbot.domain.together import Together
 
 EXACT_SCORE = 1.0
 FUZZY_SCORE = 0.8
@@ -32,6 +33,15 @@ AMBITION_NOT_SET = "not-set"
 NO_WIJK_FOR_AMBITION = "de wijk is niet bekend, dus er is geen wijkambitie bepaald"
 _CLAUSE_END = re.compile(r"[.!?,;:\n]+")  # where a sentence or clause ends (states_before_asking)
 _CLAUSE_TAIL = re.compile(r"[\s.!?,;:…]+$")
+# How a question starts, in Dutch and English: a question word, or the verb (asks)
+QUESTION_STARTS = frozenset((
+    "wanneer", "hoe", "hoelang", "hoeveel", "hoezo", "wat", "waar", "waarom", "waarvoor", "waarmee", "wie", "wiens",
+    "welke", "welk", "kan", "kunnen", "kunt", "kun", "mag", "mogen", "moet", "moeten", "is", "zijn", "was", "waren",
+    "heeft", "hebben", "heb", "hebt", "wordt", "worden", "word", "gaat", "gaan", "ga", "komt", "komen", "zou",
+    "zouden", "weet", "weten", "wil", "wilt", "willen", "doet", "doen", "staat", "ligt", "klopt", "bestaat", "krijg",
+    "krijgt", "when", "how", "what", "where", "why", "who", "which", "can", "could", "will", "would", "is", "are",
+    "do", "does", "did", "should", "may", "have", "has",
+))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +113,8 @@ class Router:
             for wijk, ambitions in rules.ambitions.items()
         }
         self.areas = AreaIndex(rules.buurten, rules.streets)
+        self._urgent_together = Together(rules.signals.urgent_together)
+        self._crisis_together = Together(rules.signals.crisis_together)
 
     def route(self, text: str, street: str | None = None, postcode: str | None = None,
               town: str | None = None) -> Decision:
@@ -156,6 +168,11 @@ class Router:
                 crisis = urgent = True  # a crisis is acute as well: a person reads it now
             else:
                 urgent = True
+        # Danger in the resident's own word order (domain.together), when no phrase said it already.
+        if not crisis and self._crisis_together and self._crisis_together.holds(text):
+            crisis = urgent = True
+        if not urgent and self._urgent_together and self._urgent_together.holds(text):
+            urgent = True
         hits = [h for h in candidates if h.keyword.owner[2:] not in vetoed] if vetoed else candidates
         scores = _score(hits, prefix=2)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
@@ -188,7 +205,7 @@ class Router:
             return Kind.KLACHT
         if Kind.INITIATIEF.value in markers or (category and category.kind is Kind.INITIATIEF):
             return Kind.INITIATIEF
-        if Kind.VRAAG.value in markers or (text.rstrip().endswith("?") and not states_before_asking(text, terms)):
+        if Kind.VRAAG.value in markers or asks(text, category is not None, terms):
             return Kind.VRAAG
         return category.kind if category else Kind.MELDING
 
@@ -232,6 +249,19 @@ class Router:
             else:
                 more.append("voor deze wijk zijn nog geen wijkambities vastgelegd")
         return Reasons(about, area_reason(judged.area), tuple(more))
+
+
+def asks(text: str, has_subject: bool, terms: Iterable[str]) -> bool:
+    """Whether a trailing "?" makes the message a question: not when it first says what is wrong
+    (states_before_asking), and not when it names a subject and its last clause is a statement said with a
+    question mark ("De lantaarnpaal doet het niet?", "Het bankje is kapot!?"): a Dutch or English question starts
+    with a question word or a verb ("Wanneer ...", "Is ...", "Kan ...")."""
+    if not text.rstrip().endswith("?") or states_before_asking(text, terms):
+        return False
+    if not has_subject:
+        return True
+    last = _CLAUSE_END.split(_CLAUSE_TAIL.sub("", text))[-1].split()
+    return bool(last) and normalise(last[0]) in QUESTION_STARTS
 
 
 def states_before_asking(text: str, terms: Iterable[str]) -> bool:

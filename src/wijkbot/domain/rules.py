@@ -103,6 +103,9 @@ class Municipality:
 class Signals:
     urgent: tuple[str, ...] = ()
     crisis: tuple[str, ...] = ()  # a resident who may harm themselves: pointed to 113 (and 112), no promise
+    # The same, as words that belong together in one sentence (domain.together): rules of groups of words
+    urgent_together: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    crisis_together: tuple[tuple[tuple[str, ...], ...], ...] = ()
     not_solved: tuple[str, ...] = ()  # after a case closed: "nog steeds kapot" asks to look again (domain.reopen)
     kinds: dict[Kind, tuple[str, ...]] = field(default_factory=dict)
 

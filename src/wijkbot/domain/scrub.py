@@ -36,7 +36,7 @@ _STREET_SUFFIX = (r"(?:straat|straatweg|weg|laan|plein|gracht|kade|dreef|singel|
                   r"straatje|pleintje|lei|oord|wetering|weide|hoven|tuin|tuinen|kamp|meer|berg)")
 _HOUSE_NUMBER = r"\d{1,5}(?:\s?[a-zA-Z](?![a-zA-Z]))?(?:\s?[-/]\s?[\w]{1,5})?(?:\s?(?:bis|hs|huis|boven|zw|rd)\b)?"
 
-_AT = r"(?:\s?(?:@|\((?:at|apestaartje)\)|\[(?:at|apestaartje)\])\s?|\sapestaartje\s)"
+_AT = r"(?:\s?(?:@|\((?:at|apen?staartje)\)|\[(?:at|apen?staartje)\])\s?|\sapen?staartje\s)"
 _DOT = r"(?:\.|\s?(?:\((?:dot|punt)\)|\[(?:dot|punt)\])\s?|\s(?:dot|punt)\s)"
 _AT_WORD = r"\sat\s"
 _DOT_WORD = r"(?:\s?(?:\((?:dot|punt)\)|\[(?:dot|punt)\])\s?|\s(?:dot|punt)\s)"
@@ -126,7 +126,7 @@ _DIGIT = re.compile(r"\d")
 # stored is masked once (messages.body_masked), so this is on the intake path.
 _NEEDS_DIGIT = frozenset({"iban", "phone", "bsn", "postcode", "address"})
 # Every way the e-mail rule spells "@" (_AT, _AT_WORD), with the same flags: any white space around a bare "at".
-_AT_ANYHOW = re.compile(r"@|\(at\)|\[at\]|apestaartje|\sat\s", re.IGNORECASE)
+_AT_ANYHOW = re.compile(r"@|\(at\)|\[at\]|apen?staartje|\sat\s", re.IGNORECASE)
 
 
 def _may_hold(kind: str, text: str) -> bool:

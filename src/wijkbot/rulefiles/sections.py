@@ -27,7 +27,7 @@ EXAMPLE_KEYS = ("text", "category", "kind", "wijk", "buurt", "ambition")
 TEAM_KEYS = ("id", "name", "department", "wijken")
 AMBITIONS_KEYS = ("period", "wijken")
 AMBITION_KEYS = ("id", "title", "keywords")
-SIGNALS_KEYS = ("urgent", "crisis", "kinds", "not_solved")
+SIGNALS_KEYS = ("urgent", "crisis", "urgent_together", "crisis_together", "kinds", "not_solved")
 
 
 def municipality(reader: Reader) -> Municipality:
@@ -230,7 +230,28 @@ def signals(reader: Reader) -> Signals:
             kinds[KINDS[name]] = reader.words(file, str(name), kinds_raw, name, required=False)
     return Signals(urgent=reader.words(file, "urgent", data, "urgent", required=False),
                    crisis=reader.words(file, "crisis", data, "crisis", required=False), kinds=kinds,
+                   urgent_together=_together(reader, file, data, "urgent_together"),
+                   crisis_together=_together(reader, file, data, "crisis_together"),
                    not_solved=reader.words(file, "not_solved", data, "not_solved", required=False))
+
+def _together(reader: Reader, file: str, data: dict[str, Any], key: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Rules of words that belong together (domain.together): each a list of at least two groups, each group a
+    list of words or phrases."""
+    raw = data.get(key) or []
+    if not isinstance(raw, list):
+        reader.problem(file, key, key, "moet een lijst met regels zijn, zoals - [[gas, gasmeter], [ruik, ruikt]]")
+        return ()
+    rules = []
+    for number, rule in enumerate(raw, start=1):
+        groups = rule if isinstance(rule, list) else None
+        if (groups is None or len(groups) < 2 or not all(
+                isinstance(g, list) and g and all(isinstance(w, str) and w.strip(" *") for w in g) for g in groups)):
+            reader.problem(file, f"{key}[{number}]", key, "een regel is een lijst van minstens twee groepen woorden, "
+                                                          "zoals [[gas, gasmeter], [ruik, ruikt, stinkt]]")
+            continue
+        rules.append(tuple(tuple(str(w).strip() for w in g) for g in groups))
+    return tuple(rules)
+
 
 def check_duplicates(reader: Reader, file: str, ids: list[str]) -> None:
     seen: set[str] = set()

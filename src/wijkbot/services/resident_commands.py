@@ -15,7 +15,7 @@ lists the references of the resident's other cases (references only, never conta
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,6 +42,7 @@ from wijkbot.storage.tables import cases, contacts
 ERASURE = "verwijderverzoek"
 STOP_OUTCOME_YES = "stop:outcome:ja"  # after /stop: still send the final outcome of my cases
 STOP_OUTCOME_NO = "stop:outcome:nee"
+STOP_ANSWER_WINDOW = timedelta(days=1)  # a typed ja/nee answers the question after /stop for this long
 # /privacy names what each channel keeps as the resident's address.
 _PRIVACY_KEYS = {Channel.TELEGRAM.value: "notice.privacy", Channel.X.value: "notice.privacy_x"}
 _PRIVACY_DEFAULT = "notice.privacy_webchat"
@@ -83,6 +84,22 @@ class ResidentCommands:
                                  actions=answer.actions)
         self.notify_outbox()
         return IntakeResult(message_id, answer.reference)
+
+    async def typed_stop_answer(self, message: InboundMessage) -> IntakeResult | None:
+        """"ja" or "nee" typed in answer to the question after /stop ("Wilt u wel nog de uitkomst horen?") is that
+        answer, as if the button was pressed; not "writing to us again", which would end the /stop. None: not such
+        an answer (intake's turn). Only a short yes or no reaches the database here."""
+        if message.command is not None or message.choice is not None:
+            return None
+        answer = commands.yes_or_no(message.text)
+        if answer is None:
+            return None
+        async with self.db.read() as conn:
+            asked = await outbox.last_asked(conn, message.reply_to.channel, message.reply_to.address,
+                                            STOP_OUTCOME_YES, self.clock() - STOP_ANSWER_WINDOW)
+        if not asked:
+            return None
+        return await self.stop_choice(replace(message, choice=STOP_OUTCOME_YES if answer else STOP_OUTCOME_NO))
 
     async def stop_choice(self, message: InboundMessage) -> IntakeResult:
         """The answer to "still want the outcome?" under /stop: stored on the contact (contacts.wants_outcome)."""

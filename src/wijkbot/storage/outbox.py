@@ -128,6 +128,17 @@ async def failed_count(conn: AsyncConnection, since: datetime) -> int:
         outbox.c.status == "failed", outbox.c.next_attempt_at >= since))).scalar_one())
 
 
+async def last_asked(conn: AsyncConnection, channel: str, address: str, choice: str, since: datetime) -> bool:
+    """Whether the newest message to this resident (since `since`) is the one that carries the button `choice`:
+    the question a typed answer may be answering."""
+    row = (await conn.execute(
+        select(outbox.c.actions, outbox.c.created_at).join(contacts, contacts.c.id == outbox.c.contact_id)
+        .where(contacts.c.channel == channel, contacts.c.address == address)
+        .order_by(outbox.c.id.desc()).limit(1))).first()
+    return row is not None and row.created_at >= since and any(
+        isinstance(action, list) and len(action) == 2 and action[1] == choice for action in row.actions or [])
+
+
 async def failed_since(conn: AsyncConnection, since: datetime, limit: int = 200) -> list[RowMapping]:
     """The rows given up since `since` (and not queued again), newest first, with their case's reference (None
     for a message that belongs to no case, such as the answer to /stop): no address and no text."""

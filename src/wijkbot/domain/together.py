@@ -1,0 +1,87 @@
+"""Signals made of words that belong together in one sentence: danger said in a resident's own word order.
+
+A phrase list ("ruikt naar gas") misses "ik ruik volgens mij gas bij de meterkast"; a single word ("gas") would
+flag "gasrekening". A rule here is groups of words; it holds when every group has a word in the same sentence:
+`[[gas, gasmeter], [ruik, ruikt, stinkt, sist]]`. A word is matched as written (normalised: lower case, no
+accents), a word ending in "*" by its beginning ("gasleiding*"), and an entry of several words as those words in
+that order ("niet meer"). No stemming and no typo matching: a beheerder can read exactly what a rule catches.
+
+Invariants: pure; a sentence ends at . ! ? ; or a line break; a text with no word of any rule costs one set
+look-up per word; the result does not depend on the order of the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from wijkbot.domain.text import normalise
+
+_SENTENCE_END = re.compile(r"[.!?;\n]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    words: tuple[str, ...]  # one word, or a phrase in order
+    prefix: bool  # the last word matches by its beginning
+
+    def found_in(self, sentence: Sequence[str], present: set[str]) -> bool:
+        first = self.words[0]
+        if len(self.words) == 1:
+            return first in present if not self.prefix else any(w.startswith(first) for w in sentence)
+        size = len(self.words)
+        for start in range(len(sentence) - size + 1):
+            if tuple(sentence[start:start + size - 1]) == self.words[:-1]:
+                last = sentence[start + size - 1]
+                if last == self.words[-1] or (self.prefix and last.startswith(self.words[-1])):
+                    return True
+        return False
+
+
+def _entry(text: str) -> _Entry:
+    prefix = text.rstrip().endswith("*")
+    return _Entry(tuple(normalise(text.replace("*", " ")).split()), prefix)
+
+
+class Together:
+    """A set of together-rules (each: groups of entries) that answers one question per text: does any hold?"""
+
+    def __init__(self, rules: Iterable[Sequence[Sequence[str]]]) -> None:
+        built = [tuple(tuple(_entry(e) for e in group if normalise(e.replace("*", " "))) for group in rule)
+                 for rule in rules]
+        self._rules = [rule for rule in built if rule and all(rule)]
+        # The quick test, on the whole text: which groups of which rules have a first word in it. A group with a
+        # "woord*" entry cannot be answered by a set: it counts as present (`_open`), the sentence test decides.
+        self._where: dict[str, list[tuple[int, int]]] = {}
+        self._open = [0] * len(self._rules)
+        for r, rule in enumerate(self._rules):
+            for g, group in enumerate(rule):
+                if any(e.prefix and len(e.words) == 1 for e in group):
+                    self._open[r] += 1
+                    continue
+                for first in {e.words[0] for e in group}:
+                    self._where.setdefault(first, []).append((r, g))
+        self._firsts = frozenset(self._where)
+
+    def __bool__(self) -> bool:
+        return bool(self._rules)
+
+    def holds(self, text: str) -> bool:
+        """Whether some rule has a word of each of its groups in one sentence of `text`."""
+        found = self._firsts.intersection(normalise(text).split())  # (normalise is cached: the router's text)
+        groups: dict[int, set[int]] = {}
+        for word in found:
+            for index, group in self._where[word]:
+                groups.setdefault(index, set()).add(group)
+        candidates = [self._rules[r] for r, seen in groups.items() if len(seen) + self._open[r] == len(self._rules[r])]
+        candidates += [whole for r, whole in enumerate(self._rules) if self._open[r] == len(whole)]
+        if not candidates:
+            return False  # most messages: no rule has a word of every group anywhere in the text
+        for part in _SENTENCE_END.split(text):
+            sentence = normalise(part).split()
+            in_sentence = set(sentence)
+            for rule in candidates:
+                if all(any(entry.found_in(sentence, in_sentence) for entry in group) for group in rule):
+                    return True
+        return False
