@@ -77,6 +77,12 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKD", text.casefold()).translate(_SEPARATORS).split())
 
 
+@lru_cache(maxsize=64)
+def word_set(text: str) -> frozenset[str]:
+    """The distinct normalised words of a text (cached: several signals ask it of the same message)."""
+    return frozenset(normalise(text).split())
+
+
 def words(text: str) -> list[str]:
     """The normalised words of a text."""
     cleaned = normalise(text)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from wijkbot.domain.text import normalise
+from wijkbot.domain.text import normalise, word_set
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 
@@ -51,8 +51,9 @@ class Together:
         built = [tuple(tuple(_entry(e) for e in group if normalise(e.replace("*", " "))) for group in rule)
                  for rule in rules]
         self._rules = [rule for rule in built if rule and all(rule)]
-        # The quick test, on the whole text: which groups of which rules have a first word in it. A group with a
-        # "woord*" entry cannot be answered by a set: it counts as present (`_open`), the sentence test decides.
+        # The quick test, on the whole text: which groups of which rules have a key word in it (an entry's word, or a
+        # phrase's longest). A group with a one-word "woord*" entry cannot be answered by a set: it counts as
+        # present (`_open`), the sentence test decides.
         self._where: dict[str, list[tuple[int, int]]] = {}
         self._open = [0] * len(self._rules)
         for r, rule in enumerate(self._rules):
@@ -60,22 +61,27 @@ class Together:
                 if any(e.prefix and len(e.words) == 1 for e in group):
                     self._open[r] += 1
                     continue
-                for first in {e.words[0] for e in group}:
-                    self._where.setdefault(first, []).append((r, g))
+                # a phrase is looked up by its longest word: "in brand" by "brand", not by the "in" of every text
+                for key in {max(e.words[:-1] if e.prefix else e.words, key=len) for e in group}:
+                    self._where.setdefault(key, []).append((r, g))
         self._firsts = frozenset(self._where)
+        self._sizes = [len(rule) - self._open[r] for r, rule in enumerate(self._rules)]  # groups a set must see
+        self._always = [rule for r, rule in enumerate(self._rules) if self._sizes[r] == 0]
+        self._fewest = min(self._sizes, default=0)  # key words a text needs before any rule can hold
 
     def __bool__(self) -> bool:
         return bool(self._rules)
 
     def holds(self, text: str) -> bool:
         """Whether some rule has a word of each of its groups in one sentence of `text`."""
-        found = self._firsts.intersection(normalise(text).split())  # (normalise is cached: the router's text)
+        found = self._firsts & word_set(text)  # (cached: the urgent and the crisis rules ask it of the same text)
+        if len(found) < self._fewest:
+            return False  # most messages: fewer key words than any rule needs
         groups: dict[int, set[int]] = {}
         for word in found:
             for index, group in self._where[word]:
                 groups.setdefault(index, set()).add(group)
-        candidates = [self._rules[r] for r, seen in groups.items() if len(seen) + self._open[r] == len(self._rules[r])]
-        candidates += [whole for r, whole in enumerate(self._rules) if self._open[r] == len(whole)]
+        candidates = [self._rules[r] for r, seen in groups.items() if len(seen) == self._sizes[r]] + self._always
         if not candidates:
             return False  # most messages: no rule has a word of every group anywhere in the text
         for part in _SENTENCE_END.split(text):
