@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from wijkbot import cli_cases, cli_digest, cli_learning, cli_outbox, cli_simulate, cli_users, cli_words
 from wijkbot.cli_database import database_problem
-from wijkbot.cli_output import describe_file_error
+from wijkbot.cli_output import describe_file_error, list_problems
 from wijkbot.cli_output import fail as _fail
 from wijkbot.cli_output import progress_bar as _progress_bar
 from wijkbot.dotenv_check import check_dotenv
@@ -132,10 +132,7 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
 
             problems: list[str] = []
             count = route_file(router, rules, Path(args.input), Path(args.output), problems)
-            for problem in problems[:MAX_LISTED]:
-                print(f"  - {args.input}: {problem}", file=sys.stderr)
-            if len(problems) > MAX_LISTED:
-                print(f"  - {args.input}: en nog {len(problems) - MAX_LISTED} regels zo", file=sys.stderr)
+            list_problems(args.input, problems, "zo")
             print(f"{count} {'bericht' if count == 1 else 'berichten'} gerouteerd naar {args.output} {how}"
                   + (f" (let op: {len(problems)} {'regel' if len(problems) == 1 else 'regels'} hierboven)"
                      if problems else ""), file=sys.stderr)
@@ -220,8 +217,6 @@ async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         await bot.close()
 
 
-MAX_LISTED = 20  # problems listed one by one; the rest are counted
-
 def _read_line() -> str | None:
     try:
         return input("u> ")
@@ -298,9 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     # (English, for operators) show only as warnings, unless WIJKBOT_LOG_LEVEL is set on purpose.
     level = (settings.log_level if args.command == "serve" or "log_level" in settings.model_fields_set
              else "WARNING")
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.setFormatter(_LocalTimeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler = logging.StreamHandler()
+    handler.setFormatter(_LocalTimeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level.upper(), handlers=[handler])
     # httpx logs every request URL at INFO, and a Bot API URL contains the bot token; python-telegram-bot logs
     # request parameters (chat ids, texts) at DEBUG. Neither belongs in our logs.
     for chatty in ("alembic", "apscheduler", "httpx", "httpcore", "telegram"):

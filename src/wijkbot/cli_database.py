@@ -14,6 +14,9 @@ from pathlib import Path
 
 from wijkbot.cli_output import describe_file_error
 
+# A command that only reads (show, outbox) met a database that `migrate` never filled, or filled long ago.
+_NOT_MIGRATED = "is nog leeg of niet bijgewerkt: draai eerst wijkbot migrate (make run doet dat ook)"
+
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
@@ -58,6 +61,8 @@ def database_problem(error: BaseException, url: str) -> str | None:
                     f"controleer WIJKBOT_DATABASE_URL; alleen de standaardmap ./var wordt vanzelf gemaakt)")
         if os_error is not None:
             return f"kan de database {where} niet openen: {describe_file_error(os_error, writing=True)}"
+        if orig is not None and "no such table" in str(orig):
+            return f"de database {where} {_NOT_MIGRATED}"
         detail = f"{orig}" if orig is not None else type(error).__name__
         return f"kan de database {where} niet gebruiken: {detail} (controleer WIJKBOT_DATABASE_URL)"
     at = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
@@ -66,6 +71,8 @@ def database_problem(error: BaseException, url: str) -> str | None:
     if state.startswith("28"):
         return (f"de database op {at} weigert de aanmelding van gebruiker {user} (kloppen gebruiker en wachtwoord in "
                 f"WIJKBOT_DATABASE_URL? zie deploy/postgresql.md)")
+    if state == "42P01":  # undefined_table
+        return f"de database {name} op {at} {_NOT_MIGRATED}"
     if state == "3D000":
         return (f"de database {name} bestaat niet op {at} (maak hem aan, zie deploy/postgresql.md, of controleer "
                 f"WIJKBOT_DATABASE_URL)")

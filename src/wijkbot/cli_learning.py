@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wijkbot.cli_output import describe_file_error, fail, progress_bar
+from wijkbot.cli_output import describe_file_error, fail, list_problems, progress_bar
 from wijkbot.settings import Settings
 
 if TYPE_CHECKING:
@@ -49,19 +49,12 @@ def register(sub: Any) -> None:
     learn.set_defaults(func=run)
 
 
-MAX_LISTED = 20  # skipped rows listed one by one; after that they are counted, and the unknown labels summed up
-
-
 def report_skipped(source: str, problems: Any, unknown: Counter[str] | None = None) -> None:
-    """The rows skipped, each with its line (the first MAX_LISTED), before anything else is said about the file;
-    then the labels the configuration does not know, most frequent first."""
-    for problem in problems[:MAX_LISTED]:
-        print(f"  - {source}: {problem}", file=sys.stderr)
-    if len(problems) > MAX_LISTED:
-        print(f"  - {source}: en nog {len(problems) - MAX_LISTED} regels overgeslagen", file=sys.stderr)
-        if unknown:
-            common = ", ".join(f"{label} ({count} keer)" for label, count in unknown.most_common(5))
-            print(f"  - {source}: het vaakst onbekend: {common}", file=sys.stderr)
+    """The rows skipped, each with its line (the first cli_output.MAX_LISTED), before anything else is said about
+    the file; when there were more, the labels the configuration does not know, most frequent first."""
+    if list_problems(source, list(problems), "overgeslagen") and unknown:
+        common = ", ".join(f"{label} ({count} keer)" for label, count in unknown.most_common(5))
+        print(f"  - {source}: het vaakst onbekend: {common}", file=sys.stderr)
 
 
 def why_not_learned(error: Exception) -> str:

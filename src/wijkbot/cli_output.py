@@ -27,6 +27,20 @@ def progress_bar(step: str, done: int, total: int) -> None:
     print(f"\r{step:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr)
 
 
+MAX_LISTED = 20  # problems with a file listed one by one; the rest are counted
+
+
+def list_problems(source: str, problems: list[str], rest: str) -> bool:
+    """The first MAX_LISTED problems with a file, each on its own line, then how many more ("en nog 12 regels
+    `rest`"); True when some were only counted."""
+    for problem in problems[:MAX_LISTED]:
+        print(f"  - {source}: {problem}", file=sys.stderr)
+    if len(problems) <= MAX_LISTED:
+        return False
+    print(f"  - {source}: en nog {len(problems) - MAX_LISTED} regels {rest}", file=sys.stderr)
+    return True
+
+
 def fail(message: str) -> int:
     """Say what went wrong; returns the exit code 1."""
     print(f"wijkbot: {message}", file=sys.stderr)

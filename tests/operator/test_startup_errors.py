@@ -227,6 +227,13 @@ def test_a_configured_sqlite_path_in_a_missing_folder_is_refused_not_made(tmp_pa
     assert not (tmp_path / "dat").exists()
 
 
+@pytest.mark.parametrize("command", [["outbox"], ["show", "UT-2026-000001"]])
+def test_a_reading_command_on_a_database_never_migrated_says_to_migrate(tmp_path: Path, command: list[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'leeg.db'}"
+    assert_one_clear_line(run(command, env_for(tmp_path, WIJKBOT_DATABASE_URL=url)), "is nog leeg of niet bijgewerkt",
+                          "wijkbot migrate")
+
+
 def test_an_sqlite_file_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "blocked").write_text("", encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'blocked' / 'sub' / 'wijkbot.db'}"

@@ -104,17 +104,27 @@ class FakeTelegram:
         self.webhook_statuses: list[int] = []
 
     # --- running -----------------------------------------------------------------------------------------
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = self._runner.addresses[0][1]
         self.url = f"http://127.0.0.1:{port}"
         return self.url
+
+    async def go_down(self) -> None:
+        """An outage: the port stops answering (every request: connection refused); `come_back` ends it."""
+        assert self._runner is not None
+        await self._runner.cleanup()
+        self._runner = None
+
+    async def come_back(self) -> None:
+        """The Bot API answers again, on the same address."""
+        await self.start(int(self.url.rsplit(":", 1)[1]))
 
     async def stop(self) -> None:
         self._new_update.set()  # end any long poll still waiting (its client may be gone)

@@ -67,7 +67,9 @@ class Together:
         self._firsts = frozenset(self._where)
         self._sizes = [len(rule) - self._open[r] for r, rule in enumerate(self._rules)]  # groups a set must see
         self._always = [rule for r, rule in enumerate(self._rules) if self._sizes[r] == 0]
-        self._fewest = min(self._sizes, default=0)  # key words a text needs before any rule can hold
+        # key words a text needs before any rule can hold (one, if a word stands in two groups of one rule)
+        shared = any(len({r for r, _g in places}) < len(places) for places in self._where.values())
+        self._fewest = min(self._sizes, default=0) if not shared else min(1, *self._sizes)
 
     def __bool__(self) -> bool:
         return bool(self._rules)

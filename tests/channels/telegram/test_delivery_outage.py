@@ -19,7 +19,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
@@ -42,28 +41,12 @@ class Outage:
 
     def __init__(self, fake: FakeTelegram) -> None:
         self.fake = fake
-        self.port = int(fake.url.rsplit(":", 1)[1])
 
     async def begin(self) -> None:
-        assert self.fake._runner is not None
-        await self.fake._runner.cleanup()
-        self.fake._runner = None
+        await self.fake.go_down()
 
     async def end(self) -> None:
-        app = web.Application(client_max_size=60 * 1024 * 1024)
-        app.router.add_route("*", "/bot{token}/{method}", self.fake._api)
-        app.router.add_get("/file/bot{token}/{path:.+}", self.fake._download)
-        self.fake._runner = web.AppRunner(app, access_log=None)
-        await self.fake._runner.setup()
-        await web.TCPSite(self.fake._runner, "127.0.0.1", self.port).start()
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    instance = FakeTelegram()
-    await instance.start()
-    yield instance
-    await instance.stop()
+        await self.fake.come_back()
 
 
 @pytest.fixture
