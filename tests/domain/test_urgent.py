@@ -94,7 +94,8 @@ def test_complaints_in_strong_words_are_no_danger_or_crisis(municipality: str, t
 def test_a_resident_in_crisis_is_flagged_for_113_and_triage(municipality: str, text: str) -> None:
     decision = ROUTERS[municipality].route(text)
     assert decision.crisis and decision.urgent and decision.triage, decision
-    assert "mogelijk een crisis (zelfdoding): bewoner gewezen op 113 en 112" in decision.reasons
+    said = [r for r in decision.reasons if r.startswith("mogelijk een crisis (zelfdoding; gevonden: ")]
+    assert len(said) == 1 and said[0].endswith("): bewoner gewezen op 113 en 112"), decision.reasons
 
 
 def test_acute_danger_is_no_crisis() -> None:
@@ -141,3 +142,24 @@ def test_danger_in_a_residents_own_word_order(municipality: str, text: str, expe
     decision = ROUTERS[municipality].route(text)
     got = "crisis" if decision.crisis else "urgent" if decision.urgent else None
     assert got == expected, decision.reasons
+
+
+# What the ambtenaar reads first in a triage case: which words made it acute, as the rule matched them in the text.
+NAMED = [
+    ("utrecht", "Gasgeur in het portiek!", 'mogelijk acuut gevaar (gevonden: "gasgeur"): bewoner gewezen op 112'),
+    ("utrecht", "ruik volgens mij gas bij de meterkast, buurman ook",
+     'mogelijk acuut gevaar (gevonden: "gas", "ruik"): bewoner gewezen op 112'),
+    ("katwijk", "Er hangt een elektriciteitskabel los en de lantaarnpaal vonkt",  # "kabel(s) los" named once
+     'mogelijk acuut gevaar (gevonden: "vonkt", "elektriciteitskabel los"): bewoner gewezen op 112'),
+    ("katwijk", "een jongetje is in de singel gevallen en komt niet boven",
+     'mogelijk acuut gevaar (gevonden: "singel", "gevallen", "jongetje"): bewoner gewezen op 112'),
+    ("utrecht", "Ik denk aan zelfmoord",
+     'mogelijk een crisis (zelfdoding; gevonden: "zelfmoord"): bewoner gewezen op 113 en 112'),
+    ("katwijk", "ik spring zo van het balkon",
+     'mogelijk een crisis (zelfdoding; gevonden: "ik", "spring", "balkon"): bewoner gewezen op 113 en 112'),
+]
+
+
+@pytest.mark.parametrize(("municipality", "text", "reason"), NAMED)
+def test_the_reason_names_the_words_that_made_it_acute(municipality: str, text: str, reason: str) -> None:
+    assert reason in ROUTERS[municipality].route(text).reasons

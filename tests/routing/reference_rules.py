@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from wijkbot.domain.matching import Hit, Keyword
 from wijkbot.domain.model import Area, Kind
 from wijkbot.domain.together import Together
-from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, Decision, asks
+from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, Decision, asks, once
 from wijkbot.domain.rules import Ambition, Buurt, Category, RuleSet
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -378,16 +378,18 @@ class ReferenceRouter:
         terms = tuple(sorted({h.found for h in hits if category and h.keyword.owner[2:] == category.id}))
         kind = self._kind(text, category, {h.keyword.owner[2:] for h in found if h.keyword.owner.startswith("k:")},
                           terms)
-        urgent = any(h.keyword.owner == "u" for h in found)
-        # (changed since: danger in the resident's own word order, domain.together; a crisis is urgent too)
-        urgent = urgent or Together(self.rules.signals.urgent_together).holds(text) \
-            or Together(self.rules.signals.crisis_together).holds(text)
+        # (changed since: danger in the resident's own word order, domain.together; a crisis is urgent too; the
+        # reason names the words that said so)
+        alarm = once(h.found for h in found if h.keyword.owner == "u") \
+            or Together(self.rules.signals.urgent_together).which(text) \
+            or Together(self.rules.signals.crisis_together).which(text) or ()
+        urgent = bool(alarm)
         triage_dept = self.rules.municipality.triage_department
         out_of_scope = category is not None and not urgent and not self.rules.departments[category.department].in_scope
         triage = category is None or urgent or (not out_of_scope and confidence < self.rules.municipality.min_confidence)
         department = triage_dept if triage or category is None else category.department
         ambition = self._ambition(text, area.wijk) if kind is Kind.INITIATIEF else None
-        reasons = self._reasons(category, terms, area, confidence, triage, urgent, ambition)
+        reasons = self._reasons(category, terms, area, confidence, triage, alarm, ambition)
         return Decision(
             kind=kind,
             category=None if triage else (category.id if category else None),
@@ -434,7 +436,7 @@ class ReferenceRouter:
         return None
 
     def _reasons(self, category: Category | None, terms: tuple[str, ...], area: Area, confidence: float,
-                 triage: bool, urgent: bool, ambition: str | None) -> tuple[str, ...]:
+                 triage: bool, alarm: tuple[str, ...], ambition: str | None) -> tuple[str, ...]:
         reasons: list[str] = []
         if category is not None:
             department = self.rules.departments[category.department].name
@@ -447,10 +449,11 @@ class ReferenceRouter:
             reasons.append("geen plaats gevonden")
         reasons.append(f"zekerheid {confidence:.2f}")
         if triage:
-            reasons.append("mogelijk acuut: meteen naar triage van het wijkbureau" if urgent
+            reasons.append("mogelijk acuut: meteen naar triage van het wijkbureau" if alarm
                            else "te onzeker: naar triage van het wijkbureau")
-        if urgent:
-            reasons.append("mogelijk acuut gevaar: bewoner gewezen op 112")
+        if alarm:
+            said = ", ".join(f'"{word}"' for word in alarm)
+            reasons.append(f"mogelijk acuut gevaar (gevonden: {said}): bewoner gewezen op 112")
         if ambition is not None:
             found = self.ambition(ambition)
             if found is not None:

@@ -17,7 +17,7 @@ from wijkbot.domain.areas import AreaIndex
 from wijkbot.domain.matching import Hit, Keyword, KeywordIndex
 from wijkbot.domain.model import Area, Kind
 from wijkbot.domain.rules import Ambition, Category, RuleSet
-from wijkbot.domain.text import clip, normalise
+from wijkbot.domain.text import clip, normalise, stem, words
 from wijkbot.domain.together import Together
 
 EXACT_SCORE = 1.0
@@ -77,6 +77,7 @@ class Judgement(NamedTuple):
     terms: tuple[str, ...]
     ambition: str | None
     crisis: bool = False
+    alarm: tuple[str, ...] = ()  # the words that made it urgent or a crisis, for the reason
 
 
 class Reasons(NamedTuple):
@@ -155,7 +156,8 @@ class Router:
         candidates: list[Hit] = []
         vetoed: set[str] = set()
         markers: set[str] = set()
-        urgent = crisis = False
+        danger: list[str] = []  # the urgent phrases found, as the resident wrote them
+        despair: list[str] = []  # the crisis phrases found
         for hit in found:
             owner = hit.keyword.owner
             if owner[0] == "c":
@@ -165,14 +167,17 @@ class Router:
             elif owner[0] == "k":
                 markers.add(owner[2:])
             elif owner == "z":
-                crisis = urgent = True  # a crisis is acute as well: a person reads it now
+                despair.append(hit.found)
             else:
-                urgent = True
+                danger.append(hit.found)
         # Danger in the resident's own word order (domain.together), when no phrase said it already.
-        if not crisis and self._crisis_together and self._crisis_together.holds(text):
-            crisis = urgent = True
-        if not urgent and self._urgent_together and self._urgent_together.holds(text):
-            urgent = True
+        if not despair and self._crisis_together:
+            despair.extend(self._crisis_together.which(text) or ())
+        if not danger and not despair and self._urgent_together:
+            danger.extend(self._urgent_together.which(text) or ())
+        crisis = bool(despair)
+        urgent = crisis or bool(danger)  # a crisis is acute as well: a person reads it now
+        alarm = once(despair or danger) if urgent else ()  # what the reason names
         hits = [h for h in candidates if h.keyword.owner[2:] not in vetoed] if vetoed else candidates
         scores = _score(hits, prefix=2)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
@@ -188,7 +193,7 @@ class Router:
         triage = category is None or urgent or (
             not out_of_scope and confidence < self.rules.municipality.min_confidence)
         ambition = self._ambition(text, area.wijk) if kind is Kind.INITIATIEF else None
-        return Judgement(kind, category, confidence, area, urgent, out_of_scope, triage, terms, ambition, crisis)
+        return Judgement(kind, category, confidence, area, urgent, out_of_scope, triage, terms, ambition, crisis, alarm)
 
     def prepare(self, texts: Iterable[str]) -> int:
         """Warm the typo-matching caches with the vocabulary of known texts (history, example sentences)."""
@@ -233,10 +238,8 @@ class Router:
         else:
             about = "geen bekende woorden gevonden"
         more: list[str] = []
-        if judged.crisis:
-            more.append("mogelijk een crisis (zelfdoding): bewoner gewezen op 113 en 112")
-        elif judged.urgent:
-            more.append("mogelijk acuut gevaar: bewoner gewezen op 112")
+        if judged.urgent:
+            more.append(alarm_reason(judged.crisis, judged.alarm))
         ambition = judged.ambition
         if ambition is not None:
             found = self.ambition(ambition)
@@ -276,6 +279,28 @@ def states_before_asking(text: str, terms: Iterable[str]) -> bool:
         return False
     before = body[:ends[-1]].casefold()
     return any(term.casefold() in before for term in terms)
+
+
+def alarm_reason(crisis: bool, found: Iterable[str]) -> str:
+    """Why the resident was pointed to 112 (or 113 and 112), naming the words that said so, so the ambtenaar who
+    reads the case first sees at once what to look at ("gevonden: ruikt naar gas")."""
+    said = ", ".join(f'"{phrase}"' for phrase in found)
+    if crisis:
+        return f"mogelijk een crisis (zelfdoding{'; gevonden: ' + said if said else ''}): bewoner gewezen op 113 en 112"
+    return f"mogelijk acuut gevaar{' (gevonden: ' + said + ')' if said else ''}: bewoner gewezen op 112"
+
+
+def once(phrases: Iterable[str]) -> tuple[str, ...]:
+    """Each phrase once, in order; two forms of one phrase ("kabel los", "kabels los": the index matches
+    phrases by their stems, so both hit) count as one, named as the first."""
+    seen: set[tuple[str, ...]] = set()
+    kept: list[str] = []
+    for phrase in phrases:
+        key = tuple(stem(word) for word in words(phrase))
+        if key not in seen:
+            seen.add(key)
+            kept.append(phrase)
+    return tuple(kept)
 
 
 def triage_reason(urgent: bool) -> str:
