@@ -291,8 +291,20 @@ async def test_a_short_cry_for_help_is_answered_not_asked_to_explain(bot: Wijkbo
 async def test_a_crisis_conversation_stays_one_case(bot: Wijkbot, resident: Harness) -> None:
     await resident.say("ik zie het niet meer zitten, ik wil er een eind aan maken")
     first = resident.reference
-    await resident.say("ik wil niet meer leven, bel me alsjeblieft")
+    got = await resident.say("ik wil niet meer leven, bel me alsjeblieft")
     assert resident.reference == first  # with the person who reads the first, not a second triage case
+    # written again in distress: where to turn is said again, not only that we filed it
+    assert len(got) == 1 and first in got[0] and "0800-0113" in got[0] and "112" in got[0], got
+    got = await resident.say("mijn buurvrouw komt zo langs")  # nothing acute in these words: only "toegevoegd"
+    assert got and first in got[0] and "113" not in got[0], got
+
+
+async def test_danger_written_again_hears_112_again_in_the_same_case(bot: Wijkbot, resident: Harness) -> None:
+    await resident.say("Ik ruik een sterke gaslucht in de Kanaalstraat")
+    first = resident.reference
+    got = await resident.say("Het stinkt nu nog erger naar gas in het hele portiek")
+    assert resident.reference == first and first in got[0] and "112" in got[0], got
+    assert "113" not in got[0]  # danger, no crisis
 
 
 async def test_without_a_known_wijk_the_resident_reads_no_wijkbureau_of_another_wijk(bot: Wijkbot,

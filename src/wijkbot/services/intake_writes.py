@@ -152,6 +152,18 @@ class BatchWriter:
             return False
         return not await repository.officer_acted(self.conn, int(row["id"]))
 
+    def _added(self, item: BatchItem, case: BatchCase) -> str:
+        """"Added to number ...": with 112 again when the words are acute, and the 113 answer's help again when the
+        resident (or their case) is in crisis: someone who writes a second time in distress reads where to turn,
+        not only that we filed it. (The quiet rule still leaves out the same words within QUIET_AFTER.)"""
+        routed = item.routed
+        if routed is None or not routed.urgent:
+            return self.texts.with_case("ack.added", item.lang, case.row)
+        if routed.crisis or (case.row.get("routing") or {}).get("crisis"):
+            return self.texts.with_case("ack.added_crisis", item.lang, case.row)
+        return "\n\n".join((self.texts.simple("ack.urgent", item.lang),
+                             self.texts.with_case("ack.added", item.lang, case.row)))
+
     def _compose(self, item: BatchItem) -> None:
         """The answer, now that every case has its reference and every message its id."""
         ack = item.acknowledgement
@@ -170,7 +182,7 @@ class BatchWriter:
         elif item.case is not None and item.media.location is not None:
             item.answer = inbound_media.location_saved(item.case.row, self.texts, item.lang)
         elif item.case is not None:
-            item.answer = self.texts.with_case("ack.added", item.lang, item.case.row)
+            item.answer = self._added(item, item.case)
             item.added_only = True
         extra = inbound_media.notes(item.media, self.texts, item.lang, self.max_attachment_bytes)
         if item.ends_stop:
