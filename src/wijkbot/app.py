@@ -51,6 +51,7 @@ from wijkbot.settings import Settings
 from wijkbot.storage.db import Database
 from wijkbot.storage.migrate import migrate
 from wijkbot.storage.outbox import pending_count
+from wijkbot.web.chat_page import ChatPage
 from wijkbot.web.digest import digest_routes
 from wijkbot.web.inbox import InboxConfig, InboxServices, create_inbox_app
 from wijkbot.web.server import create_web_app
@@ -89,7 +90,8 @@ class Wijkbot:
     _scheduler: AsyncIOScheduler | None = None
 
     def web_app(self) -> web.Application:
-        routes = [web.get("/privacy", self._privacy), web.get("/inbox", self._inbox)]
+        chat = ChatPage(self.translator, self.rules.municipality)
+        routes = [web.get("/chat", chat.handle), web.get("/privacy", self._privacy), web.get("/inbox", self._inbox)]
         for channel in self.channels.values():  # web chat API, Telegram webhook: each channel brings its own
             channel_routes = getattr(channel, "routes", None)
             if callable(channel_routes):

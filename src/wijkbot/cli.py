@@ -32,6 +32,7 @@ from wijkbot.cli_output import progress_bar as _progress_bar
 from wijkbot.dotenv_check import check_dotenv
 from wijkbot.keys import SecretKeyError, secret_key_problem
 from wijkbot.rulefiles import RuleFileError, check_examples, load_rules, load_templates
+from wijkbot.rulefiles.notices import shared_postcodes
 from wijkbot.settings import Settings, problems, unknown_variables
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -87,6 +88,8 @@ async def cmd_check_rules(args: argparse.Namespace, settings: Settings) -> int:
         files = ", ".join(sorted({p.file for p in problems}))
         return _fail(f"{wrong} van de {examples} voorbeeldzinnen in {directory} {'komt' if wrong == 1 else 'komen'} "
                      f"anders uit dan in {files} staat")
+    for notice in shared_postcodes(rules):
+        print(f"wijkbot: let op: {notice}", file=sys.stderr)
     print(f"{directory}: OK ({len(rules.departments)} vakdiensten, {len(rules.categories)} categorieën, "
           f"{len(rules.teams)} teams, {len(rules.buurten)} buurten, {len(rules.streets)} straten, "
           f"{examples} voorbeeldzinnen kloppen, {len(templates.templates)} antwoordsjablonen)")

@@ -36,7 +36,10 @@ def replace_line(path: Path, start: str, new: str) -> int:
 # The smallest configuration that passes check-rules, without its areas.csv (each test gives its own): no
 # policies, templates or streets that name a category.
 MINIMAL_RULES = {
-    "municipality.yaml": "id: test\nname: Test\nreference_prefix: TE\ntriage: {department: wijken}\n",
+    "municipality.yaml": "id: test\nname: Test\nreference_prefix: TE\ntriage: {department: wijken}\n"
+                         "phone: '14 000'\nwijkbureau: het gemeentehuis\nwebsite: https://test.example\n"
+                         "privacy_url: https://test.example/privacy\n",
+    "signals.yaml": "urgent: [gaslucht]\ncrisis: [zelfmoord]\n",
     "departments.yaml": "departments:\n  - {id: wijken, name: Wijken}\n",
     "categories.yaml": "categories:\n  - {id: overig, name: Overig, department: wijken, sla_days: 5, "
                        "keywords: [vraag]}\n",

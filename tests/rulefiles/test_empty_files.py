@@ -76,8 +76,7 @@ def test_a_missing_categories_file_says_only_that_it_is_missing(minimal: Path, c
     assert check_rules(minimal) == ["categories.yaml: bestand ontbreekt"]
 
 
-@pytest.mark.parametrize("file", ["streets.csv", "ambitions.yaml", "signals.yaml", "policies.yaml",
-                                  "templates.yaml"])
+@pytest.mark.parametrize("file", ["streets.csv", "ambitions.yaml", "policies.yaml", "templates.yaml"])
 def test_an_optional_file_may_be_empty(minimal: Path, file: str, capsys: pytest.CaptureFixture[str]) -> None:
     (minimal / file).write_text("", encoding="utf-8")
     assert main(["check-rules", str(minimal)]) == 0, capsys.readouterr().err
@@ -104,3 +103,63 @@ def test_an_emptied_street_list_makes_examples_say_no_area_was_found(rules_copy:
     problems = check_rules(rules_copy)
     assert problems and not any("None" in p for p in problems)
     assert any("geen wijk gevonden, verwacht '" in p for p in problems)
+
+
+# A new municipality's beheerder who leaves out what residents need is told so, not served broken answers.
+SIGNALS_NEEDED = [
+    "signals.yaml: onderdeel 'urgent', sleutel 'urgent': woorden voor acuut gevaar zijn nodig (bewoner krijgt 'bel "
+    "112'), zoals [gaslucht, brand, vechtpartij]; kopieer ze uit routing_rules/utrecht/signals.yaml",
+    "signals.yaml: onderdeel 'crisis', sleutel 'crisis': woorden van iemand die zichzelf iets wil aandoen zijn nodig "
+    "(bewoner krijgt 113), zoals [zelfmoord, 'wil niet meer leven']; kopieer ze uit routing_rules/utrecht/signals.yaml",
+]
+
+
+def test_without_signals_no_danger_would_be_recognised_so_the_file_is_required(minimal: Path,
+                                                                                check_rules: Check) -> None:
+    (minimal / "signals.yaml").unlink()
+    assert check_rules(minimal) == ["signals.yaml: bestand ontbreekt"]
+
+
+@pytest.mark.parametrize("content", ["", "kinds:\n  vraag: [hoe]\n"])
+def test_signals_without_danger_or_crisis_words_are_refused(minimal: Path, check_rules: Check, content: str) -> None:
+    (minimal / "signals.yaml").write_text(content, encoding="utf-8")
+    assert check_rules(minimal) == SIGNALS_NEEDED
+
+
+def test_contact_details_residents_read_are_required(minimal: Path, check_rules: Check) -> None:
+    (minimal / "municipality.yaml").write_text(MINIMAL_RULES["municipality.yaml"].split("phone:")[0], encoding="utf-8")
+    assert check_rules(minimal) == [
+        f"municipality.yaml: onderdeel 'test', sleutel '{key}': een tekst is nodig"
+        for key in ("phone", "wijkbureau", "website", "privacy_url")]
+
+
+def test_a_web_address_without_https_and_an_id_that_is_no_slug_are_named(minimal: Path, check_rules: Check) -> None:
+    text = MINIMAL_RULES["municipality.yaml"].replace("id: test", "id: Gemeente Test").replace(
+        "website: https://test.example", "website: www.test.example")
+    (minimal / "municipality.yaml").write_text(text, encoding="utf-8")
+    assert check_rules(minimal) == [
+        "municipality.yaml: onderdeel 'Gemeente Test', sleutel 'id': gebruik kleine letters, cijfers en streepjes, "
+        "zoals 'zeist' of 'den-haag'",
+        "municipality.yaml: onderdeel 'Gemeente Test', sleutel 'website': moet een webadres zijn dat begint met "
+        "https://, nu staat er 'www.test.example'",
+    ]
+
+
+def test_two_categories_with_one_name_are_refused(minimal: Path, check_rules: Check) -> None:
+    (minimal / "categories.yaml").write_text(
+        MINIMAL_RULES["categories.yaml"] + "  - {id: overig2, name: ' overig', department: wijken, sla_days: 5, "
+                                           "keywords: [iets]}\n", encoding="utf-8")
+    assert check_rules(minimal) == [
+        "categories.yaml: onderdeel 'overig2', sleutel 'name': de naam 'overig' staat ook bij 'overig'; ambtenaren "
+        "kunnen ze in lijsten en filters niet uit elkaar houden"]
+
+
+def test_ambitions_that_no_message_could_serve_are_named(minimal: Path, check_rules: Check) -> None:
+    (minimal / "ambitions.yaml").write_text(
+        "wijken:\n  West:\n    - {id: groen, title: Meer groen, keywords: [boom]}\n", encoding="utf-8")
+    assert check_rules(minimal) == [
+        "ambitions.yaml: sleutel 'wijken': er zijn wijkambities, maar geen bericht wordt een initiatief: zet woorden "
+        "onder kinds: initiatief: in signals.yaml, of geef een categorie kind: initiatief"]
+    (minimal / "signals.yaml").write_text(MINIMAL_RULES["signals.yaml"] + "kinds:\n  initiatief: [idee]\n",
+                                          encoding="utf-8")
+    assert main(["check-rules", str(minimal)]) == 0

@@ -209,6 +209,26 @@ async def test_the_triage_acknowledgement_names_who_reads_it_as_the_municipality
         assert len(got) == 1 and who in got[0], (municipality, lang, got)
 
 
+async def test_the_crisis_answer_names_who_reads_it_as_the_municipality_says(
+        sqlite_url: str, clock: FrozenClock, channel: RecordingChannel) -> None:
+    """Katwijk has no wijkbureau: the 113 answer names the configured reader (a trial found "het wijkbureau")."""
+    from wijkbot.app import build
+    from wijkbot.settings import Settings
+
+    settings = Settings(database_url=sqlite_url, rules_dir=ROOT / "routing_rules" / "katwijk",  # type: ignore[call-arg]
+                        locales_dir=ROOT / "locales", _env_file=None)
+    bot = await build(settings, clock, extra_channels={channel.name: channel})
+    try:
+        resident = Harness(bot, channel)
+        first = await resident.say("ik wil niet meer leven")
+        again = await resident.say("ik zie het echt niet meer zitten")
+    finally:
+        await bot.close()
+    for got in (first, again):
+        assert "0800-0113" in got[0] and "De wijkregisseur van uw kern leest het." in got[0], got
+        assert "wijkbureau" not in got[0]
+
+
 async def _officer_team(bot: Wijkbot, officer_id: int | None) -> set[str]:
     from sqlalchemy import select
 

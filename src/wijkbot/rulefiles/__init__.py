@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from wijkbot.domain.model import Kind
 from wijkbot.domain.rules import RuleSet, validate
 from wijkbot.rulefiles import areas, policies, sections
 from wijkbot.rulefiles.examples import check_examples
@@ -38,6 +39,15 @@ def load_rules(directory: Path | str) -> RuleSet:
     sections.check_duplicates(reader, "departments.yaml", [d.id for d in departments])
     sections.check_duplicates(reader, "categories.yaml", [c.id for c in categories])
     sections.check_duplicates(reader, "teams.yaml", [t.id for t in teams])
+    sections.check_duplicate_names(reader, "departments.yaml", [(d.id, d.name) for d in departments])
+    sections.check_duplicate_names(reader, "categories.yaml", [(c.id, c.name) for c in categories])
+    for department in departments:  # one group of people may be a team of two vakdiensten (Katwijk's meeuwen)
+        sections.check_duplicate_names(reader, "teams.yaml",
+                                       [(t.id, t.name) for t in teams if t.department == department.id])
+    if any(ambitions.values()) and not signals.kinds.get(Kind.INITIATIEF) \
+            and not any(c.kind is Kind.INITIATIEF for c in categories):
+        reader.problem("ambitions.yaml", "-", "wijken", "er zijn wijkambities, maar geen bericht wordt een initiatief: "
+                       "zet woorden onder kinds: initiatief: in signals.yaml, of geef een categorie kind: initiatief")
     if reader.problems:
         raise RuleFileError(folder, reader.problems)
     rules = RuleSet(

@@ -7,6 +7,7 @@ Add a key here when the code starts reading it. The CSV files are read in rulefi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from wijkbot.domain.duplicates import DuplicatePolicy
@@ -15,6 +16,7 @@ from wijkbot.domain.rules import Ambition, Category, Department, Example, Munici
 from wijkbot.rulefiles.reader import Reader
 
 KINDS = {k.value: k for k in Kind}
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 # The keys of each mapping, as read below (docs/rules-format.md).
 MUNICIPALITY_KEYS = ("id", "name", "reference_prefix", "timezone", "phone", "wijkbureau", "website", "privacy_url",
@@ -40,15 +42,21 @@ def municipality(reader: Reader) -> Municipality:
         reader.problem(file, rule, "triage", "moet een blok zijn met department en min_confidence")
         triage = {}
     reader.known(file, rule, triage, TRIAGE_KEYS, "triage")
+    slug = reader.text(file, rule, data, "id", "-")
+    if slug != "-" and not _SLUG.fullmatch(slug):
+        reader.problem(file, rule, "id", "gebruik kleine letters, cijfers en streepjes, zoals 'zeist' of 'den-haag'")
+    # Residents read these in answers ("Bel {phone}", "Meer op {website}"): without them a sentence breaks off.
+    contact = {key: reader.text(file, rule, data, key) for key in ("phone", "wijkbureau", "website", "privacy_url")}
+    for key in ("website", "privacy_url"):
+        if contact[key] and not contact[key].startswith(("https://", "http://")):
+            reader.problem(file, rule, key,
+                           f"moet een webadres zijn dat begint met https://, nu staat er {contact[key]!r}")
     return Municipality(
-        id=reader.text(file, rule, data, "id", "-"),
+        id=slug,
         name=reader.text(file, rule, data, "name"),
         reference_prefix=reader.text(file, rule, data, "reference_prefix"),
         timezone=str(data.get("timezone", "Europe/Amsterdam")),
-        phone=str(data.get("phone", "")),
-        wijkbureau=str(data.get("wijkbureau", "")),
-        website=str(data.get("website", "")),
-        privacy_url=str(data.get("privacy_url", "")),
+        **contact,
         triage_department=reader.text(file, rule, triage, "department", "wijken"),
         min_confidence=reader.number(file, rule, triage, "min_confidence", 0.45, 0.0, 1.0),
         triage_reader=_per_language(reader, file, rule, triage, "reader"),
@@ -215,8 +223,10 @@ def ambitions(reader: Reader) -> tuple[str, dict[str, tuple[Ambition, ...]]]:
     return str(data.get("period", "")), result
 
 def signals(reader: Reader) -> Signals:
+    # Required, with danger and crisis words: without them no message would get "bel 112" or 113's number, and
+    # nothing would say so (a new municipality starts from a copy of routing_rules/utrecht/signals.yaml).
     file = "signals.yaml"
-    data = reader.yaml(file, required=False)
+    data = reader.yaml(file)
     reader.known(file, "-", data, SIGNALS_KEYS)
     kinds_raw = data.get("kinds", {}) or {}
     kinds: dict[Kind, tuple[str, ...]] = {}
@@ -228,6 +238,15 @@ def signals(reader: Reader) -> Signals:
                 reader.problem(file, str(name), "kinds", f"onbekende soort; gebruik een van deze: {', '.join(KINDS)}")
                 continue
             kinds[KINDS[name]] = reader.words(file, str(name), kinds_raw, name, required=False)
+    present = (reader.directory / file).exists()  # (a missing file is one problem: "bestand ontbreekt")
+    if present and not data.get("urgent"):
+        reader.problem(file, "urgent", "urgent", "woorden voor acuut gevaar zijn nodig (bewoner krijgt 'bel 112'), "
+                                                 "zoals [gaslucht, brand, vechtpartij]; "
+                                                 "kopieer ze uit routing_rules/utrecht/signals.yaml")
+    if present and not data.get("crisis"):
+        reader.problem(file, "crisis", "crisis", "woorden van iemand die zichzelf iets wil aandoen zijn nodig "
+                                                 "(bewoner krijgt 113), zoals [zelfmoord, 'wil niet meer leven']; "
+                                                 "kopieer ze uit routing_rules/utrecht/signals.yaml")
     return Signals(urgent=reader.words(file, "urgent", data, "urgent", required=False),
                    crisis=reader.words(file, "crisis", data, "crisis", required=False), kinds=kinds,
                    urgent_together=_together(reader, file, data, "urgent_together"),
@@ -259,3 +278,14 @@ def check_duplicates(reader: Reader, file: str, ids: list[str]) -> None:
         if rule_id in seen:
             reader.problem(file, rule_id, "id", "dit id wordt twee keer gebruikt")
         seen.add(rule_id)
+
+
+def check_duplicate_names(reader: Reader, file: str, named: list[tuple[str, str]]) -> None:
+    """Two items with one name (different ids) cannot be told apart in the inbox's lists and filters."""
+    first: dict[str, str] = {}
+    for rule_id, name in named:
+        key = " ".join(name.casefold().split())
+        if key in first and first[key] != rule_id:
+            reader.problem(file, rule_id, "name", f"de naam {name!r} staat ook bij '{first[key]}'; ambtenaren "
+                                                  "kunnen ze in lijsten en filters niet uit elkaar houden")
+        first.setdefault(key, rule_id)

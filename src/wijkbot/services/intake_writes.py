@@ -160,7 +160,8 @@ class BatchWriter:
         if routed is None or not routed.urgent:
             return self.texts.with_case("ack.added", item.lang, case.row)
         if routed.crisis or (case.row.get("routing") or {}).get("crisis"):
-            return self.texts.with_case("ack.added_crisis", item.lang, case.row)
+            who = self.texts.triage_reader(item.lang)
+            return self.texts.with_case("ack.added_crisis", item.lang, case.row, who=who)
         return "\n\n".join((self.texts.simple("ack.urgent", item.lang),
                              self.texts.with_case("ack.added", item.lang, case.row)))
 

@@ -55,7 +55,7 @@ class Texts:
         if decision.crisis:
             # Someone who may harm themselves: where to get help now, that a person reads it, and nothing
             # else: no date, no question about a street.
-            return self.t.text("ack.crisis", lang, reference=reference)
+            return self.t.text("ack.crisis", lang, reference=reference, who=self.triage_reader(lang))
         parts: list[str] = []
         if decision.urgent:
             parts.append(self.t.text("ack.urgent", lang))
@@ -65,8 +65,7 @@ class Texts:
                                      phone=self.rules.municipality.phone, **values))
         else:
             if decision.triage:
-                who = self.rules.municipality.triage_reader.get(lang) or self.t.text("ack.triage_who", lang)
-                parts.append(self.t.text("ack.triage", lang, who=who, **values))
+                parts.append(self.t.text("ack.triage", lang, who=self.triage_reader(lang), **values))
             else:
                 parts.append(self.t.text(f"ack.{decision.kind.value}", lang, **values))
             if known:
@@ -76,6 +75,10 @@ class Texts:
         if long:
             parts.append(self.t.text("ack.long", lang))
         return "\n\n".join(parts)
+
+    def triage_reader(self, lang: str) -> str:
+        """Who reads a case in triage, as the municipality names them ("De wijkregisseur van uw kern")."""
+        return self.rules.municipality.triage_reader.get(lang) or self.t.text("ack.triage_who", lang)
 
     def simple(self, key: str, lang: str, **values: Any) -> str:
         return self.t.text(key, lang, **values)

@@ -1,4 +1,4 @@
-"""The aiohttp application: security headers, body limits, JSON errors, the chat page and health checks.
+"""The aiohttp application: security headers, body limits, JSON errors, static files and health checks.
 
 Invariants: every response carries a strict Content-Security-Policy and no-sniff/frame headers; request
 bodies above the limit get 413 before they are read; an unexpected error becomes a JSON 500 without a
@@ -86,9 +86,6 @@ def create_web_app(routes: list[web.RouteDef], health: HealthCheck, max_body_byt
     app = web.Application(middlewares=[security_headers, body_limit(max_body_bytes)],  # type: ignore[list-item]
                           client_max_size=max_body_bytes)
 
-    async def chat_page(_request: web.Request) -> web.FileResponse:
-        return web.FileResponse(STATIC / "chat.html")
-
     async def index(_request: web.Request) -> web.Response:
         raise web.HTTPFound("/chat")
 
@@ -97,7 +94,6 @@ def create_web_app(routes: list[web.RouteDef], health: HealthCheck, max_body_byt
         return web.json_response(report, status=200 if report.get("status") == "ok" else 503)
 
     app.router.add_get("/", index)
-    app.router.add_get("/chat", chat_page)
     app.router.add_get("/health", healthz)
     app.router.add_static("/static/", STATIC, show_index=False)
     app.add_routes(routes)

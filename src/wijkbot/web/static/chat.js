@@ -1,5 +1,5 @@
 /*
- * wijkbot — residents' web chat (page GET /chat, script /static/chat.js). Sends the resident's messages to
+ * wijkbot — residents' web chat (page GET /chat, rendered by web/chat_page.py; script /static/chat.js). Sends the resident's messages to
  * POST /api/webchat/messages and polls GET /api/webchat/messages for what the municipality sends back.
  * Invariants:
  *  - Message text (resident and officer) reaches the DOM only via textContent / Text nodes, never innerHTML;
@@ -10,7 +10,8 @@
  *  - Every message carries a client id (`id`); a retry of the same message (same session, text and choice)
  *    reuses it, so the server stores it once even when an earlier attempt did arrive.
  *  - The resident reads only the page's own texts about a failed send, never the server's `error` string.
- *  - `locale` is the page language: the server uses it only for a new conversation; /taal decides after that.
+ *  - `locale` is the page language (<html lang>, chosen by the server from ?lang=): the server uses it only for
+ *    a new conversation; /taal decides after that. Every text shown comes from the page's #chat-texts block.
  *  - The page sets no length limit of its own: the server keeps a long message whole and refuses only a body
  *    above its limit (413, ~256 KB), which the page then explains. The counter only counts, never in red.
  *  - Only the newest municipality message's buttons can be pressed, and only while the resident has not written
@@ -21,46 +22,15 @@
 (() => {
   const API = '/api/webchat/messages', SESSION_KEY = 'wijkbot.session';
   const POLL_MS = 1500, MAX_BACKOFF_MS = 30000, COUNTER_FROM = 4000;
-  const T = {
-    nl: {
-      title: 'Chat met de gemeente', site: 'Wijkbureau', skip: 'Direct naar het berichtveld',
-      intro: 'Hier kunt u ons schrijven over meldingen over de openbare ruimte, vragen, klachten en ideeën voor de '
-        + 'buurt. Wij lezen elk bericht en laten u weten wat we ermee doen.',
-      danger: 'Bij gevaar: bel 112.', phone: 'Liever bellen? Bel', logTitle: 'Uw gesprek', label: 'Uw bericht',
-      privacy: 'Lees hoe wij met uw gegevens omgaan (privacyverklaring)', send: 'Versturen', newChat: 'Nieuw gesprek',
-      empty: 'Nog geen berichten. Stuur hieronder uw eerste bericht.',
-      hint: 'Druk op Enter om te versturen, Shift+Enter voor een nieuwe regel.',
-      langSwitch: 'English', you: 'U', them: 'Gemeente', caseRef: 'Zaak', actions: 'Antwoordmogelijkheden',
-      counter: (n) => `${n.toLocaleString('nl-NL')} tekens. Ook een lang bericht bewaren we helemaal.`,
-      typeFirst: 'Typ eerst uw bericht.',
-      rate: (n) => `U stuurt veel berichten achter elkaar. Probeer het over ${n} seconden opnieuw.`,
-      offline: 'Er is even geen verbinding met de gemeente. We proberen het automatisch opnieuw.',
-      sendFailed: 'Uw bericht is niet verstuurd. Controleer uw verbinding en probeer het opnieuw.',
-      tooLarge: 'Uw bericht is te lang om te versturen. Maak het korter en probeer het opnieuw.',
-      badRequest: 'Uw bericht kon niet worden verstuurd. Probeer het opnieuw of bel ons.',
-      started: 'U bent een nieuw gesprek begonnen.',
-    },
-    en: {
-      title: 'Chat with the municipality', site: 'Neighbourhood office', skip: 'Skip to the message field',
-      intro: 'Write to us here about reports on public space, questions, complaints and ideas for the neighbourhood. '
-        + 'We read every message and let you know what we do with it.',
-      danger: 'In an emergency: call 112.', phone: 'Prefer to call? Call', logTitle: 'Your conversation',
-      privacy: 'Read how we handle your data (privacy statement)', send: 'Send', newChat: 'New conversation',
-      empty: 'No messages yet. Send your first message below.', label: 'Your message',
-      hint: 'Press Enter to send, Shift+Enter for a new line.',
-      langSwitch: 'Nederlands', you: 'You', them: 'Municipality', caseRef: 'Case', actions: 'Answer options',
-      counter: (n) => `${n.toLocaleString('en-GB')} characters. We keep a long message whole, too.`,
-      typeFirst: 'Please type your message first.',
-      rate: (n) => `You are sending many messages in a row. Please try again in ${n} seconds.`,
-      offline: 'We cannot reach the municipality right now. We will keep trying automatically.',
-      sendFailed: 'Your message was not sent. Please check your connection and try again.',
-      tooLarge: 'Your message is too long to send. Please make it shorter and try again.',
-      badRequest: 'Your message could not be sent. Please try again or call us.',
-      started: 'You started a new conversation.',
-    },
+  // The page's texts, in its language, from the server (locales/webchat.po): none are written here.
+  const locale = document.documentElement.lang || 'nl';
+  const texts = JSON.parse(document.getElementById('chat-texts').textContent);
+  const fill = (text, n) => text.replace('{n}', n.toLocaleString(locale === 'en' ? 'en-GB' : 'nl-NL'));
+  const t = {
+    you: texts.you, them: texts.them, caseRef: texts.case_ref, actions: texts.actions, started: texts.started,
+    typeFirst: texts.type_first, offline: texts.offline, sendFailed: texts.send_failed, tooLarge: texts.too_large,
+    badRequest: texts.bad_request, counter: (n) => fill(texts.counter, n), rate: (n) => fill(texts.rate, n),
   };
-  const locale = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'nl';
-  const t = T[locale];
   const $ = (id) => document.getElementById(id);
   const log = $('chat-log'), input = $('chat-input'), sendBtn = $('chat-send'), statusEl = $('chat-status');
   const counter = $('chat-counter'), empty = $('chat-empty');
@@ -85,16 +55,10 @@
   let sending = false, blockedUntil = 0, statusKind = '';
   let pending = null;   // {session, text, choice, id}: the last message not (known to be) accepted, for retries
 
-  // Static page text, title, lang attribute and the language switch.
-  document.documentElement.lang = locale;
-  document.title = t.title;
-  for (const node of document.querySelectorAll('[data-i18n]')) {
-    if (typeof t[node.dataset.i18n] === 'string') node.textContent = t[node.dataset.i18n];
-  }
-  const sw = $('lang-switch'), other = locale === 'en' ? 'nl' : 'en', swUrl = new URL(location.href);
+  // The language switch keeps the page's other parameters.
+  const sw = $('lang-switch'), other = sw.getAttribute('hreflang'), swUrl = new URL(location.href);
   swUrl.searchParams.set('lang', other);
   sw.href = swUrl.pathname + swUrl.search;
-  sw.lang = other; sw.hreflang = other; sw.textContent = t.langSwitch;
 
   function setStatus(text, kind = '') {
     statusKind = text ? kind : '';
