@@ -38,6 +38,30 @@ async def test_reply_with_a_template_reaches_the_resident(any_officers: dict[str
     assert (await case_row(any_inbox_bot, resident.reference))["status"] == "in behandeling"
 
 
+async def test_a_template_sent_unchanged_is_refused_until_its_brackets_are_filled_in(
+        officers: dict[str, Officer], inbox_bot: Wijkbot, channel: RecordingChannel) -> None:
+    """A trial sent "Vraag om meer informatie" as it stood: the resident read "[Vul aan wat u nodig heeft.]"."""
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk = await signed_in(officers, "anouk")
+    page = await anouk.get(f"/inbox/zaak/{resident.reference}?sjabloon=meer-informatie")
+    draft = re.search(r'<textarea id="reply-text"[^>]*>(.*?)</textarea>', page.html, re.S).group(1)
+    assert "[Vul aan wat u nodig heeft.]" in draft
+    refused = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord",
+                               {"version": page.field("version"), "reply": draft})
+    assert refused.status == 400, refused.text
+    assert "vul eerst in wat tussen [ ] staat en haal de haken weg: [Vul aan wat u nodig heeft.]" in refused.text
+    assert "[Vul aan wat u nodig heeft.]" in refused.html.split('id="reply-text"')[1]  # the draft is kept
+    closing = await anouk.post(f"/inbox/zaak/{resident.reference}/afhandelen",
+                               {"version": page.field("version"), "outcome": "Opgehaald op [datum]"})
+    assert closing.status == 400 and "[datum]" in closing.text
+    assert await resident.received() == []  # nothing left
+    filled = draft.replace(" [Vul aan wat u nodig heeft.]", "").replace("&#39;", "'").replace("&#34;", '"')
+    sent = await anouk.post(f"/inbox/zaak/{resident.reference}/antwoord",
+                            {"version": page.field("version"), "reply": filled + "\nIk citeer: [weggelaten]"})
+    assert "Uw antwoord gaat nu naar de bewoner" in sent.text, sent.text
+    assert len(await resident.received()) == 1
+
+
 async def test_preview_shows_the_text_as_the_channel_will(officers: dict[str, Officer], inbox_bot: Wijkbot,
                                                           channel: RecordingChannel) -> None:
     resident = await new_case(inbox_bot, channel, AFVAL)

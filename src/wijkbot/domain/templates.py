@@ -4,16 +4,23 @@ An answer says what the municipality will do, what the resident can do, what can
 the alternatives (seed-002: "wat de gemeente kan doen, wat hij zelf mag ... en wat helemaal niet kan";
 seed-001: "Als ons antwoord 'nee' is, dan zijn we daar duidelijk over"). Invariants: pure; a template has
 Dutch text (other languages fall back to it); only the placeholders in PLACEHOLDERS may be used, and they
-hold no personal data (reference, department, due date, area, the officer's name).
+hold no personal data (reference, department, due date, area, the officer's name). A part the ambtenaar must
+still write is an instruction in square brackets ("[Vul de reden aan.]"): `open_instructions` finds what is
+left of them, and a text that still holds one is not sent to a resident.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 SECTIONS = ("we_will", "you_can", "cannot", "alternatives")
+# "[Vul de reden aan.]", "[Noem een alternatief.]": a short text in square brackets with a letter in it. Not what
+# masking leaves ("[weggelaten]", "[left out]": quoting a masked message is fine), nor "[1]" or "[ ]".
+_INSTRUCTION = re.compile(r"\[[^\[\]\n]*[^\W\d_][^\[\]\n]*\]")
+NOT_INSTRUCTIONS = frozenset({"[weggelaten]", "[left out]"})
 PLACEHOLDERS = frozenset({"reference", "department", "due", "area", "officer"})
 ANY = "*"
 
@@ -66,6 +73,13 @@ def placeholders_in(text: str) -> set[str]:
             raise ValueError(f"placeholder {{{name}}} is not allowed; use one of {', '.join(sorted(PLACEHOLDERS))}")
         names.add(name)
     return names
+
+
+def open_instructions(text: str) -> list[str]:
+    """The instructions in square brackets a text still holds ("[Vul de reden aan.]"), in order."""
+    if "[" not in text:
+        return []
+    return [found for found in _INSTRUCTION.findall(text) if found.casefold() not in NOT_INSTRUCTIONS]
 
 
 def compose(template: ReplyTemplate, lang: str, headings: Mapping[str, str], values: Mapping[str, str]) -> str:

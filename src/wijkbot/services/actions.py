@@ -22,6 +22,7 @@ from wijkbot.domain.followups import waking_moment
 from wijkbot.domain.mentions import handle_of, handles
 from wijkbot.domain.model import Kind
 from wijkbot.domain.sanitise import is_blank, storable
+from wijkbot.domain.templates import open_instructions
 from wijkbot.domain.workdays import holiday_name, is_working_day
 from wijkbot.domain.workflow import Status, TransitionError, is_open, transition
 from wijkbot.services import case_terms, duplicates
@@ -49,6 +50,7 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
         (AlreadyAnswered), so the inbox can ask "send another one?".
         """
         _check_text(text, "een antwoord mag niet leeg zijn")
+        _check_filled_in(text)
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
             if await casefile.stop_state(conn, int(case["id"])) is not None:
@@ -143,6 +145,7 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
         the lead tells every reporter at once.
         """
         _check_text(reason, "geef een reden om de zaak te annuleren: de bewoner leest die")
+        _check_filled_in(reason)
         why = storable(reason).strip()
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
@@ -188,6 +191,7 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
     async def close(self, reference: str, actor: Actor, outcome: str, *, expected_version: int | None = None) -> None:
         """Close with an outcome the resident reads; pointless follow-ups are cancelled."""
         _check_text(outcome, "beschrijf de uitkomst: de bewoner leest die")
+        _check_filled_in(outcome)
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
             _allowed(case, Status.AFGEHANDELD)
@@ -279,6 +283,15 @@ def _check_text(text: str, empty_message: str) -> None:
         raise ActionError(empty_message)
     if len(text) > MAX_TEXT:
         raise ActionError(f"deze tekst is te lang (meer dan {MAX_TEXT} tekens)")
+
+
+def _check_filled_in(text: str) -> None:
+    """A text for the resident that still holds a template's instruction ("[Vul de reden aan.]") is refused: the
+    resident would read it as it stands."""
+    left = open_instructions(text)
+    if left:
+        raise ActionError(f"vul eerst in wat tussen [ ] staat en haal de haken weg: {', '.join(left[:3])}. "
+                          "Niets is verstuurd")
 
 
 def _allowed(case: Any, wanted: Status) -> Status:
