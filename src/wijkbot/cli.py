@@ -305,6 +305,10 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         return int(asyncio.run(args.func(args, settings)))
+    except BrokenPipeError:
+        # `wijkbot route ... | head`: the reader stopped reading; no traceback, and none at exit either
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except RuleFileError as error:
         return _fail(str(error))
     except SecretKeyError as error:

@@ -75,6 +75,22 @@ def test_a_new_subject_minutes_later_is_asked_about(subject: Subject | None, ask
     assert place([LAMP], None, NOW, subject) == Placement(NEWEST, ask=ask)
 
 
+PIT = OpenCase(NEWEST, False, ago(minutes=1), category="wegdek", street="Biltstraat", department="stadswerken")
+
+
+@pytest.mark.parametrize(
+    ("subject", "ask"),
+    [
+        (Subject("ongedierte", "Biltstraat", "gggd"), True),  # rats by the bins there: another vakdienst, ask
+        (Subject("straatverlichting", "Biltstraat", "stadswerken"), False),  # same vakdienst, same street
+        (Subject("ongedierte", "Biltstraat", None), False),  # vakdienst unknown: no difference
+        (Subject(None, "Biltstraat", "gggd"), False),  # no subject the router is sure of
+    ],
+)
+def test_on_the_same_street_another_vakdiensts_subject_is_asked_about(subject: Subject, ask: bool) -> None:
+    assert place([PIT], None, NOW, subject) == Placement(NEWEST, ask=ask)
+
+
 def test_while_the_which_case_question_is_fresh_the_next_words_do_not_ask_again() -> None:
     asked = LastSent(NEWEST, "choice", ago(minutes=2))
     assert place([LAMP], asked, NOW, Subject("grofvuil", None)) == Placement(NEWEST, ask=False)

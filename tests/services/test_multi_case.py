@@ -57,6 +57,21 @@ async def test_a_new_subject_minutes_later_is_asked_about_too(bot: Wijkbot, resi
     assert labels == [f"{first} · Grofvuil en bijgeplaatst afval", "Iets nieuws"]
 
 
+async def test_another_vakdiensts_subject_in_the_same_street_is_asked_about(bot: Wijkbot, resident: Harness,
+                                                                            clock: FrozenClock) -> None:
+    """A trial's rats by the bins after a pothole in the same street were filed silently with the pothole (for
+    Stadswerken); a word of the same vakdienst in that street still goes on in the case."""
+    await resident.say("Er zit een groot gat in de weg op de Biltstraat bij nummer 100")
+    first = resident.reference
+    clock.advance(minutes=1)
+    await resident.say("Het gat wordt steeds groter, er staat nu ook een paal scheef op de Biltstraat")
+    assert resident.buttons() == ()
+    clock.advance(minutes=1)
+    await resident.say("Ander probleem: er lopen ratten rond bij de vuilnisbakken op de Biltstraat")
+    labels = [label for label, _ in resident.buttons()]
+    assert labels[-1] == "Iets nieuws" and labels[0].startswith(first)
+
+
 async def test_something_new_takes_the_normal_intake_path(any_bot: Wijkbot, channel: RecordingChannel,
                                                           clock: FrozenClock) -> None:
     resident = Harness(any_bot, channel)

@@ -3,14 +3,15 @@
 A resident may have several cases open. A new message is plainly a continuation of one of them when that case
 waits on the resident, when the resident wrote on it in the last half hour (unless the new message is plainly
 about another subject or street: "er is ook een stoeptegel los in de Kanaalstraat" after a grofvuil report on
-another street), or when the last thing we sent them was a question or an ambtenaar's answer about it
-(recently). Otherwise the message is kept for now with the open case its words match best (the same category,
-street or vakdienst, never one they plainly contradict: domain.reopen.points_at), else with the most recent
-one, and the resident is asked with buttons whether it belongs there, to another open case, or is something
-new. Words that plainly continue one case but match another open case better are never filed silently on the
-first: they are asked about, kept with the better match. While the which-case question is fresh, the
-resident's next words go with the message asked about, unless they plainly contradict the case it is kept
-with (another street or vakdienst) or match another case better: then they are asked about too.
+another street, or rats by the bins in the same street after a pothole: another vakdienst), or when the last
+thing we sent them was a question or an ambtenaar's answer about it (recently). Otherwise the message is kept
+for now with the open case its words match best (the same category, street or vakdienst, never one they
+plainly contradict: domain.reopen.points_at), else with the most recent one, and the resident is asked with
+buttons whether it belongs there, to another open case, or is something new. Words that plainly continue one
+case but match another open case better are never filed silently on the first: they are asked about, kept with
+the better match. While the which-case question is fresh, the resident's next words go with the message asked
+about, unless they plainly contradict the case it is kept with (another street or vakdienst) or match another
+case better: then they are asked about too.
 Invariants: pure (time is passed in); a placement always names a case, so a message is never left without one
 when the resident never answers; button values are short (Telegram allows 64 bytes) and carry the message they
 are about, so an old button still means what it said.
@@ -57,13 +58,17 @@ class Subject:
     department: str | None = None
 
     def differs_from(self, case: OpenCase) -> bool:
-        """Plainly another street than the case, or another subject without naming the case's street (an
-        unknown on either side is no difference). Words of a follow-up often touch another category ("paal 12"
-        after a lamp report), so the same street keeps it with the case."""
+        """Plainly another street than the case, another subject without naming the case's street, or on the
+        same street a subject of another vakdienst (an unknown on either side is no difference). Words of a
+        follow-up often touch another category of the same vakdienst ("paal 12" after a lamp report), so the same
+        street keeps those with the case; rats by the bins after a pothole in that street are something new (a
+        trial found them filed silently with the pothole, for Stadswerken)."""
         known = bool(self.street and case.street)
         same_street = known and str(self.street).casefold() == str(case.street).casefold()
         other_category = bool(self.category and case.category and self.category != case.category)
-        return (known and not same_street) or (other_category and not same_street)
+        other_department = bool(self.department and case.department
+                                and self.department.casefold() != case.department.casefold())
+        return (known and not same_street) or (other_category and (not same_street or other_department))
 
     def fit(self, case: OpenCase) -> int | None:
         """How well the words match the case: None when they plainly point elsewhere (another street, or a
