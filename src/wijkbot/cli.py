@@ -65,12 +65,19 @@ async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from wijkbot.seed import seed_accounts, seed_officers
+    from wijkbot.seed import fitting_officers, seed_accounts, seed_officers
 
     path = Path(args.file) if args.file else settings.demo_officers_file
-    added = await seed_officers(settings, path)
+    officers = None  # a file named on purpose is used as it is, and refused when it does not fit
+    if not args.file and "demo_officers_file" not in settings.model_fields_set:
+        rules = load_rules(settings.rules_dir)
+        officers, not_used = fitting_officers(rules, path)
+        if not_used:
+            print(f"{path.name} past niet bij {rules.municipality.name} ({not_used}): twee demo-accounts voor alle "
+                  "teams in de plaats. Echte accounts maakt u met wijkbot users add")
+    added = await seed_officers(settings, path, officers)
     print(f"{added} demo-ambtenaren toegevoegd" if added else "demo-ambtenaren staan er al")
-    for line in await seed_accounts(settings, path):
+    for line in await seed_accounts(settings, path, officers):
         print(line)
     return 0
 
@@ -179,7 +186,8 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
                                  else NO_WIJK_FOR_AMBITION if decision.area.wijk is None
                                  else "nog geen wijkambities vastgelegd")
     if args.json:
-        print(json.dumps(fields | {"waarom": reasons, "model": used}, ensure_ascii=False, indent=2))
+        print(json.dumps(fields | {"waarom": reasons, "model": used, "regels": str(args.rules or settings.rules_dir)},
+                         ensure_ascii=False, indent=2))
         return 0
     # On screen: the configuration's own word for the area ("kern"), and a triage case's category as what it
     # is, a suggestion (the JSON above keeps its keys and values, for scripts).
@@ -192,6 +200,9 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     print("waarom:")
     for reason in reasons:
         print(f"  - {reason}")
+    # which configuration decided: without --rules it is WIJKBOT_RULES_DIR's (Utrecht's by default), and a
+    # beheerder trying their own rules must see that it was not theirs
+    print(f"regels: {rules.municipality.name} ({args.rules or settings.rules_dir})")
     print(f"model: {used}")
     return 0
 

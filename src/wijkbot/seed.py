@@ -1,26 +1,46 @@
 """Seeds demo ambtenaren so `make run` shows assignment to named people out of the box.
 
 Invariants: idempotent (an officer whose e-mail exists is left alone); team ids are checked against the
-loaded rule set, so a demo file cannot point at a team that does not exist.
+loaded rule set, so a demo file cannot point at a team that does not exist. A demo file named on purpose
+(--file, WIJKBOT_DEMO_OFFICERS_FILE) that does not fit is an error; the default file (Utrecht's) under another
+municipality's rules is replaced by two made-up accounts (`fitting_officers`), so `make run` works for any
+municipality by configuration alone.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from wijkbot.domain.rules import RuleProblem
+from wijkbot.domain.rules import RuleProblem, RuleSet
 from wijkbot.ports import system_clock
 from wijkbot.rulefiles import RuleFileError, load_officers, load_rules
 from wijkbot.settings import Settings
+from wijkbot.simulation.staff import demo_officers
 from wijkbot.storage import repository
 from wijkbot.storage.db import Database
 from wijkbot.storage.migrate import migrate
 
 
-async def seed_officers(settings: Settings, path: Path) -> int:
+def fitting_officers(rules: RuleSet, path: Path) -> tuple[list[dict[str, Any]], str]:
+    """The default demo file's ambtenaren when they fit these rules; else a demo behandelaar of every team and a
+    demo beheerder, with why (in Dutch) the file was not used."""
+    officers, not_used = demo_officers(rules, path)
+    if not not_used:
+        return officers, ""
+    every_team = [team.id for team in rules.teams]
+    return [
+        {"name": "Demo Behandelaar", "email": f"demo.behandelaar@{rules.municipality.id}.example.org",
+         "role": "behandelaar", "teams": every_team, "wijken": []},
+        {"name": "Demo Beheerder", "email": f"demo.beheerder@{rules.municipality.id}.example.org",
+         "role": "beheerder", "teams": [], "wijken": []},
+    ], not_used
+
+
+async def seed_officers(settings: Settings, path: Path, officers: list[dict[str, Any]] | None = None) -> int:
     rules = load_rules(settings.rules_dir)
     team_ids = {t.id for t in rules.teams}
-    officers = load_officers(path)
+    officers = load_officers(path) if officers is None else officers
     unknown = [RuleProblem(path.name, o["email"], "teams", f"onbekend team '{t}'")
                for o in officers for t in o["teams"] if t not in team_ids]
     if unknown:
@@ -41,7 +61,7 @@ async def seed_officers(settings: Settings, path: Path) -> int:
     return added
 
 
-async def seed_accounts(settings: Settings, path: Path) -> list[str]:
+async def seed_accounts(settings: Settings, path: Path, officers: list[dict[str, Any]] | None = None) -> list[str]:
     """Inbox accounts for the demo ambtenaren; returns what to print.
 
     A new demo account gets no password: a one-time set-password link is printed for it (once, on the
@@ -53,7 +73,7 @@ async def seed_accounts(settings: Settings, path: Path) -> list[str]:
     from wijkbot.storage import people as people_rows
 
     rules = load_rules(settings.rules_dir)
-    emails = [o["email"] for o in load_officers(path)]
+    emails = [o["email"] for o in (load_officers(path) if officers is None else officers)]
     db = Database(settings.database_url, create_directory=settings.database_is_default)
     lines: list[str] = []
     try:

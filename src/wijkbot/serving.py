@@ -20,6 +20,7 @@ from aiohttp import web
 
 from wijkbot.app import build
 from wijkbot.keys import session_key
+from wijkbot.rulefiles import check_examples
 from wijkbot.settings import Settings
 from wijkbot.storage.db import sqlite_folder
 
@@ -72,6 +73,13 @@ async def serve(settings: Settings) -> None:
         raise PortUnavailable(f"kan niet luisteren op {settings.host}:{settings.port}: "
                               f"{listen_problem(error)}") from error
     await bot.start_workers()
+    # Example sentences that route otherwise than the rule files say are a warning, not a refusal (the service
+    # routes; a beheerder tunes): check-rules fails on them, so the log says so too.
+    off = check_examples(bot.rules, bot.router)
+    if off:
+        log.warning("%d example sentence(s) in %s route differently than the rule files say; run `wijkbot check-rules"
+                    " %s` to see which", len({(p.rule, p.key.split(".")[0]) for p in off}), settings.rules_dir,
+                    settings.rules_dir)
     gc.freeze()  # start-up objects (rules, indexes, catalogs) never die: keep them out of every GC pass
     # Fewer, not longer, collections: full passes over a large heap stalled requests by 30-60 ms at p99.
     gc.set_threshold(50_000, 50, 100)

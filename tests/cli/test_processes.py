@@ -85,6 +85,37 @@ async def test_serve_answers_then_stops_cleanly_on_sigterm(tmp_path: Path) -> No
     assert process.returncode == 0
     assert "stopped" in output
     assert "Kanaalstraat" not in output and "proces-sessie-1" not in output  # no resident data in logs
+    assert "example sentence" not in output  # Utrecht's examples all land where they say
+
+
+async def test_serve_starts_with_an_example_that_routes_otherwise_and_logs_it(tmp_path: Path) -> None:
+    """check-rules fails on it; the service runs (it can route) and tells its operator."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "routing_rules" / "utrecht", rules)
+    categories = (rules / "categories.yaml").read_text(encoding="utf-8")
+    (rules / "categories.yaml").write_text(categories.replace("        wijk: Noordwest", "        wijk: Zuid", 1),
+                                           encoding="utf-8")
+    port = free_port()
+    process = subprocess.Popen([*WIJKBOT, "serve"], env=env_for(tmp_path, WIJKBOT_PORT=str(port),
+                                                                WIJKBOT_RULES_DIR=str(rules)),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(150):
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/health") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.1)
+            else:
+                pytest.fail("the service did not start")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert f"WARNING wijkbot: 1 example sentence(s) in {rules} route differently" in output
+    assert f"wijkbot check-rules {rules}" in output
 
 
 def test_terminal_chat(tmp_path: Path) -> None:

@@ -140,6 +140,20 @@ def test_seed_demo_uses_an_explicit_demo_password(cli_env: Path, capsys, monkeyp
     assert sign_in("bram.deproef@example.org", "demo wachtwoord 2026")
 
 
+def test_seed_demo_for_another_municipality_makes_accounts_that_fit_it(cli_env: Path, capsys, monkeypatch) -> None:
+    """A trial's `make run` with its own municipality stopped on Utrecht's demo file ("onbekend team")."""
+    monkeypatch.setenv("WIJKBOT_RULES_DIR", str(ROOT / "routing_rules" / "katwijk"))
+    code, out, _ = run(capsys, "seed-demo")
+    assert code == 0, out
+    assert "utrecht_officers.yaml past niet bij Gemeente Katwijk (onbekend team 'stadswerken-west')" in out
+    assert len(re.findall(r"/inbox/wachtwoord/\S+", out)) == 2 and "Demo Behandelaar (behandelaar)" in out
+    assert "wijkbot users add" in out
+    # a demo file named on purpose is used as it is: one that does not fit is an error, not replaced
+    monkeypatch.setenv("WIJKBOT_DEMO_OFFICERS_FILE", str(ROOT / "deploy" / "demo" / "utrecht_officers.yaml"))
+    code, _, err = run(capsys, "seed-demo")
+    assert code == 1 and "onbekend team 'stadswerken-west'" in err
+
+
 def test_check_rules_validates_the_templates(cli_env: Path, capsys) -> None:
     code, out, _ = run(capsys, "check-rules", str(ROOT / "routing_rules" / "utrecht"))
     assert code == 0 and "antwoordsjablonen" in out

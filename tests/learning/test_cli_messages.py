@@ -279,7 +279,9 @@ def test_the_single_text_route_uses_the_model_the_service_uses(cli_db: str, tmp_
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     database = Path(cli_db.split(":///", 1)[1])
     assert route(DARK) == 0  # no database yet: the rules, and no database file is made
-    assert capsys.readouterr().out.rstrip().splitlines()[-1] == "model: geen, alleen de regels"
+    shown = capsys.readouterr().out.rstrip().splitlines()
+    assert shown[-1] == "model: geen, alleen de regels"
+    assert shown[-2].startswith("regels: Gemeente Utrecht (") and shown[-2].endswith("utrecht)")  # whose rules
     assert not database.exists()
 
     sqlite3.connect(database).close()  # a database without the table: the rules, and nothing is created
