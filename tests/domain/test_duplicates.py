@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from wijkbot.domain.duplicates import CaseKey, DuplicatePolicy, find_lead, place_match
+from wijkbot.domain.duplicates import CaseKey, DuplicatePolicy, find_lead, house_number, place_match
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 POLICY = DuplicatePolicy(window_days=14, kinds=("melding",))
@@ -14,8 +14,8 @@ POLICY = DuplicatePolicy(window_days=14, kinds=("melding",))
 
 def key(case_id: int = 0, kind: str = "melding", category: str | None = "lantaarnpaal",
         street: str | None = "Kanaalstraat", buurt: str | None = "BU03440412", days_ago: float = 1,
-        duplicate_of: int | None = None) -> CaseKey:
-    return CaseKey(kind, category, street, buurt, NOW - timedelta(days=days_ago), case_id, duplicate_of)
+        duplicate_of: int | None = None, number: int | None = None) -> CaseKey:
+    return CaseKey(kind, category, street, buurt, NOW - timedelta(days=days_ago), case_id, duplicate_of, number)
 
 
 @pytest.mark.parametrize(("new", "lead", "expected"), [
@@ -26,6 +26,13 @@ def key(case_id: int = 0, kind: str = "melding", category: str | None = "lantaar
     (key(street="Damstraat"), key(1), None),  # two streets in one buurt are two places
     (key(street=None, buurt="BU1"), key(1, street=None, buurt="BU2"), None),
     (key(street=None, buurt=None), key(1, street=None), None),
+    # one street, two house numbers: a few doors apart is one place, further apart two; unknown is no difference
+    (key(number=45), key(1, number=120), None),
+    (key(number=124), key(1, number=120), "straat"),
+    (key(number=110), key(1, number=120), "straat"),
+    (key(number=109), key(1, number=120), None),
+    (key(number=45), key(1), "straat"),
+    (key(), key(1, number=120), "straat"),
 ])
 def test_place(new: CaseKey, lead: CaseKey, expected: str | None) -> None:
     assert place_match(new, lead) == expected
@@ -50,3 +57,20 @@ def test_find_lead(new: CaseKey, leads: list[CaseKey], expected: int | None) -> 
 
 def test_switched_off_with_a_zero_window() -> None:
     assert find_lead(key(), [key(1)], DuplicatePolicy(window_days=0), NOW) is None
+
+
+@pytest.mark.parametrize(("text", "street", "expected"), [
+    ("De lamp voor Kanaalstraat 120, 3531 CJ is kapot", "Kanaalstraat", 120),
+    ("street light on Kanaalstraat 45 is broken", "Kanaalstraat", 45),
+    ("Kanaalstraat 120a, de lamp", "Kanaalstraat", 120),
+    ("kanaalstraat, nr. 7", "Kanaalstraat", 7),
+    ("In de Kanaalstraat ter hoogte van 56", "Kanaalstraat", 56),
+    ("Er zit een gat op de Biltstraat bij nummer 100", "Biltstraat", 100),
+    ("lamp kapot, huisnummer 33", "Kanaalstraat", 33),
+    ("kanaalstraat 3531 CJ, lamp kapot", "Kanaalstraat", None),  # a postcode, no house number
+    ("lamp kapot in de Kanaalstraat sinds 2 dagen", "Kanaalstraat", None),
+    ("mijn melding nummer UT-2026-000001", None, None),
+    ("melding nummer 123456", None, None),
+])
+def test_house_number(text: str, street: str | None, expected: int | None) -> None:
+    assert house_number(text, street) == expected

@@ -123,3 +123,19 @@ async def test_a_duplicate_with_another_category_leaves_the_cluster(bot: Wijkbot
     assert moved["duplicate_of"] is None and moved["category"] == "grofvuil"
     await bot.actions.close(first.reference, actor, "De lamp is vervangen.")
     assert (await case_of(bot, second.reference))["status"] != "afgehandeld"
+
+
+async def test_two_house_numbers_far_apart_on_one_street_are_two_places(any_bot: Wijkbot,
+                                                                        channel: RecordingChannel) -> None:
+    """A trial's lamp at Kanaalstraat 45 was linked to the one at 120, and its reporter heard "gerepareerd" while
+    theirs was still out. A few doors apart is the same lamp; a number not given is no difference."""
+    first, far, near, unknown = (Harness(any_bot, channel) for _ in range(4))
+    await first.say("De lantaarnpaal voor Kanaalstraat 120, 3531 CJ is kapot")
+    await far.say("De lantaarnpaal bij Kanaalstraat 45 doet het niet")
+    await near.say("De lantaarnpaal bij Kanaalstraat 124 is kapot, het is donker")
+    await unknown.say("lantaarnpaal kapot in de kanaalstraat")
+    lead = await case_of(any_bot, first.reference)
+    assert lead["house_number"] == 120
+    assert (await case_of(any_bot, far.reference))["duplicate_of"] is None
+    assert (await case_of(any_bot, near.reference))["duplicate_of"] == lead["id"]
+    assert (await case_of(any_bot, unknown.reference))["duplicate_of"] == lead["id"]

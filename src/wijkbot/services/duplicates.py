@@ -38,7 +38,7 @@ class NewCase(Protocol):
 def _key(row: dict[str, Any] | RowMapping, case_id: int = 0) -> CaseKey:
     return CaseKey(kind=row["kind"], category=row["category"], street=row["street"], buurt_code=row["buurt_code"],
                    created_at=row["created_at"], case_id=case_id or row.get("id") or 0,
-                   duplicate_of=row.get("duplicate_of"))
+                   duplicate_of=row.get("duplicate_of"), house_number=row.get("house_number"))
 
 
 async def link_duplicates(conn: AsyncConnection, policy: DuplicatePolicy, new_cases: list[Any],

@@ -32,6 +32,7 @@ from wijkbot.domain import reopen
 from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.conversation import CHOICE, LastSent, Placement, Subject, place
+from wijkbot.domain.duplicates import house_number
 from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
 from wijkbot.domain.reopen import REOPEN_REQUEST
 from wijkbot.domain.routing import Decision, Routes
@@ -268,6 +269,8 @@ class IntakeBatch:
 
     def _open_new_case(self, item: BatchItem, decision: Decision, loads: dict[str, list[OfficerLoad]]) -> None:
         row, created = new_case_row(self.rules, decision, item.contact["id"], item.lang, self.now, loads)
+        hint = item.message.street or ""  # a channel's street field may hold the number ("Kanaalstraat 120")
+        row["house_number"] = house_number(f"{hint}\n{item.body}", decision.area.street)
         item.case = BatchCase(row, new=True, events=[("aangemaakt", created)], last_written=self.now)
         if item.media.location is not None:
             row["latitude"], row["longitude"] = item.media.location

@@ -44,7 +44,7 @@ _OPEN_COUNTS = (
     .group_by(cases.c.officer_id)
 )
 _LEADS = select(cases.c.id, cases.c.kind, cases.c.category, cases.c.street, cases.c.buurt_code, cases.c.created_at,
-                cases.c.officer_id, cases.c.team, cases.c.reference).where(
+                cases.c.officer_id, cases.c.team, cases.c.reference, cases.c.house_number).where(
     cases.c.category.in_(bindparam("categories", expanding=True)), cases.c.status.in_(OPEN),
     cases.c.duplicate_of.is_(None), cases.c.created_at >= bindparam("since"))
 _SET_REFERENCE = update(cases).where(cases.c.id == bindparam("b_id")).values(reference=bindparam("b_ref"))

@@ -114,6 +114,9 @@ cases = Table(
     Column("buurt", String(200)),
     Column("buurt_code", String(20)),
     Column("street", String(200)),
+    # the house number the first message gives with the street ("Kanaalstraat 120"): two lamps on one street are
+    # no duplicates (domain.duplicates.place_match)
+    Column("house_number", Integer),
     Column("confidence", Float, nullable=False, server_default="0"),
     Column("triage", Boolean, nullable=False, server_default="0"),
     Column("urgent", Boolean, nullable=False, server_default="0"),
