@@ -59,8 +59,8 @@ def house_number(text: str, street: str | None) -> int | None:
             digits = found.group(1)
             if not (len(digits) == 4 and _POSTCODE_LETTERS.match(text, found.end())):
                 return int(digits)
-    found = _NUMBER_WORD.search(text)
-    return int(found.group(1)) if found else None
+    word = _NUMBER_WORD.search(text)
+    return int(word.group(1)) if word else None
 
 
 def _same_street(a: CaseKey, b: CaseKey) -> bool:

@@ -83,7 +83,8 @@ def event_details(event: Mapping[Any, Any], text: Text, names: Namer, when: Call
         parts.append(str(data["datum"]))
     if kind == "termijn verschoven":
         parts.extend((f"+{data.get('werkdagen')}", str(data.get("termijn"))))
-    if kind in ("gekoppeld", "ontkoppeld", "meldingen doorgegeven") and (data.get("aan") or data.get("van")):
+    if kind in ("gekoppeld", "ontkoppeld", "meldingen doorgegeven", "verwijst naar") \
+            and (data.get("aan") or data.get("van")):
         parts.append(str(data.get("aan") or data.get("van")))
     if automatic_link:
         parts.append(text("inbox.event.linked_automatically"))

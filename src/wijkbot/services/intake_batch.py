@@ -33,9 +33,10 @@ from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.conversation import CHOICE, LastSent, Placement, Subject, place
 from wijkbot.domain.duplicates import house_number
-from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
+from wijkbot.domain.model import BUTTONLESS_CHANNELS, Area, InboundMessage, Kind
+from wijkbot.domain.references import references_in
 from wijkbot.domain.reopen import REOPEN_REQUEST
-from wijkbot.domain.routing import Decision, Routes
+from wijkbot.domain.routing import Decision, Routes, area_reason
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import has_words, is_blank, storable
 from wijkbot.domain.text import COMMON_WORDS, words
@@ -48,6 +49,7 @@ from wijkbot.services.texts import Texts
 from wijkbot.storage import conversation_rows, intake_rows
 
 MIN_WORDS_WITHOUT_SUBJECT = 3
+NAMES_CASE = "verwijst naar"  # a klacht's event naming the resident's own case it is about
 CONTEXT_WINDOW = timedelta(hours=1)  # a photo or location without words waits this long for them
 
 
@@ -92,7 +94,10 @@ class IntakeBatch:
         fresh = [i for i in items if i.duplicate_of is None]
         self.closed = await self._recently_closed(fresh)
         await self._end_stops(fresh)
-        decisions = {id(i): self._decide(i, open_cases) for i in fresh}
+        prefix = self.rules.municipality.reference_prefix
+        self.own_named = await conversation_rows.own_cases_by_reference(
+            self.conn, [(i.contact["id"], ref) for i in fresh for ref in references_in(i.body, prefix)])
+        decisions = {id(i): self._about_own_case(i, self._decide(i, open_cases)) for i in fresh}
         teams = [team_for(self.rules, d) for d in decisions.values() if d]
         loads = await intake_rows.officer_loads_for(self.conn, teams)
         for item in fresh:
@@ -153,6 +158,26 @@ class IntakeBatch:
                                                     or not COMMON_WORDS.intersection(said)):
             return None  # too short to be about anything, or no language ("asdfgh qwerty zxcv"): we ask again
         return decision
+
+    def _about_own_case(self, item: BatchItem, decision: Decision | None) -> Decision | None:
+        """A klacht that names one of the resident's own cases by its reference is about that case: it records
+        which, and plays where that case played when its own words name no place (so it goes to that wijk's
+        team, not to a guess)."""
+        if decision is None or decision.kind is not Kind.KLACHT:
+            return decision
+        prefix = self.rules.municipality.reference_prefix
+        named = next((self.own_named[(item.contact["id"], ref)] for ref in references_in(item.body, prefix)
+                      if (item.contact["id"], ref) in self.own_named), None)
+        if named is None:
+            return decision
+        item.named_case = reference = str(named["reference"])
+        reasons = [*decision.reasons, f"gaat over zaak {reference}"]
+        if decision.area.wijk is not None or named["wijk"] is None:
+            return replace(decision, reasons=tuple(reasons))
+        area = Area(wijk=named["wijk"], buurt=named["buurt"], buurt_code=named["buurt_code"], street=named["street"],
+                    matched_by=f"zaak {reference}")
+        return replace(decision, area=area,
+                       reasons=tuple(area_reason(area) if r == area_reason(decision.area) else r for r in reasons))
 
     def _other_subject(self, item: BatchItem, candidates: list[BatchCase]) -> Decision | None:
         """Where there are no buttons to ask "which case?" (X), words the router confidently puts in a category
@@ -272,6 +297,8 @@ class IntakeBatch:
         hint = item.message.street or ""  # a channel's street field may hold the number ("Kanaalstraat 120")
         row["house_number"] = house_number(f"{hint}\n{item.body}", decision.area.street)
         item.case = BatchCase(row, new=True, events=[("aangemaakt", created)], last_written=self.now)
+        if item.named_case is not None:
+            item.case.events.append((NAMES_CASE, {"aan": item.named_case}))
         if item.media.location is not None:
             row["latitude"], row["longitude"] = item.media.location
         item.acknowledgement = Acknowledgement(decision, row["due_date"], item.lang, len(item.body) > self.long_chars)

@@ -29,6 +29,9 @@ _RECENTLY_CLOSED = (
            cases.c.closed_at >= bindparam("since"), cases.c.out_of_scope == false())
     .order_by(cases.c.closed_at.desc(), cases.c.id.desc())
 )
+_OWN_BY_REFERENCE = select(cases.c.id, cases.c.reference, cases.c.contact_id, cases.c.wijk, cases.c.buurt,
+                           cases.c.buurt_code, cases.c.street).where(
+    cases.c.reference.in_(bindparam("references", expanding=True)))
 _LAST_INBOUND = (
     select(messages.c.case_id, func.max(messages.c.created_at).label("at"))
     .where(messages.c.case_id.in_(bindparam("ids", expanding=True)), messages.c.direction == "in")
@@ -76,6 +79,18 @@ async def recently_closed(conn: AsyncConnection, contact_ids: Iterable[int],
         for row in (await conn.execute(_RECENTLY_CLOSED, {"ids": ids, "since": since})).mappings():
             found.setdefault(row["contact_id"], []).append(dict(row))
     return found
+
+
+async def own_cases_by_reference(conn: AsyncConnection,
+                                 named: Iterable[tuple[int, str]]) -> dict[tuple[int, str], dict[str, Any]]:
+    """The cases residents name by reference, only where the case is the naming resident's own: (contact id,
+    reference) -> the case's id, reference and place. Another resident's reference finds nothing."""
+    wanted = set(named)
+    if not wanted:
+        return {}
+    rows = (await conn.execute(_OWN_BY_REFERENCE, {"references": sorted({r for _, r in wanted})})).mappings()
+    return {(row["contact_id"], row["reference"]): dict(row) for row in rows
+            if (row["contact_id"], row["reference"]) in wanted}
 
 
 async def last_resident_messages(conn: AsyncConnection, case_ids: Iterable[int]) -> dict[int, datetime]:
