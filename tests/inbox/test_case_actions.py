@@ -7,7 +7,7 @@ import re
 from tests.inbox.conftest import AFVAL, VEILIGHEID, Officer, new_case, signed_in
 from wijkbot.app import Wijkbot
 from wijkbot.storage import repository
-from wijkbot.testing import FrozenClock, RecordingChannel
+from wijkbot.testing import FrozenClock, Harness, RecordingChannel
 
 
 async def events(bot: Wijkbot, reference: str) -> list[tuple[str, dict]]:
@@ -60,6 +60,20 @@ async def test_a_template_sent_unchanged_is_refused_until_its_brackets_are_fille
                             {"version": page.field("version"), "reply": filled + "\nIk citeer: [weggelaten]"})
     assert "Uw antwoord gaat nu naar de bewoner" in sent.text, sent.text
     assert len(await resident.received()) == 1
+
+
+async def test_the_case_page_says_in_which_language_the_resident_reads(officers: dict[str, Officer],
+                                                                         inbox_bot: Wijkbot,
+                                                                         channel: RecordingChannel) -> None:
+    """A trial's English resident read "Number ... has been dealt with. De lamp is gerepareerd": nothing on the
+    page said they read English."""
+    english = Harness(inbox_bot, channel, locale="en")
+    await english.say("There is a pile of rubbish next to the container in the Kanaalstraat")
+    dutch = await new_case(inbox_bot, channel, AFVAL)
+    anouk = await signed_in(officers, "anouk")
+    page = await anouk.get(f"/inbox/zaak/{english.reference}")
+    assert "De bewoner leest Engels. Schrijf uw antwoord en de uitkomst in het Engels" in page.text
+    assert 'id="resident-language"' not in (await anouk.get(f"/inbox/zaak/{dutch.reference}")).html
 
 
 async def test_preview_shows_the_text_as_the_channel_will(officers: dict[str, Officer], inbox_bot: Wijkbot,
