@@ -139,3 +139,27 @@ async def test_two_house_numbers_far_apart_on_one_street_are_two_places(any_bot:
     assert (await case_of(any_bot, far.reference))["duplicate_of"] is None
     assert (await case_of(any_bot, near.reference))["duplicate_of"] == lead["id"]
     assert (await case_of(any_bot, unknown.reference))["duplicate_of"] == lead["id"]
+
+
+async def test_the_planned_date_reaches_every_reporter_of_the_cluster(bot: Wijkbot, channel: RecordingChannel,
+                                                                       clock: FrozenClock) -> None:
+    """A trial's "het werk staat gepland op woensdag 9 december" went only to the lead's reporter."""
+    from datetime import timedelta
+
+    from wijkbot.domain.workdays import is_working_day
+
+    first, second = Harness(bot, channel), Harness(bot, channel)
+    await first.say(LAMP)
+    await second.say("lantaarn kapot in de kanaalstraat, het is zo donker")
+    await first.received(), await second.received()
+    lead = await case_of(bot, first.reference)
+    async with bot.db.read() as conn:
+        officer = await repository.officer(conn, lead["officer_id"])
+    day = clock().date() + timedelta(days=2)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    await bot.actions.plan(first.reference, await bot.actions.actor(officer["email"]), day)
+    heard_first, heard_second = await first.received(), await second.received()
+    assert len(heard_first) == 1 and len(heard_second) == 1
+    assert second.reference in heard_second[0] and "gepland" in heard_second[0]
+    assert "gepland" in await event_types(bot, second.reference)

@@ -185,6 +185,13 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
                                        {"datum": day.isoformat()})
             if told is not None:
                 await self._replan_update(conn, case, now)
+            for linked in await duplicates.open_linked(conn, case["id"]):  # every reporter of the cluster hears it
+                linked_told = await self._notify(conn, linked, "notice.planned", dict(linked),
+                                                 day=self.texts.t.date(day, str(linked["locale"])))
+                await repository.add_event(conn, linked["id"], now, str(actor.officer_id), "gepland",
+                                           {"datum": day.isoformat(), "via": case["reference"]})
+                if linked_told is not None:
+                    await self._replan_update(conn, linked, now)
         self.notify_outbox()
         return told is not None
 
