@@ -236,7 +236,7 @@ async def test_change_category_is_recorded_for_learning_and_moves_the_case(any_o
 
 
 async def test_status_close_and_reopen(officers: dict[str, Officer], inbox_bot: Wijkbot,
-                                       channel: RecordingChannel) -> None:
+                                       channel: RecordingChannel, clock: FrozenClock) -> None:
     resident = await new_case(inbox_bot, channel, AFVAL)
     anouk = await signed_in(officers, "anouk")
     assert "De status is gewijzigd" in (await anouk.act(resident.reference, "status", status="wacht op bewoner")).text
@@ -248,9 +248,16 @@ async def test_status_close_and_reopen(officers: dict[str, Officer], inbox_bot: 
     closed = await anouk.act(resident.reference, "afhandelen", outcome="Het grofvuil is opgehaald.")
     assert "De zaak is afgehandeld" in closed.text
     assert any("Het grofvuil is opgehaald." in t for t in await resident.received())
+    before = await case_row(inbox_bot, resident.reference)
+    clock.advance(days=3)
+    anouk = await signed_in(officers, "anouk")  # (days later: a new session)
     reopened = await anouk.act(resident.reference, "heropenen", reason="Bewoner meldt: ligt er weer")
     assert "De zaak is weer geopend" in reopened.text
-    assert (await case_row(inbox_bot, resident.reference))["status"] == "heropend"
+    case = await case_row(inbox_bot, resident.reference)
+    assert case["status"] == "heropend"
+    # a trial saw the old "Uitkomst" and the old term on the reopened case: a new term, no outcome yet
+    assert case["outcome"] is None and case["due_date"] > before["due_date"]
+    assert "Het grofvuil is opgehaald." in reopened.text  # the old outcome stays in the history
 
 
 async def test_link_and_unlink_duplicates(officers: dict[str, Officer], inbox_bot: Wijkbot,

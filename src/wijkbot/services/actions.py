@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from wijkbot.domain.access import Access
-from wijkbot.domain.followups import waking_moment
+from wijkbot.domain.followups import due_date, waking_moment
 from wijkbot.domain.mentions import handle_of, handles
 from wijkbot.domain.model import Kind
 from wijkbot.domain.sanitise import is_blank, storable
@@ -229,7 +229,11 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
             _allowed(case, Status.HEROPEND)
             now = self.clock()
-            await repository.update_case(conn, case["id"], now, status=Status.HEROPEND.value, closed_at=None)
+            # A reopened case starts a new term and has no outcome yet: the old ones stay in its history (the
+            # "afgehandeld" event), not on the case as if they still held.
+            due = due_date(now, int(case["sla_days"]), self.rules.municipality.timezone)
+            await repository.update_case(conn, case["id"], now, status=Status.HEROPEND.value, closed_at=None,
+                                         outcome=None, due_date=due)
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "heropend", {"reden": reason})
             await self._replan_update(conn, case, now)
             await self._notify(conn, case, "notice.reopened", dict(case))

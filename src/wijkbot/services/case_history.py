@@ -79,6 +79,8 @@ def event_details(event: Mapping[Any, Any], text: Text, names: Namer, when: Call
             parts.append(", ".join(place))
         if data.get("team"):
             parts.append(f"{names.team(data['team']['van'])} → {names.team(data['team']['naar'])}")
+    if kind == "afgehandeld" and data.get("uitkomst"):
+        parts.append(str(data["uitkomst"]))  # (after a reopen, the history is where the old outcome stays)
     if kind == "gepland" and data.get("datum"):
         parts.append(str(data["datum"]))
     if kind == "termijn verschoven":
