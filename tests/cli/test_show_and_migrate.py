@@ -78,7 +78,7 @@ def test_show_reads_the_history_as_the_inbox_does(cli_db: str, capsys: pytest.Ca
         "Bram de Proef: categorie gewijzigd · Zwerfafval en vuil op straat → Grofvuil en bijgeplaatst afval",
         "Bram de Proef: overgedragen · reden: er staat een bouwcontainer, [weggelaten] weet meer · "
         f"Stadswerken → {vth}",
-        "Joris Demostra: afgehandeld",
+        "Joris Demostra: afgehandeld · De container is weggehaald.",  # the outcome stays in the history
         "Joris Demostra: notitie",
     ]
     # no ids, no stored keys, no raw data, no contact data anywhere
