@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from wijkbot.i18n import Translator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,3 +46,16 @@ def test_unknown_language_falls_back_to_dutch() -> None:
     translator = Translator.load(ROOT / "locales")
     assert translator.language("fr") == "nl"
     assert translator.language("en-GB") == "en"
+
+
+@pytest.mark.parametrize(("label", "key", "lang", "expected"), [
+    ("wijk", "inbox.filter.wijk", "nl", "Wijk"),
+    ("kern", "inbox.filter.wijk", "nl", "Kern"),
+    ("kern", "inbox.queue.wijk", "nl", "Alles in mijn kern"),
+    ("kern", "inbox.queue.wijk", "en", "All in my kern"),
+    ("kern", "inbox.people.wijken", "nl", "Kernen"),
+    ("stadsdeel", "inbox.people.wijken", "nl", "Stadsdelen"),  # a word without catalog entry: as configured
+])
+def test_texts_use_the_municipalitys_own_word_for_its_areas(label: str, key: str, lang: str, expected: str) -> None:
+    plural = {"wijk": "wijken", "kern": "kernen", "stadsdeel": "stadsdelen"}[label]
+    assert Translator.load(ROOT / "locales").for_area(label, plural).text(key, lang) == expected

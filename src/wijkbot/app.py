@@ -192,7 +192,8 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
     """Wire the service from settings. Raises RuleFileError on a broken configuration."""
     rules = rules or load_rules(settings.rules_dir)
     router = Router(rules)
-    translator = Translator.load(settings.locales_dir, settings.default_locale)
+    translator = Translator.load(settings.locales_dir, settings.default_locale).for_area(rules.municipality.area_label,
+                                                                                  rules.municipality.areas_label)
     texts = Texts(rules, translator)
     db = Database(settings.database_url, create_directory=settings.database_is_default)
     if migrate_db:

@@ -30,9 +30,23 @@ class _Lenient(dict[str, object]):
 class Translator:
     """Looks up and fills message templates per language."""
 
-    def __init__(self, catalogs: Mapping[str, Mapping[str, str]], default: str = "nl") -> None:
+    def __init__(self, catalogs: Mapping[str, Mapping[str, str]], default: str = "nl",
+                 fill: Mapping[str, Mapping[str, str]] | None = None) -> None:
         self._catalogs = catalogs
         self.default = default
+        self._fill = fill or {}  # per language: values every text may use (the municipality's word for an area)
+
+    def for_area(self, label: str, plural: str) -> Translator:
+        """The same catalogs, where every text may say {area}, {areas}, {Area} and {Areas}: the municipality's own
+        word for its areas ("wijk", or "kern" in Katwijk) in each language, from the catalog ids `area.<label>` and
+        `area.<label>.plural`, else as configured (`label`, `plural`)."""
+        fill: dict[str, dict[str, str]] = {}
+        for lang, catalog in self._catalogs.items():
+            one = catalog.get(f"area.{label}") or label
+            many = catalog.get(f"area.{label}.plural") or plural
+            fill[lang] = {"area": one, "areas": many, "Area": one[:1].upper() + one[1:],
+                          "Areas": many[:1].upper() + many[1:]}
+        return Translator(self._catalogs, self.default, fill)
 
     @classmethod
     def load(cls, locales_dir: Path, default: str = "nl") -> Translator:
@@ -64,7 +78,8 @@ class Translator:
         """The message `key` in `lang`, with placeholders filled."""
         language = self.language(lang)
         template = self._catalogs.get(language, {}).get(key) or self._catalogs[self.default].get(key) or key
-        return template.format_map(_Lenient(values))
+        fill = self._fill.get(language)
+        return template.format_map(_Lenient({**fill, **values} if fill else values))
 
     def date(self, day: date, lang: str | None = None) -> str:
         """A date as residents write it: "maandag 30 november 2026"."""

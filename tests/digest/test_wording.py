@@ -41,7 +41,8 @@ def facts(new_cases: int, messages: int, surveys: int) -> DigestFacts:
 
 
 def text_of(rules: RuleSet, lang: str, digest_facts: DigestFacts) -> str:
-    words = Wording(rules, Translator.load(ROOT / "locales"), lang)
+    words = Wording(rules, Translator.load(ROOT / "locales").for_area(rules.municipality.area_label,
+                                                                      rules.municipality.areas_label), lang)
     digest = summarise(digest_facts, POLICY, ("West", "Lombok", "Stadswerken"))
     document = Composer(digest, words, "", POLICY).document(WEEK.end(TZ) + timedelta(hours=8))
     return render.text(document, words.t("digest.quotes.none"), width=1000)

@@ -62,6 +62,9 @@ class Team:
         return "*" in self.wijken or (wijk is not None and wijk in self.wijken)
 
 
+_PLURALS = {"wijk": "wijken", "kern": "kernen", "stadsdeel": "stadsdelen", "dorp": "dorpen"}
+
+
 @dataclass(frozen=True, slots=True)
 class Buurt:
     code: str
@@ -96,6 +99,11 @@ class Municipality:
     # uw kern"); a language without one gets the catalog's words (ack.triage_who: "Een medewerker van het wijkbureau").
     triage_reader: dict[str, str] = field(default_factory=dict)
     area_label: str = "wijk"
+
+    @property
+    def areas_label(self) -> str:
+        """The plural of area_label, for messages: "wijken", "kernen"."""
+        return _PLURALS.get(self.area_label, f"{self.area_label}en")
     duplicates: DuplicatePolicy = field(default_factory=DuplicatePolicy)
 
 
@@ -176,11 +184,11 @@ def validate(rules: RuleSet) -> list[RuleProblem]:
             problems.append(RuleProblem("categories.yaml", category.id, "department",
                                         f"onbekende vakdienst '{category.department}'"))
     wijken = set(rules.wijken)
+    label = rules.municipality.area_label  # "wijk", or "kern" in Katwijk
     for team in rules.teams:
         if team.department not in rules.departments:
             problems.append(RuleProblem("teams.yaml", team.id, "department",
                                         f"onbekende vakdienst '{team.department}'"))
-        label = rules.municipality.area_label  # "wijk", or "kern" in Katwijk
         for wijk in team.wijken:
             if wijk != "*" and wijk not in wijken:
                 problems.append(RuleProblem("teams.yaml", team.id, "wijken", f"onbekende {label} '{wijk}'"))
@@ -191,12 +199,12 @@ def validate(rules: RuleSet) -> list[RuleProblem]:
             # (named by its vakdienst: no team is called that, and the fix may be a team that is not there yet)
             problems.append(RuleProblem("teams.yaml", f"vakdienst {department.id}", "wijken",
                                         f"geen team van deze vakdienst werkt in {', '.join(uncovered)}; zet die "
-                                        f"bij de wijken van een van haar teams, of geef een team wijken: ['*']"))
+                                        f"onder wijken: van een van haar teams, of geef een team wijken: ['*']"))
     codes = {b.code for b in rules.buurten}
     for street, code in rules.streets.items():
         if code not in codes:
             problems.append(RuleProblem("streets.csv", street, "buurt_code", f"onbekende buurtcode '{code}'"))
     for wijk in rules.ambitions:
         if wijk not in wijken:
-            problems.append(RuleProblem("ambitions.yaml", wijk, "wijken", f"onbekende wijk '{wijk}'"))
+            problems.append(RuleProblem("ambitions.yaml", wijk, "wijken", f"onbekende {label} '{wijk}'"))
     return problems

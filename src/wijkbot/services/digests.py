@@ -71,7 +71,9 @@ class Digests:
         known = {w.casefold(): w for w in self.rules.wijken}
         found = known.get(name.strip().casefold())
         if found is None:
-            raise DigestError(f"onbekende wijk '{name}'; bekende wijken: {', '.join(self.rules.wijken)}")
+            municipality = self.rules.municipality
+            raise DigestError(f"onbekende {municipality.area_label} '{name}'; bekende {municipality.areas_label}: "
+                              f"{', '.join(self.rules.wijken)}")
         return found
 
     def last_week(self) -> IsoWeek:

@@ -291,7 +291,7 @@ class People:
             raise PeopleError(f"onbekend team: {', '.join(unknown)}")
         unknown = [w for w in wijken if w not in self.rules.wijken]
         if unknown:
-            raise PeopleError(f"onbekende wijk: {', '.join(unknown)}")
+            raise PeopleError(f"onbekende {self.rules.municipality.area_label}: {', '.join(unknown)}")
 
 
 def _ordered(roles: frozenset[Role]) -> list[str]:
