@@ -127,7 +127,7 @@ async def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     from wijkbot.storage.db import Database
 
     rules = load_rules(settings.rules_dir)
-    translator = Translator.load(settings.locales_dir).for_area(rules.municipality.area_label,
+    translator = Translator.load(settings.locales_dir, settings.default_locale).for_area(rules.municipality.area_label,
                                                                     rules.municipality.areas_label)
     # no service is started: no model to load, no jobs
     db = Database(settings.database_url, create_directory=settings.database_is_default)

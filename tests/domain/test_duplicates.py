@@ -71,6 +71,13 @@ def test_switched_off_with_a_zero_window() -> None:
     ("lamp kapot in de Kanaalstraat sinds 2 dagen", "Kanaalstraat", None),
     ("mijn melding nummer UT-2026-000001", None, None),
     ("melding nummer 123456", None, None),
+    # a number that is no house number: better unknown (no difference) than a wrong one (a cluster split)
+    ("paal nummer 345 in de Kanaalstraat is kapot", "Kanaalstraat", None),
+    ("Kanaalstraat: bel mij op nummer 06 12345678", "Kanaalstraat", None),
+    ("Kanaalstraat 06 12345678", "Kanaalstraat", None),
+    ("Kanaalstraat 3 lampen kapot", "Kanaalstraat", None),
+    ("Kanaalstraat 2x gemeld", "Kanaalstraat", None),
+    ("Kanaalstraat 2026-000001", "Kanaalstraat", None),
 ])
 def test_house_number(text: str, street: str | None, expected: int | None) -> None:
     assert house_number(text, street) == expected

@@ -16,6 +16,9 @@ from wijkbot.domain.templates import open_instructions
     ("Zie punt [1] en [ ] en [2.3]", []),  # no letter: no instruction
     ("Een half [haakje", []),
     ("[regel één\nregel twee]", []),  # an instruction is one line
+    ("Zie [de website](https://www.utrecht.nl)", []),  # a link, not an instruction
+    ("[" + "a" * 20_000, []),
+    ("[" * 10_000 + "]", []),
 ])
 def test_open_instructions(text: str, left: list[str]) -> None:
     assert open_instructions(text) == left

@@ -156,7 +156,7 @@ NAMED = [
     ("utrecht", "Ik denk aan zelfmoord",
      'mogelijk een crisis (zelfdoding; gevonden: "zelfmoord"): bewoner gewezen op 113 en 112'),
     ("katwijk", "ik spring zo van het balkon",
-     'mogelijk een crisis (zelfdoding; gevonden: "ik", "spring", "balkon"): bewoner gewezen op 113 en 112'),
+     'mogelijk een crisis (zelfdoding; gevonden: "spring", "balkon"): bewoner gewezen op 113 en 112'),
 ]
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from tests.inbox.conftest import AFVAL, VEILIGHEID, Officer, new_case, signed_in
 from wijkbot.app import Wijkbot
 from wijkbot.storage import repository
+from wijkbot.storage.tables import followups
 from wijkbot.testing import FrozenClock, Harness, RecordingChannel
 
 
@@ -257,6 +260,10 @@ async def test_status_close_and_reopen(officers: dict[str, Officer], inbox_bot: 
     assert case["status"] == "heropend"
     # a trial saw the old "Uitkomst" and the old term on the reopened case: a new term, no outcome yet
     assert case["outcome"] is None and case["due_date"] > before["due_date"]
+    async with inbox_bot.db.read() as conn:
+        planned = {r.kind for r in await conn.execute(select(followups.c.kind).where(
+            followups.c.case_id == case["id"], followups.c.status == "planned"))}
+    assert {"update", "reminder"} <= planned and any(k.startswith("escalat") for k in planned), planned
     assert "Het grofvuil is opgehaald." in reopened.text  # the old outcome stays in the history
 
 

@@ -133,6 +133,12 @@ def test_contact_details_residents_read_are_required(minimal: Path, check_rules:
         for key in ("phone", "wijkbureau", "website", "privacy_url")]
 
 
+def test_a_municipality_without_an_id_is_refused(minimal: Path, check_rules: Check) -> None:
+    (minimal / "municipality.yaml").write_text(MINIMAL_RULES["municipality.yaml"].replace("id: test\n", ""),
+                                               encoding="utf-8")
+    assert check_rules(minimal) == ["municipality.yaml: sleutel 'id': een tekst is nodig"]
+
+
 def test_a_web_address_without_https_and_an_id_that_is_no_slug_are_named(minimal: Path, check_rules: Check) -> None:
     text = MINIMAL_RULES["municipality.yaml"].replace("id: test", "id: Gemeente Test").replace(
         "website: https://test.example", "website: www.test.example")

@@ -340,3 +340,41 @@ async def test_a_resident_in_crisis_gets_no_automatic_update_with_a_date(bot: Wi
         case = await case_of(bot, resident.reference)
         kinds = {r[0] for r in await conn.execute(select(followups.c.kind).where(followups.c.case_id == case["id"]))}
     assert "update" not in kinds and kinds  # the ambtenaren's reminder and escalation are still planned
+
+
+# A review's probes: a second message in distress must reach the case a person reads, with where to turn, in
+# whatever branch of the answer, and without a date.
+async def test_a_crisis_message_that_names_a_street_gets_113_and_no_date(bot: Wijkbot, resident: Harness) -> None:
+    await resident.say("ik wil niet meer leven")
+    first = resident.reference
+    got = await resident.say("ik sta nu bij de Kanaalstraat en ik wil niet meer leven")
+    assert resident.reference == first and "0800-0113" in got[0] and "112" in got[0], got
+    assert "uiterlijk" not in got[0]
+    calm = await resident.say("ik ben in de Biltstraat")  # a street in a crisis case: still no date
+    assert calm and "uiterlijk" not in calm[0], calm
+
+
+async def test_danger_while_in_a_crisis_conversation_stays_with_it_and_names_112(bot: Wijkbot,
+                                                                                 resident: Harness) -> None:
+    await resident.say("ik wil niet meer leven")
+    first = resident.reference
+    got = await resident.say("het ruikt heel erg naar gas in de Biltstraat")
+    assert resident.reference == first and "112" in got[0] and resident.buttons() == (), got
+
+
+async def test_crisis_words_go_to_the_acute_case_not_to_a_case_waiting_on_the_resident(
+        bot: Wijkbot, resident: Harness) -> None:
+    from tests.services.test_actions import officer
+    from wijkbot.domain.workflow import Status
+
+    await resident.say("Er ligt grofvuil naast de container in de Kanaalstraat")
+    rubbish = resident.reference
+    await bot.actions.set_status(rubbish, await officer(bot, rubbish), Status.WACHT_OP_BEWONER)
+    await resident.say("ik wil niet meer leven")
+    crisis = resident.reference
+    assert crisis != rubbish
+    got = await resident.say("ik wil dood")
+    assert "0800-0113" in got[0] and crisis in got[0] and rubbish not in got[0], got
+    async with bot.db.read() as conn:
+        rows = await repository.messages_of(conn, (await case_of(bot, crisis))["id"])
+    assert [m["body"] for m in rows if m["direction"] == "in"][-1] == "ik wil dood"

@@ -20,10 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 HOUSE_NUMBER_SPAN = 10  # a lamp post or a heap of rubbish is seen from a few doors either side
-# after the street: "Kanaalstraat 120", "Kanaalstraat 120a", "Kanaalstraat, nr. 12", "Kanaalstraat bij nummer 7"
+# after the street: "Kanaalstraat 120", "Kanaalstraat 120a", "Kanaalstraat, nr. 12", "Kanaalstraat bij nummer 7";
+# not a number of things ("Kanaalstraat 3 lampen", "2x"), nor a phone number ("... 06 12345678")
 _AFTER_STREET = (r"\.?,?\s+(?:(?:ter hoogte van|bij|voor|tegenover|naast)\s+)?"
-                 r"(?:(?:huis)?nummer\s+|nr\.?\s*|no\.?\s*)?(\d{1,4})(?!\d)")
-_NUMBER_WORD = re.compile(r"\b(?:huisnummer|nummer|nr\.?|no\.)\s*(\d{1,4})(?!\d)", re.IGNORECASE)
+                 r"(?:(?:huis)?nummer\s+|nr\.?\s*|no\.?\s*)?(\d{1,4})(?![\d-])(?!\s*\d)(?!\s*x\b)"
+                 r"(?!\s+[a-z]{2,}(?:en|s)\b)")
+# anywhere only with the word itself: "nummer" alone is as often a pole, a case or a phone number
+_NUMBER_WORD = re.compile(r"\bhuisnummer\s*(\d{1,4})(?![\d-])(?!\s*\d)", re.IGNORECASE)
 _POSTCODE_LETTERS = re.compile(r"\s?[A-Za-z]{2}\b")
 
 

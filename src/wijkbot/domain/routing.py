@@ -292,10 +292,13 @@ def alarm_reason(crisis: bool, found: Iterable[str]) -> str:
 
 def once(phrases: Iterable[str]) -> tuple[str, ...]:
     """Each phrase once, in order; two forms of one phrase ("kabel los", "kabels los": the index matches
-    phrases by their stems, so both hit) count as one, named as the first."""
+    phrases by their stems, so both hit) count as one, named as the first. A word of one or two letters ("ik"
+    of a together-rule) says nothing to the reader and is left out."""
     seen: set[tuple[str, ...]] = set()
     kept: list[str] = []
     for phrase in phrases:
+        if len(phrase) <= 2:
+            continue
         key = tuple(stem(word) for word in words(phrase))
         if key not in seen:
             seen.add(key)

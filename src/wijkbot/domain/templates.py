@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 
 SECTIONS = ("we_will", "you_can", "cannot", "alternatives")
 # "[Vul de reden aan.]", "[Noem een alternatief.]": a short text in square brackets with a letter in it. Not what
-# masking leaves ("[weggelaten]", "[left out]": quoting a masked message is fine), nor "[1]" or "[ ]".
-_INSTRUCTION = re.compile(r"\[[^\[\]\n]*[^\W\d_][^\[\]\n]*\]")
+# masking leaves ("[weggelaten]", "[left out]": quoting a masked message is fine), nor "[1]" or "[ ]", nor a link
+# written as "[tekst](https://...)". Bounded, so a hostile 20,000-character "[aaaa..." costs nothing.
+_BRACKETED = re.compile(r"\[([^\[\]\n]{1,200})\](?!\()")
 NOT_INSTRUCTIONS = frozenset({"[weggelaten]", "[left out]"})
 PLACEHOLDERS = frozenset({"reference", "department", "due", "area", "officer"})
 ANY = "*"
@@ -79,7 +80,8 @@ def open_instructions(text: str) -> list[str]:
     """The instructions in square brackets a text still holds ("[Vul de reden aan.]"), in order."""
     if "[" not in text:
         return []
-    return [found for found in _INSTRUCTION.findall(text) if found.casefold() not in NOT_INSTRUCTIONS]
+    return [f"[{inner}]" for inner in _BRACKETED.findall(text)
+            if any(c.isalpha() for c in inner) and f"[{inner}]".casefold() not in NOT_INSTRUCTIONS]
 
 
 def compose(template: ReplyTemplate, lang: str, headings: Mapping[str, str], values: Mapping[str, str]) -> str:

@@ -42,8 +42,8 @@ def municipality(reader: Reader) -> Municipality:
         reader.problem(file, rule, "triage", "moet een blok zijn met department en min_confidence")
         triage = {}
     reader.known(file, rule, triage, TRIAGE_KEYS, "triage")
-    slug = reader.text(file, rule, data, "id", "-")
-    if slug != "-" and not _SLUG.fullmatch(slug):
+    slug = reader.text(file, rule, data, "id")  # (in account addresses and the model's name: required)
+    if slug and not _SLUG.fullmatch(slug):
         reader.problem(file, rule, "id", "gebruik kleine letters, cijfers en streepjes, zoals 'zeist' of 'den-haag'")
     # Residents read these in answers ("Bel {phone}", "Meer op {website}"): without them a sentence breaks off.
     contact = {key: reader.text(file, rule, data, key) for key in ("phone", "wijkbureau", "website", "privacy_url")}

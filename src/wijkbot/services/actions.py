@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from wijkbot.domain.access import Access
-from wijkbot.domain.followups import due_date, waking_moment
+from wijkbot.domain.followups import waking_moment
 from wijkbot.domain.mentions import handle_of, handles
 from wijkbot.domain.model import Kind
 from wijkbot.domain.sanitise import is_blank, storable
@@ -190,6 +190,9 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
                                                  day=self.texts.t.date(day, str(linked["locale"])))
                 await repository.add_event(conn, linked["id"], now, str(actor.officer_id), "gepland",
                                            {"datum": day.isoformat(), "via": case["reference"]})
+                # a form opened on the linked case before this sees the change (its version moves on)
+                await repository.update_case(conn, linked["id"], now,
+                                             **({"last_contact_at": now} if linked_told is not None else {}))
                 if linked_told is not None:
                     await self._replan_update(conn, linked, now)
         self.notify_outbox()
@@ -231,11 +234,10 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
             now = self.clock()
             # A reopened case starts a new term and has no outcome yet: the old ones stay in its history (the
             # "afgehandeld" event), not on the case as if they still held.
-            due = due_date(now, int(case["sla_days"]), self.rules.municipality.timezone)
             await repository.update_case(conn, case["id"], now, status=Status.HEROPEND.value, closed_at=None,
-                                         outcome=None, due_date=due)
+                                         outcome=None)
+            await case_terms.new_term(conn, self.rules, case, now)
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "heropend", {"reden": reason})
-            await self._replan_update(conn, case, now)
             await self._notify(conn, case, "notice.reopened", dict(case))
         self.notify_outbox()
 

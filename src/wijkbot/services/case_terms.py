@@ -4,7 +4,8 @@ Invariants: the policy comes from rules.policies (category over department over 
 sla_days is its term unless policies.yaml sets one; a triage case has the default term); waiting on the
 resident stops the clock: leaving "wacht op bewoner" moves the due date, the reminder and the remaining
 escalation steps by the working days spent waiting, and re-plans the periodic update; entering it plans the
-"waiting-close" follow-up, which is cancelled when the wait ends.
+"waiting-close" follow-up, which is cancelled when the wait ends; a reopened case starts a new term (`new_term`):
+a due date from now, the reminder and the whole escalation ladder planned again from now.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain import case_plan
-from wijkbot.domain.followups import FollowUpKind
+from wijkbot.domain.followups import FollowUpKind, due_date
 from wijkbot.domain.policies import ServicePolicy
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workdays import add_working_days
@@ -61,3 +62,17 @@ async def resume(conn: AsyncConnection, rules: RuleSet, case: Any, now: datetime
     planned = [(kind, moment) for kind, moment in planned if kind != FollowUpKind.REMINDER.value or moment > now]
     planned.append((FollowUpKind.UPDATE.value, case_plan.next_update(now, policy, tz)))
     await repository.plan_followups(conn, case["id"], planned)
+
+
+async def new_term(conn: AsyncConnection, rules: RuleSet, case: Any, now: datetime) -> None:
+    """A reopened case: the policy's term from now, the pause and the escalation ladder from the start, the
+    reminder, the escalation steps and the periodic update planned again (closing cancelled them)."""
+    tz = rules.municipality.timezone
+    policy = case_policy(rules, case)
+    due = due_date(now, policy.answer_days, tz)
+    await repository.update_case(conn, case["id"], now, due_date=due, paused_days=0, escalation_level=0,
+                                 waiting_since=None)
+    escalations = [case_plan.escalation_kind(n) for n in range(1, len(policy.escalation) + 1)]
+    await repository.cancel_followups(conn, case["id"], kinds=TERM_KINDS + escalations)
+    update = (FollowUpKind.UPDATE.value, case_plan.next_update(now, policy, tz))
+    await repository.plan_followups(conn, case["id"], [*case_plan.term_plan(now, due, policy, tz), update])

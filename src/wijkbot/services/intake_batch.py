@@ -202,6 +202,13 @@ class IntakeBatch:
         # Acute danger (or a resident in crisis) opens a case of its own, whatever is open or was just closed:
         # joined to an old case or asked "which case?", the resident would not read "bel 112" (or 113) now.
         urgent = decision is not None and decision.urgent
+        acute = next((c for c in candidates if c.row.get("urgent")), None) if candidates and has_words(item.body) \
+            and self._routed(item).urgent else None
+        if acute is not None:
+            # Acute words while an acute case is open: with that case, where a person is reading, never filed by
+            # placement on another open case (a grofvuil case waiting on the resident) or asked "which case?".
+            self._join(item, candidates, acute, unclear=False)
+            return
         plain = candidates and item.has_content and not urgent
         if plain:
             by_key, where = self._placement(item, candidates)
@@ -294,8 +301,12 @@ class IntakeBatch:
 
     def _open_new_case(self, item: BatchItem, decision: Decision, loads: dict[str, list[OfficerLoad]]) -> None:
         row, created = new_case_row(self.rules, decision, item.contact["id"], item.lang, self.now, loads)
-        hint = item.message.street or ""  # a channel's street field may hold the number ("Kanaalstraat 120")
-        row["house_number"] = house_number(f"{hint}\n{item.body}", decision.area.street)
+        # Only where it serves: telling two places on one street apart, for the kinds that are linked as duplicates
+        # (a channel's street field may hold the number: "Kanaalstraat 120").
+        linked_kinds = self.rules.municipality.duplicates.kinds
+        hint = item.message.street or ""
+        row["house_number"] = (house_number(f"{hint}\n{item.body}", decision.area.street)
+                               if decision.kind.value in linked_kinds else None)
         item.case = BatchCase(row, new=True, events=[("aangemaakt", created)], last_written=self.now)
         if item.named_case is not None:
             item.case.events.append((NAMES_CASE, {"aan": item.named_case}))

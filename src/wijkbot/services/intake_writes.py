@@ -152,43 +152,53 @@ class BatchWriter:
             return False
         return not await repository.officer_acted(self.conn, int(row["id"]))
 
-    def _added(self, item: BatchItem, case: BatchCase) -> str:
-        """"Added to number ...": with 112 again when the words are acute, and the 113 answer's help again when the
-        resident (or their case) is in crisis: someone who writes a second time in distress reads where to turn,
-        not only that we filed it. (The quiet rule still leaves out the same words within QUIET_AFTER.)"""
-        routed = item.routed
-        if routed is None or not routed.urgent:
-            return self.texts.with_case("ack.added", item.lang, case.row)
-        if routed.crisis or (case.row.get("routing") or {}).get("crisis"):
-            who = self.texts.triage_reader(item.lang)
-            return self.texts.with_case("ack.added_crisis", item.lang, case.row, who=who)
-        return "\n\n".join((self.texts.simple("ack.urgent", item.lang),
-                             self.texts.with_case("ack.added", item.lang, case.row)))
-
     def _compose(self, item: BatchItem) -> None:
         """The answer, now that every case has its reference and every message its id."""
         ack = item.acknowledgement
-        if ack is not None and item.case is not None:
-            item.answer = self.texts.acknowledgement(ack.decision, item.case.row["reference"], ack.due, ack.lang,
-                                                     ack.long, known=item.case.row.get("duplicate_of") is not None)
-        elif item.case is not None and item.gave_place:
-            placed = item.case.placed
-            area = ", ".join(p for p in (placed.street, placed.label) if p) if placed else ""
-            item.answer = self.texts.with_case("ack.place_added", item.lang, item.case.row, area=area)
-        elif item.case is not None and item.another_look:
-            item.answer = self.texts.with_case("notice.reopen_requested", item.lang, item.case.row)
-        elif item.case is not None and item.ask:
-            item.answer, item.actions = placement.question(self.rules, self.texts, item.lang, item.message_id,
-                                                           item.ask)
-        elif item.case is not None and item.media.location is not None:
-            item.answer = inbound_media.location_saved(item.case.row, self.texts, item.lang)
-        elif item.case is not None:
-            item.answer = self._added(item, item.case)
-            item.added_only = True
+        case = item.case
+        if ack is not None and case is not None:
+            item.answer = self.texts.acknowledgement(ack.decision, case.row["reference"], ack.due, ack.lang,
+                                                     ack.long, known=case.row.get("duplicate_of") is not None)
+        elif case is not None:
+            self._compose_for_open_case(item, case)
         extra = inbound_media.notes(item.media, self.texts, item.lang, self.max_attachment_bytes)
         if item.ends_stop:
             extra.append(self.texts.simple("notice.resumed_by_writing", item.lang))
         if extra:
             item.answer = "\n\n".join([item.answer, *extra])
             item.added_only = False
+
+    def _compose_for_open_case(self, item: BatchItem, case: BatchCase) -> None:
+        """The answer to a message that joined an open case. A resident in crisis (words of self-harm now, or acute
+        words in a crisis case) reads where to turn and who reads it, in whatever branch, and never a date: someone
+        in distress is promised no date. Danger (112) comes first in any answer. A crisis case is answered without
+        a date also when the words themselves are calm (a street given, a location)."""
+        routed = item.routed
+        acute = routed is not None and routed.urgent
+        crisis_case = bool((case.row.get("routing") or {}).get("crisis"))
+        if acute and (crisis_case or (routed is not None and routed.crisis)):
+            item.answer = self.texts.with_case("ack.added_crisis", item.lang, case.row, who=self._reader(item, case))
+            item.added_only = True  # said again for each new message, but not for every one of a burst
+        elif item.gave_place and not crisis_case:
+            placed = case.placed
+            area = ", ".join(p for p in (placed.street, placed.label) if p) if placed else ""
+            item.answer = self.texts.with_case("ack.place_added", item.lang, case.row, area=area)
+        elif item.another_look:
+            item.answer = self.texts.with_case("notice.reopen_requested", item.lang, case.row)
+        elif item.ask:
+            item.answer, item.actions = placement.question(self.rules, self.texts, item.lang, item.message_id,
+                                                           item.ask)
+        elif item.media.location is not None and not crisis_case:
+            item.answer = inbound_media.location_saved(case.row, self.texts, item.lang)
+        else:
+            item.answer = self.texts.with_case("ack.added", item.lang, case.row)
+            item.added_only = True  # (the quiet rule leaves out the same words within QUIET_AFTER)
+        if acute and "112" not in item.answer:
+            item.answer = "\n\n".join((self.texts.simple("ack.urgent", item.lang), item.answer))
+
+    def _reader(self, item: BatchItem, case: BatchCase) -> str:
+        """Who reads the case now: the triage reader while it is in triage, else the team's vakdienst."""
+        if case.row.get("triage"):
+            return self.texts.triage_reader(item.lang)
+        return self.texts.case_department(case.row)
 

@@ -50,7 +50,7 @@ def demo_officers(rules: RuleSet, path: Path) -> tuple[list[dict[str, Any]], str
                 return [], f"onbekend team '{team}'"
         for wijk in officer["wijken"]:
             if wijk not in wijken:
-                return [], f"onbekende wijk '{wijk}'"
+                return [], f"onbekende {rules.municipality.area_label} '{wijk}'"
     return officers, ""
 
 
