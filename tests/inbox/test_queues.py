@@ -64,6 +64,20 @@ async def test_search_goes_by_post_and_finds_message_text(any_officers: dict[str
     assert nothing.references() == []
 
 
+async def test_search_finds_the_singular_for_a_plural_and_back(any_officers: dict[str, Officer],
+                                                                any_inbox_bot: Wijkbot,
+                                                                channel: RecordingChannel) -> None:
+    """A trial searched "lantaarnpalen" and found nothing, while cases said "lantaarnpaal"."""
+    one = await new_case(any_inbox_bot, channel, "De lantaarnpaal in de Kanaalstraat is kapot")
+    many = await new_case(any_inbox_bot, channel, "Alle lantaarnpalen in de Kanaalstraat zijn uit")
+    await new_case(any_inbox_bot, channel, "Er ligt grofvuil naast de container in de Kanaalstraat")
+    anouk = await signed_in(any_officers, "anouk")
+    await anouk.get("/inbox/zaken?queue=all")
+    for query in ("lantaarnpalen", "lantaarnpaal", "Lantaarnpaal"):
+        found = await anouk.post("/inbox/zaken", {"queue": "all", "q": query})
+        assert set(found.references()) == {one.reference, many.reference}, query
+
+
 async def test_filters_narrow_the_list(officers: dict[str, Officer], inbox_bot: Wijkbot,
                                        channel: RecordingChannel) -> None:
     afval = await new_case(inbox_bot, channel, AFVAL)

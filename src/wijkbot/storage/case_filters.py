@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, sele
 from wijkbot.domain.quotes import MASKED_KINDS
 from wijkbot.domain.routing import AMBITION_NOT_SET
 from wijkbot.domain.scrub import find
+from wijkbot.domain.word_forms import search_forms
 from wijkbot.storage import case_sets
 from wijkbot.storage.tables import cases, contacts, messages
 
@@ -155,8 +156,13 @@ def _search(text: str, searcher: tuple[int, tuple[str, ...], bool] | None) -> Co
     there, masked (`messages.body_masked`): a part of an e-mail address or IBAN ("jansen", "gmail", "ABNA") must
     not find whose case it is. A query that looks like contact data or a BSN finds messages only in their own
     cases (what is left of it in a masked text is no match either)."""
+    forms = search_forms(text)  # "lantaarnpalen" finds "lantaarnpaal" too (domain.word_forms)
+
+    def contains(column: Any) -> ColumnElement[bool]:
+        return or_(*(column.icontains(form, autoescape=True) for form in forms))
+
     def in_messages(column: Any) -> ColumnElement[bool]:
-        return cases.c.id.in_(select(messages.c.case_id).where(column.icontains(text, autoescape=True)))
+        return cases.c.id.in_(select(messages.c.case_id).where(contains(column)))
 
     by_message = in_messages(messages.c.body)
     if searcher is not None:
@@ -166,8 +172,8 @@ def _search(text: str, searcher: tuple[int, tuple[str, ...], bool] | None) -> Co
                if handles else false())
         elsewhere = false() if _looks_personal(text) else in_messages(messages.c.body_masked)
         by_message = or_(and_(own, by_message), and_(not_(own), elsewhere))
-    return or_(cases.c.reference.icontains(text, autoescape=True), cases.c.street.icontains(text, autoescape=True),
-               cases.c.buurt.icontains(text, autoescape=True), by_message)
+    return or_(cases.c.reference.icontains(text, autoescape=True), contains(cases.c.street), contains(cases.c.buurt),
+               by_message)
 
 
 def conditions(filters: Filters) -> list[ColumnElement[bool]]:
