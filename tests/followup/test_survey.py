@@ -97,6 +97,17 @@ async def test_typed_answers_count_too(bot: Wijkbot, resident: Harness) -> None:
     assert await events(bot, reference, "tevredenheid") == [{"score": 4, "opgelost": True, "toelichting": ""}]
 
 
+async def test_a_typed_score_on_a_channel_with_buttons_gets_the_yes_no_buttons(bot: Wijkbot,
+                                                                                resident: Harness) -> None:
+    """A trial typed "5" in the web chat and was asked to type ja or nee, without the buttons it had before."""
+    await resident.say(GROFVUIL)
+    await close(bot, resident.reference)
+    await resident.received()
+    got = await resident.say("5")
+    assert "Stuur ja of nee" not in got[0]
+    assert [label for label, _ in resident.buttons()] == ["Ja", "Nee"]
+
+
 async def test_a_happy_verdict_gets_no_promise_to_look_again(bot: Wijkbot, resident: Harness) -> None:
     await resident.say(GROFVUIL)
     await close(bot, resident.reference)

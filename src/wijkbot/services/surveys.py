@@ -144,7 +144,9 @@ class Surveys:
         score = answer.score if answer.score is not None else found["score"]
         solved = answer.solved if answer.solved is not None else found["solved"]
         await survey_rows.record(conn, found["token"], score=score, solved=solved)
-        token, typed = found["token"], message.choice is None
+        # Buttons wherever the channel shows them, also after a typed answer ("5" in the web chat); on X the
+        # question says what to type.
+        token, typed = found["token"], message.reply_to.channel in BUTTONLESS_CHANNELS
         if score is None:
             actions = () if typed else tuple((str(n), survey.score_value(token, n)) for n in range(1, 6))
             return await self._reply(conn, message, contact, found, self.texts.simple("survey.ask_score", lang),
