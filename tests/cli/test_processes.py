@@ -53,6 +53,19 @@ def test_bad_setting_is_named(tmp_path: Path) -> None:
     assert "WIJKBOT_PORT" in result.stderr and "tachtig" not in result.stderr and "Traceback" not in result.stderr
 
 
+async def wait_until_healthy(http: aiohttp.ClientSession, url: str) -> None:
+    """Until the started service answers /health with 200 (15 s at most)."""
+    for _ in range(150):
+        try:
+            async with http.get(f"{url}/health") as response:
+                if response.status == 200:
+                    return
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.1)
+    pytest.fail("the service did not start")
+
+
 async def test_serve_answers_then_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
     env = env_for(tmp_path, WIJKBOT_PORT=str(port))
@@ -61,13 +74,7 @@ async def test_serve_answers_then_stops_cleanly_on_sigterm(tmp_path: Path) -> No
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
-            for _ in range(150):
-                try:
-                    async with http.get(f"{url}/health") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    await asyncio.sleep(0.1)
+            await wait_until_healthy(http, url)
             body = {"session": "proces-sessie-1", "text": "De lantaarnpaal in de Kanaalstraat is kapot"}
             async with http.post(f"{url}/api/webchat/messages", json=body) as response:
                 assert response.status == 202
@@ -101,15 +108,7 @@ async def test_serve_starts_with_an_example_that_routes_otherwise_and_logs_it(tm
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         async with aiohttp.ClientSession() as http:
-            for _ in range(150):
-                try:
-                    async with http.get(f"http://127.0.0.1:{port}/health") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    await asyncio.sleep(0.1)
-            else:
-                pytest.fail("the service did not start")
+            await wait_until_healthy(http, f"http://127.0.0.1:{port}")
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
