@@ -32,7 +32,7 @@ from wijkbot.cli_output import progress_bar as _progress_bar
 from wijkbot.dotenv_check import check_dotenv
 from wijkbot.keys import SecretKeyError, secret_key_problem
 from wijkbot.rulefiles import RuleFileError, check_examples, load_rules, load_templates
-from wijkbot.rulefiles.notices import shared_postcodes
+from wijkbot.rulefiles.notices import examples_in_triage, foreign_contacts, shared_postcodes
 from wijkbot.settings import Settings, problems, unknown_variables
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -84,9 +84,12 @@ async def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_check_rules(args: argparse.Namespace, settings: Settings) -> int:
     directory = Path(args.dir) if args.dir else settings.rules_dir
+    from wijkbot.domain.routing import Router
+
     rules = load_rules(directory)
     templates = load_templates(directory, rules)
-    problems = check_examples(rules)
+    router = Router(rules)  # (built once: the examples and the notices route the same sentences)
+    problems = check_examples(rules, router)
     examples = sum(len(c.examples) for c in rules.categories.values())
     if problems:
         for problem in problems:
@@ -95,7 +98,7 @@ async def cmd_check_rules(args: argparse.Namespace, settings: Settings) -> int:
         files = ", ".join(sorted({p.file for p in problems}))
         return _fail(f"{wrong} van de {examples} voorbeeldzinnen in {directory} {'komt' if wrong == 1 else 'komen'} "
                      f"anders uit dan in {files} staat")
-    for notice in shared_postcodes(rules):
+    for notice in [*shared_postcodes(rules), *examples_in_triage(rules, router), *foreign_contacts(rules, templates)]:
         print(f"wijkbot: let op: {notice}", file=sys.stderr)
     print(f"{directory}: OK ({len(rules.departments)} vakdiensten, {len(rules.categories)} categorieën, "
           f"{len(rules.teams)} teams, {len(rules.buurten)} buurten, {len(rules.streets)} straten, "

@@ -43,7 +43,7 @@ def test_compose_fills_sections_under_headings() -> None:
     ("templates:\n  - id: a\n    categories: [bestaat-niet]\n    title: {nl: A}\n    nl: {we_will: Ja}\n",
      "onderdeel 'a', sleutel 'categories': onbekende categorie 'bestaat-niet'"),
     ("templates:\n  - id: a\n    categories: ['*']\n    title: {nl: A}\n    nl: {we_will: 'Hoi {naam}'}\n",
-     "onbekend invulveld {naam}; gebruik {area}, {department}, {due}, {officer}, {reference}"),
+     "onbekend invulveld {naam}; gebruik {area}, {department}, {due}, {officer}, {phone}, {reference}, {website}"),
     ("templates:\n  - id: a\n    categories: ['*']\n    title: {nl: A}\n    en: {we_will: Yes}\n",
      "sleutel 'nl': de Nederlandse tekst is nodig"),
     ("templates:\n  - id: a\n    categories: ['*']\n    title: {nl: A}\n    nl: {why: Daarom}\n",

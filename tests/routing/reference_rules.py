@@ -449,8 +449,8 @@ class ReferenceRouter:
             reasons.append("geen plaats gevonden")
         reasons.append(f"zekerheid {confidence:.2f}")
         if triage:
-            reasons.append("mogelijk acuut: meteen naar triage van het wijkbureau" if alarm
-                           else "te onzeker: naar triage van het wijkbureau")
+            reasons.append("mogelijk acuut: meteen naar triage" if alarm
+                           else "te onzeker: naar triage")
         if alarm:
             said = ", ".join(f'"{word}"' for word in alarm)
             reasons.append(f"mogelijk acuut gevaar (gevonden: {said}): bewoner gewezen op 112")

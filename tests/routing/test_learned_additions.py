@@ -89,7 +89,7 @@ def test_acute_danger_goes_to_triage_with_or_without_a_model(katwijk: RuleSet, m
         decision = router.route(text)
         assert decision.urgent and decision.triage, (text, decision)
         assert decision.department == "wijkregisseurs" and decision.category is None
-        assert "mogelijk acuut: meteen naar triage van het wijkbureau" in decision.reasons
+        assert "mogelijk acuut: meteen naar triage" in decision.reasons
 
 
 def test_a_stricter_minimum_confidence_of_the_configuration_holds_with_a_model(katwijk: RuleSet,

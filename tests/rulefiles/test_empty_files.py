@@ -94,7 +94,7 @@ def test_a_placeholder_with_a_format_is_named_as_written(minimal: Path, check_ru
         encoding="utf-8")
     assert check_rules(minimal) == [
         "templates.yaml: onderdeel 'a', sleutel 'nl.we_will': invulveld {due:%d-%m} mag niet; gebruik {area}, "
-        "{department}, {due}, {officer}, {reference}"]
+        "{department}, {due}, {officer}, {phone}, {reference}, {website}"]
 
 
 def test_an_emptied_street_list_makes_examples_say_no_area_was_found(rules_copy: Path, check_rules: Check) -> None:

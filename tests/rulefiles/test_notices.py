@@ -32,3 +32,45 @@ def test_postcodes_in_one_wijk_each_get_no_notice(folder: Path, capsys: pytest.C
     (folder / "areas.csv").write_text(AREAS + "West,BU03,Oog in Al,3531\n", encoding="utf-8")  # two buurten, one wijk
     assert main(["check-rules", str(folder)]) == 0
     assert "let op" not in capsys.readouterr().err
+
+
+def test_an_example_that_comes_out_only_as_a_suggestion_is_named_but_passes(
+        folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A retest's example "went" to the right category in check-rules, but a resident writing it got the triage
+    answer: the category was only a suggestion, under triage.min_confidence."""
+    (folder / "categories.yaml").write_text(
+        "categories:\n"
+        "  - {id: lamp, name: Lamp, department: wijken, sla_days: 5, keywords: [lamp],\n"
+        "     examples: [{text: 'de lamp bij het bankje is uit'}], weight: 1.2}\n"
+        "  - {id: bank, name: Bankje, department: wijken, sla_days: 5, keywords: [bankje]}\n",
+        encoding="utf-8")
+    assert main(["check-rules", str(folder)]) == 0
+    err = capsys.readouterr().err
+    assert "let op: 1 voorbeeldzin komt alleen als voorstel uit, onder triage.min_confidence 0.45" in err
+    assert "(categories.yaml: lamp voorbeeld 1 (zekerheid 0." in err
+
+
+def test_another_municipalitys_phone_and_site_in_a_template_or_address_are_named(
+        folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A retest copied Utrecht's templates to Zeist: its residents would have read "bel 14 030" and "utrecht.nl"."""
+    (folder / "templates.yaml").write_text(
+        "templates:\n  - id: info\n    categories: ['*']\n    title: {nl: Info}\n"
+        "    nl: {we_will: 'Kijk op utrecht.nl of bel 14 030. Bel {phone} of kijk op {website}. Bel 113 of "
+        "0800-0113.'}\n", encoding="utf-8")
+    text = MINIMAL_RULES["municipality.yaml"].replace("privacy_url: https://test.example/privacy",
+                                                      "privacy_url: https://www.utrecht.nl/privacy/")
+    (folder / "municipality.yaml").write_text(text, encoding="utf-8")
+    assert main(["check-rules", str(folder)]) == 0
+    err = capsys.readouterr().err
+    assert ("let op: contactgegevens die niet van Test lijken (test.example, 14 000): privacy_url: "
+            "https://www.utrecht.nl/privacy/; sjabloon info: utrecht.nl; sjabloon info: 14 030. In een sjabloon "
+            "schrijft u {phone} en {website}") in err
+
+
+def test_own_contact_details_and_help_lines_get_no_notice(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (folder / "templates.yaml").write_text(
+        "templates:\n  - id: info\n    categories: ['*']\n    title: {nl: Info}\n"
+        "    nl: {we_will: 'Bel 14 000 of kijk op test.example. Gevaar? Bel 112. Praat met 113: 0800-0113.'}\n",
+        encoding="utf-8")
+    assert main(["check-rules", str(folder)]) == 0
+    assert "contactgegevens" not in capsys.readouterr().err

@@ -48,3 +48,20 @@ async def test_another_residents_case_number_links_nothing_and_places_nothing(
     assert complaint["kind"] == "klacht" and complaint["wijk"] is None
     assert not any(lamp in r for r in complaint["routing"]["reasons"])
     assert not any(kind == "verwijst naar" for kind, _ in complaint["events"])
+
+
+async def test_a_complaint_about_an_open_case_is_a_klacht_of_its_own_linked_to_it(
+        bot: Wijkbot, channel: RecordingChannel) -> None:
+    """A retest: with the named case still open, the klacht was asked "which case?" and then filed as a message
+    on the melding (read by the team complained about) or opened without the link."""
+    resident = Harness(bot, channel)
+    await resident.say(LAMP)
+    lamp = resident.reference
+    got = await resident.say(f"Ik wil een klacht indienen over {lamp}: niemand reageert en de medewerker was "
+                             "onvriendelijk")
+    assert resident.buttons() == () and resident.reference != lamp, got
+    complaint = await case_of(bot, resident.reference)
+    assert complaint["kind"] == "klacht" and complaint["wijk"] == "West"
+    assert ("verwijst naar", {"aan": lamp}) in complaint["events"]
+    melding = await case_of(bot, lamp)
+    assert not any(kind == "bericht" for kind, _ in melding["events"][1:])  # nothing filed on the melding

@@ -222,11 +222,16 @@ async def test_the_crisis_answer_names_who_reads_it_as_the_municipality_says(
         resident = Harness(bot, channel)
         first = await resident.say("ik wil niet meer leven")
         again = await resident.say("ik zie het echt niet meer zitten")
+        nonsense = await Harness(bot, channel).say("blablabla xyzzy qwerty")
+        streets = set(bot.rules.streets)
     finally:
         await bot.close()
     for got in (first, again):
         assert "0800-0113" in got[0] and "De wijkregisseur van uw kern leest het." in got[0], got
         assert "wijkbureau" not in got[0]
+    # the example in the answer to nonsense names one of Katwijk's streets, not Utrecht's Kanaalstraat
+    example = nonsense[0].split("'De lantaarnpaal in de ")[1].split(" is kapot")[0]
+    assert example in streets and "Kanaalstraat" not in nonsense[0], nonsense
 
 
 async def _officer_team(bot: Wijkbot, officer_id: int | None) -> set[str]:

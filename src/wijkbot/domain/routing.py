@@ -309,8 +309,8 @@ def once(phrases: Iterable[str]) -> tuple[str, ...]:
 def triage_reason(urgent: bool) -> str:
     """Why a case goes to the wijkbureau's triage: acute danger, or a decision the router is not sure of."""
     if urgent:
-        return "mogelijk acuut: meteen naar triage van het wijkbureau"
-    return "te onzeker: naar triage van het wijkbureau"
+        return "mogelijk acuut: meteen naar triage"
+    return "te onzeker: naar triage"
 
 
 def area_reason(area: Area) -> str:

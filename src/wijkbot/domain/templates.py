@@ -4,7 +4,8 @@ An answer says what the municipality will do, what the resident can do, what can
 the alternatives (seed-002: "wat de gemeente kan doen, wat hij zelf mag ... en wat helemaal niet kan";
 seed-001: "Als ons antwoord 'nee' is, dan zijn we daar duidelijk over"). Invariants: pure; a template has
 Dutch text (other languages fall back to it); only the placeholders in PLACEHOLDERS may be used, and they
-hold no personal data (reference, department, due date, area, the officer's name). A part the ambtenaar must
+hold no personal data (reference, department, due date, area, the officer's name, the municipality's phone
+number and website: a template copied to another municipality then names that one's). A part the ambtenaar must
 still write is an instruction in square brackets ("[Vul de reden aan.]"): `open_instructions` finds what is
 left of them, and a text that still holds one is not sent to a resident.
 """
@@ -22,7 +23,7 @@ SECTIONS = ("we_will", "you_can", "cannot", "alternatives")
 # written as "[tekst](https://...)". Bounded, so a hostile 20,000-character "[aaaa..." costs nothing.
 _BRACKETED = re.compile(r"\[([^\[\]\n]{1,200})\](?!\()")
 NOT_INSTRUCTIONS = frozenset({"[weggelaten]", "[left out]"})
-PLACEHOLDERS = frozenset({"reference", "department", "due", "area", "officer"})
+PLACEHOLDERS = frozenset({"reference", "department", "due", "area", "officer", "phone", "website"})
 ANY = "*"
 
 

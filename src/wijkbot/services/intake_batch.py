@@ -69,6 +69,7 @@ class IntakeBatch:
         self.last_sent: dict[int, LastSent] = {}
         self.sent_rows: dict[int, dict[str, Any]] = {}  # the last outbox row per resident, as read
         self.closed: dict[int, list[BatchCase]] = {}  # per resident who says "nog steeds kapot": recent closings
+        self.own_named: dict[tuple[int, str], dict[str, Any]] = {}  # (resident, reference) of their own cases named
 
     async def run(self, batch: list[InboundMessage]) -> list[IntakeResult]:
         keys = [(m.reply_to.channel, m.external_id) for m in batch]
@@ -147,6 +148,8 @@ class IntakeBatch:
             if (has_words(item.body) and self._routed(item).urgent
                     and not any(c.row.get("urgent") for c in candidates)):
                 return self._routed(item)  # see _handle
+            if self._complains_about_own_case(item):
+                return self._routed(item)  # a klacht of its own, linked to the case it names (_about_own_case)
             return self._other_subject(item, candidates)  # joins one, or see _handle
         if not has_words(item.body):
             return None
@@ -158,6 +161,14 @@ class IntakeBatch:
                                                     or not COMMON_WORDS.intersection(said)):
             return None  # too short to be about anything, or no language ("asdfgh qwerty zxcv"): we ask again
         return decision
+
+    def _complains_about_own_case(self, item: BatchItem) -> bool:
+        """A klacht that names one of the resident's own cases by its number: never filed as a message on an open
+        case (the team complained about would read it as one) nor asked "which case?": the resident said which."""
+        if not has_words(item.body) or self._routed(item).kind is not Kind.KLACHT:
+            return False
+        prefix = self.rules.municipality.reference_prefix
+        return any((item.contact["id"], ref) in self.own_named for ref in references_in(item.body, prefix))
 
     def _about_own_case(self, item: BatchItem, decision: Decision | None) -> Decision | None:
         """A klacht that names one of the resident's own cases by its reference is about that case: it records
@@ -209,7 +220,7 @@ class IntakeBatch:
             # placement on another open case (a grofvuil case waiting on the resident) or asked "which case?".
             self._join(item, candidates, acute, unclear=False)
             return
-        plain = candidates and item.has_content and not urgent
+        plain = candidates and item.has_content and not urgent and item.named_case is None
         if plain:
             by_key, where = self._placement(item, candidates)
             if not where.ask:
@@ -224,7 +235,8 @@ class IntakeBatch:
             if is_blank(item.body) and item.media.any:
                 item.answer = inbound_media.needs_words(item.media, self.texts, lang)
             else:
-                item.answer = self.texts.simple("ack.empty" if is_blank(item.body) else "ack.nonsense", lang)
+                item.answer = self.texts.simple("ack.empty" if is_blank(item.body) else "ack.nonsense", lang,
+                                                street=self.texts.example_street)
             item.purpose = "question"
             return
         self._open_new_case(item, decision, loads)

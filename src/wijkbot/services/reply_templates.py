@@ -49,5 +49,8 @@ class ReplyTemplates:
         values = {"reference": str(case["reference"]),
                   "department": self.texts.case_department(case),
                   "due": self.texts.t.date(case["due_date"], lang),
-                  "area": area or self.texts.simple("inbox.template.no_area", lang), "officer": officer}
+                  "area": area or self.texts.simple("inbox.template.no_area", lang), "officer": officer,
+                  "phone": self.texts.rules.municipality.phone,
+                  "website": self.texts.rules.municipality.website.removeprefix("https://").removeprefix("http://")
+                  .removeprefix("www.").rstrip("/")}
         return compose(template, lang, headings, values)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from wijkbot.domain.routing import Decision
@@ -75,6 +76,13 @@ class Texts:
         if long:
             parts.append(self.t.text("ack.long", lang))
         return "\n\n".join(parts)
+
+    @cached_property
+    def example_street(self) -> str:
+        """A street of this municipality for an example sentence ("De lantaarnpaal in de Voorstraat is kapot"):
+        the first "...straat" of its street list, so a resident never reads another town's street."""
+        return next((name for name in self.rules.streets if name.endswith("straat")),
+                    next(iter(self.rules.streets), "Dorpsstraat"))
 
     def triage_reader(self, lang: str) -> str:
         """Who reads a case in triage, as the municipality names them ("De wijkregisseur van uw kern")."""
