@@ -1,7 +1,8 @@
 """What a beheerder should know about a valid configuration: not errors (the service runs), but choices with a
 cost that a typo can make by accident.
 
-Invariants: pure; reads a loaded RuleSet only; each notice is one Dutch line that names what to look at.
+Invariants: pure; reads a loaded RuleSet (with its router and reply templates) only; each notice is one Dutch line
+that names what to look at; a notice never fails check-rules.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ _DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+(?:nl|com|org|net|eu|info))\b", re.IG
 # a Dutch municipal or regular phone number as written in a text; not 112, 113 or 0800-0113 (help lines)
 _PHONE = re.compile(r"(?<![\d-])(14 ?0\d\d|0\d{1,3}[- ]?\d{3}[- ]?\d{3,4})(?![\d-])")
 HELP_LINES = frozenset({"08000113"})
+HELP_SITES = frozenset({"113.nl"})
 
 
 def shared_postcodes(rules: RuleSet) -> list[str]:
@@ -77,7 +79,7 @@ def foreign_contacts(rules: RuleSet, templates: TemplateSet) -> list[str]:
         for sections in template.texts.values():
             for text in sections.values():
                 for domain in _DOMAIN.findall(text):
-                    if own_site and not _site(domain).endswith(own_site):
+                    if own_site and not _site(domain).endswith(own_site) and _site(domain) not in HELP_SITES:
                         found.append(f"sjabloon {template.id}: {domain}")
                 for phone in _PHONE.findall(text):
                     digits = re.sub(r"\D", "", phone)

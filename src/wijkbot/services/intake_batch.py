@@ -33,10 +33,10 @@ from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.conversation import CHOICE, LastSent, Placement, Subject, place
 from wijkbot.domain.duplicates import house_number
-from wijkbot.domain.model import BUTTONLESS_CHANNELS, Area, InboundMessage, Kind
+from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
 from wijkbot.domain.references import references_in
 from wijkbot.domain.reopen import REOPEN_REQUEST
-from wijkbot.domain.routing import Decision, Routes, area_reason
+from wijkbot.domain.routing import Decision, Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import has_words, is_blank, storable
 from wijkbot.domain.text import COMMON_WORDS, words
@@ -44,12 +44,12 @@ from wijkbot.domain.workflow import Status
 from wijkbot.services import inbound_media, placement
 from wijkbot.services.intake_items import Acknowledgement, BatchCase, BatchItem, IntakeResult
 from wijkbot.services.intake_writes import BatchWriter
+from wijkbot.services.named_cases import NAMES_CASE, NamedCases, about_named_case, is_klacht, named_case
 from wijkbot.services.new_case import new_case_row, team_for
 from wijkbot.services.texts import Texts
 from wijkbot.storage import conversation_rows, intake_rows
 
 MIN_WORDS_WITHOUT_SUBJECT = 3
-NAMES_CASE = "verwijst naar"  # a klacht's event naming the resident's own case it is about
 CONTEXT_WINDOW = timedelta(hours=1)  # a photo or location without words waits this long for them
 
 
@@ -69,7 +69,7 @@ class IntakeBatch:
         self.last_sent: dict[int, LastSent] = {}
         self.sent_rows: dict[int, dict[str, Any]] = {}  # the last outbox row per resident, as read
         self.closed: dict[int, list[BatchCase]] = {}  # per resident who says "nog steeds kapot": recent closings
-        self.own_named: dict[tuple[int, str], dict[str, Any]] = {}  # (resident, reference) of their own cases named
+        self.own_named: NamedCases = {}  # the resident's own cases their messages name by number
 
     async def run(self, batch: list[InboundMessage]) -> list[IntakeResult]:
         keys = [(m.reply_to.channel, m.external_id) for m in batch]
@@ -163,32 +163,18 @@ class IntakeBatch:
         return decision
 
     def _complains_about_own_case(self, item: BatchItem) -> bool:
-        """A klacht that names one of the resident's own cases by its number: never filed as a message on an open
-        case (the team complained about would read it as one) nor asked "which case?": the resident said which."""
-        if not has_words(item.body) or self._routed(item).kind is not Kind.KLACHT:
-            return False
-        prefix = self.rules.municipality.reference_prefix
-        return any((item.contact["id"], ref) in self.own_named for ref in references_in(item.body, prefix))
+        """A klacht naming one of the resident's own cases (services.named_cases): a case of its own."""
+        return has_words(item.body) and is_klacht(self._routed(item)) and named_case(
+            self.own_named, item.contact["id"], item.body, self.rules.municipality.reference_prefix) is not None
 
     def _about_own_case(self, item: BatchItem, decision: Decision | None) -> Decision | None:
-        """A klacht that names one of the resident's own cases by its reference is about that case: it records
-        which, and plays where that case played when its own words name no place (so it goes to that wijk's
-        team, not to a guess)."""
-        if decision is None or decision.kind is not Kind.KLACHT:
+        if decision is None or not is_klacht(decision):
             return decision
-        prefix = self.rules.municipality.reference_prefix
-        named = next((self.own_named[(item.contact["id"], ref)] for ref in references_in(item.body, prefix)
-                      if (item.contact["id"], ref) in self.own_named), None)
-        if named is None:
+        case = named_case(self.own_named, item.contact["id"], item.body, self.rules.municipality.reference_prefix)
+        if case is None:
             return decision
-        item.named_case = reference = str(named["reference"])
-        reasons = [*decision.reasons, f"gaat over zaak {reference}"]
-        if decision.area.wijk is not None or named["wijk"] is None:
-            return replace(decision, reasons=tuple(reasons))
-        area = Area(wijk=named["wijk"], buurt=named["buurt"], buurt_code=named["buurt_code"], street=named["street"],
-                    matched_by=f"zaak {reference}")
-        return replace(decision, area=area,
-                       reasons=tuple(area_reason(area) if r == area_reason(decision.area) else r for r in reasons))
+        item.named_case = str(case["reference"])
+        return about_named_case(decision, case)
 
     def _other_subject(self, item: BatchItem, candidates: list[BatchCase]) -> Decision | None:
         """Where there are no buttons to ask "which case?" (X), words the router confidently puts in a category
