@@ -201,6 +201,8 @@ async def test_hand_over_to_a_department_needs_a_reason_and_is_counted(any_offic
     ilse = await signed_in(any_officers, "ilse")
     page = await ilse.get(f"/inbox/zaak/{resident.reference}")
     assert "1 keer overgedragen" in page.text and "Bedrijfsafval: handhaving" in page.text
+    # a trial saw "Anouk ... bekijkt deze zaak ook" after she had handed it away and lost access
+    assert "Anouk Voorbeeld bekijkt deze zaak ook" not in page.text
 
 
 async def test_hand_over_to_another_team_of_the_same_department(officers: dict[str, Officer], inbox_bot: Wijkbot,

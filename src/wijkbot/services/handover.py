@@ -27,7 +27,7 @@ from wijkbot.domain.sanitise import is_blank
 from wijkbot.domain.workflow import Status, is_open
 from wijkbot.services import duplicates
 from wijkbot.services.action_base import ActionBase, ActionError, Actor
-from wijkbot.storage import repository
+from wijkbot.storage import casefile, repository
 
 
 class HandOverActions(ActionBase):
@@ -50,6 +50,7 @@ class HandOverActions(ActionBase):
             if not isinstance(target, Team) and new_department == case["department"]:
                 raise ActionError(f"{reference} ligt al bij {self.texts.department_name(new_department)}")
             team_id = await self._move(conn, case, actor, target, reason.strip(), self.clock())
+            await casefile.forget_view(conn, int(case["id"]), actor.officer_id)
         self.notify_outbox()
         return team_id
 

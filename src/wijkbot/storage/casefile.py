@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, or_, select, update
+from sqlalchemy import Select, delete, insert, or_, select, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -75,6 +75,13 @@ async def touch_view(conn: AsyncConnection, case_id: int, officer_id: int, now: 
               "since": sql_case((case_views.c.seen_at < fresh_after, excluded.since), else_=case_views.c.since)},
     )
     await conn.execute(statement)
+
+
+async def forget_view(conn: AsyncConnection, case_id: int, officer_id: int) -> None:
+    """The officer left the case (handed it over): others no longer read "... bekijkt deze zaak ook" for the
+    rest of the presence window. A page they keep open and may still see marks them present again."""
+    await conn.execute(delete(case_views).where(case_views.c.case_id == case_id,
+                                                case_views.c.officer_id == officer_id))
 
 
 async def viewers(conn: AsyncConnection, case_id: int, since: datetime) -> list[dict[str, Any]]:
