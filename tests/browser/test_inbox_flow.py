@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.browser.test_chat_page import ACK_TIMEOUT_MS, ARTIFACTS, CSP_LISTENER, Chat
 from wijkbot.app import Wijkbot
-from wijkbot.ports import Clock, system_clock
 
 try:
     from playwright.async_api import Browser, Page, expect
@@ -27,17 +24,6 @@ except ImportError:  # handled (skip or fail) by test_chat_page
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture
-def clock() -> Clock:
-    """The real clock, moved to daytime when the suite runs at night: an ambtenaar's reply (something we start)
-    is held between 21:00 and 08:00 (docs/followups.md), and this flow wants to see it arrive."""
-    now = system_clock()
-    local = now.astimezone(ZoneInfo("Europe/Amsterdam"))
-    if 8 <= local.hour < 20:
-        return system_clock
-    noon = datetime.combine(local.date() + timedelta(days=local.hour >= 20), time(12), tzinfo=local.tzinfo)
-    offset = noon - now
-    return lambda: system_clock() + offset
 EMAIL = "anouk.voorbeeld@example.org"
 PASSWORD = "een zin als wachtwoord voor de test"
 GROFVUIL = "Er ligt al dagen grofvuil naast de container in de Kanaalstraat"
