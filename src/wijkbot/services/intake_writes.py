@@ -176,7 +176,8 @@ class BatchWriter:
         routed = item.routed
         acute = routed is not None and routed.urgent
         crisis_case = bool((case.row.get("routing") or {}).get("crisis"))
-        if acute and (crisis_case or (routed is not None and routed.crisis)):
+        in_distress = acute and (crisis_case or (routed is not None and routed.crisis))
+        if in_distress:  # (this answer names 113 and 112 itself)
             item.answer = self.texts.with_case("ack.added_crisis", item.lang, case.row, who=self._reader(item, case))
             item.added_only = True  # said again for each new message, but not for every one of a burst
         elif item.gave_place and not crisis_case:
@@ -193,7 +194,7 @@ class BatchWriter:
         else:
             item.answer = self.texts.with_case("ack.added", item.lang, case.row)
             item.added_only = True  # (the quiet rule leaves out the same words within QUIET_AFTER)
-        if acute and "112" not in item.answer:
+        if acute and not in_distress:  # (not by looking for "112": a case number may hold those digits)
             item.answer = "\n\n".join((self.texts.simple("ack.urgent", item.lang), item.answer))
 
     def _reader(self, item: BatchItem, case: BatchCase) -> str:
