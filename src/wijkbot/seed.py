@@ -23,17 +23,25 @@ from wijkbot.storage.migrate import migrate
 
 
 def fitting_officers(rules: RuleSet, path: Path) -> tuple[list[dict[str, Any]], str]:
-    """The default demo file's ambtenaren when they fit these rules; else a demo behandelaar of every team and a
-    demo beheerder, with why (in Dutch) the file was not used."""
+    """The default demo file's ambtenaren when they fit these rules; else one demo ambtenaar of each role (a
+    behandelaar and a teamleider of every team, a wijkregisseur of every area in the triage teams, a beheerder),
+    so a trial can see every view (the digest is the wijkregisseur's), with why (in Dutch) the file was not
+    used."""
     officers, not_used = demo_officers(rules, path)
     if not not_used:
         return officers, ""
     every_team = [team.id for team in rules.teams]
+    triage_teams = [team.id for team in rules.teams if team.department == rules.municipality.triage_department]
+    domain = f"{rules.municipality.id}.example.org"
     return [
-        {"name": "Demo Behandelaar", "email": f"demo.behandelaar@{rules.municipality.id}.example.org",
-         "role": "behandelaar", "teams": every_team, "wijken": []},
-        {"name": "Demo Beheerder", "email": f"demo.beheerder@{rules.municipality.id}.example.org",
-         "role": "beheerder", "teams": [], "wijken": []},
+        {"name": "Demo Behandelaar", "email": f"demo.behandelaar@{domain}", "role": "behandelaar",
+         "teams": every_team, "wijken": []},
+        {"name": "Demo Teamleider", "email": f"demo.teamleider@{domain}", "role": "teamleider",
+         "teams": every_team, "wijken": []},
+        {"name": "Demo Wijkregisseur", "email": f"demo.wijkregisseur@{domain}", "role": "wijkregisseur",
+         "teams": triage_teams or every_team, "wijken": list(rules.wijken)},
+        {"name": "Demo Beheerder", "email": f"demo.beheerder@{domain}", "role": "beheerder",
+         "teams": [], "wijken": []},
     ], not_used
 
 

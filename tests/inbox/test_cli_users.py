@@ -146,7 +146,9 @@ def test_seed_demo_for_another_municipality_makes_accounts_that_fit_it(cli_env: 
     code, out, _ = run(capsys, "seed-demo")
     assert code == 0, out
     assert "utrecht_officers.yaml past niet bij Gemeente Katwijk (onbekend team 'stadswerken-west')" in out
-    assert len(re.findall(r"/inbox/wachtwoord/\S+", out)) == 2 and "Demo Behandelaar (behandelaar)" in out
+    assert len(re.findall(r"/inbox/wachtwoord/\S+", out)) == 4
+    for role in ("behandelaar", "teamleider", "wijkregisseur", "beheerder"):  # every view can be tried
+        assert f"Demo {role.capitalize()} ({role})" in out
     assert "wijkbot users add" in out
     # a demo file named on purpose is used as it is: one that does not fit is an error, not replaced
     monkeypatch.setenv("WIJKBOT_DEMO_OFFICERS_FILE", str(ROOT / "deploy" / "demo" / "utrecht_officers.yaml"))
