@@ -110,7 +110,8 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     """One text, explained, with the model the service routes with (or --history's, or --rules-only the rules
     alone); or a whole CSV file, with --history's model or the rules alone (never the database's model: the
     same file and configuration give the same result anywhere)."""
-    from wijkbot.domain.routing import NO_AMBITION, NO_WIJK_FOR_AMBITION, Router
+    from wijkbot.domain.routing import NO_AMBITION, Router
+    from wijkbot.domain.routing_reasons import NO_WIJK_FOR_AMBITION
     from wijkbot.learning.history import HistoryError, load_history
     from wijkbot.learning.router import LearnedRouter
 

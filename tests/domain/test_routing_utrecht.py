@@ -3,7 +3,8 @@
 import pytest
 
 from wijkbot.domain.model import Kind
-from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, Router, states_before_asking
+from wijkbot.domain.questions import states_before_asking
+from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, Router
 
 SITUATIONS = [
     # text, kind, department, extra expectations

@@ -27,7 +27,9 @@ from rapidfuzz import fuzz, process
 from wijkbot.domain.matching import Hit, Keyword
 from wijkbot.domain.model import Area, Kind
 from wijkbot.domain.together import Together
-from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, Decision, asks, once
+from wijkbot.domain.questions import asks
+from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, Decision
+from wijkbot.domain.routing_reasons import once
 from wijkbot.domain.rules import Ambition, Buurt, Category, RuleSet
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")

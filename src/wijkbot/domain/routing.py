@@ -8,7 +8,6 @@ department so the resident gets a pointer.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
@@ -16,8 +15,10 @@ from typing import NamedTuple, Protocol
 from wijkbot.domain.areas import AreaIndex
 from wijkbot.domain.matching import Hit, Keyword, KeywordIndex
 from wijkbot.domain.model import Area, Kind
+from wijkbot.domain.questions import asks
+from wijkbot.domain.routing_reasons import NO_WIJK_FOR_AMBITION, alarm_reason, area_reason, once, triage_reason
 from wijkbot.domain.rules import Ambition, Category, RuleSet
-from wijkbot.domain.text import clip, normalise, stem, words
+from wijkbot.domain.text import clip
 from wijkbot.domain.together import Together
 
 EXACT_SCORE = 1.0
@@ -30,20 +31,6 @@ NO_AMBITION = "none"
 # document of a megabyte would otherwise keep the router busy for seconds. The whole text is stored all the same.
 MAX_TEXT = 10_000
 AMBITION_NOT_SET = "not-set"
-NO_WIJK_FOR_AMBITION = "de wijk is niet bekend, dus er is geen wijkambitie bepaald"
-_CLAUSE_END = re.compile(r"[.!?,;:\n]+")  # where a sentence or clause ends (states_before_asking)
-_CLAUSE_TAIL = re.compile(r"[\s.!?,;:…]+$")
-# How a question starts, in Dutch and English: a question word, or the verb (asks)
-QUESTION_STARTS = frozenset((
-    "wanneer", "hoe", "hoelang", "hoeveel", "hoezo", "wat", "waar", "waarom", "waarvoor", "waarmee", "wie", "wiens",
-    "welke", "welk", "kan", "kunnen", "kunt", "kun", "mag", "mogen", "moet", "moeten", "is", "zijn", "was", "waren",
-    "heeft", "hebben", "heb", "hebt", "wordt", "worden", "word", "gaat", "gaan", "ga", "komt", "komen", "zou",
-    "zouden", "weet", "weten", "wil", "wilt", "willen", "doet", "doen", "staat", "ligt", "klopt", "bestaat", "krijg",
-    "krijgt", "when", "how", "what", "where", "why", "who", "which", "can", "could", "will", "would", "is", "are",
-    "do", "does", "did", "should", "may", "have", "has",
-))
-
-
 @dataclass(frozen=True, slots=True)
 class Decision:
     """Everything the router decided about one message, with the reasons in an ambtenaar's words."""
@@ -252,70 +239,6 @@ class Router:
             else:
                 more.append("voor deze wijk zijn nog geen wijkambities vastgelegd")
         return Reasons(about, area_reason(judged.area), tuple(more))
-
-
-def asks(text: str, has_subject: bool, terms: Iterable[str]) -> bool:
-    """Whether a trailing "?" makes the message a question: not when it first says what is wrong
-    (states_before_asking), and not when it names a subject and its last clause is a statement said with a
-    question mark ("De lantaarnpaal doet het niet?", "Het bankje is kapot!?"): a Dutch or English question starts
-    with a question word or a verb ("Wanneer ...", "Is ...", "Kan ...")."""
-    if not text.rstrip().endswith("?") or states_before_asking(text, terms):
-        return False
-    if not has_subject:
-        return True
-    last = _CLAUSE_END.split(_CLAUSE_TAIL.sub("", text))[-1].split()
-    return bool(last) and normalise(last[0]) in QUESTION_STARTS
-
-
-def states_before_asking(text: str, terms: Iterable[str]) -> bool:
-    """Whether a message that ends with a question first says what is wrong: one of the subject's `terms` (the
-    resident's own spelling) stands in a sentence or clause before the last one. "Er ligt grofvuil bij de
-    container. Wanneer wordt dat opgehaald?" and "De lantaarnpaal is kapot, kan iemand die maken?" are
-    meldingen with a question; "Wanneer wordt het grofvuil opgehaald?" and "Hallo, hoe laat is het open?" are
-    questions."""
-    body = _CLAUSE_TAIL.sub("", text)  # "...opgehaald!?" and "...?!?" end one question, not two clauses
-    ends = [found.end() for found in _CLAUSE_END.finditer(body)]
-    if not ends:
-        return False
-    before = body[:ends[-1]].casefold()
-    return any(term.casefold() in before for term in terms)
-
-
-def alarm_reason(crisis: bool, found: Iterable[str]) -> str:
-    """Why the resident was pointed to 112 (or 113 and 112), naming the words that said so, so the ambtenaar who
-    reads the case first sees at once what to look at ("gevonden: ruikt naar gas")."""
-    said = ", ".join(f'"{phrase}"' for phrase in found)
-    if crisis:
-        return f"mogelijk een crisis (zelfdoding{'; gevonden: ' + said if said else ''}): bewoner gewezen op 113 en 112"
-    return f"mogelijk acuut gevaar{' (gevonden: ' + said + ')' if said else ''}: bewoner gewezen op 112"
-
-
-def once(phrases: Iterable[str]) -> tuple[str, ...]:
-    """Each phrase once, in order; two forms of one phrase ("kabel los", "kabels los": the index matches
-    phrases by their stems, so both hit) count as one, named as the first. A word of one or two letters ("ik"
-    of a together-rule) says nothing to the reader and is left out."""
-    seen: set[tuple[str, ...]] = set()
-    kept: list[str] = []
-    for phrase in phrases:
-        if len(phrase) <= 2:
-            continue
-        key = tuple(stem(word) for word in words(phrase))
-        if key not in seen:
-            seen.add(key)
-            kept.append(phrase)
-    return tuple(kept)
-
-
-def triage_reason(urgent: bool) -> str:
-    """Why a case goes to the wijkbureau's triage: acute danger, or a decision the router is not sure of."""
-    if urgent:
-        return "mogelijk acuut: meteen naar triage"
-    return "te onzeker: naar triage"
-
-
-def area_reason(area: Area) -> str:
-    """Where a message plays and why, or that no place was found."""
-    return f"{area.matched_by} -> {area.label}" if area.wijk else "geen plaats gevonden"
 
 
 def _score(hits: Iterable[Hit], prefix: int = 0) -> dict[str, float]:

@@ -15,7 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from wijkbot.domain.model import Area
-from wijkbot.domain.routing import Decision, Judgement, Router, area_reason, triage_reason
+from wijkbot.domain.routing import Decision, Judgement, Router
+from wijkbot.domain.routing_reasons import area_reason, triage_reason
 from wijkbot.domain.text import normalise
 from wijkbot.learning.encoding import FloatArray
 from wijkbot.learning.fastpath import MessageScores

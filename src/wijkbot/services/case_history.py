@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION, NO_WIJK_FOR_AMBITION
+from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION
+from wijkbot.domain.routing_reasons import NO_WIJK_FOR_AMBITION
 from wijkbot.domain.rules import RuleSet
 
 Text = Callable[..., str]  # a catalog text in the reader's language: text(key, **values)

@@ -12,7 +12,7 @@ with the open case its words match best (else the newest; domain.conversation.pl
 buttons, which case it is about, naming that case first (services.placement);
 on a channel without buttons (X) it joins that case, unless the router confidently puts it in a
 category none of the open cases has: then it opens a case of its own. A message that is no plain continuation
-but says the problem is not solved and points at a case closed in the last two weeks (domain.reopen) joins that
+but says the problem is not solved and points at a case closed in the last two weeks (services.another_look) joins that
 closed case as a request to look again instead. A resident who sent /stop and writes again gets messages from us
 again, and the answer says so.
 Files are kept with the message and its case (services.inbound_media); a photo or location sent before any
@@ -28,20 +28,18 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain import followups as followup_plan
-from wijkbot.domain import reopen
 from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.conversation import CHOICE, LastSent, Placement, Subject, place
 from wijkbot.domain.duplicates import house_number
 from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
 from wijkbot.domain.references import references_in
-from wijkbot.domain.reopen import REOPEN_REQUEST
 from wijkbot.domain.routing import Decision, Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import has_words, is_blank, storable
 from wijkbot.domain.text import COMMON_WORDS, words
 from wijkbot.domain.workflow import Status
-from wijkbot.services import inbound_media, placement
+from wijkbot.services import another_look, inbound_media, placement
 from wijkbot.services.intake_items import Acknowledgement, BatchCase, BatchItem, IntakeResult
 from wijkbot.services.intake_writes import BatchWriter
 from wijkbot.services.named_cases import NAMES_CASE, NamedCases, about_named_case, is_klacht, named_case
@@ -93,7 +91,7 @@ class IntakeBatch:
                 first_seen[key] = item
             items.append(item)
         fresh = [i for i in items if i.duplicate_of is None]
-        self.closed = await self._recently_closed(fresh)
+        self.closed = await another_look.recently_closed(self.conn, self.rules, fresh, self.now)
         await self._end_stops(fresh)
         prefix = self.rules.municipality.reference_prefix
         self.own_named = await conversation_rows.own_cases_by_reference(
@@ -212,7 +210,9 @@ class IntakeBatch:
             if not where.ask:
                 self._join(item, candidates, by_key[where.case_id], unclear=False)
                 return
-        if not urgent and self._another_look(item, has_open_case=bool(plain)):
+        if not urgent and another_look.join_closed_case(
+                item, self.closed.get(item.contact["id"]), self._routed, self.rules, self.texts, self.now,
+                has_open_case=bool(plain)):
             return
         if plain and decision is None:  # not plain: kept with the best match, and asked (or joined on X)
             self._join(item, candidates, by_key[where.case_id], unclear=True)
@@ -228,40 +228,6 @@ class IntakeBatch:
         self._open_new_case(item, decision, loads)
         if not decision.out_of_scope:
             open_cases.setdefault(item.contact["id"], []).insert(0, item.case)  # type: ignore[arg-type]
-
-    async def _recently_closed(self, items: list[BatchItem]) -> dict[int, list[BatchCase]]:
-        """The cases each resident closed recently (newest first), read only for residents whose words say it is
-        not solved."""
-        phrases = self.rules.signals.not_solved
-        saying = [i.contact["id"] for i in items if reopen.says_not_solved(i.body, phrases)]
-        rows = await conversation_rows.recently_closed(self.conn, saying, self.now - reopen.REOPEN_WINDOW)
-        return {contact_id: [BatchCase(row, new=False) for row in found] for contact_id, found in rows.items()}
-
-    def _another_look(self, item: BatchItem, has_open_case: bool) -> bool:
-        """A message that asks to look again at a recently closed case joins it (domain.reopen); the case stays
-        closed and its ambtenaar decides. One open request at a time: a message while the last request has no
-        answer yet is added to the case; after an answer it is a new request."""
-        closed = self.closed.get(item.contact["id"])
-        if not closed or not has_words(item.body):
-            return False
-        routed = self._routed(item)
-        guess = routed.category or routed.suggested_category
-        category = self.rules.categories.get(guess or "")
-        said = reopen.Said(guess, category.department if category else None, routed.area.street)
-        facts = [reopen.ClosedCase(c.row["closed_at"], c.row["category"], c.row["department"], c.row["street"])
-                 for c in closed]
-        index = reopen.case_to_look_at(item.body, self.rules.signals.not_solved, facts, said, self.now,
-                                       has_open_case=has_open_case)
-        if index is None:
-            return False
-        case = closed[index]
-        item.case, item.another_look, item.purpose = case, True, "notice"
-        case.row["last_contact_at"] = self.now
-        case.events.append(("bericht", {"item": id(item)}))
-        if not case.row["reopen_requested"]:
-            case.row["reopen_requested"] = case.reopen_request = True
-            case.events.append((REOPEN_REQUEST, {"reden": self.texts.simple("escalation.reopen_reason_message", "nl")}))
-        return True
 
     def _placement(self, item: BatchItem, candidates: list[BatchCase]) -> tuple[dict[int, BatchCase], Placement]:
         # Stored cases go by their id (what LastSent names); a case opened in this batch has none yet.

@@ -14,7 +14,8 @@ from typing import Any
 
 from wijkbot.domain.model import Area, Kind
 from wijkbot.domain.references import references_in
-from wijkbot.domain.routing import Decision, area_reason
+from wijkbot.domain.routing import Decision
+from wijkbot.domain.routing_reasons import area_reason
 
 NAMES_CASE = "verwijst naar"  # the klacht's event naming the case it is about
 

@@ -9,8 +9,7 @@ gives their open cases back to the case's team (no behandelaar, so the team queu
 a case is never without an owner, and the team owns a case nobody handles, as at intake when nobody of the
 team is available), each with a "teruggezet naar het team" event; at least one active
 beheerder always remains (the last one can neither lose the role nor be switched off); every change a
-beheerder makes is written to the audit log, whose reason for an account row is `account_reason`: the
-officer's id, then what changed (read back with `account_subject`).
+beheerder makes is written to the audit log (services.account_audit).
 """
 
 from __future__ import annotations
@@ -27,6 +26,8 @@ from wijkbot.domain.access import Person, Role, parse_roles
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workflow import Status
 from wijkbot.ports import Clock
+from wijkbot.services import account_audit as audit_words
+from wijkbot.services.account_audit import ACCOUNT_ACTIONS, account_reason, account_subject
 from wijkbot.services.passwords import PasswordHasher, PasswordProblem, check_password
 from wijkbot.storage import audit, people, repository
 from wijkbot.storage.db import Database
@@ -36,9 +37,6 @@ log = logging.getLogger(__name__)
 __all__ = ["ACCOUNT_ACTIONS", "RETURNED_TO_TEAM", "PasswordProblem", "People", "PeopleError", "Profile",
            "account_reason", "account_subject"]
 
-CREATED, CHANGED, ENABLED, DISABLED, LINK = ("account aangemaakt", "rollen en teams gewijzigd", "account aangezet",
-                                             "account uitgezet", "wachtwoordlink gemaakt")
-ACCOUNT_ACTIONS = frozenset({CREATED, CHANGED, ENABLED, DISABLED, LINK})
 RETURNED_TO_TEAM = "teruggezet naar het team"  # the case event; the inbox shows it as inbox.event.teruggezet_...
 RETURN_REASON = "behandelaar uitgezet"
 LAST_BEHEERDER = "er moet minstens één beheerder blijven: geef eerst iemand anders de rol beheerder"
@@ -135,7 +133,7 @@ class People:
             await people.add_account(conn, officer_id, now)
             if password_hash is not None:
                 await people.set_password_hash(conn, officer_id, password_hash, now)
-            await audit.write(conn, now, by, CREATED, reason=account_reason(officer_id))
+            await audit.write(conn, now, by, audit_words.CREATED, reason=account_reason(officer_id))
         log.info("account %d created by %s", officer_id, _by(by))
         profile = await self.get(officer_id)
         assert profile is not None
@@ -166,12 +164,12 @@ class People:
                 await self._keep_a_beheerder(conn, officer_id)
             await people.replace_memberships(conn, officer_id, role=primary, extra_roles=extra, teams=teams,
                                              wijken=wijken)
-            changes = [_change(label, old, new) for label, old, new in (
+            changes = [audit_words.change(label, old, new) for label, old, new in (
                 ("rollen", _ordered_names(before["roles"]), ordered),
                 ("teams", sorted(before["teams"]), sorted(dict.fromkeys(teams))),
                 ("wijken", sorted(before["wijken"]), sorted(dict.fromkeys(wijken))))]
             detail = "; ".join(c for c in changes if c) or "niets gewijzigd"
-            await audit.write(conn, self.clock(), by, CHANGED, reason=account_reason(officer_id, detail))
+            await audit.write(conn, self.clock(), by, audit_words.CHANGED, reason=account_reason(officer_id, detail))
         log.info("account %d: roles, teams or wijken changed by %s", officer_id, _by(by))
 
     async def disable_preview(self, officer_id: int) -> int:
@@ -219,7 +217,7 @@ class People:
                     "reden": RETURN_REASON, "van": officer_id, "team": case["team"]})
             detail = f"{len(returned)} open {'zaak' if len(returned) == 1 else 'zaken'} terug naar het team" \
                 if returned else None
-            await audit.write(conn, now, by, ENABLED if active else DISABLED,
+            await audit.write(conn, now, by, audit_words.ENABLED if active else audit_words.DISABLED,
                               reason=account_reason(officer_id, detail))
         log.info("account %d %s by %s%s", officer_id, "enabled" if active else "disabled", _by(by),
                  "" if active else f"; {len(returned)} open case(s) back to their team")
@@ -242,7 +240,7 @@ class People:
                 raise PeopleError("dit account staat uit")
             await people.add_password_link(conn, officer_id, token_hash(token), now,
                                            now + timedelta(hours=self.link_hours))
-            await audit.write(conn, now, by, LINK, reason=account_reason(officer_id))
+            await audit.write(conn, now, by, audit_words.LINK, reason=account_reason(officer_id))
         return token
 
     async def link_owner(self, token: str) -> Profile | None:
@@ -303,33 +301,6 @@ def _ordered_names(roles: list[str]) -> list[str]:
     """Stored role names in the same fixed order (a name no longer known goes last)."""
     known = [r.value for r in Role]
     return sorted(dict.fromkeys(roles), key=lambda r: (known.index(r) if r in known else len(known), r))
-
-
-def _change(label: str, old: list[str], new: list[str]) -> str | None:
-    """What changed, like "teams: vth → stadswerken-west"; None when nothing did."""
-    if set(old) == set(new):
-        return None
-    return f"{label}: {', '.join(old) or 'geen'} → {', '.join(new) or 'geen'}"
-
-
-def account_reason(officer_id: int, detail: str | None = None) -> str:
-    """The audit reason of an account row: whose account (the officer id), then what changed."""
-    return f"{officer_id}: {detail}" if detail else str(officer_id)
-
-
-def account_subject(reason: str | None) -> tuple[int | None, str | None, str | None]:
-    """(officer id, e-mail, what changed) from an account row's reason (`account_reason`).
-
-    Rows written before account reasons named the officer hold the e-mail address ("account aangemaakt")
-    or the bare id; both are understood.
-    """
-    text = (reason or "").strip()
-    head, _, detail = text.partition(": ")
-    if head.isdigit():
-        return int(head), None, detail or None
-    if "@" in text and " " not in text:
-        return None, text.lower(), None
-    return None, None, text or None
 
 
 def _by(by: str) -> str:
