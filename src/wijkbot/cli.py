@@ -73,8 +73,9 @@ async def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
         rules = load_rules(settings.rules_dir)
         officers, not_used = fitting_officers(rules, path)
         if not_used:
-            print(f"{path.name} past niet bij {rules.municipality.name} ({not_used}): twee demo-accounts voor alle "
-                  "teams in de plaats. Echte accounts maakt u met wijkbot users add")
+            print(f"{path.name} past niet bij {rules.municipality.name} ({not_used}): in de plaats één demo-account "
+                  "per rol (behandelaar, teamleider, wijkregisseur, beheerder). Echte accounts maakt u met "
+                  "wijkbot users add")
     added = await seed_officers(settings, path, officers)
     print(f"{added} demo-ambtenaren toegevoegd" if added else "demo-ambtenaren staan er al")
     for line in await seed_accounts(settings, path, officers):

@@ -55,7 +55,7 @@ async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
         for p in await bot.inbox.people.all():
             state = ("geen account" if not p.has_account else "uit" if not p.active
                      else "actief" if p.password_set else "nog geen wachtwoord")
-            extra = f"  wijken: {', '.join(p.wijken)}" if p.wijken else ""
+            extra = f"  {bot.rules.municipality.areas_label}: {', '.join(p.wijken)}" if p.wijken else ""
             print(f"{p.email:<40} {p.name:<28} {','.join(p.roles):<24} {state:<20} {','.join(p.teams)}{extra}")
         return 0
     return await _with_bot(settings, work)

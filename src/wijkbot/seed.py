@@ -24,14 +24,17 @@ from wijkbot.storage.migrate import migrate
 
 def fitting_officers(rules: RuleSet, path: Path) -> tuple[list[dict[str, Any]], str]:
     """The default demo file's ambtenaren when they fit these rules; else one demo ambtenaar of each role (a
-    behandelaar and a teamleider of every team, a wijkregisseur of every area in the triage teams, a beheerder),
+    behandelaar and a teamleider of every vakdienst's team, a wijkregisseur of every area in the triage teams, a
+    beheerder),
     so a trial can see every view (the digest is the wijkregisseur's), with why (in Dutch) the file was not
     used."""
     officers, not_used = demo_officers(rules, path)
     if not not_used:
         return officers, ""
-    every_team = [team.id for team in rules.teams]
+    # The triage teams are the wijkregisseur's: in them, the demo behandelaar and teamleider would be handed the
+    # triage and acute cases that the resident is told the wijkregisseur reads (assignment knows no roles).
     triage_teams = [team.id for team in rules.teams if team.department == rules.municipality.triage_department]
+    every_team = [team.id for team in rules.teams if team.id not in triage_teams] or triage_teams
     domain = f"{rules.municipality.id}.example.org"
     return [
         {"name": "Demo Behandelaar", "email": f"demo.behandelaar@{domain}", "role": "behandelaar",

@@ -85,6 +85,8 @@ PIT = OpenCase(NEWEST, False, ago(minutes=1), category="wegdek", street="Biltstr
         (Subject("straatverlichting", "Biltstraat", "stadswerken"), False),  # same vakdienst, same street
         (Subject("ongedierte", "Biltstraat", None), False),  # vakdienst unknown: no difference
         (Subject(None, "Biltstraat", "gggd"), False),  # no subject the router is sure of
+        (Subject(None, None, None, "gggd"), True),  # only a guess, but of another vakdienst: ask
+        (Subject(None, None, None, "stadswerken"), False),  # a guess of the case's own vakdienst: a follow-up
     ],
 )
 def test_on_the_same_street_another_vakdiensts_subject_is_asked_about(subject: Subject, ask: bool) -> None:
@@ -101,6 +103,7 @@ def test_while_the_which_case_question_is_fresh_the_next_words_do_not_ask_again(
 def test_an_unknown_on_the_case_is_no_difference() -> None:
     triaged = OpenCase(NEWEST, False, ago(minutes=10))  # no category, no street
     assert place([triaged], None, NOW, Subject("grofvuil", "Damstraat")) == Placement(NEWEST, ask=False)
+    assert place([triaged], None, NOW, Subject(None, "Damstraat", None, "afval")) == Placement(NEWEST, ask=False)
 
 
 def test_place_needs_an_open_case() -> None:

@@ -166,6 +166,20 @@ async def test_a_second_reply_to_an_answered_message_is_warned_about(officers: d
     assert 'id="answered-warning"' not in page.html  # a new resident message is not answered yet
 
 
+async def test_ones_own_second_reply_is_no_collision(officers: dict[str, Officer], inbox_bot: Wijkbot,
+                                                     channel: RecordingChannel) -> None:
+    """A trial's behandelaar read "Let op: <own name> heeft het laatste bericht al beantwoord" after their own
+    reply, on every later action too; the warning is about a colleague's reply."""
+    resident = await new_case(inbox_bot, channel, AFVAL)
+    anouk = await signed_in(officers, "anouk")
+    await anouk.act(resident.reference, "antwoord", reply="Eerste antwoord.")
+    page = await anouk.get(f"/inbox/zaak/{resident.reference}")
+    assert 'id="answered-warning"' not in page.html
+    second = await anouk.act(resident.reference, "antwoord", reply="En nog iets: de container komt vrijdag.")
+    assert second.status == 200 and "Uw antwoord gaat nu naar de bewoner" in second.text
+    assert len(await resident.received()) == 2
+
+
 async def test_note_with_a_mention_puts_the_case_under_mentioned(officers: dict[str, Officer], inbox_bot: Wijkbot,
                                                                 channel: RecordingChannel) -> None:
     resident = await new_case(inbox_bot, channel, AFVAL)

@@ -149,7 +149,14 @@ def test_seed_demo_for_another_municipality_makes_accounts_that_fit_it(cli_env: 
     assert len(re.findall(r"/inbox/wachtwoord/\S+", out)) == 4
     for role in ("behandelaar", "teamleider", "wijkregisseur", "beheerder"):  # every view can be tried
         assert f"Demo {role.capitalize()} ({role})" in out
+    assert "één demo-account per rol" in out
     assert "wijkbot users add" in out
+    code, out, _ = run(capsys, "users", "list")
+    # Triage and acute cases go to the wijkregisseur (the resident is told so), not the demo behandelaar.
+    behandelaar = next(line for line in out.splitlines() if "demo.behandelaar@" in line)
+    wijkregisseur = next(line for line in out.splitlines() if "demo.wijkregisseur@" in line)
+    assert "wijkregisseurs" not in behandelaar and "wijkregisseurs" in wijkregisseur, out
+    assert "kernen: Katwijk Noord" in wijkregisseur  # Katwijk's own word
     # a demo file named on purpose is used as it is: one that does not fit is an error, not replaced
     monkeypatch.setenv("WIJKBOT_DEMO_OFFICERS_FILE", str(ROOT / "deploy" / "demo" / "utrecht_officers.yaml"))
     code, _, err = run(capsys, "seed-demo")

@@ -104,3 +104,21 @@ async def test_the_inbox_in_english(officers: dict[str, Officer], inbox_bot: Wij
     assert "Reply to the resident" in page.text and "Send reply" in page.text and 'lang="en"' in page.html
     page = await anouk.get("/inbox/zaken")
     assert "My cases" in page.text and "working days left" in page.text
+
+
+async def test_placing_a_triage_case_needs_no_reason_of_its_own(any_officers: dict[str, Officer],
+                                                                 any_inbox_bot: Wijkbot,
+                                                                 channel: RecordingChannel) -> None:
+    """A trial's teamleider was refused "geef een reden" when placing a triage case in a category: placing is
+    triage's daily work, the category is the reason. Moving a placed case on still needs one."""
+    unsure = await new_case(any_inbox_bot, channel, "Ik heb een vraag over iets in West, in de Kanaalstraat")
+    noor = await signed_in(any_officers, "noor")  # wijkregisseur West
+    assert unsure.reference in (await noor.get("/inbox/zaken?queue=triage")).references()
+    placed = await noor.act(unsure.reference, "categorie", category="grofvuil", reason="")
+    assert placed.status == 200 and "De categorie is gewijzigd" in placed.text
+    assert unsure.reference not in (await noor.get("/inbox/zaken?queue=triage")).references()
+    anouk = await signed_in(any_officers, "anouk")  # Stadswerken West: the case is hers now
+    page = await anouk.get(f"/inbox/zaak/{unsure.reference}")
+    assert page.status == 200 and "uit triage geplaatst" in page.text
+    refused = await anouk.act(unsure.reference, "categorie", category="fietswrak", reason="")
+    assert refused.status == 400 and "geef een reden" in refused.text

@@ -183,3 +183,22 @@ def test_place_a_waiting_case_keeps_its_answer_unless_it_is_about_another_case()
     waiting = replace(BIKE_CASE, waits_on_resident=True)
     assert place([waiting, LAMP_CASE], None, NOW, Subject(None, None)) == Placement(579, ask=False)
     assert place([waiting, LAMP_CASE], None, NOW, LIGHT) == Placement(578, ask=True)
+
+
+async def test_a_guessed_subject_of_another_vakdienst_is_asked_about(bot: Wijkbot, resident: Harness,
+                                                                     clock: FrozenClock) -> None:
+    """A trial's fietswrak, right after a loose tile without a street, was filed silently on the tile case: the
+    router was unsure of the wreck (triage), and the tile case had no street to differ from."""
+    await resident.say("Er ligt een stoeptegel los, je struikelt er zo over")
+    tile = resident.reference
+    clock.advance(minutes=3)
+    text = "En er staat ook een fietswrak al maanden tegen de lantaarnpaal"
+    got = await resident.say(text)
+    assert resident.buttons(), "asked, not silently added to the tile case"
+    assert f"bij nummer {tile}" in got[0] and "toegevoegd" not in got[0]
+    await resident.choose(resident.buttons()[-1][1], "Iets nieuws")
+    assert await case_of_message(bot, text) not in (None, tile)
+    # The resident's own follow-up on the tile, minutes later, still joins it without a question.
+    clock.advance(minutes=2)
+    await resident.say("De tegel ligt vlak voor de deur van nummer 12")
+    assert await case_of_message(bot, "De tegel ligt vlak voor de deur van nummer 12") == tile

@@ -56,6 +56,9 @@ class Subject:
     category: str | None
     street: str | None
     department: str | None = None
+    # The vakdienst of the router's best guess when it is not sure of the category (the message goes to triage
+    # on its own): a guess of another vakdienst than the case's is reason enough to ask, never to file elsewhere.
+    guessed_department: str | None = None
 
     def differs_from(self, case: OpenCase) -> bool:
         """Plainly another street than the case, another subject without naming the case's street, or on the
@@ -68,7 +71,12 @@ class Subject:
         other_category = bool(self.category and case.category and self.category != case.category)
         other_department = bool(self.department and case.department
                                 and self.department.casefold() != case.department.casefold())
-        return (known and not same_street) or (other_category and (not same_street or other_department))
+        # A trial's "er staat ook een fietswrak bij de Voorstraat" right after a loose tile was filed silently on
+        # the tile case: the router was unsure of the wreck (triage), and the tile case had no street.
+        guessed_elsewhere = bool(self.category is None and self.guessed_department and case.department
+                                 and self.guessed_department.casefold() != case.department.casefold())
+        return ((known and not same_street) or (other_category and (not same_street or other_department))
+                or guessed_elsewhere)
 
     def fit(self, case: OpenCase) -> int | None:
         """How well the words match the case: None when they plainly point elsewhere (another street, or a

@@ -58,7 +58,7 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
                                   "is niet verstuurd. Bewaar het als notitie; schrijft de bewoner weer, dan kunt u "
                                   "antwoorden")
             if not confirmed:
-                exchange = await casefile.last_exchange(conn, int(case["id"]))
+                exchange = await casefile.last_exchange(conn, int(case["id"]), actor.officer_id)
                 if exchange["answered_by"]:
                     raise AlreadyAnswered(exchange["answered_by"], exchange["answered_at"])
             now = self.clock()

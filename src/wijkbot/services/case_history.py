@@ -91,6 +91,11 @@ def event_details(event: Mapping[Any, Any], text: Text, names: Namer, when: Call
         parts.append(str(data.get("aan") or data.get("van")))
     if automatic_link:
         parts.append(text("inbox.event.linked_automatically"))
+    if kind == "geëscaleerd" and data.get("stap"):  # which step, to whom: the digest names them too
+        parts.append(text("inbox.event.escalated_to_person" if data.get("naam") else "inbox.event.escalated_to",
+                          step=data["stap"], role=data.get("naar") or "?", name=data.get("naam") or ""))
+    if kind == "herinnering" and data.get("termijn"):
+        parts.append(text("inbox.event.reminder_term", date=data["termijn"]))
     if kind == "dubbele gekoppeld" and data.get("zaak"):
         parts.append(str(data["zaak"]))
     return parts

@@ -107,7 +107,7 @@ class CaseFile:
                 attachments=[a | {"caption": text(a["caption"])} for a in await casefile.attachments_of(conn, case_id)],
                 location=await casefile.location_of(conn, case_id),
                 channel=await casefile.channel_of(conn, case_id),
-                exchange=await casefile.last_exchange(conn, case_id),
+                exchange=await casefile.last_exchange(conn, case_id, person.officer_id),
                 stopped=stopped,
                 masked=masked,
                 deliveries=deliveries,

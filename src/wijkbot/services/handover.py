@@ -6,7 +6,8 @@ the resident when the department changes. A lead handed over takes its open dupl
 department, team and ambtenaar, event "mee overgedragen") and they stay linked, so closing the lead tells
 every reporter. A category change is recorded as "categorie gewijzigd" with {"van", "naar", "reden"} (the
 learning side reads these, so the names are fixed) and, when the new category belongs to another
-department, hands the case over in the same transaction ("overgedragen"). A case that
+department, hands the case over in the same transaction ("overgedragen"); placing a case that lies with the
+triage department needs no reason of its own (TRIAGE_PLACED is recorded). A case that
 becomes another subject (a duplicate handed to another department, a duplicate's other category, a lead's
 category of another department) leaves its cluster: the lead's outcome is not its outcome; such a lead hands
 its cluster on to its oldest open duplicate.
@@ -28,6 +29,8 @@ from wijkbot.domain.workflow import Status, is_open
 from wijkbot.services import duplicates
 from wijkbot.services.action_base import ActionBase, ActionError, Actor
 from wijkbot.storage import casefile, repository
+
+TRIAGE_PLACED = "uit triage geplaatst"  # the reason recorded when triage places a case without writing one
 
 
 class HandOverActions(ActionBase):
@@ -65,6 +68,9 @@ class HandOverActions(ActionBase):
             if case["category"] == category:
                 raise ActionError(f"{reference} heeft deze categorie al")
             moves = new.department != case["department"]
+            if moves and is_blank(reason) and case["department"] == self.rules.municipality.triage_department:
+                # Placing a triage case is the triage's own job, done many times a day: the category is the reason.
+                reason = TRIAGE_PLACED
             if moves and is_blank(reason):
                 raise ActionError(f"geef een reden: de zaak gaat dan ook naar "
                                   f"{self.texts.department_name(new.department)}")

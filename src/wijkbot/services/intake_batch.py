@@ -238,7 +238,9 @@ class IntakeBatch:
         if has_words(item.body):  # what the words are plainly about, to tell a new subject from a follow-up
             routed = self._routed(item)
             category = self.rules.categories.get(routed.category or "")
-            subject = Subject(routed.category, routed.area.street, category.department if category else None)
+            guess = self.rules.categories.get(routed.suggested_category or "") if category is None else None
+            subject = Subject(routed.category, routed.area.street, category.department if category else None,
+                              guess.department if guess else None)
         return by_key, place(keyed, self.last_sent.get(item.contact["id"]), self.now, subject)
 
     def _join(self, item: BatchItem, candidates: list[BatchCase], case: BatchCase, unclear: bool) -> None:

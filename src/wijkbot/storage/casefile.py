@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, or_, select, update
+from sqlalchemy import Select, delete, insert, or_, select, true, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -113,8 +113,9 @@ async def duplicates_of(conn: AsyncConnection, case_id: int) -> list[int]:
     return [int(r[0]) for r in await conn.execute(select(cases.c.id).where(cases.c.duplicate_of == case_id))]
 
 
-async def last_exchange(conn: AsyncConnection, case_id: int) -> dict[str, Any]:
-    """The newest inbound message and the officer reply after it, if any ("already answered")."""
+async def last_exchange(conn: AsyncConnection, case_id: int, viewer_id: int | None = None) -> dict[str, Any]:
+    """The newest inbound message and a colleague's reply after it, if any ("already answered"): a reply by
+    `viewer_id` (who asks) does not count, since one's own second message is no collision."""
     last_in = (await conn.execute(
         select(messages.c.id, messages.c.created_at).where(messages.c.case_id == case_id, messages.c.direction == "in")
         .order_by(messages.c.id.desc()).limit(1))).mappings().first()
@@ -122,7 +123,8 @@ async def last_exchange(conn: AsyncConnection, case_id: int) -> dict[str, Any]:
         return {"message_id": None, "answered_by": None, "answered_at": None}
     reply = (await conn.execute(
         select(messages.c.created_at, officers.c.name).join(officers, officers.c.id == messages.c.author_id)
-        .where(messages.c.case_id == case_id, messages.c.direction == "out", messages.c.id > last_in["id"])
+        .where(messages.c.case_id == case_id, messages.c.direction == "out", messages.c.id > last_in["id"],
+               messages.c.author_id != viewer_id if viewer_id is not None else true())
         .order_by(messages.c.id).limit(1))).mappings().first()
     return {"message_id": int(last_in["id"]), "answered_by": reply["name"] if reply else None,
             "answered_at": reply["created_at"] if reply else None}
