@@ -112,7 +112,7 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
     alone); or a whole CSV file, with --history's model or the rules alone (never the database's model: the
     same file and configuration give the same result anywhere)."""
     from wijkbot.domain.routing import NO_AMBITION, Router
-    from wijkbot.domain.routing_reasons import NO_WIJK_FOR_AMBITION
+    from wijkbot.domain.routing_reasons import no_ambitions_for_area, no_area_for_ambition
     from wijkbot.learning.history import HistoryError, load_history
     from wijkbot.learning.router import LearnedRouter
 
@@ -188,8 +188,8 @@ async def cmd_route(args: argparse.Namespace, settings: Settings) -> int:
         ambition = router.router.ambition(decision.ambition)
         fields["wijkambitie"] = (ambition.title if ambition is not None
                                  else "past bij geen wijkambitie" if decision.ambition == NO_AMBITION
-                                 else NO_WIJK_FOR_AMBITION if decision.area.wijk is None
-                                 else "nog geen wijkambities vastgelegd")
+                                 else no_area_for_ambition(rules.municipality.area_label) if decision.area.wijk is None
+                                 else no_ambitions_for_area(rules.municipality.area_label))
     if args.json:
         print(json.dumps(fields | {"waarom": reasons, "model": used, "regels": str(args.rules or settings.rules_dir)},
                          ensure_ascii=False, indent=2))

@@ -18,7 +18,7 @@ from wijkbot.settings import Settings
 
 def register(sub: Any) -> None:
     digest = sub.add_parser("digest", help="het weekoverzicht van een wijk: tonen, als pagina opslaan of mailen")
-    digest.add_argument("--wijk", required=True, help="naam van de wijk, bijvoorbeeld Overvecht")
+    digest.add_argument("--wijk", required=True, help="naam van de wijk of kern (areas.csv), bijvoorbeeld Overvecht")
     digest.add_argument("--week", help="ISO-week, bijvoorbeeld 2026-W47 (standaard: de vorige week)")
     digest.add_argument("--html", metavar="FILE", help="schrijf de pagina (HTML) naar dit bestand")
     digest.add_argument("--send", action="store_true", help="mail het naar de wijkregisseur(s) en archiveer het")

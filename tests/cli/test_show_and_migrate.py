@@ -95,7 +95,7 @@ def test_show_reads_the_history_as_the_inbox_does(cli_db: str, capsys: pytest.Ca
      "Een kwalitatief goede openbare ruimte, aantrekkelijk voor bewoner en bezoeker"),
     ("Wij willen een buurtinitiatief starten op het Janskerkhof: een kookclub", "past bij geen wijkambitie"),
     ("Wij willen een buurtfeest organiseren in de Kanaalstraat, een bewonersinitiatief",
-     "geen wijkambities voor deze wijk"),
+     "voor deze wijk zijn nog geen wijkambities vastgelegd"),
     ("Wij willen een buurtfeest organiseren, een bewonersinitiatief",
      "de wijk is niet bekend, dus er is geen wijkambitie bepaald"),
 ])

@@ -20,6 +20,9 @@ KATWIJK = Router(load_rules(Path(__file__).resolve().parents[2] / "routing_rules
     ("Wij willen graag een bankje bij de speeltuin", Kind.INITIATIEF),
     ("we willen een kerstmarkt organiseren in de Voorstraat", Kind.INITIATIEF),
     ("ik wil graag een straatfeest houden in de Voorstraat", Kind.INITIATIEF),
+    ("Wij willen met de buren een plantenbak neerzetten op het pleintje aan de Oegstgeesterweg", Kind.INITIATIEF),
+    ("Kunnen we samen met de buren een geveltuin aanleggen?", Kind.INITIATIEF),
+    ("De plantenbak op het plein is kapot gereden", Kind.MELDING),
     ("Er ligt zwerfafval op het plein", Kind.MELDING),
     ("Wij willen een oplossing voor de hondenpoep in de Voorstraat", Kind.MELDING),
     ("De gemeente moet het ophalen van het grofvuil beter organiseren", Kind.MELDING),
@@ -28,3 +31,11 @@ KATWIJK = Router(load_rules(Path(__file__).resolve().parents[2] / "routing_rules
 ])
 def test_kind_in_everyday_word_order(text: str, kind: Kind) -> None:
     assert KATWIJK.route(text).kind is kind
+
+
+def test_an_initiative_without_a_known_kern_says_kern() -> None:
+    """Katwijk reads its own word in the reasons (a trial read "voor deze wijk ..." on Katwijk's screens)."""
+    reasons = KATWIJK.route("Wij willen een buurtbarbecue organiseren voor de hele straat").reasons
+    assert "de kern is niet bekend, dus er is geen wijkambitie bepaald" in reasons
+    reasons = KATWIJK.route("Wij willen een buurtbarbecue organiseren in Rijnsburg").reasons
+    assert "voor deze kern zijn nog geen wijkambities vastgelegd" in reasons

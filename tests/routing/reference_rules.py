@@ -463,9 +463,10 @@ class ReferenceRouter:
             elif ambition == NO_AMBITION:
                 reasons.append("past bij geen wijkambitie")
             elif area.wijk is None:
-                reasons.append("de wijk is niet bekend, dus er is geen wijkambitie bepaald")
+                reasons.append(f"de {self.rules.municipality.area_label} is niet bekend, dus er is geen wijkambitie "
+                               "bepaald")
             else:
-                reasons.append("voor deze wijk zijn nog geen wijkambities vastgelegd")
+                reasons.append(f"voor deze {self.rules.municipality.area_label} zijn nog geen wijkambities vastgelegd")
         return tuple(reasons)
 
 

@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
+from wijkbot.domain import routing_reasons as said_why
 from wijkbot.domain.areas import AreaIndex
 from wijkbot.domain.matching import Hit, Keyword, KeywordIndex
 from wijkbot.domain.model import Area, Kind
 from wijkbot.domain.questions import asks
-from wijkbot.domain.routing_reasons import NO_WIJK_FOR_AMBITION, alarm_reason, area_reason, once, triage_reason
+from wijkbot.domain.routing_reasons import alarm_reason, area_reason, once, triage_reason
 from wijkbot.domain.rules import Ambition, Category, RuleSet
 from wijkbot.domain.text import clip
 from wijkbot.domain.together import Together
@@ -235,9 +236,9 @@ class Router:
             elif ambition == NO_AMBITION:
                 more.append("past bij geen wijkambitie")
             elif judged.area.wijk is None:
-                more.append(NO_WIJK_FOR_AMBITION)
+                more.append(said_why.no_area_for_ambition(self.rules.municipality.area_label))
             else:
-                more.append("voor deze wijk zijn nog geen wijkambities vastgelegd")
+                more.append(said_why.no_ambitions_for_area(self.rules.municipality.area_label))
         return Reasons(about, area_reason(judged.area), tuple(more))
 
 

@@ -11,7 +11,15 @@ from collections.abc import Iterable
 from wijkbot.domain.model import Area
 from wijkbot.domain.text import stem, words
 
-NO_WIJK_FOR_AMBITION = "de wijk is niet bekend, dus er is geen wijkambitie bepaald"
+
+def no_area_for_ambition(area_label: str) -> str:
+    """An initiative whose area (wijk, kern) is not known, so no wijkambitie could be looked up."""
+    return f"de {area_label} is niet bekend, dus er is geen wijkambitie bepaald"
+
+
+def no_ambitions_for_area(area_label: str) -> str:
+    """An initiative in an area for which the municipality has no wijkambities (yet)."""
+    return f"voor deze {area_label} zijn nog geen wijkambities vastgelegd"
 
 
 def alarm_reason(crisis: bool, found: Iterable[str]) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION
-from wijkbot.domain.routing_reasons import NO_WIJK_FOR_AMBITION
+from wijkbot.domain.routing_reasons import no_ambitions_for_area, no_area_for_ambition
 from wijkbot.domain.rules import RuleSet
 
 Text = Callable[..., str]  # a catalog text in the reader's language: text(key, **values)
@@ -111,5 +111,5 @@ def ambition_label(rules: RuleSet, ambition: str | None, wijk: str | None) -> st
     if ambition not in (None, AMBITION_NOT_SET):
         return ambition  # an ambition no longer in the configuration
     if wijk is None:
-        return NO_WIJK_FOR_AMBITION
-    return "geen wijkambities voor deze wijk"
+        return no_area_for_ambition(rules.municipality.area_label)
+    return no_ambitions_for_area(rules.municipality.area_label)
