@@ -480,3 +480,23 @@ async def test_a_pressed_button_reads_as_a_button_not_as_typed_words(officers: d
     await signed_in(officers, "anouk")
     page = await anouk.get(f"/inbox/zaak/{reference}")
     assert page.status == 200 and "drukte op een knop" in page.text
+
+
+async def test_the_conversation_shows_what_wijkbot_told_the_resident(officers: dict[str, Officer],
+                                                                      inbox_bot: Wijkbot,
+                                                                      channel: RecordingChannel) -> None:
+    """A trial's behandelaar saw only the resident's side and the replies: not the acknowledgement with its
+    promised date, nor the question we asked. Now it stands in the conversation, in order, with its state."""
+    resident = Harness(inbox_bot, channel)
+    acknowledged = (await resident.say(AFVAL))[0]
+    anouk = await signed_in(officers, "anouk")
+    await anouk.act(resident.reference, "antwoord", reply="We halen het vrijdag op.")
+    await resident.received()
+    page = await anouk.get(f"/inbox/zaak/{resident.reference}")
+    conversation = page.html.split('id="conversation-title"')[1].split("</section>")[0]
+    first_line = acknowledged.splitlines()[0]
+    assert first_line in page.text and conversation.count("msg-auto") == 1
+    # in the order the resident read it: their message, our acknowledgement, then the reply
+    assert conversation.index("msg-in") < conversation.index("msg-auto") < conversation.index("We halen het vrijdag op")
+    auto = conversation.split("msg-auto")[1].split("</li>")[0]
+    assert "Gemeente (automatisch)" in auto and 'data-state="sent"' in auto

@@ -9,7 +9,9 @@ into a message are masked in the page model for everyone but the case's officer 
 timestamp per (case, officer), refreshed by the page, and others count as "here" for PRESENT_FOR after their
 last sign of life; every reply on the page carries the state of its outbox row (klaargezet, nog niet bezorgd,
 bezorgd, niet bezorgd with its cause, niet verstuurd after /stop), so a reply never looks sent when it was not,
-and other messages to the resident that were given up are listed too (`undelivered`).
+and other messages to the resident that were given up are listed too (`undelivered`); what wijkbot itself told
+the resident (the acknowledgement, questions, notices, the outcome) stands in the conversation where it was
+said, with its state, so an ambtenaar reads what the resident read (a trial saw only the resident's side).
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ class CaseView:
     next_statuses: list[str] = field(default_factory=list)
     stopped: str | None = None  # the resident sent /stop (storage.casefile.STOPPED / OUTCOME_ONLY): no replies
     masked: bool = False  # phone numbers and e-mail addresses in messages and file names show as the marker
-    deliveries: dict[int, dict[str, Any]] = field(default_factory=dict)  # message id -> its outbox row's state
+    # message id (or "auto-<outbox id>" for what wijkbot said by itself) -> its outbox row's state
+    deliveries: dict[int | str, dict[str, Any]] = field(default_factory=dict)
     undelivered: list[dict[str, Any]] = field(default_factory=list)  # other messages to the resident given up
 
 
@@ -91,12 +94,22 @@ class CaseFile:
             helper_ids = await casefile.helpers_of(conn, case_id)
             names = await casefile.officer_names(conn)
             stopped = await casefile.stop_state(conn, case_id)
-            deliveries, undelivered = _deliveries(events, await outbox.rows_of_case(conn, case_id), stopped)
+            deliveries, undelivered, automatic = _deliveries(events, await outbox.rows_of_case(conn, case_id),
+                                                             stopped)
+            said = [m | {"author": names.get(m["author_id"] or 0), "body": text(m["body"])} for m in messages]
+            for row in automatic:
+                deliveries[f"auto-{row['outbox_id']}"] = row
+                said.append({"id": f"auto-{row['outbox_id']}", "direction": "out", "author": None, "author_id": None,
+                             "body": text(row["body"]), "created_at": row["created_at"], "meta": None,
+                             "automatic": True})
+            # In the order the resident read it: by time, and at one instant a resident's message before what we
+            # said (the acknowledgement is queued with it), and what we said in the order it was queued.
+            said.sort(key=lambda m: (m["created_at"], (deliveries.get(m["id"]) or {}).get("outbox_id", -1)))
             view = CaseView(
                 case=dict(case) | {"officer_name": names.get(case["officer_id"] or 0),
                                    "outcome": text(case["outcome"])},
                 access=level,
-                messages=[m | {"author": names.get(m["author_id"] or 0), "body": text(m["body"])} for m in messages],
+                messages=said,
                 # (an ambtenaar's reason may hold a number too: "bel 06-...")
                 events=[e | {"actor_name": _actor_name(e["actor"], names),
                              "data": {k: text(v) for k, v in (e["data"] or {}).items()}} for e in events],
@@ -207,9 +220,10 @@ class CaseFile:
 
 
 def _deliveries(events: list[dict[str, Any]], rows: list[Any], stopped: str | None
-                ) -> tuple[dict[int, dict[str, Any]], list[dict[str, Any]]]:
-    """The state of each reply's outbox row (by message id: the `antwoord` event links them), and the other
-    messages to the resident on this case that were given up (an acknowledgement, a notice, the outcome).
+                ) -> tuple[dict[int | str, dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The state of each reply's outbox row (by message id: the `antwoord` event links them), the other
+    messages to the resident on this case that were given up (an acknowledgement, a notice, the outcome), and
+    the other messages wijkbot sent or is sending by itself (with their state, body, purpose and time).
     A given-up message is `resendable` unless the resident's /stop refuses it (the page offers no button
     that can only be refused)."""
     message_of: dict[int, int] = {}
@@ -220,8 +234,9 @@ def _deliveries(events: list[dict[str, Any]], rows: list[Any], stopped: str | No
             message_of[int(data["outbox_id"])] = int(data["message_id"])
         elif event["type"] == "bezorging mislukt" and data.get("outbox_id"):
             failures[int(data["outbox_id"])] = data
-    deliveries: dict[int, dict[str, Any]] = {}
+    deliveries: dict[int | str, dict[str, Any]] = {}
     undelivered: list[dict[str, Any]] = []
+    automatic: list[dict[str, Any]] = []
     for row in rows:
         state = delivery_state(row, failures.get(int(row["id"])))
         if state["state"] == "failed":
@@ -231,7 +246,10 @@ def _deliveries(events: list[dict[str, Any]], rows: list[Any], stopped: str | No
         elif row["status"] == "failed":
             undelivered.append(state | {"body": row["body"], "purpose": row["purpose"],
                                         "created_at": row["created_at"]})
-    return deliveries, undelivered
+        else:
+            automatic.append(state | {"body": row["body"], "purpose": row["purpose"],
+                                      "created_at": row["created_at"]})
+    return deliveries, undelivered, automatic
 
 
 def delivery_state(row: Any, failure: dict[str, Any] | None = None) -> dict[str, Any]:
