@@ -138,6 +138,16 @@ class RuleSet:
             seen.setdefault(buurt.wijk, None)
         return tuple(seen)
 
+    def team_labels(self) -> dict[str, str]:
+        """Each team's name as a list or a menu shows it: with its vakdienst's name where another vakdienst has a
+        team of the same name (Katwijk's municipality-wide teams share their names with a kern's team)."""
+        counts: dict[str, int] = {}
+        for team in self.teams:
+            counts[team.name] = counts.get(team.name, 0) + 1
+        return {team.id: (f"{team.name} ({self.departments[team.department].name})"
+                          if counts[team.name] > 1 and team.department in self.departments else team.name)
+                for team in self.teams}
+
     def team_for(self, department: str, wijk: str | None) -> Team | None:
         """The team of a department that covers the wijk; a city-wide team when the wijk is unknown."""
         candidates = [t for t in self.teams if t.department == department]

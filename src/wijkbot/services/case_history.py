@@ -38,7 +38,7 @@ class Namer:
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
-        self._teams = {t.id: t.name for t in rules.teams}
+        self._teams = rules.team_labels()
 
     def department(self, department_id: str | None) -> str:
         department = self.rules.departments.get(department_id or "")

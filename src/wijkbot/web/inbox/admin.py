@@ -36,9 +36,10 @@ async def people_page(request: web.Request, *, error: str | None = None, link: t
                       confirm: Mapping[str, object] | None = None, notice: str | None = None) -> web.Response:
     _beheerder(request)
     inbox = services(request)
+    labels = inbox.rules.team_labels()
     return await render(request, "admin_people.html", {
         "people": await inbox.people.all(), "roles": [r.value for r in Role],
-        "teams": sorted(inbox.rules.teams, key=lambda t: t.name), "wijken": sorted(inbox.rules.wijken),
+        "teams": sorted(inbox.rules.teams, key=lambda t: labels[t.id]), "wijken": sorted(inbox.rules.wijken),
         "error": error, "link": link, "form": form or {}, "confirm": confirm, "notice": notice,
     }, status=status)
 

@@ -97,7 +97,7 @@ def _category_name(inbox: Any) -> Any:
 
 
 def _team_name(inbox: Any) -> Any:
-    teams = {t.id: t.name for t in inbox.rules.teams}
+    teams = inbox.rules.team_labels()
 
     def name(team_id: str | None) -> str:
         return str(teams.get(team_id or "", team_id or ""))
