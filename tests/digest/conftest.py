@@ -116,7 +116,8 @@ async def seed_week(bot: Wijkbot, clock: FrozenClock) -> dict[str, str]:
                                 "Gaat over de inrichting")
     await s.reply("c", local(3, 16, 11), "Waar ligt het precies?")
     clock.set(local(3, 16, 12))
-    await bot.actions.set_status(s.residents["c"].reference, await s.officer("c"), Status.WACHT_OP_BEWONER)
+    await bot.actions.set_status(s.residents["c"].reference, await s.officer("c"), Status.WACHT_OP_BEWONER,
+                                 question="Welk huisnummer is het?")
     # W13 (Sunday 29 March: clocks go forward) and W14 (Goede Vrijdag is a working day)
     await s.case("w13a", local(3, 23, 10), "Er ligt grofvuil bij de Amazonedreef")
     await s.close("w13a", local(3, 23, 15))

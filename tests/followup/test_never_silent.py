@@ -78,7 +78,8 @@ async def test_waiting_on_the_resident_pauses_the_term(bot: Wijkbot, resident: H
     actor = await officer_of(bot, resident.reference)
     before = await case_of(bot, resident.reference)
     await bot.actions.set_status(resident.reference, actor, Status.IN_BEHANDELING)
-    await bot.actions.set_status(resident.reference, actor, Status.WACHT_OP_BEWONER)
+    await bot.actions.set_status(resident.reference, actor, Status.WACHT_OP_BEWONER,
+                                 question="Welk huisnummer is het?")
     got = await resident.received()
     assert any("we hebben iets van u nodig" in text for text in got)
     clock.advance(days=7)  # Monday 30 November: five working days waiting
@@ -97,7 +98,8 @@ async def test_no_answer_while_waiting_closes_the_case_with_a_notice(bot: Wijkbo
     await resident.say(GROFVUIL)
     actor = await officer_of(bot, resident.reference)
     await bot.actions.set_status(resident.reference, actor, Status.IN_BEHANDELING)
-    await bot.actions.set_status(resident.reference, actor, Status.WACHT_OP_BEWONER)
+    await bot.actions.set_status(resident.reference, actor, Status.WACHT_OP_BEWONER,
+                                 question="Welk huisnummer is het?")
     await resident.received()
     clock.advance(days=7)  # five working days waiting: reminded of the question, and of the closing day
     await bot.followups.run_due()
@@ -143,7 +145,8 @@ async def test_after_stop_only_the_outcome_the_resident_asked_for(bot: Wijkbot, 
     await resident.choose("stop:outcome:ja")
     actor = await officer_of(bot, reference)
     await bot.actions.set_status(reference, actor, Status.IN_BEHANDELING)
-    await bot.actions.set_status(reference, actor, Status.WACHT_OP_BEWONER)
+    await bot.actions.set_status(reference, actor, Status.WACHT_OP_BEWONER,
+                                 question="Welk huisnummer is het?")
     clock.advance(days=1)
     await bot.actions.set_status(reference, actor, Status.IN_BEHANDELING)
     clock.advance(days=8)

@@ -175,7 +175,8 @@ async def test_asking_the_resident_restarts_the_update_clock(bot: Wijkbot, resid
     actor = await officer_of(bot, reference)
     clock.advance(days=3)  # Thursday: the first update was planned for next Monday
     await bot.actions.set_status(reference, actor, Status.IN_BEHANDELING)
-    await bot.actions.set_status(reference, actor, Status.WACHT_OP_BEWONER)
+    await bot.actions.set_status(reference, actor, Status.WACHT_OP_BEWONER,
+                                 question="Welk huisnummer is het?")
     await resident.received()
     clock.advance(days=4)  # Monday: only two working days after the question
     await bot.followups.run_due()

@@ -66,7 +66,8 @@ async def test_the_history_says_how_far_the_term_moved(bot: Wijkbot, resident: H
     reference = resident.reference
     actor = await officer_of(bot, reference)
     await bot.actions.set_status(reference, actor, Status.IN_BEHANDELING)
-    await bot.actions.set_status(reference, actor, Status.WACHT_OP_BEWONER)
+    await bot.actions.set_status(reference, actor, Status.WACHT_OP_BEWONER,
+                                 question="Welk huisnummer is het?")
     clock.advance(days=3)
     await resident.say("Het staat voor nummer 12")
     case = await case_of(bot, reference)

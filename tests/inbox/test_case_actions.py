@@ -258,7 +258,16 @@ async def test_status_close_and_reopen(officers: dict[str, Officer], inbox_bot: 
                                        channel: RecordingChannel, clock: FrozenClock) -> None:
     resident = await new_case(inbox_bot, channel, AFVAL)
     anouk = await signed_in(officers, "anouk")
-    assert "De status is gewijzigd" in (await anouk.act(resident.reference, "status", status="wacht op bewoner")).text
+    # Waiting needs something to wait for: a trial's resident was told "lees ons vorige bericht" after the welcome.
+    refused = await anouk.act(resident.reference, "status", status="wacht op bewoner")
+    assert refused.status == 400 and "schrijf wat u van de bewoner nodig heeft" in refused.text
+    waiting = await anouk.act(resident.reference, "status", status="wacht op bewoner",
+                              question="Staat het grofvuil voor nummer 12 of 14?")
+    assert "De status is gewijzigd" in waiting.text
+    told = await resident.received()
+    assert len(told) == 1 and "Staat het grofvuil voor nummer 12 of 14?" in told[0] and "vorige bericht" not in told[0]
+    page = await anouk.get(f"/inbox/zaak/{resident.reference}")
+    assert "vraag aan de bewoner: Staat het grofvuil voor nummer 12 of 14?" in page.text
     assert resident.reference in (await anouk.get("/inbox/zaken?queue=waiting")).references()
     bad = await anouk.act(resident.reference, "status", status="afgehandeld")
     assert bad.status == 400

@@ -94,7 +94,8 @@ async def test_a_cancellation_reaches_the_resident_in_their_language(bot: Wijkbo
 async def test_a_resident_waiting_for_our_question_is_told_too(bot: Wijkbot, resident: Harness) -> None:
     await resident.say(GROFVUIL)
     actor = await officer_of(bot, resident.reference)
-    await bot.actions.set_status(resident.reference, actor, Status.WACHT_OP_BEWONER)
+    await bot.actions.set_status(resident.reference, actor, Status.WACHT_OP_BEWONER,
+                                 question="Welk huisnummer is het?")
     await resident.received()
     await bot.actions.set_status(resident.reference, actor, Status.GEANNULEERD, reason=REASON)
     got = await resident.received()

@@ -374,7 +374,8 @@ async def test_crisis_words_go_to_the_acute_case_not_to_a_case_waiting_on_the_re
 
     await resident.say("Er ligt grofvuil naast de container in de Kanaalstraat")
     rubbish = resident.reference
-    await bot.actions.set_status(rubbish, await officer(bot, rubbish), Status.WACHT_OP_BEWONER)
+    await bot.actions.set_status(rubbish, await officer(bot, rubbish), Status.WACHT_OP_BEWONER,
+                                 question="Welk huisnummer is het?")
     await resident.say("ik wil niet meer leven")
     crisis = resident.reference
     assert crisis != rubbish

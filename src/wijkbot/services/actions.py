@@ -103,9 +103,12 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
             await repository.bump_version(conn, case["id"])
         return sorted(mentioned.values())
 
-    async def set_status(self, reference: str, actor: Actor, wanted: Status, *, reason: str = "",
+    async def set_status(self, reference: str, actor: Actor, wanted: Status, *, reason: str = "", question: str = "",
                          expected_version: int | None = None) -> None:
-        """Move the case along the workflow; cancelling ("geannuleerd") needs a reason (see `cancel`)."""
+        """Move the case along the workflow; cancelling ("geannuleerd") needs a reason (see `cancel`). Waiting on
+        the resident needs something to wait for: the `question` the resident is sent with the notice, or a reply
+        of ours after their last message (the notice then points to it). A trial's resident was told "lees ons
+        vorige bericht" when that was the welcome text."""
         if wanted in (Status.AFGEHANDELD, Status.HEROPEND):
             raise ActionError("afhandelen en heropenen gaan met een uitkomst of een reden: gebruik die knoppen")
         if wanted is Status.GEANNULEERD:
@@ -115,16 +118,24 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
             new = _allowed(case, wanted)
             now = self.clock()
+            asked = storable(question).strip()
+            starts_waiting = new is Status.WACHT_OP_BEWONER and case["status"] != new.value
+            if starts_waiting:
+                _check_filled_in(asked)
+                if not asked and not (await casefile.last_exchange(conn, int(case["id"])))["answered_by"]:
+                    raise ActionError("schrijf wat u van de bewoner nodig heeft: de bewoner krijgt die vraag, en weet "
+                                      "dan waarop we wachten")
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "status",
-                                       {"van": case["status"], "naar": new.value})
+                                       {"van": case["status"], "naar": new.value} | ({"vraag": asked} if asked else {}))
             if case["status"] == Status.WACHT_OP_BEWONER.value and new is not Status.WACHT_OP_BEWONER:
                 await case_terms.resume(conn, self.rules, case, now, status=new.value)
             else:
                 await repository.update_case(conn, case["id"], now, status=new.value)
-            if new is Status.WACHT_OP_BEWONER and case["status"] != new.value:
+            if starts_waiting:
                 await case_terms.pause(conn, self.rules, case, now)
-                told = await self._notify(conn, case, "notice.waiting", dict(case),
-                                          days=case_terms.case_policy(self.rules, case).waiting_close_days)
+                days = case_terms.case_policy(self.rules, case).waiting_close_days
+                told = await (self._notify(conn, case, "notice.waiting_question", dict(case), days=days, question=asked)
+                              if asked else self._notify(conn, case, "notice.waiting", dict(case), days=days))
                 if told is not None:  # the question was just asked: the reminder counts from here
                     await repository.update_case(conn, case["id"], now, last_contact_at=now)
                     await self._replan_update(conn, case, now)

@@ -67,6 +67,8 @@ def event_details(event: Mapping[Any, Any], text: Text, names: Namer, when: Call
         parts.append(f"{names.category(data.get('van')) or '-'} → {names.category(data.get('naar'))}")
     if kind == "status":
         parts.append(f"{data.get('van')} → {data.get('naar')}")
+        if data.get("vraag"):
+            parts.append(text("inbox.event.question", question=data["vraag"]))
     if kind == "antwoord" and data.get("gaat_weg_om"):
         parts.append(text("inbox.event.held_until", moment=when(datetime.fromisoformat(data["gaat_weg_om"]))))
     if kind == "plaats aangevuld":

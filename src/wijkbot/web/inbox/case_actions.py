@@ -97,7 +97,8 @@ async def _status(inbox: InboxServices, who: Actor, ref: str, form: Form, versio
     except ValueError:
         raise ActionError("kies een status uit de lijst") from None
     # cancelling needs a reason (the service refuses an empty one, and the page keeps what was typed)
-    await inbox.actions.set_status(ref, who, wanted, reason=_text(form, "reason"), expected_version=version)
+    await inbox.actions.set_status(ref, who, wanted, reason=_text(form, "reason"), question=_text(form, "question"),
+                                   expected_version=version)
     return ("inbox.done.cancel" if wanted is Status.GEANNULEERD else "inbox.done.status"), True
 
 
