@@ -87,6 +87,11 @@ PIT = OpenCase(NEWEST, False, ago(minutes=1), category="wegdek", street="Biltstr
         (Subject(None, "Biltstraat", "gggd"), False),  # no subject the router is sure of
         (Subject(None, None, None, "gggd"), True),  # only a guess, but of another vakdienst: ask
         (Subject(None, None, None, "stadswerken"), False),  # a guess of the case's own vakdienst: a follow-up
+        # a photo's caption describes the photo: another category's word of the same vakdienst is no new subject
+        (Subject("zwerfafval", None, "stadswerken", captions_media=True), False),
+        (Subject("ongedierte", None, "gggd", captions_media=True), True),  # but another vakdienst is
+        (Subject("zwerfafval", "Damstraat", "stadswerken", captions_media=True), True),  # and so is another street
+        (Subject("zwerfafval", None, "stadswerken"), True),  # words alone, without a street: asked
     ],
 )
 def test_on_the_same_street_another_vakdiensts_subject_is_asked_about(subject: Subject, ask: bool) -> None:

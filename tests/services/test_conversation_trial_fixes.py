@@ -202,3 +202,21 @@ async def test_a_guessed_subject_of_another_vakdienst_is_asked_about(bot: Wijkbo
     clock.advance(minutes=2)
     await resident.say("De tegel ligt vlak voor de deur van nummer 12")
     assert await case_of_message(bot, "De tegel ligt vlak voor de deur van nummer 12") == tile
+
+
+async def test_a_photo_of_the_case_just_opened_is_not_asked_about(bot: Wijkbot, resident: Harness,
+                                                                   clock: FrozenClock) -> None:
+    """A Telegram trial sent a photo with "Hier is een foto van de rommel" seconds after a grofvuil report and
+    was asked "which case?" with one case open: the caption's word is another category of the same vakdienst."""
+    from wijkbot.domain.model import Attachment, InboundMessage, ReplyAddress
+
+    await resident.say("Er ligt al een week grofvuil op de stoep aan de Amsterdamsestraatweg")
+    rubbish = resident.reference
+    clock.advance(seconds=7)
+    caption = "Hier is een foto van de rommel"
+    await bot.inbound.receive(InboundMessage(
+        ReplyAddress(resident.channel.name, resident.address), "foto-1", caption, bot.clock(),
+        attachments=(Attachment("image/jpeg", "foto.jpg", b"\xff\xd8jpeg", 6),)))
+    got = await resident.received()
+    assert resident.buttons() == () and rubbish in got[0], got
+    assert await case_of_message(bot, caption) == rubbish

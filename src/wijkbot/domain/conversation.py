@@ -59,6 +59,10 @@ class Subject:
     # The vakdienst of the router's best guess when it is not sure of the category (the message goes to triage
     # on its own): a guess of another vakdienst than the case's is reason enough to ask, never to file elsewhere.
     guessed_department: str | None = None
+    # The words are a photo's or a file's caption: they describe what it shows, so another category's word
+    # ("een foto van de rommel" after a grofvuil report) is no new subject, unless it says another street or
+    # vakdienst (a trial was asked "which case?" about the photo of the case just opened).
+    captions_media: bool = False
 
     def differs_from(self, case: OpenCase) -> bool:
         """Plainly another street than the case, another subject without naming the case's street, or on the
@@ -75,6 +79,8 @@ class Subject:
         # the tile case: the router was unsure of the wreck (triage), and the tile case had no street.
         guessed_elsewhere = bool(self.category is None and self.guessed_department and case.department
                                  and self.guessed_department.casefold() != case.department.casefold())
+        if self.captions_media:
+            return (known and not same_street) or other_department or guessed_elsewhere
         return ((known and not same_street) or (other_category and (not same_street or other_department))
                 or guessed_elsewhere)
 

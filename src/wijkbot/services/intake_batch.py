@@ -240,7 +240,7 @@ class IntakeBatch:
             category = self.rules.categories.get(routed.category or "")
             guess = self.rules.categories.get(routed.suggested_category or "") if category is None else None
             subject = Subject(routed.category, routed.area.street, category.department if category else None,
-                              guess.department if guess else None)
+                              guess.department if guess else None, captions_media=item.media.any)
         return by_key, place(keyed, self.last_sent.get(item.contact["id"]), self.now, subject)
 
     def _join(self, item: BatchItem, candidates: list[BatchCase], case: BatchCase, unclear: bool) -> None:
