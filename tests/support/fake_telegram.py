@@ -190,6 +190,10 @@ class FakeTelegram:
         file = self.add_file(content, "voice/file.oga")
         return self._incoming(chat_id, voice=file | {"duration": 3, "mime_type": "audio/ogg"})
 
+    def contact(self, chat_id: int, phone_number: str, first_name: str) -> dict[str, Any]:
+        """A shared contact card (Bot API `Contact`)."""
+        return self._incoming(chat_id, contact={"phone_number": phone_number, "first_name": first_name})
+
     def location(self, chat_id: int, latitude: float, longitude: float) -> dict[str, Any]:
         return self._incoming(chat_id, location={"latitude": latitude, "longitude": longitude})
 

@@ -22,6 +22,7 @@ from wijkbot.domain.model import Attachment, InboundMessage, ReplyAddress
 
 NAME = "telegram"
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
+CONTACT_CARD = "text/vcard"
 Fetch = Callable[[str], Awaitable[bytes | None]]  # file id -> its bytes, or None when it could not be fetched
 
 
@@ -97,4 +98,8 @@ async def _attachments(message: Message, fetch: Fetch, max_bytes: int) -> tuple[
     for file_id, content_type, name, size in found:
         content = await fetch(file_id) if attachment_rules.wanted(content_type, size, max_bytes) else None
         kept.append(Attachment(content_type, name, content or b"", size))
+    if message.contact is not None:
+        # A shared contact card is a kind of file we do not keep: the resident hears so, with what to send
+        # instead (it was answered "Uw bericht was leeg"). Nothing of the card is read or stored.
+        kept.append(Attachment(CONTACT_CARD, "contactkaart", b"", 0))
     return tuple(kept)

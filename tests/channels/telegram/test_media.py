@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from tests.channels.telegram.conftest import CHAT, TelegramWorld
 from tests.support.fake_telegram import FakeTelegram
 from wijkbot.storage import attachments
+from wijkbot.storage.tables import messages
 
 REFERENCE = re.compile(r"UT-\d{4}-\d{6}")
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40 + b"\xff\xd9"  # bytes as a phone sends them, not text
@@ -77,6 +80,17 @@ async def test_a_voice_message_is_refused_with_what_to_do_instead(world: Telegra
     await world.deliver(fake.voice(CHAT, b"OggS voice"))
     got = await world.received()
     assert len(got) == 1 and reference in got[0] and "foto of een pdf" in got[0]
+
+
+async def test_a_contact_card_is_not_kept_and_the_resident_hears_what_to_send(world: TelegramWorld,
+                                                                             fake: FakeTelegram) -> None:
+    """A trial's shared contact card was answered "Uw bericht was leeg"."""
+    await world.deliver(fake.contact(CHAT, "+31612345678", "Jan"))
+    got = await world.received()
+    assert len(got) == 1 and "leeg" not in got[0] and "paar woorden" in got[0] and "niet bewaren" in got[0]
+    async with world.bot.db.read() as conn:
+        stored = (await conn.execute(select(messages.c.body, messages.c.meta))).all()
+    assert stored and all("612345678" not in f"{body}{meta}" and "Jan" not in f"{meta}" for body, meta in stored)
 
 
 async def test_a_file_we_cannot_keep_as_a_first_message_gets_no_thanks_for_a_photo(world: TelegramWorld,
