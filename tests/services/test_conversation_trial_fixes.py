@@ -220,3 +220,26 @@ async def test_a_photo_of_the_case_just_opened_is_not_asked_about(bot: Wijkbot, 
     got = await resident.received()
     assert resident.buttons() == () and rubbish in got[0], got
     assert await case_of_message(bot, caption) == rubbish
+
+
+async def test_something_new_without_words_asks_for_them(bot: Wijkbot, resident: Harness, clock: FrozenClock) -> None:
+    """A Telegram trial pressed "Iets nieuws" under a photo without words: the new case was opened with nothing
+    to say what it is about, and only a street was asked for."""
+    from wijkbot.domain.model import Attachment, InboundMessage, ReplyAddress
+
+    await resident.say(LAMP)
+    lamp = resident.reference
+    clock.advance(hours=2)
+    await bot.inbound.receive(InboundMessage(
+        ReplyAddress(resident.channel.name, resident.address), "foto-2", "", bot.clock(),
+        attachments=(Attachment("image/jpeg", "foto.jpg", b"\xff\xd8jpeg", 6),)))
+    await resident.received()
+    assert resident.buttons(), "which case? asked about the photo"
+    got = await resident.choose(resident.buttons()[-1][1], "Iets nieuws")
+    new = resident.reference
+    assert new != lamp
+    assert "paar woorden" in got[-1] and "wat er aan de hand is" in got[-1]
+    # the words that follow go with the new case
+    clock.advance(minutes=2)
+    await resident.say("Er staat een kapotte fiets tegen het hek")
+    assert await case_of_message(bot, "Er staat een kapotte fiets tegen het hek") == new

@@ -113,6 +113,7 @@ class IntakeBatch:
         decision = self.router.route(item.body, message.street, message.postcode)
         loads = await intake_rows.officer_loads_for(self.conn, [team_for(self.rules, decision)])
         item.lang = self.texts.t.language(contact["locale"])
+        item.asks_words = not has_words(item.body)  # a photo alone: the case is opened, its subject is still unknown
         self._open_new_case(item, decision, loads)
         await self._writer().write([item])
         return item.result()

@@ -71,6 +71,7 @@ class BatchItem:
     routed: Decision | None = None  # the router's decision on the words, worked out once (IntakeBatch._routed)
     another_look: bool = False  # joins a closed case as a request to look again (domain.reopen)
     gave_place: bool = False  # its words gave its case the place the case lacked
+    asks_words: bool = False  # a new case without words (a photo the resident said is something new): ask for them
     named_case: str | None = None  # a klacht about one of the resident's own cases, by its reference
 
     @property

@@ -162,6 +162,8 @@ class BatchWriter:
         elif case is not None:
             self._compose_for_open_case(item, case)
         extra = inbound_media.notes(item.media, self.texts, item.lang, self.max_attachment_bytes)
+        if item.asks_words:
+            extra.append(self.texts.simple("notice.new_case_needs_words", item.lang))
         if item.ends_stop:
             extra.append(self.texts.simple("notice.resumed_by_writing", item.lang))
         if extra:
