@@ -94,6 +94,22 @@ async def test_nonsense_gets_asked_what_is_wrong(bot: Wijkbot, resident: Harness
     assert "wat er aan de hand is" in got[0]
 
 
+@pytest.mark.parametrize(("text", "greeted"), [
+    ("Hallo", "Hallo! Waar kunnen we u mee helpen?"),
+    ("Goedemorgen, is daar iemand?", "Hallo! Waar kunnen we u mee helpen?"),
+    ("hi there", "Hallo! Waar kunnen we u mee helpen?"),
+    ("Hallo, de lantaarnpaal", None),  # more than a greeting: not greeted as one
+])
+async def test_a_greeting_is_greeted_back(bot: Wijkbot, resident: Harness, text: str, greeted: str | None) -> None:
+    """A Telegram trial's first "hallo" was answered "Sorry, dat begrijpen we niet goed"."""
+    got = await resident.say(text)
+    if greeted is None:
+        assert "Hallo!" not in got[0]
+    else:
+        assert resident.last is not None and resident.last.reference is None
+        assert got[0].startswith(greeted) and "Sorry" not in got[0] and "wat er aan de hand is" in got[0]
+
+
 @pytest.mark.parametrize("text", ["Ik weet niet goed bij wie ik moet zijn hiermee",
                                   "Who can I talk to about this"])
 async def test_words_without_a_known_subject_still_reach_a_person(bot: Wijkbot, resident: Harness,

@@ -32,6 +32,7 @@ from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.conversation import CHOICE, LastSent, Placement, Subject, place
 from wijkbot.domain.duplicates import house_number
+from wijkbot.domain.greetings import is_greeting
 from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
 from wijkbot.domain.references import references_in
 from wijkbot.domain.routing import Decision, Routes
@@ -156,6 +157,8 @@ class IntakeBatch:
         if decision.urgent:
             return decision  # "Gasgeur!" or "zelfmoord" is short, and must not get "Sorry, dat begrijpen we niet"
         said = words(item.body)
+        if decision.suggested_category is None and is_greeting(item.body):
+            return None  # "Goedemorgen, is daar iemand?": greeted back and asked how we can help, no case
         if decision.suggested_category is None and (len(said) < MIN_WORDS_WITHOUT_SUBJECT
                                                     or not COMMON_WORDS.intersection(said)):
             return None  # too short to be about anything, or no language ("asdfgh qwerty zxcv"): we ask again
@@ -222,8 +225,9 @@ class IntakeBatch:
             if is_blank(item.body) and item.media.any:
                 item.answer = inbound_media.needs_words(item.media, self.texts, lang)
             else:
-                item.answer = self.texts.simple("ack.empty" if is_blank(item.body) else "ack.nonsense", lang,
-                                                street=self.texts.example_street)
+                key = ("ack.empty" if is_blank(item.body) else "ack.greeting" if is_greeting(item.body)
+                       else "ack.nonsense")
+                item.answer = self.texts.simple(key, lang, street=self.texts.example_street)
             item.purpose = "question"
             return
         self._open_new_case(item, decision, loads)
