@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wijkbot import cli_cases, cli_digest, cli_learning, cli_outbox, cli_simulate, cli_users, cli_words
+from wijkbot import cli_backup, cli_cases, cli_digest, cli_learning, cli_outbox, cli_simulate, cli_users, cli_words
 from wijkbot.cli_database import database_problem
 from wijkbot.cli_output import describe_file_error, list_problems
 from wijkbot.cli_output import fail as _fail
@@ -272,6 +272,7 @@ def parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="praat als bewoner met de bot in de terminal")
     chat.add_argument("--lang", choices=["nl", "en"], default=None)
     chat.set_defaults(func=cmd_chat)
+    cli_backup.register(sub)
     cli_cases.register(sub)
     cli_learning.register(sub)
     cli_digest.register(sub)
