@@ -103,6 +103,7 @@ async def run_polling(bot: Bot, handle: Handle, stop: asyncio.Event, poll_second
             await pause(stop, failures)
     log.info("Telegram polling started")
     offset: int | None = None
+    unreachable = 0  # getUpdates failures in a row
     while not stop.is_set():
         try:
             updates = await _unless_stopped(bot.get_updates(offset=offset, timeout=poll_seconds,
@@ -117,11 +118,15 @@ async def run_polling(bot: Bot, handle: Handle, stop: asyncio.Event, poll_second
             continue
         except TelegramError as error:  # network, 5xx, 409 (a webhook or another poller), flood control
             failures += 1
+            unreachable += 1
             log.warning("getUpdates failed (%s); trying again", type(error).__name__)
             if unanswered is not None:
                 unanswered(failures)
             await pause(stop, failures)
             continue
+        if unreachable:  # the operator saw the warnings; say when they are over, not only on /health
+            log.info("getUpdates works again after %d failed attempt%s", unreachable, "" if unreachable == 1 else "s")
+            unreachable = 0
         failures = 0
         if answered is not None:
             answered()

@@ -88,7 +88,8 @@ class Sender:
         if isinstance(error, RetryAfter):
             seconds = retry_seconds(error)
             self._pacer.hold(seconds, address)
-            log.warning("Telegram asked to slow down for %.0f s (chat %s)", seconds, who)
+            # INFO, as docs/operations.md says: a wait the channel asks for is no failure (delivery logs the retry)
+            log.info("Telegram asked to slow down for %.0f s (chat %s)", seconds, who)
             return TemporaryFailure(f"429 flood control: retry after {seconds:.0f} s", seconds, index)
         if isinstance(error, Forbidden):
             log.info("chat %s blocked the bot or cannot be written to", who)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 import aiohttp
+import pytest
 from sqlalchemy import select
 
 from tests.channels.telegram.conftest import CHAT, TelegramWorld, free_port, open_world
@@ -66,13 +68,19 @@ async def test_polling_mode_removes_a_webhook_and_takes_updates(tmp_path: Path, 
         assert fake.webhook is None and fake.count("deleteWebhook", 200) == 1
 
 
-async def test_polling_survives_getupdates_errors(tmp_path: Path, clock: FrozenClock, fake: FakeTelegram) -> None:
+async def test_polling_survives_getupdates_errors(tmp_path: Path, clock: FrozenClock, fake: FakeTelegram,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="wijkbot")
     async with open_world(f"sqlite:///{tmp_path / 'w.db'}", clock, fake, "polling") as world:
         fake.fail("getUpdates", 502)
         fake.fail("getUpdates", 409, description="Conflict: terminated by other getUpdates request")
         got = await world.say("De lantaarnpaal in de Kanaalstraat is kapot")
         assert len(got) == 1
         assert fake.count("getUpdates", 502) == 1 and fake.count("getUpdates", 409) == 1
+    # The operator trial saw the warnings stop without a word: the log says when it works again.
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("wijkbot")]
+    assert sum("getUpdates failed" in line for line in said) == 2
+    assert "getUpdates works again after 2 failed attempts" in said
 
 
 async def test_an_update_that_cannot_be_stored_is_taken_again(tmp_path: Path, clock: FrozenClock,
