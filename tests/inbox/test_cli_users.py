@@ -118,6 +118,10 @@ def test_users_add_without_password_prints_a_one_time_link(cli_env: Path, capsys
     (["--role", "baas"], "onbekende rol 'baas'"),
     (["--role", "behandelaar", "--team", "nergens"], "onbekend team: nergens"),
     (["--role", "wijkregisseur", "--wijk", "Atlantis"], "onbekende wijk: Atlantis"),
+    # accounts that could see nothing (a trial made them without a word)
+    (["--role", "behandelaar"], "kies minstens één team"),
+    (["--role", "teamleider"], "kies minstens één team"),
+    (["--role", "wijkregisseur", "--team", "wijkbureau-west"], "kies minstens één wijk"),
 ])
 def test_users_add_refuses_bad_input(cli_env: Path, capsys, args: list[str], message: str) -> None:
     code, _, err = run(capsys, "users", "add", "y@example.org", "--name", "Y", *args)

@@ -112,7 +112,7 @@ class People:
         if not name or "@" not in email or len(email) > 320:
             raise PeopleError("geef een naam en een geldig e-mailadres")
         role_set = self._roles(roles)
-        self._check_memberships(teams, wijken)
+        self._check_memberships(role_set, teams, wijken)
         password_hash = None
         if password is not None:
             check_password(password)
@@ -153,7 +153,7 @@ class People:
     async def update(self, officer_id: int, *, roles: object, teams: list[str], wijken: list[str], by: str) -> None:
         """Replace roles, teams and wijken; the audit row says what they were and what they are now."""
         role_set = self._roles(roles)
-        self._check_memberships(teams, wijken)
+        self._check_memberships(role_set, teams, wijken)
         ordered = _ordered(role_set)
         primary, *extra = ordered
         async with self.db.write() as conn:
@@ -282,7 +282,16 @@ class People:
         except ValueError as error:
             raise PeopleError(str(error)) from error
 
-    def _check_memberships(self, teams: list[str], wijken: list[str]) -> None:
+    def _check_memberships(self, roles: frozenset[Role], teams: list[str], wijken: list[str]) -> None:
+        """Known teams and areas, and those a role needs to see any case: a trial's beheerder made a behandelaar
+        without a team and a wijkregisseur without a kern, who then saw nothing and were handed nothing."""
+        label = self.rules.municipality.area_label
+        if not teams and roles & {Role.BEHANDELAAR, Role.TEAMLEIDER}:
+            raise PeopleError("kies minstens één team: een behandelaar of teamleider ziet alleen de zaken van "
+                              "zijn of haar teams")
+        if not wijken and Role.WIJKREGISSEUR in roles:
+            raise PeopleError(f"kies minstens één {label}: een wijkregisseur ziet de zaken van zijn of haar "
+                              f"{self.rules.municipality.areas_label}")
         known_teams = {t.id for t in self.rules.teams}
         unknown = [t for t in teams if t not in known_teams]
         if unknown:
