@@ -136,6 +136,9 @@ async def test_the_digest_page_in_chromium(chromium: str, base_url: str) -> None
             unknown = await page.goto(f"{base_url}/inbox/digest/Atlantis/2026-W15")
             assert unknown is not None and unknown.status == 404
             await expect(page.locator("body")).to_contain_text("bekende wijken: West, Noordwest, Overvecht")
+            # an inbox page with the way back, not a bare text (a trial's mistyped address)
+            await expect(page.locator("h1")).to_have_text("Deze pagina is niet gevonden")
+            await expect(page.get_by_role("link", name=re.compile("zaken", re.IGNORECASE)).first).to_be_visible()
             malformed = await page.goto(f"{base_url}/inbox/digest/Overvecht/2026-47")
             assert malformed is not None and malformed.status == 400
         finally:

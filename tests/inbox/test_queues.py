@@ -122,3 +122,17 @@ async def test_placing_a_triage_case_needs_no_reason_of_its_own(any_officers: di
     assert page.status == 200 and "uit triage geplaatst" in page.text
     refused = await anouk.act(unsure.reference, "categorie", category="fietswrak", reason="")
     assert refused.status == 400 and "geef een reden" in refused.text
+
+
+async def test_an_unknown_queue_shows_the_first_one_and_says_so(any_officers: dict[str, Officer],
+                                                                 any_inbox_bot: Wijkbot,
+                                                                 channel: RecordingChannel) -> None:
+    """A trial's /inbox/zaken?queue=heropenverzoeken (a queue name that does not exist) quietly showed "Mijn
+    zaken"; a queue of another role (a behandelaar opening "wijk") too."""
+    mine = await new_case(any_inbox_bot, channel, AFVAL)
+    anouk = await signed_in(any_officers, "anouk")
+    for name in ("heropenverzoeken", "wijk"):
+        page = await anouk.get(f"/inbox/zaken?queue={name}")
+        assert page.status == 400 and f"De lijst “{name}” bestaat niet, of is niet voor u" in page.text
+        assert mine.reference in page.references()  # her first list, as before
+    assert "bestaat niet" not in (await anouk.get("/inbox/zaken?queue=mine")).text

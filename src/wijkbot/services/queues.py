@@ -77,11 +77,16 @@ class Queues:
         return self.clock().astimezone(self.tz).date()
 
     def parse(self, person: Person, params: Mapping[str, Any]) -> QueueQuery:
-        """A query from request parameters (see services.case_filters); unknown queues fall back to the person's
-        first queue; a filter value that cannot be valid gives an empty list, never an unfiltered one."""
+        """A query from request parameters (see services.case_filters); an unknown queue (or one that is not the
+        person's) falls back to the person's first queue, and the page says so (a trial's mistyped queue showed
+        "Mijn zaken" without a word); a filter value that cannot be valid gives an empty list, never an
+        unfiltered one."""
         available = self.available(person)
         queue = (values_of(params, "queue") or ("",))[0]
+        fallback: list[tuple[str, dict[str, str]]] = []
         if queue not in available:
+            if queue:
+                fallback.append(("inbox.queue.unknown", {"name": queue[:40]}))
             queue = available[0] if available else "all"
         parsed = case_filters.parse(params, self.rules, text=(values_of(params, "q") or ("",))[0][:MAX_SEARCH],
                                     now=self.clock())
@@ -97,7 +102,8 @@ class Queues:
             number = max(1, min(10_000, int((values_of(params, "page") or ("1",))[0])))
         except ValueError:
             number = 1
-        return QueueQuery(queue, filters, age if age in AGES else "", number, tuple(active), parsed.problems)
+        return QueueQuery(queue, filters, age if age in AGES else "", number, tuple(active),
+                          (*fallback, *parsed.problems))
 
     async def show(self, person: Person, query: QueueQuery) -> QueuePage:
         today = self.today()

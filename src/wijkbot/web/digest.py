@@ -25,6 +25,7 @@ from wijkbot.domain.weeks import IsoWeek, WeekError
 from wijkbot.services.action_base import NotAllowed
 from wijkbot.services.digests import DigestError, Digests
 from wijkbot.web.inbox.context import person
+from wijkbot.web.inbox.errors import error_page
 
 
 def digest_wijken(who: Person, rules: RuleSet) -> tuple[str, ...]:
@@ -55,27 +56,26 @@ def digest_routes(digests: Digests) -> list[web.RouteDef]:
         return digest_wijken(person(request), digests.rules)
 
     def wijk_of(request: web.Request) -> str:
-        try:
-            wijk = digests.wijk(request.match_info["wijk"])
-        except DigestError as error:
-            raise web.HTTPNotFound(text=str(error)) from error
+        wijk = digests.wijk(request.match_info["wijk"])  # DigestError: an unknown area (an inbox error page)
         if wijk not in readable(request):
             raise NotAllowed(f"het weekoverzicht van {wijk} is voor de wijkregisseur van die wijk")
         return wijk
 
     async def week_page(request: web.Request) -> web.Response:
-        wijk = wijk_of(request)
         try:
+            wijk = wijk_of(request)
             week = IsoWeek.parse(request.match_info["week"])
-        except WeekError as error:
-            raise web.HTTPBadRequest(text=f"ongeldige week: {error}") from error
-        try:
             return page(await digests.page(wijk, week, request.query.get("lang")))
-        except DigestError as error:  # a week that has not begun
-            raise web.HTTPNotFound(text=str(error)) from error
+        except WeekError as error:
+            return await error_page(request, 400, "inbox.error.page_not_found", f"ongeldige week: {error}")
+        except DigestError as error:  # an unknown area, or a week that has not begun
+            return await error_page(request, 404, "inbox.error.page_not_found", str(error))
 
     async def archive(request: web.Request) -> web.Response:
-        return page(await digests.archive_page(wijk_of(request), request.query.get("lang")))
+        try:
+            return page(await digests.archive_page(wijk_of(request), request.query.get("lang")))
+        except DigestError as error:
+            return await error_page(request, 404, "inbox.error.page_not_found", str(error))
 
     async def start(request: web.Request) -> web.Response:
         wijken = readable(request)

@@ -38,7 +38,14 @@ async def error_pages(request: web.Request, handler: Any) -> web.StreamResponse:
         return await _page(request, 500, "inbox.error.server")
 
 
-async def _page(request: web.Request, status: int, key: str) -> web.Response:
+async def _page(request: web.Request, status: int, key: str, detail: str | None = None) -> web.Response:
     if "application/json" in request.headers.get("Accept", "") or request.path.endswith("/aanwezig"):
         return web.json_response({"error": key}, status=status)
-    return await render(request, "error_page.html", {"message_key": key, "status": status}, status=status)
+    return await render(request, "error_page.html", {"message_key": key, "status": status, "detail": detail},
+                        status=status)
+
+
+async def error_page(request: web.Request, status: int, key: str, detail: str) -> web.Response:
+    """An inbox page for an error a route words itself (`detail`: what was wrong, in Dutch), with the way back;
+    a trial's mistyped digest address got a bare text/plain 404."""
+    return await _page(request, status, key, detail)
