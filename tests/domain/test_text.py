@@ -26,6 +26,8 @@ def test_clip(text: str, limit: int, expected: str) -> None:
     (Area("Katwijk aan Zee", "Katwijk aan Zee", "K1", None, ""), "Katwijk aan Zee"),  # a kern is both
     (Area("West", None, None, None, ""), "West"),
     (Area(None, None, None, None, ""), ""),
+    # a buurt named as a list (CBS): its wijk in brackets, or "... Janskerkhof, Binnenstad" reads as one list
+    (Area("Binnenstad", "Domplein, Neude, Janskerkhof", "BU2", None, ""), "Domplein, Neude, Janskerkhof (Binnenstad)"),
 ])
 def test_area_label_names_each_place_once(area: Area, label: str) -> None:
     assert area.label == label

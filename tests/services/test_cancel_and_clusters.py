@@ -163,7 +163,7 @@ async def test_the_duplicates_move_with_a_lead_handed_over_and_every_reporter_he
     assert await events(any_bot, second.reference, "ontkoppeld") == []
     for resident in (first, second):  # both hear who has it now
         got = await resident.received()
-        assert len(got) == 1 and "Mobiliteit (ReMo) neemt uw bericht over" in got[0]
+        assert len(got) == 1 and "uw bericht is nu bij Mobiliteit (ReMo). Zij gaan hierover" in got[0]
 
     remo = await officer_of(any_bot, first.reference)
     await any_bot.actions.close(first.reference, remo, "De lamp is vervangen.")

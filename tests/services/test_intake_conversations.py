@@ -268,7 +268,7 @@ async def test_the_street_a_resident_sends_when_asked_gives_the_case_its_place_a
     before = await case_of(any_bot, resident.reference)
     assert before["wijk"] is None and before["team"] == "stadswerken-west"  # the department's first team
     got = await resident.say("Het is aan de Oudegracht")
-    assert len(got) == 1 and f"plek bij nummer {resident.reference} gezet: Oudegracht" in got[0]
+    assert len(got) == 1 and f"plek toegevoegd aan nummer {resident.reference}: Oudegracht" in got[0]
     assert "Binnenstad" in got[0] and "Stadswerken gaat ermee aan de slag" in got[0]
     case = await case_of(any_bot, resident.reference)
     assert (case["street"], case["wijk"]) == ("Oudegracht", "Binnenstad")
@@ -291,7 +291,7 @@ async def test_a_case_someone_works_on_gets_its_place_but_keeps_its_team(bot: Wi
     await bot.actions.reply(resident.reference, actor, "In welke straat staat hij?")
     await resident.received()
     got = await resident.say("Taagdreef")
-    assert "gezet: Taagdreef" in got[0]
+    assert "toegevoegd aan nummer" in got[0] and ": Taagdreef" in got[0]
     case = await case_of(bot, resident.reference)
     assert case["wijk"] == "Overvecht" and case["team"] == "stadswerken-west"
     assert case["officer_id"] == actor.officer_id  # the ambtenaar who asked keeps it
@@ -305,7 +305,7 @@ async def test_a_case_a_teamleider_assigned_by_hand_keeps_its_team_when_the_stre
     await bot.actions.assign(resident.reference, bram, bram.officer_id)  # the teamleider takes it himself
     await resident.received()  # "Bram van Stadswerken gaat uw bericht behandelen"
     got = await resident.say("Het is aan de Oudegracht")
-    assert "gezet: Oudegracht" in got[0]
+    assert "toegevoegd aan nummer" in got[0] and ": Oudegracht" in got[0]
     case = await case_of(bot, resident.reference)
     assert case["wijk"] == "Binnenstad" and case["status"] == "toegewezen"
     assert (case["team"], case["officer_id"]) == ("stadswerken-west", bram.officer_id)  # where Bram put it

@@ -127,6 +127,9 @@ class Area:
     @property
     def label(self) -> str:
         """The area as one readable phrase, most specific first ("Lombok, West"); once where the buurt is the
-        wijk itself (a kern of Katwijk is both)."""
+        wijk itself (a kern of Katwijk is both); a buurt whose own name is a list ("Domplein, Neude, Janskerkhof",
+        as CBS names it) gets its wijk in brackets, so the phrase does not read as one longer list."""
+        if self.buurt and self.wijk and "," in self.buurt and self.buurt != self.wijk:
+            return f"{self.buurt} ({self.wijk})"
         parts = [p for p in (self.buurt, self.wijk) if p]
         return ", ".join(dict.fromkeys(parts))
