@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import text
+
 from tests.inbox.conftest import AFVAL, VEILIGHEID, Officer, Page, new_case, signed_in
 from wijkbot.app import Wijkbot
 from wijkbot.storage import repository
@@ -111,3 +113,25 @@ async def test_a_filter_never_widens_what_a_person_sees(officers: dict[str, Offi
     for link in ("department=veiligheid", f"case={drugs.reference}", f"cluster={drugs.reference}",
                  "wijk=Binnenstad", f"week={WEEK}&department=veiligheid"):
         assert (await anouk.get(f"/inbox/zaken?queue=all&{link}")).references() == [], link
+
+
+async def test_a_teamleider_narrows_the_list_to_one_behandelaar(any_officers: dict[str, Officer],
+                                                                 any_inbox_bot: Wijkbot,
+                                                                 channel: RecordingChannel) -> None:
+    """A trial's teamleider had no way to see what one behandelaar has on their plate."""
+    resident = await new_case(any_inbox_bot, channel, AFVAL)
+    async with any_inbox_bot.db.read() as conn:
+        case = await repository.case_by_reference(conn, resident.reference)
+        names = {int(r[0]): r[1] for r in await conn.execute(text("SELECT id, name FROM officers"))}
+    assert case is not None and case["officer_id"] is not None
+    handler = str(case["officer_id"])
+    bram = await signed_in(any_officers, "bram")  # teamleider Stadswerken West
+    page = await bram.get("/inbox/zaken?queue=team")
+    assert f'<option value="{handler}"' in page.html and names[case["officer_id"]] in page.html
+    assert '<option value="none"' in page.html  # "nog niemand"
+    mine = await bram.get(f"/inbox/zaken?queue=team&officer={handler}")
+    assert resident.reference in mine.references()
+    assert f"Behandelaar: {names[case['officer_id']]}" in " ".join(mine.text.split())  # the active filter, by name
+    assert resident.reference not in (await bram.get("/inbox/zaken?queue=team&officer=none")).references()
+    bad = await bram.get("/inbox/zaken?queue=team&officer=anouk")  # not an id: an empty list, never all cases
+    assert bad.references() == []

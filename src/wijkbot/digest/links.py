@@ -44,6 +44,7 @@ PARAMETERS = (
     "ambition",  # an ambition id, "none" (fits none) or "not-set"
     "cluster",  # a case reference: the lead and every duplicate linked to it
     "case",  # one case reference
+    "officer",  # the behandelaar: an officer id, or NOT_SET for none
 )
 
 

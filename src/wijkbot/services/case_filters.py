@@ -25,12 +25,13 @@ from wijkbot.storage.case_filters import NOT_SET as NOT_SET
 from wijkbot.storage.case_filters import Filters, Window
 
 # Every filter, in the order it appears in a URL and in the list of active filters.
-LIST_FILTERS = ("wijk", "kind", "category", "department", "buurt", "channel", "status", "ambition")
+LIST_FILTERS = ("wijk", "kind", "category", "department", "buurt", "channel", "status", "ambition", "officer")
 WEEK_FILTERS = ("week", "until", "inbound", "open", "overdue", "active", "escalated", "closed", "answered", "rated")
 FILTERS = ("wijk", "week", "until", "inbound", "kind", "category", "department", "buurt", "street", "channel",
            "status", "open", "overdue", "active", "handovers", "escalated", "closed", "answered", "rated",
-           "ambition", "cluster", "case")
-FORM_FILTERS = ("status", "kind", "department", "category", "wijk", "buurt", "channel")  # the queue form's selects
+           "ambition", "cluster", "case", "officer")
+# the queue form's selects
+FORM_FILTERS = ("status", "kind", "department", "category", "wijk", "buurt", "channel", "officer")
 OTHER_PARAMETERS = ("queue", "q", "age", "page", "csrf", "remove")
 MAX_TEXT = {"street": 200, "cluster": 40, "case": 40}
 MAX_VALUES = 200
@@ -98,6 +99,9 @@ def parse(params: Mapping[str, Any], rules: RuleSet, *, text: str = "", now: dat
         if len(values) > MAX_VALUES:
             values = values[:MAX_VALUES]
             ok = False
+        elif key == "officer":  # an ambtenaar by id (who exists is the database's to say), or NOT_SET: nobody
+            ok = all(v == NOT_SET or (v.isdigit() and len(v) <= 18) for v in values)
+            changes[key] = tuple(dict.fromkeys(values))
         elif key in LIST_FILTERS:
             ok = all(v in known[key] for v in values)
             changes[key] = tuple(dict.fromkeys(values))

@@ -52,6 +52,7 @@ class Filters:
     buurt: tuple[str, ...] = ()  # buurt codes
     channel: tuple[str, ...] = ()
     ambition: tuple[str, ...] = ()
+    officer: tuple[str, ...] = ()  # officer ids (as text), NOT_SET: no behandelaar
     street: str = ""
     created_after: datetime | None = None
     created_before: datetime | None = None
@@ -97,6 +98,10 @@ def _lists(filters: Filters) -> list[ColumnElement[bool]]:
         (contacts.c.channel, filters.channel)) if values]
     if filters.ambition:
         conditions.append(_ambition(filters.ambition))
+    if filters.officer:
+        ids = [int(v) for v in filters.officer if v.isdigit()]
+        nobody = [cases.c.officer_id.is_(None)] if NOT_SET in filters.officer else []
+        conditions.append(or_(*([cases.c.officer_id.in_(ids)] if ids else []), *nobody))
     if filters.street == NOT_SET:
         conditions.append(cases.c.street.is_(None))
     elif filters.street:  # the digest groups streets case-insensitively; lower() on both sides keeps SQL portable

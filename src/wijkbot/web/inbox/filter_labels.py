@@ -7,7 +7,7 @@ the inbox does not know is shown as given and marked, so it is clear why the lis
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from babel.dates import format_date
@@ -27,11 +27,13 @@ class Chip:
     valid: bool
 
 
-def chips(inbox: InboxServices, lang: str, active: tuple[Active, ...]) -> list[Chip]:
+def chips(inbox: InboxServices, lang: str, active: tuple[Active, ...],
+          officers: Mapping[str, str] | None = None) -> list[Chip]:
+    """`officers`: ambtenaren's names by id (as text), for the behandelaar filter."""
     def t(key: str, **values: object) -> str:
         return inbox.translator.text(key, lang, **values)
 
-    name = _namer(inbox, lang, t)
+    name = _namer(inbox, lang, t, officers or {})
     found = []
     for item in active:
         shown = [name(item.key, v) for v in item.values]
@@ -42,7 +44,8 @@ def chips(inbox: InboxServices, lang: str, active: tuple[Active, ...]) -> list[C
     return found
 
 
-def _namer(inbox: InboxServices, lang: str, t: Callable[..., str]) -> Callable[[str, str], str]:
+def _namer(inbox: InboxServices, lang: str, t: Callable[..., str],
+           officers: Mapping[str, str]) -> Callable[[str, str], str]:
     rules = inbox.rules
     ambitions = {a.id: a.title for wijk in rules.ambitions.values() for a in wijk}
 
@@ -57,6 +60,8 @@ def _namer(inbox: InboxServices, lang: str, t: Callable[..., str]) -> Callable[[
     def name(key: str, value: str) -> str:
         if value == NOT_SET and key in ("category", "buurt", "street"):
             return t("inbox.filter.not_set")
+        if key == "officer":
+            return t("inbox.filter.officer_nobody") if value == NOT_SET else officers.get(value, value)
         if key in WEEK_FILTERS:
             return week(value)
         if key == "department":

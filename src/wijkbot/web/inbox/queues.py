@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from wijkbot.domain.access import HANDLING_ROLES
 from wijkbot.domain.model import Channel, Kind
 from wijkbot.domain.workflow import Status
-from wijkbot.services.case_filters import FORM_FILTERS
+from wijkbot.services.case_filters import FORM_FILTERS, NOT_SET
 from wijkbot.services.queues import AGES
 from wijkbot.web.inbox.context import person, services
 from wijkbot.web.inbox.filter_labels import chips
@@ -20,6 +21,7 @@ from wijkbot.web.inbox.render import language, render
 from wijkbot.web.inbox.x_status import x_banner
 
 SELECTS = (*FORM_FILTERS, "age")
+HANDLING = {role.value for role in HANDLING_ROLES}
 
 
 async def index(request: web.Request) -> web.Response:
@@ -41,7 +43,14 @@ async def queue_page(request: web.Request) -> web.Response:
     rules = inbox.rules
     lang = await language(request)
     buurten = {b.code: b.name for b in rules.buurten}
+    # Whose cases a teamleider can narrow the list to: the people of their own teams (everyone for a beheerder or a
+    # wijkregisseur, who look across teams), and "nobody" for the cases no behandelaar has yet.
+    profiles = [p for p in await inbox.people.all() if p.active and set(p.roles) & HANDLING]
+    colleagues = sorted((p for p in profiles if who.is_beheerder or who.regie_wijken or set(p.teams) & who.teams),
+                        key=lambda p: p.name)
+    officer_names = {str(p.officer_id): p.name for p in profiles}
     options = {
+        "officer": [NOT_SET, *(str(p.officer_id) for p in colleagues)],
         "status": [s.value for s in Status], "kind": [k.value for k in Kind],
         "department": sorted(rules.departments, key=lambda d: rules.departments[d].name),
         "category": sorted(rules.categories, key=lambda c: rules.categories[c].name),
@@ -55,7 +64,8 @@ async def queue_page(request: web.Request) -> web.Response:
     return await render(request, "queue.html", {
         "page": shown, "queues": inbox.queues.available(who), "options": options, "params": params,
         "filtered": bool(query.active) or bool(query.filters.text), "carried": carried,
-        "chips": chips(inbox, lang, query.active), "buurt_names": buurten,
+        "chips": chips(inbox, lang, query.active, officer_names), "officer_names": officer_names,
+        "buurt_names": buurten,
         "problems": [inbox.translator.text(key, lang, **values) for key, values in query.problems],
         "x_banner": await x_banner(inbox, lang),
     }, status=400 if query.problems else 200)
