@@ -166,7 +166,11 @@ class BatchWriter:
             extra.append(self.texts.simple("notice.new_case_needs_words", item.lang))
         if item.ends_stop:
             extra.append(self.texts.simple("notice.resumed_by_writing", item.lang))
-        if extra:
+        if extra and item.case is None and item.media.refused and not item.media.kept:
+            # Only a file we could not keep (a voice message): first what happened to it, then what to send.
+            item.answer = "\n\n".join([*extra, item.answer])
+            item.added_only = False
+        elif extra:
             item.answer = "\n\n".join([item.answer, *extra])
             item.added_only = False
 
