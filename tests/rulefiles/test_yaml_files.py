@@ -177,3 +177,19 @@ def test_a_together_rule_of_one_group_is_refused_with_an_example(rules_copy: Pat
     assert check_rules(rules_copy) == [
         "signals.yaml: onderdeel 'urgent_together[1]', sleutel 'urgent_together': een regel is een lijst van minstens "
         "twee groepen woorden, zoals [[gas, gasmeter], [ruik, ruikt, stinkt]]"]
+
+
+@pytest.mark.parametrize(("line", "new", "said"), [
+    ('    words: [gas, gaslucht, gaslek, gasgeur, gaslekkage]', '    words: [gas, "ruik gas"]',
+     "signals.yaml: onderdeel 'gas', sleutel 'words': alleen losse woorden, zoals [gas, gaslucht]; niet: ruik gas"),
+    ('      nl: "Ruikt u gas? Doe ramen en deuren open, gebruik geen vuur of lichtknoppen en ga naar buiten. Bel '
+     'meteen het gratis storingsnummer 0800 9009."', "      de: 'Gas?'",
+     "signals.yaml: onderdeel 'gas', sleutel 'text': geef de tekst per taal, minstens in het Nederlands"),
+    ('    words: [gas, gaslucht, gaslek, gasgeur, gaslekkage]', "    words: []",
+     "signals.yaml: onderdeel 'gas', sleutel 'words': minstens één waarde is nodig"),
+])
+def test_advice_for_acute_danger_is_checked(rules_copy: Path, check_rules: Check, line: str, new: str,
+                                            said: str) -> None:
+    replace_line(rules_copy / "signals.yaml", line, new)
+    problems = check_rules(rules_copy)
+    assert any(p.startswith(said) for p in problems), problems

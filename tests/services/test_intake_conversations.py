@@ -135,6 +135,23 @@ async def test_gas_smell_gets_112_at_once_and_is_still_recorded(bot: Wijkbot, re
     assert case["urgent"] is True
 
 
+@pytest.mark.parametrize(("text", "locale", "advice"), [
+    # a trial's gas smell got only "Bel 112" and a date: the grid operators' number says what to do
+    ("Ik ruik een sterke gaslucht in de Kanaalstraat", None, "Ruikt u gas? Doe ramen en deuren open"),
+    ("het ruikt heel erg naar gas in de Biltstraat", None, "Bel meteen het gratis storingsnummer 0800 9009"),
+    ("I smell gas in the stairwell on Kanaalstraat", "en", "Call the free emergency number 0800 9009"),
+    ("Er staat een auto in brand in de Kanaalstraat", None, None),  # acute, but no gas: no gas advice
+    ("De gasten van de buren parkeren op de stoep", None, None),  # not acute: no advice (and "gasten" is no gas)
+])
+async def test_acute_gas_gets_the_gas_emergency_number_after_112(bot: Wijkbot, channel: RecordingChannel, text: str,
+                                                                 locale: str | None, advice: str | None) -> None:
+    got = await Harness(bot, channel, locale=locale).say(text)
+    if advice is None:
+        assert "0800 9009" not in got[0]
+    else:
+        assert advice in got[0] and got[0].index("112") < got[0].index("0800 9009")
+
+
 async def test_a_resident_in_crisis_hears_of_113_and_nothing_they_must_do_for_us(bot: Wijkbot,
                                                                                  resident: Harness) -> None:
     got = await resident.say("ik zie het niet meer zitten, ik wil er een eind aan maken")

@@ -7,6 +7,7 @@ the triage department exists. A RuleSet is immutable and built once at start-up.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from wijkbot.domain.duplicates import DuplicatePolicy
@@ -108,8 +109,24 @@ class Municipality:
 
 
 @dataclass(frozen=True, slots=True)
+class Advice:
+    """Advice for a resident in acute danger whose words name it (signals.yaml `advice`)."""
+
+    id: str
+    words: tuple[str, ...]  # casefolded single words, matched whole
+    text: dict[str, str]  # language -> text; always "nl"
+
+    def applies_to(self, said: Iterable[str]) -> bool:
+        return not set(self.words).isdisjoint(said)
+
+    def in_language(self, lang: str) -> str:
+        return self.text.get(lang) or self.text["nl"]
+
+
+@dataclass(frozen=True, slots=True)
 class Signals:
     urgent: tuple[str, ...] = ()
+    advice: tuple[Advice, ...] = ()  # what an acute message is told besides 112, by the words it names
     crisis: tuple[str, ...] = ()  # a resident who may harm themselves: pointed to 113 (and 112), no promise
     # The same, as words that belong together in one sentence (domain.together): rules of groups of words
     urgent_together: tuple[tuple[tuple[str, ...], ...], ...] = ()

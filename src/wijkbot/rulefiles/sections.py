@@ -13,6 +13,7 @@ from typing import Any
 from wijkbot.domain.duplicates import DuplicatePolicy
 from wijkbot.domain.model import Kind
 from wijkbot.domain.rules import Ambition, Category, Department, Example, Municipality, Signals, Team
+from wijkbot.rulefiles.advice import advice
 from wijkbot.rulefiles.reader import Reader
 
 KINDS = {k.value: k for k in Kind}
@@ -29,7 +30,7 @@ EXAMPLE_KEYS = ("text", "category", "kind", "wijk", "buurt", "ambition")
 TEAM_KEYS = ("id", "name", "department", "wijken")
 AMBITIONS_KEYS = ("period", "wijken")
 AMBITION_KEYS = ("id", "title", "keywords")
-SIGNALS_KEYS = ("urgent", "crisis", "urgent_together", "crisis_together", "kinds", "not_solved")
+SIGNALS_KEYS = ("urgent", "crisis", "urgent_together", "crisis_together", "kinds", "not_solved", "advice")
 
 
 def municipality(reader: Reader) -> Municipality:
@@ -251,7 +252,8 @@ def signals(reader: Reader) -> Signals:
                    crisis=reader.words(file, "crisis", data, "crisis", required=False), kinds=kinds,
                    urgent_together=_together(reader, file, data, "urgent_together"),
                    crisis_together=_together(reader, file, data, "crisis_together"),
-                   not_solved=reader.words(file, "not_solved", data, "not_solved", required=False))
+                   not_solved=reader.words(file, "not_solved", data, "not_solved", required=False),
+                   advice=advice(reader, file, data))
 
 def _together(reader: Reader, file: str, data: dict[str, Any], key: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
     """Rules of words that belong together (domain.together): each a list of at least two groups, each group a

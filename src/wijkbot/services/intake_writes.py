@@ -158,7 +158,8 @@ class BatchWriter:
         case = item.case
         if ack is not None and case is not None:
             item.answer = self.texts.acknowledgement(ack.decision, case.row["reference"], ack.due, ack.lang,
-                                                     ack.long, known=case.row.get("duplicate_of") is not None)
+                                                     ack.long, known=case.row.get("duplicate_of") is not None,
+                                                     said=item.body)
         elif case is not None:
             self._compose_for_open_case(item, case)
         extra = inbound_media.notes(item.media, self.texts, item.lang, self.max_attachment_bytes)

@@ -13,6 +13,7 @@ from typing import Any
 
 from wijkbot.domain.routing import Decision
 from wijkbot.domain.rules import RuleSet
+from wijkbot.domain.text import words
 from wijkbot.i18n import Translator
 
 
@@ -45,8 +46,9 @@ class Texts:
         return self.department_name(str(case["department"]), case.get("team"), case.get("wijk"))
 
     def acknowledgement(self, decision: Decision, reference: str, due: date, lang: str, long: bool,
-                        known: bool = False) -> str:
-        """The first answer: reference, who handles it, where, and by when the resident hears more."""
+                        known: bool = False, said: str = "") -> str:
+        """The first answer: reference, who handles it, where, and by when the resident hears more. `said`: the
+        resident's words, for the advice an acute danger they name gets besides 112 (signals.yaml `advice`)."""
         values: dict[str, Any] = {
             "reference": reference,
             "department": self.department_name(decision.department, wijk=decision.area.wijk),
@@ -60,6 +62,8 @@ class Texts:
         parts: list[str] = []
         if decision.urgent:
             parts.append(self.t.text("ack.urgent", lang))
+            named = set(words(said)) if said else set()
+            parts.extend(a.in_language(lang) for a in self.rules.signals.advice if a.applies_to(named))
         if decision.out_of_scope:
             department = self.rules.departments[decision.department]
             parts.append(self.t.text("ack.out_of_scope", lang, url=department.redirect_url or "",
