@@ -102,6 +102,9 @@ async def test_the_inbox_in_english(officers: dict[str, Officer], inbox_bot: Wij
     page = await anouk.post("/inbox/taal", {"lang": "en", "next": f"/inbox/zaak/{resident.reference}"})
     assert page.url.endswith(resident.reference)
     assert "Reply to the resident" in page.text and "Send reply" in page.text and 'lang="en"' in page.html
+    # the routing reasons too, with the names as configured (they are stored in Dutch)
+    reasons = page.html.split('id="routing-reasons"')[1].split("</ul>")[0]
+    assert "street Kanaalstraat -&gt; " in reasons and "certainty " in reasons and "zekerheid" not in reasons
     page = await anouk.get("/inbox/zaken")
     assert "My cases" in page.text and "working days left" in page.text
 

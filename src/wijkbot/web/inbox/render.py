@@ -23,6 +23,7 @@ from yarl import URL
 from wijkbot.domain.quotes import mask_contact
 from wijkbot.i18n import SUPPORTED
 from wijkbot.services import case_history as history
+from wijkbot.services import reason_language
 from wijkbot.web.inbox.context import PERSON, services
 from wijkbot.web.inbox.session import csrf_token
 
@@ -83,6 +84,7 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
         "flash": t(flash) if isinstance(flash, str) and flash.startswith("inbox.") else None,
         "department_name": inbox.texts.department_name, "category_name": _category_name(inbox),
         "team_name": _team_name(inbox), "x_banner": None,
+        "reason_text": lambda reason: reason_language.in_language(str(reason), lang),
     }
     response = aiohttp_jinja2.render_template(template, request, base | context, status=status)
     response.headers["Cache-Control"] = "no-store"  # pages hold case data: never from a shared cache
