@@ -22,6 +22,9 @@ KATWIJK = Router(load_rules(Path(__file__).resolve().parents[2] / "routing_rules
     ("ik wil graag een straatfeest houden in de Voorstraat", Kind.INITIATIEF),
     ("Wij willen met de buren een plantenbak neerzetten op het pleintje aan de Oegstgeesterweg", Kind.INITIATIEF),
     ("Kunnen we samen met de buren een geveltuin aanleggen?", Kind.INITIATIEF),
+    # "samen met de buren" alone says nothing: residents complain together too (a review found these initiatives)
+    ("Wij hebben samen met de buren last van ratten bij de containers", Kind.MELDING),
+    ("We hebben samen met de buren opgeruimd maar er ligt nog steeds zwerfafval", Kind.MELDING),
     ("De plantenbak op het plein is kapot gereden", Kind.MELDING),
     ("Er ligt zwerfafval op het plein", Kind.MELDING),
     ("Wij willen een oplossing voor de hondenpoep in de Voorstraat", Kind.MELDING),

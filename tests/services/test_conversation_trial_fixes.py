@@ -243,3 +243,16 @@ async def test_something_new_without_words_asks_for_them(bot: Wijkbot, resident:
     clock.advance(minutes=2)
     await resident.say("Er staat een kapotte fiets tegen het hek")
     assert await case_of_message(bot, "Er staat een kapotte fiets tegen het hek") == new
+
+
+async def test_a_follow_up_on_a_triage_case_about_the_same_thing_is_not_asked_about(
+        bot: Wijkbot, resident: Harness, clock: FrozenClock) -> None:
+    """A review found "which case?" asked about a plain follow-up on a triage case: the triage department said the
+    case was of another vakdienst than the router's (unsure) guess of the follow-up."""
+    await resident.say("En er staat ook een fietswrak al maanden tegen de lantaarnpaal")  # unsure: triage
+    wreck = resident.reference
+    clock.advance(minutes=2)
+    text = "Dat fietswrak staat nog steeds tegen de lantaarnpaal"
+    await resident.say(text)
+    assert resident.buttons() == ()
+    assert await case_of_message(bot, text) == wreck

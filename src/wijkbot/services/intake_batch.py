@@ -237,7 +237,7 @@ class IntakeBatch:
     def _placement(self, item: BatchItem, candidates: list[BatchCase]) -> tuple[dict[int, BatchCase], Placement]:
         # Stored cases go by their id (what LastSent names); a case opened in this batch has none yet.
         by_key = {c.row.get("id") or -n: c for n, c in enumerate(candidates, start=1)}
-        keyed = [replace(placement.open_case(key, c.row, c.last_written), department=c.row.get("department"))
+        keyed = [replace(placement.open_case(key, c.row, c.last_written), department=self._vakdienst(c.row))
                  for key, c in by_key.items()]
         subject = None
         if has_words(item.body):  # what the words are plainly about, to tell a new subject from a follow-up
@@ -247,6 +247,16 @@ class IntakeBatch:
             subject = Subject(routed.category, routed.area.street, category.department if category else None,
                               guess.department if guess else None, captions_media=item.media.any)
         return by_key, place(keyed, self.last_sent.get(item.contact["id"]), self.now, subject)
+
+    def _vakdienst(self, row: dict[str, Any]) -> str | None:
+        """Whose subject an open case is, for placement: its vakdienst; for a case waiting in triage the vakdienst
+        of the router's suggestion (or none), since the triage department says nothing about the subject (a
+        review found every unsure follow-up on a triage case asked "which case?")."""
+        department = row.get("department")
+        if department != self.rules.municipality.triage_department:
+            return department
+        suggested = self.rules.categories.get(row.get("suggested_category") or "")
+        return suggested.department if suggested is not None else None
 
     def _join(self, item: BatchItem, candidates: list[BatchCase], case: BatchCase, unclear: bool) -> None:
         item.case = case
