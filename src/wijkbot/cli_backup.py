@@ -37,6 +37,8 @@ def backup_sqlite(source: Path, target: Path, force: bool = False) -> dict[str, 
     """Copy `source` to `target` consistently; returns what the copy holds (size in bytes, cases, messages)."""
     if not source.is_file():
         raise BackupProblem(f"de database {source} bestaat niet (nog): start de dienst of `wijkbot migrate` eerst")
+    if target.is_dir():
+        raise BackupProblem(f"{target} is een map: geef een bestandsnaam, zoals {target / 'backup.db'}")
     if target.exists() and not force:
         raise BackupProblem(f"{target} bestaat al: kies een andere naam, of overschrijf met --force")
     if not target.parent.is_dir():
@@ -61,7 +63,7 @@ def backup_sqlite(source: Path, target: Path, force: bool = False) -> dict[str, 
         finally:
             reader.close()
         partial.replace(target)
-    except sqlite3.Error as error:
+    except (sqlite3.Error, OSError) as error:
         raise BackupProblem(f"kopiëren lukte niet: {error}") from error
     finally:
         partial.unlink(missing_ok=True)
@@ -86,8 +88,10 @@ async def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     except BackupProblem as problem:
         print(f"wijkbot: geen back-up gemaakt: {problem}", file=sys.stderr)
         return 1
-    print(f"back-up gemaakt: {args.file} ({made['bytes'] // 1024} kB, {made['cases']} zaken, "
-          f"{made['messages']} berichten). Bewaar hem veilig: er staan persoonsgegevens van bewoners in. "
+    held = ", ".join(f"{made[table]} {word}" for table, word in (("cases", "zaken"), ("messages", "berichten"))
+                     if made[table] is not None)
+    said = f"{args.file} ({made['bytes'] // 1024} kB{', ' + held if held else ''})"
+    print(f"back-up gemaakt: {said}. Bewaar hem veilig: er staan persoonsgegevens van bewoners in. "
           "Terugzetten: stop de dienst, zet het bestand in de plaats van de database en start weer.")
     return 0
 

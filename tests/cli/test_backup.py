@@ -54,6 +54,8 @@ async def test_a_backup_while_the_service_runs_holds_the_latest_case(bot: Wijkbo
     database = settings.database_url.partition(":///")[2]
     code, _, err = await backup_beside(capsys, monkeypatch, settings.database_url, database, "--force")
     assert code == 1 and "ander bestand dan de database" in err
+    code, _, err = await backup_beside(capsys, monkeypatch, settings.database_url, str(tmp_path), "--force")
+    assert code == 1 and "is een map" in err  # a folder: said, not a traceback
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".deel")]  # no half-written copy left behind
 
 

@@ -16,7 +16,10 @@ from wijkbot.services.passwords import PasswordProblem, check_password
     "Welkom123456",
     "qwertyuiop12",
     "ABCDEFGHIJKL",
-    "!!!!????####",  # no letters at all, and few distinct signs
+    "!!!!????####",  # few distinct signs
+    "P@ssw0rd2026!",  # a common word in leetspeak
+    "Wachtwoord!Wachtwoord",  # a common word twice
+    "1234567890ab",  # a run with a couple of letters
 ])
 def test_a_guessable_password_is_refused_with_what_to_do(password: str) -> None:
     with pytest.raises(PasswordProblem, match=r"te makkelijk te raden.*een zin van een paar woorden"):
@@ -29,6 +32,8 @@ def test_a_guessable_password_is_refused_with_what_to_do(password: str) -> None:
     "Tr0mbone-Lamp-Gracht",
     "kx9#Lm2!vQ7z",
     "9#x7$2!4@8&1",  # random signs with a single letter
+    "8$3#9!1@7%2^",  # random signs and digits, no letters (a review found these refused)
+    "482915037264918",  # a random number
 ])
 def test_a_good_password_is_accepted(password: str) -> None:
     check_password(password)  # no PasswordProblem

@@ -110,8 +110,12 @@ async def test_a_filter_never_widens_what_a_person_sees(officers: dict[str, Offi
     drugs = await new_case(inbox_bot, channel, VEILIGHEID)
     anouk = await signed_in(officers, "anouk")  # behandelaar Stadswerken West
     assert (await anouk.get("/inbox/zaken?queue=all")).references() == [afval.reference]
+    async with inbox_bot.db.read() as conn:
+        drugs_case = await repository.case_by_reference(conn, drugs.reference)
+    assert drugs_case is not None
     for link in ("department=veiligheid", f"case={drugs.reference}", f"cluster={drugs.reference}",
-                 "wijk=Binnenstad", f"week={WEEK}&department=veiligheid"):
+                 "wijk=Binnenstad", f"week={WEEK}&department=veiligheid", f"officer={drugs_case['officer_id']}",
+                 "officer=none&department=veiligheid"):
         assert (await anouk.get(f"/inbox/zaken?queue=all&{link}")).references() == [], link
 
 
@@ -127,11 +131,18 @@ async def test_a_teamleider_narrows_the_list_to_one_behandelaar(any_officers: di
     handler = str(case["officer_id"])
     bram = await signed_in(any_officers, "bram")  # teamleider Stadswerken West
     page = await bram.get("/inbox/zaken?queue=team")
-    assert f'<option value="{handler}"' in page.html and names[case["officer_id"]] in page.html
+    options = page.html.split('id="f-officer"')[1].split("</select>")[0]
+    assert f'value="{handler}"' in options and names[case["officer_id"]] in options
     assert '<option value="none"' in page.html  # "nog niemand"
     mine = await bram.get(f"/inbox/zaken?queue=team&officer={handler}")
     assert resident.reference in mine.references()
     assert f"Behandelaar: {names[case['officer_id']]}" in " ".join(mine.text.split())  # the active filter, by name
     assert resident.reference not in (await bram.get("/inbox/zaken?queue=team&officer=none")).references()
-    bad = await bram.get("/inbox/zaken?queue=team&officer=anouk")  # not an id: an empty list, never all cases
-    assert bad.references() == []
+    for bad in ("anouk", "²", "99999999999"):  # not an id: an empty list, never all cases (and no error page)
+        page = await bram.get(f"/inbox/zaken?queue=team&officer={bad}")
+        assert page.status == 200 and page.references() == [], bad
+    # the options are the people of his own teams: not a behandelaar of another vakdienst
+    async with any_inbox_bot.db.read() as conn:
+        ilse = (await conn.execute(text("SELECT id FROM officers WHERE email LIKE 'ilse.%'"))).scalar_one()
+    options = (await bram.get("/inbox/zaken?queue=team")).html.split('id="f-officer"')[1].split("</select>")[0]
+    assert f'value="{handler}"' in options and f'value="{ilse}"' not in options

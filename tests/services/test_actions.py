@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wijkbot.app import Wijkbot
+from wijkbot.domain.workflow import Status
 from wijkbot.services.actions import ActionError
 from wijkbot.storage import repository
 from wijkbot.testing import Harness
@@ -74,3 +75,27 @@ async def test_close_tells_the_outcome_and_cancels_followups(bot: Wijkbot, resid
     async with bot.db.read() as conn:
         statuses = {r.status for r in await conn.execute(select(followups.c.status))}
     assert statuses == {"cancelled"}
+
+
+async def test_waiting_on_the_resident_needs_a_question_they_can_answer(bot: Wijkbot, resident: Harness) -> None:
+    """A trial's resident was told "lees ons vorige bericht" after the welcome; a review found a question typed with
+    another status recorded as asked, and one typed after /stop lost."""
+    await resident.say("De lantaarnpaal in de Kanaalstraat is kapot")
+    reference = resident.reference
+    actor = await officer(bot, reference)
+    with pytest.raises(ActionError, match="schrijf wat u van de bewoner nodig heeft"):
+        await bot.actions.set_status(reference, actor, Status.WACHT_OP_BEWONER)
+    with pytest.raises(ActionError, match="gaat mee met 'wacht op bewoner'"):
+        await bot.actions.set_status(reference, actor, Status.IN_BEHANDELING, question="Welk huisnummer?")
+    with pytest.raises(ActionError, match="te lang"):
+        await bot.actions.set_status(reference, actor, Status.WACHT_OP_BEWONER, question="x" * 20_001)
+    assert await resident.received() == []  # nothing of this reached the resident
+    await resident.command("stop")
+    await resident.received()
+    with pytest.raises(ActionError, match="/stop gestuurd"):
+        await bot.actions.set_status(reference, actor, Status.WACHT_OP_BEWONER, question="Welk huisnummer?")
+    await bot.actions.set_status(reference, actor, Status.WACHT_OP_BEWONER)  # nothing is sent, none is needed
+    assert await resident.received() == []
+    async with bot.db.read() as conn:
+        case = await repository.case_by_reference(conn, reference)
+    assert case is not None and case["status"] == Status.WACHT_OP_BEWONER.value

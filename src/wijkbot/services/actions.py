@@ -21,20 +21,19 @@ from wijkbot.domain.access import Access
 from wijkbot.domain.followups import waking_moment
 from wijkbot.domain.mentions import handle_of, handles
 from wijkbot.domain.model import Kind
-from wijkbot.domain.sanitise import is_blank, storable
-from wijkbot.domain.templates import open_instructions
+from wijkbot.domain.sanitise import storable
 from wijkbot.domain.workdays import holiday_name, is_working_day
 from wijkbot.domain.workflow import Status, TransitionError, is_open, transition
-from wijkbot.services import case_terms, duplicates
+from wijkbot.services import case_terms, duplicates, waiting_question
 from wijkbot.services.action_base import ActionError, Actor, AlreadyAnswered, NotAllowed, StaleCase
 from wijkbot.services.handover import HandOverActions
+from wijkbot.services.officer_texts import check_filled_in, check_text
 from wijkbot.services.resend import ResendActions
 from wijkbot.services.teamwork import TeamworkActions
 from wijkbot.storage import casefile, outbox, people, repository
 from wijkbot.storage.case_sets import ANSWER_EVENT
 
 __all__ = ["ActionError", "Actions", "Actor", "AlreadyAnswered", "NotAllowed", "StaleCase"]
-MAX_TEXT = 20_000
 PLAN_AHEAD = timedelta(days=366)  # a planned date further away is almost certainly a typing error
 
 
@@ -49,8 +48,8 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
         With confirmed=False a reply to a resident message that was already answered is refused
         (AlreadyAnswered), so the inbox can ask "send another one?".
         """
-        _check_text(text, "een antwoord mag niet leeg zijn")
-        _check_filled_in(text)
+        check_text(text, "een antwoord mag niet leeg zijn")
+        check_filled_in(text)
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
             if await casefile.stop_state(conn, int(case["id"])) is not None:
@@ -85,7 +84,7 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
 
         A mentioned colleague must be able to see the case (invite them first otherwise).
         """
-        _check_text(text, "een notitie mag niet leeg zijn")
+        check_text(text, "een notitie mag niet leeg zijn")
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HELP, expected_version)
             mentioned = await self._mentioned(conn, case, text)
@@ -120,11 +119,11 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
             now = self.clock()
             asked = storable(question).strip()
             starts_waiting = new is Status.WACHT_OP_BEWONER and case["status"] != new.value
+            if asked and not starts_waiting:
+                raise ActionError("een vraag aan de bewoner gaat mee met 'wacht op bewoner': kies die status, of "
+                                  "stuur uw vraag als antwoord")
             if starts_waiting:
-                _check_filled_in(asked)
-                if not asked and not (await casefile.last_exchange(conn, int(case["id"])))["answered_by"]:
-                    raise ActionError("schrijf wat u van de bewoner nodig heeft: de bewoner krijgt die vraag, en weet "
-                                      "dan waarop we wachten")
+                await waiting_question.check(conn, case, asked)
             await repository.add_event(conn, case["id"], now, str(actor.officer_id), "status",
                                        {"van": case["status"], "naar": new.value} | ({"vraag": asked} if asked else {}))
             if case["status"] == Status.WACHT_OP_BEWONER.value and new is not Status.WACHT_OP_BEWONER:
@@ -155,8 +154,8 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
         problem itself is settled for everyone (not ours, already repaired), "afhandelen" with that outcome on
         the lead tells every reporter at once.
         """
-        _check_text(reason, "geef een reden om de zaak te annuleren: de bewoner leest die")
-        _check_filled_in(reason)
+        check_text(reason, "geef een reden om de zaak te annuleren: de bewoner leest die")
+        check_filled_in(reason)
         why = storable(reason).strip()
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
@@ -211,8 +210,8 @@ class Actions(HandOverActions, TeamworkActions, ResendActions):
 
     async def close(self, reference: str, actor: Actor, outcome: str, *, expected_version: int | None = None) -> None:
         """Close with an outcome the resident reads; pointless follow-ups are cancelled."""
-        _check_text(outcome, "beschrijf de uitkomst: de bewoner leest die")
-        _check_filled_in(outcome)
+        check_text(outcome, "beschrijf de uitkomst: de bewoner leest die")
+        check_filled_in(outcome)
         async with self.db.write() as conn:
             case = await self._case(conn, reference, actor, Access.HANDLE, expected_version)
             _allowed(case, Status.AFGEHANDELD)
@@ -300,22 +299,6 @@ def _closed_notice(case: Any) -> str:
     """The closing notice invites "niet opgelost?" for a melding or complaint; a question or initiative gets an
     invitation to write again instead."""
     return "notice.closed" if Kind(case["kind"]).gets_solved else "notice.closed_other"
-
-
-def _check_text(text: str, empty_message: str) -> None:
-    if is_blank(text):
-        raise ActionError(empty_message)
-    if len(text) > MAX_TEXT:
-        raise ActionError(f"deze tekst is te lang (meer dan {MAX_TEXT} tekens)")
-
-
-def _check_filled_in(text: str) -> None:
-    """A text for the resident that still holds a template's instruction ("[Vul de reden aan.]") is refused: the
-    resident would read it as it stands."""
-    left = open_instructions(text)
-    if left:
-        raise ActionError(f"vul eerst in wat tussen [ ] staat en haal de haken weg: {', '.join(left[:3])}. "
-                          "Niets is verstuurd")
 
 
 def _allowed(case: Any, wanted: Status) -> Status:

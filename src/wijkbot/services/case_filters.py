@@ -11,6 +11,7 @@ condition, so it never widens what a person may see.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -35,6 +36,7 @@ FORM_FILTERS = ("status", "kind", "department", "category", "wijk", "buurt", "ch
 OTHER_PARAMETERS = ("queue", "q", "age", "page", "csrf", "remove")
 MAX_TEXT = {"street": 200, "cluster": 40, "case": 40}
 MAX_VALUES = 200
+OFFICER_ID = re.compile(r"[0-9]{1,9}")  # ASCII digits only ("²" is a digit to str.isdigit), within an int32
 MAX_HANDOVERS = 1000
 # which Filters field a week parameter sets
 _WINDOWS = {"week": "created_in", "inbound": "inbound_in", "overdue": "overdue_at", "active": "active_in",
@@ -100,7 +102,7 @@ def parse(params: Mapping[str, Any], rules: RuleSet, *, text: str = "", now: dat
             values = values[:MAX_VALUES]
             ok = False
         elif key == "officer":  # an ambtenaar by id (who exists is the database's to say), or NOT_SET: nobody
-            ok = all(v == NOT_SET or (v.isdigit() and len(v) <= 18) for v in values)
+            ok = all(v == NOT_SET or OFFICER_ID.fullmatch(v) is not None for v in values)
             changes[key] = tuple(dict.fromkeys(values))
         elif key in LIST_FILTERS:
             ok = all(v in known[key] for v in values)

@@ -8,6 +8,7 @@ cost the same time (a dummy hash is verified), so timing does not tell which e-m
 from __future__ import annotations
 
 import asyncio
+import re
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -27,7 +28,8 @@ COMMON_WORDS = frozenset((
     "beheerder", "gemeente", "wijkbot", "wijkbureau", "letmein", "iloveyou", "zomer", "winter", "lente", "herfst",
 ))
 MIN_DISTINCT = 5
-_KEYBOARD_RUNS = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop")
+_KEYBOARD_RUNS = ("abcdefghijklmnopqrstuvwxyz", "01234567890123456789", "qwertyuiop", "asdfghjkl", "zxcvbnm",
+                  "azertyuiop")
 
 
 def check_password(password: str) -> None:
@@ -43,18 +45,30 @@ def check_password(password: str) -> None:
 
 
 def guessable(password: str) -> bool:
-    """A password of a few distinct characters, a run along the alphabet or the keyboard, or a common word with
-    only digits and signs added (a trial's beheerder could set "aaaaaaaaaaaa")."""
+    """A password of a few distinct characters, a run along the alphabet, the digits or the keyboard (with at most a
+    couple of letters added), or a common word, repeated or in leetspeak, with only digits and signs around it (a
+    trial's beheerder could set "aaaaaaaaaaaa"). Random signs and digits are no common word: they pass."""
     lowered = password.casefold()
     if len(set(lowered)) < MIN_DISTINCT:
         return True
-    letters = "".join(ch for ch in lowered if ch.isalpha())
-    if not letters or letters in COMMON_WORDS:
+    core = _AROUND.sub("", lowered)  # "P@ssw0rd2026!" -> "p@ssw0rd"
+    word = "".join(ch for ch in core.translate(_LEET) if ch.isalpha())
+    if word and any(_repeats(word, common) for common in COMMON_WORDS):
         return True
-    compact = "".join(ch for ch in lowered if ch.isalnum())
-    # (the letters alone only when there are a few: "9#x7$2!4@8&1" holds one letter, which any run holds)
-    runs = (compact, letters) if len(letters) >= 4 else (compact,)
-    return any(text in run or text in run[::-1] for run in _KEYBOARD_RUNS for text in runs)
+    letters = "".join(ch for ch in lowered if ch.isalpha())
+    digits = "".join(ch for ch in lowered if ch.isdigit())
+    compact = letters + digits if lowered[:1].isalpha() else digits + letters
+    texts = [compact, *([letters] if len(letters) >= 4 else []), *([digits] if len(letters) <= 2 < len(digits) else [])]
+    return any(text in run or text in run[::-1] for run in _KEYBOARD_RUNS for text in texts if text)
+
+
+_AROUND = re.compile(r"^[^a-z@$]+|[^a-z]+$")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+
+
+def _repeats(letters: str, word: str) -> bool:
+    """The letters are the word, once or more ("wachtwoordwachtwoord")."""
+    return len(letters) % len(word) == 0 and letters == word * (len(letters) // len(word))
 
 
 class PasswordHasher:

@@ -99,7 +99,7 @@ def _lists(filters: Filters) -> list[ColumnElement[bool]]:
     if filters.ambition:
         conditions.append(_ambition(filters.ambition))
     if filters.officer:
-        ids = [int(v) for v in filters.officer if v.isdigit()]
+        ids = [int(v) for v in filters.officer if v.isascii() and v.isdigit() and len(v) <= 9]
         nobody = [cases.c.officer_id.is_(None)] if NOT_SET in filters.officer else []
         conditions.append(or_(*([cases.c.officer_id.in_(ids)] if ids else []), *nobody))
     if filters.street == NOT_SET:

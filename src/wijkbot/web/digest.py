@@ -67,7 +67,7 @@ def digest_routes(digests: Digests) -> list[web.RouteDef]:
             week = IsoWeek.parse(request.match_info["week"])
             return page(await digests.page(wijk, week, request.query.get("lang")))
         except WeekError as error:
-            return await error_page(request, 400, "inbox.error.page_not_found", f"ongeldige week: {error}")
+            return await error_page(request, 400, "inbox.error.bad_address", f"ongeldige week: {error}")
         except DigestError as error:  # an unknown area, or a week that has not begun
             return await error_page(request, 404, "inbox.error.page_not_found", str(error))
 

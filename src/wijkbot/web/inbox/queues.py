@@ -48,7 +48,7 @@ async def queue_page(request: web.Request) -> web.Response:
     profiles = [p for p in await inbox.people.all() if p.active and set(p.roles) & HANDLING]
     colleagues = sorted((p for p in profiles if who.is_beheerder or who.regie_wijken or set(p.teams) & who.teams),
                         key=lambda p: p.name)
-    officer_names = {str(p.officer_id): p.name for p in profiles}
+    officer_names = {str(p.officer_id): p.name for p in colleagues}  # (another id in a link shows as the id)
     options = {
         "officer": [NOT_SET, *(str(p.officer_id) for p in colleagues)],
         "status": [s.value for s in Status], "kind": [k.value for k in Kind],
