@@ -59,3 +59,12 @@ def test_unknown_language_falls_back_to_dutch() -> None:
 def test_texts_use_the_municipalitys_own_word_for_its_areas(label: str, key: str, lang: str, expected: str) -> None:
     plural = {"wijk": "wijken", "kern": "kernen", "stadsdeel": "stadsdelen"}[label]
     assert Translator.load(ROOT / "locales").for_area(label, plural).text(key, lang) == expected
+
+
+def test_english_dates_are_british() -> None:
+    """An English trial read "Monday, December 14, 2026" on every due date: Babel's American default for "en"."""
+    from datetime import date
+
+    translator = Translator.load(ROOT / "locales")
+    assert translator.date(date(2026, 12, 14), "en") == "Monday, 14 December 2026"
+    assert translator.date(date(2026, 12, 14), "nl") == "maandag 14 december 2026"

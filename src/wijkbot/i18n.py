@@ -86,6 +86,16 @@ class Translator:
         return _format_full_date(day, self.language(lang))
 
 
+# The English of a Dutch municipality's residents and staff is British: "Monday, 14 December 2026", not Babel's
+# American default for "en" ("Monday, December 14, 2026"), which an English trial found on every due date.
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def format_locale(lang: str) -> str:
+    """The Babel locale that formats dates and numbers for a catalog language."""
+    return FORMAT_LOCALES.get(lang, lang)
+
+
 @lru_cache(maxsize=4096)
 def _format_full_date(day: date, lang: str) -> str:
-    return str(format_date(day, format="full", locale=lang))  # Babel takes ~0.1 ms; due dates repeat
+    return str(format_date(day, format="full", locale=format_locale(lang)))  # Babel takes ~0.1 ms; dates repeat

@@ -107,6 +107,10 @@ async def test_the_inbox_in_english(officers: dict[str, Officer], inbox_bot: Wij
     assert "street Kanaalstraat -&gt; " in reasons and "certainty " in reasons and "zekerheid" not in reasons
     page = await anouk.get("/inbox/zaken")
     assert "My cases" in page.text and "working days left" in page.text
+    # the active filters in the words the form uses (a trial read "Status: wacht op bewoner" in English)
+    filtered = await anouk.post("/inbox/zaken", {"queue": "all", "status": "wacht op bewoner", "kind": "melding"})
+    shown = " ".join(filtered.text.split())
+    assert "waiting for the resident" in shown and "Status: wacht op bewoner" not in shown
 
 
 async def test_placing_a_triage_case_needs_no_reason_of_its_own(any_officers: dict[str, Officer],

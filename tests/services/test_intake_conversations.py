@@ -417,3 +417,13 @@ async def test_crisis_words_go_to_the_acute_case_not_to_a_case_waiting_on_the_re
     async with bot.db.read() as conn:
         rows = await repository.messages_of(conn, (await case_of(bot, crisis))["id"])
     assert [m["body"] for m in rows if m["direction"] == "in"][-1] == "ik wil dood"
+
+
+async def test_the_english_welcome_says_where_to_go_in_english(bot: Wijkbot, channel: RecordingChannel) -> None:
+    """An English trial read "Call 14 030 or visit het wijkbureau in uw wijk" (municipality.yaml wijkbureau_en)."""
+    resident = Harness(bot, channel)
+    await resident.command("taal", "en")
+    welcome = (await resident.command("start"))[0]
+    assert "visit the wijkbureau (neighbourhood office) in your wijk" in welcome and "uw wijk" not in welcome
+    dutch = (await Harness(bot, channel).command("start"))[0]
+    assert "het wijkbureau in uw wijk" in dutch

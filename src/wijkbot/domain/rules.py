@@ -92,6 +92,7 @@ class Municipality:
     timezone: str = "Europe/Amsterdam"
     phone: str = ""
     wijkbureau: str = ""
+    wijkbureau_en: str = ""  # the same in English ("the wijkbureau in your wijk"); empty: the Dutch words
     website: str = ""
     privacy_url: str = ""
     triage_department: str = "wijken"
@@ -100,6 +101,10 @@ class Municipality:
     # uw kern"); a language without one gets the catalog's words (ack.triage_who: "Een medewerker van het wijkbureau").
     triage_reader: dict[str, str] = field(default_factory=dict)
     area_label: str = "wijk"
+
+    def wijkbureau_in(self, lang: str) -> str:
+        """Where residents can come by, in their language (an English trial read "visit het wijkbureau in uw wijk")."""
+        return self.wijkbureau_en if lang == "en" and self.wijkbureau_en else self.wijkbureau
 
     @property
     def areas_label(self) -> str:

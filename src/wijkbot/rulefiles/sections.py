@@ -20,8 +20,8 @@ KINDS = {k.value: k for k in Kind}
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 # The keys of each mapping, as read below (docs/rules-format.md).
-MUNICIPALITY_KEYS = ("id", "name", "reference_prefix", "timezone", "phone", "wijkbureau", "website", "privacy_url",
-                     "triage", "area_label", "duplicates")
+MUNICIPALITY_KEYS = ("id", "name", "reference_prefix", "timezone", "phone", "wijkbureau", "wijkbureau_en", "website",
+                     "privacy_url", "triage", "area_label", "duplicates")
 TRIAGE_KEYS = ("department", "min_confidence", "reader")
 DUPLICATES_KEYS = ("window_days", "kinds")
 DEPARTMENT_KEYS = ("id", "name", "description", "in_scope", "redirect_url", "named_by_team")
@@ -58,6 +58,7 @@ def municipality(reader: Reader) -> Municipality:
         reference_prefix=reader.text(file, rule, data, "reference_prefix"),
         timezone=str(data.get("timezone", "Europe/Amsterdam")),
         **contact,
+        wijkbureau_en=str(data.get("wijkbureau_en") or "").strip(),
         triage_department=reader.text(file, rule, triage, "department", "wijken"),
         min_confidence=reader.number(file, rule, triage, "min_confidence", 0.45, 0.0, 1.0),
         triage_reader=_per_language(reader, file, rule, triage, "reader"),

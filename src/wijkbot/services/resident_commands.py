@@ -129,7 +129,7 @@ class ResidentCommands:
         if command is Command.START:
             welcome = "notice.welcome" if media else "notice.welcome_text_only"
             text = self.texts.simple(welcome, lang, municipality=m.name, phone=m.phone,
-                                     wijkbureau=m.wijkbureau, privacy_url=m.privacy_url)
+                                     wijkbureau=m.wijkbureau_in(lang), privacy_url=m.privacy_url)
             if contact["opted_out"]:
                 await self._set_contact(conn, contact["id"], opted_out=False)
                 text += "\n\n" + self.texts.simple("notice.resumed", lang)

@@ -14,6 +14,7 @@ from babel.dates import format_date
 
 from wijkbot.domain.routing import AMBITION_NOT_SET, NO_AMBITION
 from wijkbot.domain.weeks import IsoWeek, WeekError
+from wijkbot.i18n import format_locale
 from wijkbot.services.case_filters import NOT_SET, WEEK_FILTERS, Active, buurt_name
 from wijkbot.services.queues import AGES
 from wijkbot.web.inbox.context import InboxServices
@@ -54,12 +55,16 @@ def _namer(inbox: InboxServices, lang: str, t: Callable[..., str],
             w = IsoWeek.parse(value)
         except WeekError:
             return value
-        return t("inbox.filter.week_value", week=w.week, year=w.year, first=format_date(w.monday, "d MMM", locale=lang),
-                 last=format_date(w.sunday, "d MMM", locale=lang))
+        where = format_locale(lang)
+        return t("inbox.filter.week_value", week=w.week, year=w.year,
+                 first=format_date(w.monday, "d MMM", locale=where), last=format_date(w.sunday, "d MMM", locale=where))
 
     def name(key: str, value: str) -> str:
         if value == NOT_SET and key in ("category", "buurt", "street"):
             return t("inbox.filter.not_set")
+        if key in ("status", "kind"):  # the words the form's own options use ("waiting for the resident")
+            label = t(f"inbox.term.{key}.{value}")
+            return value if label.startswith("inbox.") else label
         if key == "officer":
             return t("inbox.filter.officer_nobody") if value == NOT_SET else officers.get(value, value)
         if key in WEEK_FILTERS:

@@ -21,7 +21,7 @@ from babel.dates import format_datetime, format_timedelta
 from yarl import URL
 
 from wijkbot.domain.quotes import mask_contact
-from wijkbot.i18n import SUPPORTED
+from wijkbot.i18n import SUPPORTED, format_locale
 from wijkbot.services import case_history as history
 from wijkbot.services import reason_language
 from wijkbot.web.inbox.context import PERSON, services
@@ -56,7 +56,7 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
         return inbox.translator.text(key, lang, **values)
 
     def when(moment: datetime | None) -> str:
-        return format_datetime(moment, "d MMM yyyy, HH:mm", tzinfo=tz, locale=lang) if moment else ""
+        return format_datetime(moment, "d MMM yyyy, HH:mm", tzinfo=tz, locale=format_locale(lang)) if moment else ""
 
     def day(value: date | None) -> str:
         return inbox.translator.date(value, lang) if value else ""
