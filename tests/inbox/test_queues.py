@@ -107,6 +107,9 @@ async def test_the_inbox_in_english(officers: dict[str, Officer], inbox_bot: Wij
     assert "street Kanaalstraat -&gt; " in reasons and "certainty " in reasons and "zekerheid" not in reasons
     page = await anouk.get("/inbox/zaken")
     assert "My cases" in page.text and "working days left" in page.text
+    # a refusal in English too (a trial met some twenty Dutch ones under "That did not work")
+    empty = await anouk.act(resident.reference, "antwoord", reply="  ")
+    assert empty.status == 400 and "a reply cannot be empty" in empty.text and "mag niet leeg" not in empty.text
     # the active filters in the words the form uses (a trial read "Status: wacht op bewoner" in English)
     filtered = await anouk.post("/inbox/zaken", {"queue": "all", "status": "wacht op bewoner", "kind": "melding"})
     shown = " ".join(filtered.text.split())

@@ -23,7 +23,7 @@ from yarl import URL
 from wijkbot.domain.quotes import mask_contact
 from wijkbot.i18n import SUPPORTED, format_locale
 from wijkbot.services import case_history as history
-from wijkbot.services import reason_language
+from wijkbot.services import error_language, reason_language
 from wijkbot.web.inbox.context import PERSON, services
 from wijkbot.web.inbox.session import csrf_token
 
@@ -85,6 +85,7 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
         "department_name": inbox.texts.department_name, "category_name": _category_name(inbox),
         "team_name": _team_name(inbox), "x_banner": None,
         "reason_text": lambda reason: reason_language.in_language(str(reason), lang),
+        "error_text": lambda message: error_language.in_language(str(message), lang),
     }
     response = aiohttp_jinja2.render_template(template, request, base | context, status=status)
     response.headers["Cache-Control"] = "no-store"  # pages hold case data: never from a shared cache
