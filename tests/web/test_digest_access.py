@@ -109,3 +109,17 @@ def test_the_rule_itself(bot: Wijkbot) -> None:
     assert digest_wijken(who(Role.BEHANDELAAR, teams=("vth",)), rules) == ()
     assert digest_wijken(who(Role.BEHANDELAAR, wijken=("West",)), rules) == ()  # wijken count for regisseurs only
     assert digest_wijken(who(Role.TEAMLEIDER, teams=("stadswerken-west",)), rules) == ("West", "Noordwest")
+
+
+async def test_the_digest_opens_in_the_language_of_the_inbox(bot: Wijkbot, officers: Pool) -> None:
+    """An English trial opened a Dutch digest from the English inbox (only ?lang=en gave English)."""
+    noor = await signed_in(officers, "noor")
+    week = this_week(bot)
+    dutch = await noor.get(f"/inbox/digest/West/{week}")
+    await noor.get("/inbox/zaken")
+    await noor.post("/inbox/taal", {"lang": "en", "next": "/inbox/zaken"})
+    english = await noor.get(f"/inbox/digest/West/{week}")
+    assert dutch.status == english.status == 200
+    assert '<html lang="nl"' in dutch.html and '<html lang="en"' in english.html
+    asked = await noor.get(f"/inbox/digest/West/{week}?lang=nl")  # a link's own ?lang= still decides
+    assert '<html lang="nl"' in asked.html

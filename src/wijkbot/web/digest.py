@@ -14,6 +14,7 @@ one, a malformed week a 400 with the expected form.
 from __future__ import annotations
 
 from aiohttp import web
+from aiohttp_session import get_session
 
 from wijkbot.digest import render
 from wijkbot.digest.document import Cell
@@ -22,6 +23,7 @@ from wijkbot.digest.render import PAGE_CSP
 from wijkbot.domain.access import Person, Role
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.weeks import IsoWeek, WeekError
+from wijkbot.i18n import SUPPORTED
 from wijkbot.services.action_base import NotAllowed
 from wijkbot.services.digests import DigestError, Digests
 from wijkbot.web.inbox.context import person
@@ -65,7 +67,7 @@ def digest_routes(digests: Digests) -> list[web.RouteDef]:
         try:
             wijk = wijk_of(request)
             week = IsoWeek.parse(request.match_info["week"])
-            return page(await digests.page(wijk, week, request.query.get("lang")))
+            return page(await digests.page(wijk, week, await reader_language(request)))
         except WeekError as error:
             return await error_page(request, 400, "inbox.error.bad_address", f"ongeldige week: {error}")
         except DigestError as error:  # an unknown area, or a week that has not begun
@@ -73,7 +75,7 @@ def digest_routes(digests: Digests) -> list[web.RouteDef]:
 
     async def archive(request: web.Request) -> web.Response:
         try:
-            return page(await digests.archive_page(wijk_of(request), request.query.get("lang")))
+            return page(await digests.archive_page(wijk_of(request), await reader_language(request)))
         except DigestError as error:
             return await error_page(request, 404, "inbox.error.page_not_found", str(error))
 
@@ -84,7 +86,7 @@ def digest_routes(digests: Digests) -> list[web.RouteDef]:
         current = str(IsoWeek.containing(digests.clock(), digests.tz))
         if len(wijken) == 1:
             raise web.HTTPFound(digest_url(wijken[0], current))
-        lang = digests.translator.language(request.query.get("lang") or digests.options.lang)
+        lang = digests.translator.language(await reader_language(request) or digests.options.lang)
 
         def t(key: str, **values: object) -> str:
             return digests.translator.text(key, lang, **values)
@@ -96,3 +98,13 @@ def digest_routes(digests: Digests) -> list[web.RouteDef]:
 
     # relative to the inbox, which is mounted at /inbox/ and asks every visitor to log in first
     return [web.get("/digest", start), web.get("/digest/{wijk}/{week}", week_page), web.get("/digest/{wijk}", archive)]
+
+
+async def reader_language(request: web.Request) -> str | None:
+    """The digest's language for this reader: `?lang=`, else the language they chose in the inbox (an English
+    trial opened a Dutch digest from the English inbox), else None (the configured default)."""
+    asked = request.query.get("lang")
+    if asked:
+        return asked
+    chosen = (await get_session(request)).get("lang")
+    return chosen if chosen in SUPPORTED else None
