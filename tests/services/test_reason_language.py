@@ -34,6 +34,10 @@ ROOT = Path(__file__).resolve().parents[2]
      "kern unknown: with Wijkbeheer Rijnsburg for now, until it is known where it is"),
     ("de kern is niet bekend, dus er is geen wijkambitie bepaald", "the kern is not known, so no wijkambitie was set"),
     ("gaat over zaak UT-2026-000001", "is about case UT-2026-000001"),
+    # reasons recorded in the history (a trial read the survey's reopen reason in Dutch in the English inbox)
+    ("de bewoner zegt dat het niet is opgelost (cijfer 4)", "the resident says it is not solved (score 4)"),
+    ("uit triage geplaatst", "placed from triage"),
+    ("Bewoner belde: ligt er weer", "Bewoner belde: ligt er weer"),  # typed by an ambtenaar: as typed
     # the resident's words and the configuration's names stay as they are
     ("grofvuil, container -> Grofvuil (Stadswerken)", "grofvuil, container -> Grofvuil (Stadswerken)"),
     ("iets van een nieuwere versie", "iets van een nieuwere versie"),  # an unknown shape: as stored

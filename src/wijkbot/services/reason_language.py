@@ -1,5 +1,5 @@
-"""The routing reasons in the reader's language: stored in Dutch with the case (as they were said when the
-message came in), shown in English to an ambtenaar who reads the inbox in English.
+"""The routing reasons, and the reasons wijkbot records in a case's history, in the reader's language: stored
+in Dutch with the case (as they were said then), shown in English to an ambtenaar who reads the inbox in English.
 
 Invariants: pure; only the words wijkbot itself wrote are translated (the phrase shapes of domain.routing_reasons,
 domain.routing, domain.areas, learning.router and services.named_cases/new_case); names from the configuration
@@ -20,6 +20,12 @@ _WHOLE = {
     "past bij geen wijkambitie": "fits no wijkambitie",
     "het geleerde model past niet meer bij de regels: de regels beslissen":
         "the learned model no longer fits the rules: the rules decide",
+    # reasons wijkbot records in a case's history (a reason an ambtenaar typed stays as typed)
+    "de bewoner schrijft na het afhandelen dat het niet is opgelost (zie het bericht)":
+        "after closing, the resident writes that it is not solved (see the message)",
+    "uit triage geplaatst": "placed from triage",
+    "behandelaar uitgezet": "behandelaar's account switched off",
+    "andere categorie dan de hoofdzaak": "another category than the lead case",
 }
 _SHAPES = tuple((re.compile(pattern), english) for pattern, english in (
     (r"^zekerheid ([0-9.]+)$", r"certainty \1"),
@@ -42,6 +48,9 @@ _SHAPES = tuple((re.compile(pattern), english) for pattern, english in (
     (r"^(\w+) onbekend: voorlopig bij (.*), tot bekend is waar het is$",
      r"\1 unknown: with \2 for now, until it is known where it is"),
     (r"^gaat over zaak (.*)$", r"is about case \1"),
+    (r"^de bewoner zegt dat het niet is opgelost \(cijfer ([0-9]+)\)$",
+     r"the resident says it is not solved (score \1)"),
+    (r"^de bewoner geeft een laag cijfer \(([0-9]+)\)$", r"the resident gives a low score (\1)"),
 ))
 # Where a message plays: "<how> <what> -> <area>", how being one of these words (domain.areas, learning.router,
 # services.named_cases); the category's reason has the same arrow, after the resident's own words.
