@@ -134,6 +134,9 @@ async def test_a_teamleider_narrows_the_list_to_one_behandelaar(any_officers: di
     options = page.html.split('id="f-officer"')[1].split("</select>")[0]
     assert f'value="{handler}"' in options and names[case["officer_id"]] in options
     assert '<option value="none"' in page.html  # "nog niemand"
+    # what each behandelaar of the team has, linked to their list (a trial's teamleider had no overview)
+    load = page.html.split('id="team-load"')[1].split("</section>")[0]
+    assert f'officer={handler}"' in load and f"{names[case['officer_id']]}</a>: 1" in load
     mine = await bram.get(f"/inbox/zaken?queue=team&officer={handler}")
     assert resident.reference in mine.references()
     assert f"Behandelaar: {names[case['officer_id']]}" in " ".join(mine.text.split())  # the active filter, by name

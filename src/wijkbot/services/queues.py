@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from wijkbot.domain.access import Person
+from wijkbot.domain.access import Person, Role
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workdays import working_days_between
 from wijkbot.domain.workflow import Status
@@ -53,6 +53,8 @@ class QueuePage:
     pages: int
     out_of_reach: tuple[str, ...] = ()  # the filtered wijken outside the person's reach, when the list is empty
     undelivered: tuple[str, ...] = ()  # references of cases within reach with a message "niet bezorgd"
+    # The team queue's cases per behandelaar (officer id, None: nobody yet), for a teamleider: who has what
+    load: dict[int | None, int] = field(default_factory=dict)
 
 
 class Queues:
@@ -115,13 +117,15 @@ class Queues:
                                      offset=(query.page - 1) * PAGE_SIZE)
             since = self.clock() - UNDELIVERED_FOR
             undelivered = await outbox.undelivered_cases(conn, queues.reach(person), since)
+            load = (await queues.per_officer(conn, person, "team", today, filters)
+                    if query.queue == "team" and Role.TEAMLEIDER in person.roles else {})
             marked = await outbox.undelivered_among(conn, [int(r["id"]) for r in rows], since)
         for row in rows:
             row.update(self.term(row["due_date"], row["status"], today))
             row["undelivered"] = int(row["id"]) in marked
         pages = max(1, -(-total // PAGE_SIZE))
         out_of_reach = self._out_of_reach(person, query.filters) if total == 0 else ()
-        return QueuePage(query, counts, rows, total, pages, out_of_reach, tuple(undelivered))
+        return QueuePage(query, counts, rows, total, pages, out_of_reach, tuple(undelivered), load)
 
     def _out_of_reach(self, person: Person, filters: Filters) -> tuple[str, ...]:
         """The filtered wijken this person sees no case of by their role (no team there, not their wijkregie): an

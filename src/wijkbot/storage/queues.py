@@ -93,6 +93,14 @@ async def count(conn: AsyncConnection, person: Person, queue: str, today: date,
     return int((await conn.execute(query)).scalar_one())
 
 
+async def per_officer(conn: AsyncConnection, person: Person, queue: str, today: date,
+                      filters: Filters | None = None) -> dict[int | None, int]:
+    """How many cases of this queue (as filtered) each behandelaar has; None: nobody yet."""
+    query = _base(person, queue, today, filters or Filters(), [cases.c.officer_id, func.count(cases.c.id)])
+    rows = await conn.execute(query.group_by(cases.c.officer_id))
+    return {(int(officer) if officer is not None else None): int(number) for officer, number in rows}
+
+
 async def counts(conn: AsyncConnection, person: Person, names: Sequence[str], today: date) -> dict[str, int]:
     """The size of several queues in one pass over the person's cases (the queue page shows them all)."""
     if not names:

@@ -65,6 +65,7 @@ async def queue_page(request: web.Request) -> web.Response:
         "page": shown, "queues": inbox.queues.available(who), "options": options, "params": params,
         "filtered": bool(query.active) or bool(query.filters.text), "carried": carried,
         "chips": chips(inbox, lang, query.active, officer_names), "officer_names": officer_names,
+        "load_names": {str(p.officer_id): p.name for p in profiles},
         "buurt_names": buurten,
         "problems": [inbox.translator.text(key, lang, **values) for key, values in query.problems],
         "x_banner": await x_banner(inbox, lang),
