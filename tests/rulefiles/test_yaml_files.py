@@ -54,7 +54,8 @@ UNKNOWN_KEYS = [
      "(bekend: kinds, window_days)"),
     ("municipality.yaml", "area_label: wijk", "telefoon: 030",
      "municipality.yaml: onderdeel 'utrecht', sleutel 'telefoon': onbekende sleutel 'telefoon' (bekend: area_label, "
-     "duplicates, id, name, phone, privacy_url, reference_prefix, timezone, triage, website, wijkbureau)"),
+     "duplicates, id, name, phone, privacy_url, reference_prefix, timezone, triage, website, wijkbureau, "
+     "wijkbureau_en)"),
     ("departments.yaml", "  - id: stadswerken", "    omschrijving: Groen en grijs",
      "departments.yaml: onderdeel 'stadswerken', sleutel 'omschrijving': onbekende sleutel 'omschrijving' "
      "(bekend: description, id, in_scope, name, named_by_team, redirect_url)"),
@@ -75,7 +76,7 @@ UNKNOWN_KEYS = [
     ("ambitions.yaml", None, "periode: 2014-2018",
      "ambitions.yaml: sleutel 'periode': onbekende sleutel 'periode' (bekend: period, wijken)"),
     ("signals.yaml", None, "urgnet: [gaslek]",
-     "signals.yaml: sleutel 'urgnet': onbekende sleutel 'urgnet' (bekend: crisis, crisis_together, kinds, "
+     "signals.yaml: sleutel 'urgnet': onbekende sleutel 'urgnet' (bekend: advice, crisis, crisis_together, kinds, "
      "not_solved, urgent, urgent_together)"),
     ("policies.yaml", "    - {at: 1, to: teamleider}", "    - {at: 4, to: wethouder, via: mail}",
      "policies.yaml: onderdeel 'defaults', sleutel 'escalation stap 2.via': onbekende sleutel 'via' (bekend: at, to)"),
