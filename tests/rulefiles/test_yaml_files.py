@@ -194,3 +194,10 @@ def test_advice_for_acute_danger_is_checked(rules_copy: Path, check_rules: Check
     replace_line(rules_copy / "signals.yaml", line, new)
     problems = check_rules(rules_copy)
     assert any(p.startswith(said) for p in problems), problems
+
+
+def test_an_english_wijkbureau_must_be_a_text(rules_copy: Path, check_rules: Check) -> None:
+    line = 'wijkbureau_en: "the wijkbureau (neighbourhood office) in your wijk"'
+    replace_line(rules_copy / "municipality.yaml", line, "wijkbureau_en: [wijkbureau, office]")
+    assert check_rules(rules_copy) == [
+        "municipality.yaml: onderdeel 'utrecht', sleutel 'wijkbureau_en': een tekst is nodig"]

@@ -32,6 +32,8 @@ NO_AMBITION = "none"
 # document of a megabyte would otherwise keep the router busy for seconds. The whole text is stored all the same.
 MAX_TEXT = 10_000
 AMBITION_NOT_SET = "not-set"
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """Everything the router decided about one message, with the reasons in an ambtenaar's words."""

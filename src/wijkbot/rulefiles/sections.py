@@ -58,7 +58,8 @@ def municipality(reader: Reader) -> Municipality:
         reference_prefix=reader.text(file, rule, data, "reference_prefix"),
         timezone=str(data.get("timezone", "Europe/Amsterdam")),
         **contact,
-        wijkbureau_en=str(data.get("wijkbureau_en") or "").strip(),
+        wijkbureau_en=(reader.text(file, rule, data, "wijkbureau_en")
+                       if data.get("wijkbureau_en") not in (None, "") else ""),  # optional; a list or a map is said
         triage_department=reader.text(file, rule, triage, "department", "wijken"),
         min_confidence=reader.number(file, rule, triage, "min_confidence", 0.45, 0.0, 1.0),
         triage_reader=_per_language(reader, file, rule, triage, "reader"),
