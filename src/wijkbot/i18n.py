@@ -11,12 +11,13 @@ placeholders are filled with str.format_map, so a missing value shows as {name} 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.messages.pofile import read_po
 
 SUPPORTED = ("nl", "en")
@@ -80,6 +81,10 @@ class Translator:
         template = self._catalogs.get(language, {}).get(key) or self._catalogs[self.default].get(key) or key
         fill = self._fill.get(language)
         return template.format_map(_Lenient({**fill, **values} if fill else values))
+
+    def join(self, items: Sequence[str], lang: str | None = None) -> str:
+        """A list as a sentence says it: "UT-1, UT-2 en UT-3" (Babel's list patterns)."""
+        return str(format_list(list(items), locale=format_locale(self.language(lang))))
 
     def date(self, day: date, lang: str | None = None) -> str:
         """A date as residents write it: "maandag 30 november 2026"."""

@@ -16,6 +16,7 @@ from wijkbot.domain.conversation import (
     choice_value,
     parse_choice,
     place,
+    plainly_new,
 )
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -162,3 +163,29 @@ def test_words_that_match_no_case_are_kept_with_one_they_do_not_contradict() -> 
     neutral = OpenCase(4, False, None, category="straatverlichting")
     words = Subject(None, "Stationsweg", None)
     assert place([elsewhere, neutral], None, NOW, words) == Placement(4, ask=True)
+
+
+LAMP_CASE = OpenCase(1, False, None, category="straatverlichting", street="Kanaalstraat", department="stadswerken")
+NOISE_CASE = OpenCase(2, False, None, category="burenoverlast", street=None, department="veiligheid")
+UNKNOWN_CASE = OpenCase(3, False, None)  # waiting in triage without a suggestion or a street
+
+
+@pytest.mark.parametrize(("subject", "cases", "expected"), [
+    # another street and another category: new
+    (Subject("grofvuil", "Biltstraat", "stadswerken"), [LAMP_CASE], True),
+    # another vakdienst, also on the same street: new
+    (Subject("ongedierte", "Kanaalstraat", "ggd"), [LAMP_CASE], True),
+    # the same category: may be the case itself
+    (Subject("straatverlichting", "Biltstraat", "stadswerken"), [LAMP_CASE], False),
+    # the same vakdienst and no street: may be about the case
+    (Subject("bestrating", None, "stadswerken"), [LAMP_CASE], False),
+    # the router is not sure of the words' category: never new by itself
+    (Subject(None, "Biltstraat", None, guessed_department="stadswerken"), [LAMP_CASE], False),
+    # one open case says nothing against the words: they may explain it
+    (Subject("grofvuil", "Biltstraat", "stadswerken"), [LAMP_CASE, UNKNOWN_CASE], False),
+    # against every open case: new
+    (Subject("grofvuil", "Biltstraat", "stadswerken"), [LAMP_CASE, NOISE_CASE], True),
+    (Subject("grofvuil", "Biltstraat", "stadswerken"), [], False),
+])
+def test_plainly_new(subject: Subject, cases: list[OpenCase], expected: bool) -> None:
+    assert plainly_new(subject, cases) is expected

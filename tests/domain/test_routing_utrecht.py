@@ -47,6 +47,12 @@ EVERYDAY = [
     ("Er staat al weken een kapotte fiets tegen de boom op de Kanaalstraat", Kind.MELDING, "fietswrak"),
     ("Een fietswrak vastgeketend aan een lantaarnpaal in de Biltstraat", Kind.MELDING, "fietswrak"),
     ("Mijn fiets is kapot gegaan door een gat in het fietspad", Kind.MELDING, "bestrating"),
+    # neighbours: noise is burenoverlast; neighbours who only pass on news, or plan something together, are not
+    ("de buren maken elke nacht herrie met harde muziek", Kind.MELDING, "burenoverlast"),
+    ("de buren zijn elke avond aan het schreeuwen", Kind.MELDING, "burenoverlast"),
+    ("de buren zeggen dat de lantaarnpaal al weken kapot is", Kind.MELDING, "straatverlichting"),
+    ("mijn buren en ik willen een geveltuin", Kind.INITIATIEF, "buurtinitiatief"),
+    ("herrie van de kroeg op de Oudegracht", Kind.MELDING, "overlast-bedrijven"),
 ]
 
 

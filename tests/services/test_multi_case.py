@@ -13,7 +13,10 @@ from wijkbot.storage.tables import cases, messages
 from wijkbot.testing import FrozenClock, Harness, RecordingChannel
 
 LANTAARN = "De lantaarnpaal in de Kanaalstraat is kapot"
-GROFVUIL = "Er ligt grofvuil naast de container op de Amsterdamsestraatweg"
+# Of the lamp's vakdienst (Stadswerken) and naming no street: it may be about the lamp's case, so it is asked about.
+GROFVUIL = "Er ligt grofvuil naast de container"
+# On another street: plainly not the lamp's case, so a case of its own at once.
+GROFVUIL_ELSEWHERE = "Er ligt grofvuil naast de container op de Amsterdamsestraatweg"
 
 
 async def case_rows(bot: Wijkbot) -> list[dict]:
@@ -43,33 +46,62 @@ async def test_a_new_subject_hours_later_is_kept_and_asked_about(any_bot: Wijkbo
     assert len(await case_rows(any_bot)) == 1  # nothing is lost if the resident never answers
 
 
-async def test_a_new_subject_minutes_later_is_asked_about_too(bot: Wijkbot, resident: Harness,
-                                                             clock: FrozenClock) -> None:
-    """Writing on quickly is no proof of one subject: a loose paving stone in another street is asked about."""
-    await resident.say(GROFVUIL)
+async def test_a_plainly_new_subject_opens_its_own_case_at_once(any_bot: Wijkbot, channel: RecordingChannel,
+                                                                clock: FrozenClock) -> None:
+    """Grofvuil on another street, three hours after a street light: no "which case?" question (a resident who
+    does not answer it would have the grofvuil kept with the lamp), but its own case, and the answer says so."""
+    resident = Harness(any_bot, channel)
+    await resident.say(LANTAARN)
+    first = resident.reference
+    clock.advance(hours=3)
+    got = await resident.say(GROFVUIL_ELSEWHERE)
+    second = resident.reference
+    assert second != first and resident.buttons() == ()
+    assert f"nummer {second}" in got[0] and f"We behandelen dit apart van nummer {first}." in got[0]
+    rows = {c["reference"]: c for c in await case_rows(any_bot)}
+    assert rows[second]["category"] == "grofvuil" and rows[second]["wijk"] is not None
+    assert [m["body"] for m in await inbound_of(any_bot, first)] == [LANTAARN]
+
+
+async def test_a_new_subject_minutes_later_on_another_street_is_a_case_of_its_own(bot: Wijkbot, resident: Harness,
+                                                                                   clock: FrozenClock) -> None:
+    """Writing on quickly is no proof of one subject: a loose paving stone in another street is something new,
+    while a plain follow-up still goes on in the case."""
+    await resident.say(GROFVUIL_ELSEWHERE)
     first = resident.reference
     clock.advance(minutes=5)
     follow_up = await resident.say("Het ligt er echt al een week hoor")
     assert resident.buttons() == () and first in "".join(follow_up)  # a follow-up: no question
     clock.advance(minutes=5)
-    await resident.say("Er is ook een stoeptegel los in de Kanaalstraat")
-    labels = [label for label, _ in resident.buttons()]
-    assert labels == [f"{first} · Grofvuil en bijgeplaatst afval", "Iets nieuws"]
+    got = await resident.say("Er is ook een stoeptegel los in de Kanaalstraat")
+    assert resident.buttons() == () and resident.reference != first and f"apart van nummer {first}" in got[0]
 
 
-async def test_another_vakdiensts_subject_in_the_same_street_is_asked_about(bot: Wijkbot, resident: Harness,
-                                                                            clock: FrozenClock) -> None:
+async def test_another_vakdiensts_subject_in_the_same_street_is_not_filed_with_it(bot: Wijkbot, resident: Harness,
+                                                                                  clock: FrozenClock) -> None:
     """A trial's rats by the bins after a pothole in the same street were filed silently with the pothole (for
     Stadswerken); a word of the same vakdienst in that street still goes on in the case."""
     await resident.say("Er zit een groot gat in de weg op de Biltstraat bij nummer 100")
     first = resident.reference
     clock.advance(minutes=1)
     await resident.say("Het gat wordt steeds groter, er staat nu ook een paal scheef op de Biltstraat")
-    assert resident.buttons() == ()
+    assert resident.buttons() == () and resident.reference == first
     clock.advance(minutes=1)
-    await resident.say("Ander probleem: er lopen ratten rond bij de vuilnisbakken op de Biltstraat")
+    text = "Ander probleem: er lopen ratten rond bij de vuilnisbakken op de Biltstraat"
+    await resident.say(text)
+    assert resident.reference != first
+    assert [m["body"] for m in await inbound_of(bot, resident.reference)] == [text]
+
+
+async def test_a_subject_that_may_belong_to_an_open_case_is_asked_about(bot: Wijkbot, resident: Harness,
+                                                                       clock: FrozenClock) -> None:
+    """Another category of the same vakdienst without a street of its own may be about the open case: asked."""
+    await resident.say(GROFVUIL_ELSEWHERE)
+    first = resident.reference
+    clock.advance(minutes=5)
+    await resident.say("Er is ook een stoeptegel los")
     labels = [label for label, _ in resident.buttons()]
-    assert labels[-1] == "Iets nieuws" and labels[0].startswith(first)
+    assert labels == [f"{first} · Grofvuil en bijgeplaatst afval", "Iets nieuws"]
 
 
 async def test_something_new_takes_the_normal_intake_path(any_bot: Wijkbot, channel: RecordingChannel,

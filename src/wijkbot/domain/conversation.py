@@ -11,7 +11,10 @@ buttons whether it belongs there, to another open case, or is something new. Wor
 case but match another open case better are never filed silently on the first: they are asked about, kept with
 the better match. While the which-case question is fresh, the resident's next words go with the message asked
 about, unless they plainly contradict the case it is kept with (another street or vakdienst) or match another
-case better: then they are asked about too.
+case better: then they are asked about too. Words the router is sure of (a category, not triage) that plainly
+point away from every open case (another street, or another vakdienst, and none has their category) are a new
+case of their own (`plainly_new`): asking "which case?" about a fallen tree on another street after a gas smell
+only delays it.
 Invariants: pure (time is passed in); a placement always names a case, so a message is never left without one
 when the resident never answers; button values are short (Telegram allows 64 bytes) and carry the message they
 are about, so an old button still means what it said.
@@ -141,6 +144,17 @@ def place(open_cases: Sequence[OpenCase], last_sent: LastSent | None, now: datet
             if case.id == last_sent.case_id and asked:
                 return _unless_better(case, open_cases, subject)
     return Placement(_best(open_cases, subject).id, ask=True)
+
+
+def plainly_new(subject: Subject, open_cases: Sequence[OpenCase]) -> bool:
+    """The words are surely about something else than every open case: the router is sure of their category
+    (`subject.category` is only set then), no open case has it, and each open case lies on another street or
+    belongs to another vakdienst. An open case that says nothing against them (no street, no vakdienst known:
+    "Help, er is iets mis" waiting in triage) may be what they explain, so they are not plainly new."""
+    if subject.category is None or not open_cases:
+        return False
+    return all(not _same(subject.category, case.category) and points_at(subject, case) is False
+               for case in open_cases)
 
 
 def _best(open_cases: Sequence[OpenCase], subject: Subject | None) -> OpenCase:

@@ -7,7 +7,8 @@ updated in memory as cases are assigned, so one batch spreads work like one-by-o
 Acute danger (domain.routing: urgent or crisis) opens a case of its own with the 112 (or 113) answer, however
 short, also for a resident with open or just-closed cases; only a resident whose open case is acute already
 continues that conversation. A resident with open cases: a message that plainly continues one of
-them joins it; any other message is kept
+them joins it; words the router is sure of that plainly point away from every open case open a case of their
+own, whose answer says it is handled apart (domain.conversation.plainly_new); any other message is kept
 with the open case its words match best (else the newest; domain.conversation.place) and the answer asks, with
 buttons, which case it is about, naming that case first (services.placement);
 on a channel without buttons (X) it joins that case, unless the router confidently puts it in a
@@ -30,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from wijkbot.domain import followups as followup_plan
 from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
-from wijkbot.domain.conversation import CHOICE, LastSent, Placement, Subject, place
+from wijkbot.domain.conversation import CHOICE, LastSent, OpenCase, Placement, Subject, place, plainly_new
 from wijkbot.domain.duplicates import house_number
 from wijkbot.domain.greetings import is_greeting
 from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
@@ -179,14 +180,19 @@ class IntakeBatch:
         return about_named_case(decision, case)
 
     def _other_subject(self, item: BatchItem, candidates: list[BatchCase]) -> Decision | None:
-        """Where there are no buttons to ask "which case?" (X), words the router confidently puts in a category
-        none of the open cases has may open a case of their own (when placement would have asked)."""
-        if item.message.reply_to.channel not in BUTTONLESS_CHANNELS or not has_words(item.body):
+        """Words the router confidently puts in a category none of the open cases has may open a case of their own
+        (when placement would have asked): where there are no buttons to ask "which case?" (X), always; elsewhere
+        when they plainly point away from every open case (domain.conversation.plainly_new)."""
+        if not has_words(item.body):
             return None
         decision = self._routed(item)
         if decision.category is None or decision.triage or decision.out_of_scope:
             return None
-        return None if any(c.row["category"] == decision.category for c in candidates) else decision
+        if item.message.reply_to.channel in BUTTONLESS_CHANNELS:
+            return None if any(c.row["category"] == decision.category for c in candidates) else decision
+        subject = self._subject(item)
+        keyed = [self._open_case(-n, c) for n, c in enumerate(candidates, start=1)]
+        return decision if subject is not None and plainly_new(subject, keyed) else None
 
     def _routed(self, item: BatchItem) -> Decision:
         """The router's decision on the item's words, once per item (placement and the X rule both ask)."""
@@ -230,6 +236,8 @@ class IntakeBatch:
                 item.answer = self.texts.simple(key, lang, street=self.texts.example_street)
             item.purpose = "question"
             return
+        if plain:  # a subject of its own beside open cases (_other_subject): the answer says it goes apart
+            item.separate_from = list(candidates)
         self._open_new_case(item, decision, loads)
         if not decision.out_of_scope:
             open_cases.setdefault(item.contact["id"], []).insert(0, item.case)  # type: ignore[arg-type]
@@ -237,16 +245,21 @@ class IntakeBatch:
     def _placement(self, item: BatchItem, candidates: list[BatchCase]) -> tuple[dict[int, BatchCase], Placement]:
         # Stored cases go by their id (what LastSent names); a case opened in this batch has none yet.
         by_key = {c.row.get("id") or -n: c for n, c in enumerate(candidates, start=1)}
-        keyed = [replace(placement.open_case(key, c.row, c.last_written), department=self._vakdienst(c.row))
-                 for key, c in by_key.items()]
-        subject = None
-        if has_words(item.body):  # what the words are plainly about, to tell a new subject from a follow-up
-            routed = self._routed(item)
-            category = self.rules.categories.get(routed.category or "")
-            guess = self.rules.categories.get(routed.suggested_category or "") if category is None else None
-            subject = Subject(routed.category, routed.area.street, category.department if category else None,
-                              guess.department if guess else None, captions_media=item.media.any)
-        return by_key, place(keyed, self.last_sent.get(item.contact["id"]), self.now, subject)
+        keyed = [self._open_case(key, c) for key, c in by_key.items()]
+        return by_key, place(keyed, self.last_sent.get(item.contact["id"]), self.now, self._subject(item))
+
+    def _open_case(self, key: int, case: BatchCase) -> OpenCase:
+        return replace(placement.open_case(key, case.row, case.last_written), department=self._vakdienst(case.row))
+
+    def _subject(self, item: BatchItem) -> Subject | None:
+        """What the words are plainly about, to tell a new subject from a follow-up (None without words)."""
+        if not has_words(item.body):
+            return None
+        routed = self._routed(item)
+        category = self.rules.categories.get(routed.category or "")
+        guess = self.rules.categories.get(routed.suggested_category or "") if category is None else None
+        return Subject(routed.category, routed.area.street, category.department if category else None,
+                       guess.department if guess else None, captions_media=item.media.any)
 
     def _vakdienst(self, row: dict[str, Any]) -> str | None:
         """Whose subject an open case is, for placement: its vakdienst; for a case waiting in triage the vakdienst

@@ -66,6 +66,7 @@ class BatchItem:
     lang: str = "nl"
     ask: list[dict[str, Any]] | None = None  # the open cases to ask about (the one it is kept with first)
     actions: tuple[tuple[str, str], ...] = ()
+    separate_from: list[BatchCase] = field(default_factory=list)  # open cases a plainly new subject is not about
     stored_ids: tuple[int, ...] = ()  # split off: already stored messages that move into a new case
     ends_stop: bool = False  # the first message since the resident's /stop: the answer says they hear from us again
     routed: Decision | None = None  # the router's decision on the words, worked out once (IntakeBatch._routed)

@@ -163,6 +163,10 @@ class BatchWriter:
         elif case is not None:
             self._compose_for_open_case(item, case)
         extra = inbound_media.notes(item.media, self.texts, item.lang, self.max_attachment_bytes)
+        apart = [str(c.row["reference"]) for c in item.separate_from if c.row.get("reference")]
+        if apart and ack is not None and not ack.decision.out_of_scope:
+            extra.insert(0, self.texts.simple("ack.separate" if len(apart) == 1 else "ack.separate_many", item.lang,
+                                              references=self.texts.t.join(apart, item.lang)))
         if item.asks_words:
             extra.append(self.texts.simple("notice.new_case_needs_words", item.lang))
         if item.ends_stop:

@@ -28,7 +28,7 @@ async def test_a_new_subject_later_is_asked_about_and_something_new_opens_a_case
                                                                                   fake: FakeTelegram) -> None:
     first = reference_in((await world.say("De lantaarnpaal in de Kanaalstraat is kapot"))[0])
     world.clock.advance(hours=3)
-    question = await world.say("Er ligt grofvuil naast de container op de Amsterdamsestraatweg")
+    question = await world.say("Er ligt grofvuil naast de container")  # no street: it may be the lamp's case
     assert len(question) == 1 and "iets nieuws" in question[0] and first in question[0]
     labels = [label for label, _ in world.last_message().buttons]
     assert labels == [f"{first} · Straatverlichting kapot", "Iets nieuws"]
@@ -36,7 +36,7 @@ async def test_a_new_subject_later_is_asked_about_and_something_new_opens_a_case
     got = await world.press("Iets nieuws")
     assert len(got) == 1
     second = reference_in(got[0])
-    assert second != first and "Stadswerken" in got[0] and "Noordwest" in got[0]
+    assert second != first and "Stadswerken" in got[0] and "in welke straat" in got[0]
     assert (await world.case(second))["category"] == "grofvuil"
     assert "bericht verplaatst" in await history(world, first)
     assert len(fake.answered) == 1  # the button's spinner stopped
@@ -71,7 +71,7 @@ async def repository_cases(world: TelegramWorld) -> list[dict]:
 async def test_a_redelivered_button_press_changes_nothing_more(world: TelegramWorld, fake: FakeTelegram) -> None:
     await world.say("De lantaarnpaal in de Kanaalstraat is kapot")
     world.clock.advance(hours=3)
-    await world.say("Er ligt grofvuil naast de container op de Amsterdamsestraatweg")
+    await world.say("Er ligt grofvuil naast de container")
     question = world.last_message()
     press = fake.press(question, question.buttons[-1][1])
     await world.deliver(press)
@@ -103,7 +103,7 @@ async def test_a_value_that_is_none_of_the_buttons_leaves_the_question_and_its_b
                                                                                         fake: FakeTelegram) -> None:
     await world.say("De lantaarnpaal in de Kanaalstraat is kapot")
     world.clock.advance(hours=3)
-    await world.say("Er ligt grofvuil naast de container op de Amsterdamsestraatweg")
+    await world.say("Er ligt grofvuil naast de container")
     question = world.last_message()
     await world.deliver(fake.press(question, "x"))  # a modified client can send any value
     await world.received()
