@@ -18,7 +18,6 @@ import sys
 import traceback
 import uuid
 from collections.abc import Callable, Coroutine
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from wijkbot.cli_output import fail as _fail
 from wijkbot.cli_output import progress_bar as _progress_bar
 from wijkbot.dotenv_check import check_dotenv
 from wijkbot.keys import SecretKeyError, secret_key_problem
+from wijkbot.log_format import OperatorFormatter
 from wijkbot.rulefiles import RuleFileError, check_examples, load_rules, load_templates
 from wijkbot.rulefiles.notices import examples_in_triage, foreign_contacts, shared_postcodes
 from wijkbot.settings import Settings, problems, unknown_variables
@@ -282,14 +282,6 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-class _LocalTimeFormatter(logging.Formatter):
-    """Log times as ISO 8601 in the machine's zone, to the millisecond, with the offset
-    ("2026-12-07T17:16:13.123+01:00"): the inbox shows local time, and a log line must be matched to it."""
-
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        return datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds")
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     dotenv = check_dotenv()
@@ -314,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     level = (settings.log_level if args.command == "serve" or "log_level" in settings.model_fields_set
              else "WARNING")
     handler = logging.StreamHandler()
-    handler.setFormatter(_LocalTimeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(OperatorFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler])
     # httpx logs every request URL at INFO, and a Bot API URL contains the bot token; python-telegram-bot logs
     # request parameters (chat ids, texts) at DEBUG. Neither belongs in our logs.

@@ -93,8 +93,14 @@ async def serve(settings: Settings) -> None:
             loop.add_signal_handler(signum, stop.set)
     await stop.wait()
     log.info("shutting down: no new messages, finishing deliveries")
-    await site.stop()
-    await bot.delivery.drain()
-    await bot.close()
+    # First stop listening and let the requests in flight finish (their messages are stored and their answers
+    # queued), then stop the workers (a poller's last batch is stored too), then send what is queued: draining
+    # before the requests finished left a burst's answers in the outbox until the next start.
     await runner.cleanup()
+    await bot.stop_workers()
+    try:
+        await bot.delivery.drain()
+    except Exception:  # the database went away: the answers stay queued and go at the next start
+        log.exception("queued answers not sent before stopping; they are kept for the next start")
+    await bot.close()
     log.info("stopped")

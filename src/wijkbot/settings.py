@@ -17,6 +17,8 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from wijkbot.i18n import SUPPORTED
+
 DEFAULT_DB = "sqlite:///var/wijkbot.db"  # "sqlite+aiosqlite://" is accepted too
 ENV_PREFIX = "WIJKBOT_"
 # WIJKBOT_* variables the project reads itself, outside Settings: not reported as unknown (`unknown_variables`).
@@ -191,6 +193,24 @@ class Settings(BaseSettings):
             raise ValueError(f"{scheme}:// wordt niet ondersteund: wijkbot spreekt PostgreSQL via asyncpg, begin "
                              f"de URL met postgresql+asyncpg://")
         raise ValueError(f"{scheme}:// wordt niet ondersteund (alleen SQLite of PostgreSQL: {_DATABASE_EXAMPLES})")
+
+    @field_validator("default_locale")
+    @classmethod
+    def _default_locale(cls, value: str) -> str:
+        language = value.strip().lower()
+        if language not in SUPPORTED:
+            raise ValueError(" of ".join(SUPPORTED))
+        return language
+
+    @field_validator("locales_dir")
+    @classmethod
+    def _locales_dir(cls, value: Path) -> Path:
+        """The texts residents and ambtenaren read: without them every answer would be a bare key ("ack.melding")."""
+        missing = [lang for lang in SUPPORTED if not any((value / lang / "LC_MESSAGES").glob("*.po"))]
+        if missing:
+            raise ValueError(f"geen teksten gevonden: {value} heeft geen {missing[0]}/LC_MESSAGES/*.po (de map "
+                             "locales/ van wijkbot)")
+        return value
 
     @field_validator("telegram_webhook_secret")
     @classmethod

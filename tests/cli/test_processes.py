@@ -95,6 +95,46 @@ async def test_serve_answers_then_stops_cleanly_on_sigterm(tmp_path: Path) -> No
     assert "example sentence" not in output  # Utrecht's examples all land where they say
 
 
+async def test_sigterm_in_a_burst_delivers_every_answer_it_accepted(tmp_path: Path) -> None:
+    """An operator's trial stopped the service in the middle of a burst: every accepted message was stored, but
+    the answers to those still in flight stayed in the outbox until the next start (on Telegram: never, if the
+    service is not started again). Messages accepted before the stop are answered before the process ends."""
+    port = free_port()
+    process = subprocess.Popen([*WIJKBOT, "serve"], env=env_for(tmp_path, WIJKBOT_PORT=str(port)),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    accepted = 0
+    try:
+        async with aiohttp.ClientSession() as http:
+            await wait_until_healthy(http, url)
+
+            async def post(n: int) -> int:
+                body = {"session": f"burst-sessie-{n:03d}", "text": f"De lantaarnpaal bij Kanaalstraat {n} is kapot"}
+                try:
+                    async with http.post(f"{url}/api/webchat/messages", json=body) as response:
+                        return response.status
+                except aiohttp.ClientError:
+                    return 0  # refused: the service had stopped listening
+
+            posts = [asyncio.ensure_future(post(n)) for n in range(60)]
+            await asyncio.sleep(0.05)
+            process.send_signal(signal.SIGTERM)
+            accepted = sum(status == 202 for status in await asyncio.gather(*posts))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    from sqlalchemy import create_engine
+
+    from wijkbot.storage.tables import outbox
+    engine = create_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    with engine.connect() as conn:
+        statuses = [row.status for row in conn.execute(select(outbox.c.status).where(outbox.c.purpose == "ack"))]
+    engine.dispose()
+    assert accepted > 0 and len(statuses) >= accepted
+    assert statuses.count("pending") == 0, f"{statuses.count('pending')} of {len(statuses)} answers left unsent"
+
+
 async def test_serve_starts_with_an_example_that_routes_otherwise_and_logs_it(tmp_path: Path) -> None:
     """check-rules fails on it; the service runs (it can route) and tells its operator."""
     rules = tmp_path / "rules"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from tests.inbox.conftest import AFVAL, EMAIL, PASSWORD, Pool, inbox_settings, new_case, signed_in, start_inbox
 from wijkbot.app import Wijkbot
 from wijkbot.domain.model import OutboundMessage
+from wijkbot.log_format import OperatorFormatter, redact
 from wijkbot.ports import PermanentFailure, TemporaryFailure
 from wijkbot.testing import FrozenClock, Harness
 from wijkbot.web.server import create_web_app
@@ -68,7 +70,7 @@ async def quiet_server(app: web.Application) -> TestServer:
 
 def everything(caplog: pytest.LogCaptureFixture) -> str:
     """Every captured record of every logger, as an operator would read it (with tracebacks)."""
-    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    formatter = OperatorFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")  # the service's own
     return "\n".join(formatter.format(r) for r in caplog.records)
 
 
@@ -204,3 +206,47 @@ def test_the_log_level_setting_is_checked() -> None:
     assert Settings(log_level="debug", _env_file=None).log_level == "DEBUG"  # type: ignore[call-arg]
     with pytest.raises(ValidationError, match="log_level"):
         Settings(log_level="chatty", _env_file=None)  # type: ignore[call-arg]
+
+
+FULL_DISK = {
+    "sqlite": ["CREATE TRIGGER disk_full BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'database or disk is "
+               "full'); END"],
+    "postgresql": ["CREATE FUNCTION disk_full() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION USING ERRCODE = '53100', "
+                   "MESSAGE = 'could not extend file: No space left on device'; END $$ LANGUAGE plpgsql",
+                   "CREATE TRIGGER disk_full BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION disk_full()"],
+}
+
+
+async def test_a_database_error_on_intake_logs_no_words_or_address(any_bot: Wijkbot, clock: FrozenClock,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """An operator's trial filled the disk of PostgreSQL: the error in the log carried the statement's values,
+    the resident's whole message with their phone number and e-mail address among them."""
+    from sqlalchemy import text as sql
+
+    from wijkbot.domain.model import InboundMessage, ReplyAddress
+
+    caplog.set_level(logging.DEBUG)
+    async with any_bot.db.write() as conn:
+        for statement in FULL_DISK["sqlite" if any_bot.db.is_sqlite else "postgresql"]:
+            await conn.execute(sql(statement))
+    failure = ""
+    try:
+        await any_bot.intake.receive(InboundMessage(ReplyAddress("webchat", SESSION), "m-1", CHAT_TEXT, clock()))
+    except Exception as error:  # what a caller would log with its traceback
+        failure = "".join(traceback.format_exception(error))
+    logged = everything(caplog) + redact(failure)
+    assert "full" in logged or "No space" in logged, "the failure itself is on record"
+    assert_nothing_personal(logged)
+
+
+@pytest.mark.parametrize(("text", "kept", "gone"), [
+    ('duplicate key value violates unique constraint "uq_messages"\nDETAIL:  Key (external_id)=(sessie-1:m-1) already '
+     'exists.', 'violates unique constraint "uq_messages"', "sessie-1"),
+    ("null value in column \"body\"\nDETAIL:  Failing row contains (12, 'in', 'bel 06-12345678').",
+     'null value in column "body"', "06-12345678"),
+    ("(sqlite3.IntegrityError) full\n[SQL: INSERT INTO messages (body) VALUES (?)]\n[parameters: ('mijn adres',)]",
+     "INSERT INTO messages (body)", "mijn adres"),
+])
+def test_database_errors_lose_their_quoted_data(text: str, kept: str, gone: str) -> None:
+    cleaned = redact(text)
+    assert kept in cleaned and gone not in cleaned and "weggelaten" in cleaned

@@ -166,6 +166,17 @@ def test_a_short_secret_key_is_one_line(tmp_path: Path) -> None:
     assert "kort-SECRET" not in line
 
 
+@pytest.mark.parametrize(("setting", "value", "expected"), [
+    # An operator's trial: the service started, /health said ok, and residents were answered "ack.melding".
+    ("WIJKBOT_LOCALES_DIR", "/nonexistent", "geen teksten gevonden"),
+    ("WIJKBOT_LOCALES_DIR", "/tmp", "nl/LC_MESSAGES"),
+    # ... and every page of the web chat failed with a KeyError.
+    ("WIJKBOT_DEFAULT_LOCALE", "fr", "nl of en"),
+])
+def test_texts_that_cannot_be_found_stop_the_start(tmp_path: Path, setting: str, value: str, expected: str) -> None:
+    assert_one_clear_line(run(["serve"], env_for(tmp_path, **{setting: value})), setting, expected)
+
+
 # --- 4. the database at start-up ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("command", ["serve", "migrate"])

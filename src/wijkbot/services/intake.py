@@ -150,8 +150,11 @@ class Intake:
             return existing
         try:  # the conflict was on the contact row: now it exists, so once more
             return (await self._write([message]))[0]
-        except IntegrityError:
-            return await self._existing(message)
+        except IntegrityError as error:
+            found = await self._existing(message)
+            if not isinstance(found, IntakeResult):  # no duplicate after all: the database refuses it (a trigger, ...)
+                log.error("an inbound %s message could not be stored", message.reply_to.channel, exc_info=error)
+            return found
 
     async def _existing(self, message: InboundMessage) -> IntakeResult | BaseException:
         key = (message.reply_to.channel, message.external_id)

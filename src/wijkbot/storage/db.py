@@ -42,7 +42,8 @@ class _SyncAsConnection:
 
 
 def _sqlite_engine(url: str, begin: str) -> Engine:
-    engine = create_engine(url, pool_size=5, max_overflow=0, connect_args={"timeout": 5})
+    # hide_parameters: a failing statement's error (logged) must never carry a resident's words or address.
+    engine = create_engine(url, pool_size=5, max_overflow=0, connect_args={"timeout": 5}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -103,7 +104,8 @@ class Database:
             self._sqlite_writer = _sqlite_engine(sync_url, "BEGIN IMMEDIATE")
             self._sqlite_reader = _sqlite_engine(sync_url, "BEGIN")
         else:
-            self._async_engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+            self._async_engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True,
+                                                     hide_parameters=True)
         self._write_lock = asyncio.Lock()
 
     @asynccontextmanager

@@ -20,7 +20,7 @@ def _run(connection: object) -> None:
 
 
 async def _run_from_url() -> None:
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url") or "")
+    engine = create_async_engine(config.get_main_option("sqlalchemy.url") or "", hide_parameters=True)
     async with engine.begin() as connection:
         await connection.run_sync(_run)
     await engine.dispose()
