@@ -29,6 +29,17 @@ def test_policy_for_a_case(category: str | None, department: str | None, sla: in
     assert (policy.answer_days, policy.update_every_days) == (answer, updates)
 
 
+@pytest.mark.parametrize(("policies", "answer", "updates"), [
+    (POLICIES, 1, 1),  # no `acute` block: the next working day, news every working day
+    (Policies(acute={"answer_days": 2}), 2, 5),
+    (Policies(acute={}), 4, 5),  # `acute: {}`: the category's own term
+])
+def test_an_acute_case_gets_the_acute_term_over_its_category(policies: Policies, answer: int, updates: int) -> None:
+    policy = policies.for_case("graffiti", None, 4, acute=True)
+    assert (policy.answer_days, policy.update_every_days) == (answer, updates)
+    assert policies.for_case("graffiti", None, 4).answer_days != 1 or answer == 1
+
+
 AMSTERDAM = "Europe/Amsterdam"
 
 

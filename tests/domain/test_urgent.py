@@ -131,11 +131,17 @@ OWN_WORDS = [
     ("er staat een man op de brug en hij wil springen", "urgent"),
     ("meisje zit op de rand van de brug over het kanaal", "urgent"),
     ("nu staat de container ernaast in brand!", "urgent"),
+    # a resident trial's fallen trees got a 3-day term and no 112
+    ("Op de Voorstraat ligt een boom over de weg na de storm, gevaarlijk voor fietsers", "urgent"),
+    ("er is een boom omgevallen ligt half over de weg, autos moeten eromheen", "urgent"),
+    ("A tree has fallen across the road", "urgent"),
     # everyday words that share some of those
     ("jongeren springen de hele dag van de brug in het water", None),
     ("Ik heb mezelf aangemeld op de website maar krijg geen antwoord", None),
     ("Mijn gasrekening is te hoog en de meterkast ruikt muf", None),
     ("Er ligt een vrouw op het gras te zonnen", None),
+    ("Er liggen dennennaalden van de boom op het fietspad, je glijdt erover uit", None),
+    ("De boom voor ons huis is gevallen in de tuin", None),
     ("we vechten al jaren voor een zebrapad", None),
     ("Er ligt een man op de bank. De gemeente reageert niet op mijn melding", None),  # two sentences
 ]

@@ -201,3 +201,11 @@ def test_an_english_wijkbureau_must_be_a_text(rules_copy: Path, check_rules: Che
     replace_line(rules_copy / "municipality.yaml", line, "wijkbureau_en: [wijkbureau, office]")
     assert check_rules(rules_copy) == [
         "municipality.yaml: onderdeel 'utrecht', sleutel 'wijkbureau_en': een tekst is nodig"]
+
+
+def test_an_acute_term_out_of_range_is_named(rules_copy: Path, check_rules: Check) -> None:
+    replace_line(rules_copy / "policies.yaml", "  answer_days: 1            # an answer by the next working day (the "
+                 "ladder then starts after 1 day)", "  answer_days: 0")
+    assert check_rules(rules_copy) == [
+        "policies.yaml: onderdeel 'acute', sleutel 'answer_days': moet een heel aantal werkdagen zijn, van 1 tot en "
+        "met 365"]

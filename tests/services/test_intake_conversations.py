@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,20 @@ async def test_gas_smell_gets_112_at_once_and_is_still_recorded(bot: Wijkbot, re
     assert "112" in got[0]
     case = await case_of(bot, resident.reference)
     assert case["urgent"] is True
+
+
+async def test_acute_danger_is_promised_an_answer_by_the_next_working_day(bot: Wijkbot, resident: Harness,
+                                                                          clock: FrozenClock) -> None:
+    """Trials' gas smell, burning container and tree across the road heard "U hoort uiterlijk" a week ahead;
+    policies.yaml `acute` gives them the next working day (Utrecht's, and the built-in default)."""
+    clock.set(datetime(2026, 12, 4, 20, 0, tzinfo=UTC))  # a Friday evening
+    got = await resident.say("Op de Croeselaan ligt een boom over de weg na de storm, gevaarlijk voor fietsers")
+    assert "112" in got[0] and "U hoort uiterlijk maandag 7 december 2026 van ons." in got[0]
+    case = await case_of(bot, resident.reference)
+    assert case["urgent"] is True and case["due_date"] == date(2026, 12, 7)
+    clock.advance(minutes=1)
+    await Harness(bot, resident.channel, address="another-resident").say("De lantaarnpaal in de Kanaalstraat is kapot")
+    assert (await case_of(bot, "UT-2026-000002"))["due_date"] > date(2026, 12, 8)  # an ordinary case: its own term
 
 
 @pytest.mark.parametrize(("text", "locale", "advice"), [

@@ -1,6 +1,8 @@
 """policies.yaml: answer terms, updates, reminders and the escalation ladder, per department or category.
 
-The file is optional (the defaults in domain/policies.py apply). Every problem names the rule and key.
+The file is optional (the defaults in domain/policies.py apply). Every problem names the rule and key. `acute`
+overrides the term of a case the router found acute; without it an acute case is answered by the next working day
+(domain.policies.ACUTE_DEFAULT); `acute: {}` gives acute cases the term of their category.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from wijkbot.domain.access import Role
-from wijkbot.domain.policies import EscalationStep, Policies, ServicePolicy
+from wijkbot.domain.policies import ACUTE_DEFAULT, EscalationStep, Policies, ServicePolicy
 from wijkbot.rulefiles.reader import Reader
 
 FILE = "policies.yaml"
@@ -23,13 +25,14 @@ def policies(reader: Reader, departments: Iterable[str], categories: Iterable[st
     data = reader.yaml(FILE, required=False)
     if not data:
         return Policies()
-    unknown = set(data) - {"defaults", "departments", "categories"}
+    unknown = set(data) - {"defaults", "departments", "categories", "acute"}
     for key in sorted(unknown):
-        reader.problem(FILE, "-", key, "onbekend deel; gebruik defaults, departments of categories")
+        reader.problem(FILE, "-", key, "onbekend deel; gebruik defaults, departments, categories of acute")
     defaults = ServicePolicy(**_settings(reader, "defaults", data.get("defaults") or {}))
     by_department = _overrides(reader, "departments", data.get("departments") or {}, set(departments))
     by_category = _overrides(reader, "categories", data.get("categories") or {}, set(categories))
-    return Policies(defaults, by_department, by_category)
+    acute = _settings(reader, "acute", data["acute"] or {}) if "acute" in data else dict(ACUTE_DEFAULT)
+    return Policies(defaults, by_department, by_category, acute)
 
 
 def _overrides(reader: Reader, section: str, data: Any, known: set[str]) -> dict[str, dict[str, Any]]:

@@ -1,7 +1,8 @@
 """A case's term under its policy: which ServicePolicy applies, and the pause while it waits on the resident.
 
 Invariants: the policy comes from rules.policies (category over department over defaults; a category's
-sla_days is its term unless policies.yaml sets one; a triage case has the default term); waiting on the
+sla_days is its term unless policies.yaml sets one; a triage case has the default term; an acute case the
+`acute` term, by default the next working day); waiting on the
 resident stops the clock: leaving "wacht op bewoner" moves the due date, the reminder and the remaining
 escalation steps by the working days spent waiting, and re-plans the periodic update; entering it plans the
 "waiting-close" follow-up, which is cancelled when the wait ends; a reopened case starts a new term (`new_term`):
@@ -25,13 +26,14 @@ from wijkbot.storage import repository
 TERM_KINDS = [FollowUpKind.REMINDER.value, FollowUpKind.UPDATE.value, case_plan.WAITING_CLOSE]
 
 
-def policy_of(rules: RuleSet, category: str | None, department: str | None, triage: bool = False) -> ServicePolicy:
+def policy_of(rules: RuleSet, category: str | None, department: str | None, triage: bool = False,
+              acute: bool = False) -> ServicePolicy:
     known = rules.categories.get(category or "")
-    return rules.policies.for_case(category, department, known.sla_days if known and not triage else None)
+    return rules.policies.for_case(category, department, known.sla_days if known and not triage else None, acute)
 
 
 def case_policy(rules: RuleSet, case: Any) -> ServicePolicy:
-    return policy_of(rules, case["category"], case["department"], bool(case["triage"]))
+    return policy_of(rules, case["category"], case["department"], bool(case["triage"]), bool(case.get("urgent")))
 
 
 async def pause(conn: AsyncConnection, rules: RuleSet, case: Any, now: datetime) -> None:

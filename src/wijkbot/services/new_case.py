@@ -27,7 +27,8 @@ def team_for(rules: RuleSet, decision: Decision) -> str:
 def new_case_row(rules: RuleSet, decision: Decision, contact_id: int, lang: str, now: datetime,
                  loads: dict[str, list[OfficerLoad]]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The case row and the data of its "aangemaakt" event."""
-    sla = policy_of(rules, decision.suggested_category, decision.department, decision.triage).answer_days
+    sla = policy_of(rules, decision.suggested_category, decision.department, decision.triage,
+                    decision.urgent).answer_days
     due = followup_plan.due_date(now, sla, rules.municipality.timezone)
     department = decision.department  # out of scope: the category's own department, for the pointer
     team_loads = loads.setdefault(team_for(rules, decision), [])

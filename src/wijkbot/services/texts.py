@@ -62,8 +62,7 @@ class Texts:
         parts: list[str] = []
         if decision.urgent:
             parts.append(self.t.text("ack.urgent", lang))
-            named = set(words(said)) if said else set()
-            parts.extend(a.in_language(lang) for a in self.rules.signals.advice if a.applies_to(named))
+            parts.extend(self.advice(said, lang))
         if decision.out_of_scope:
             department = self.rules.departments[decision.department]
             parts.append(self.t.text("ack.out_of_scope", lang, url=department.redirect_url or "",
@@ -80,6 +79,12 @@ class Texts:
         if long:
             parts.append(self.t.text("ack.long", lang))
         return "\n\n".join(parts)
+
+    def advice(self, said: str, lang: str) -> list[str]:
+        """What a resident in acute danger is told besides 112, for the danger their words name (signals.yaml
+        `advice`: a gas smell hears to open windows and call 0800 9009)."""
+        named = set(words(said)) if said else set()
+        return [a.in_language(lang) for a in self.rules.signals.advice if a.applies_to(named)]
 
     @cached_property
     def example_street(self) -> str:

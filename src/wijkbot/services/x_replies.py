@@ -9,8 +9,10 @@ at sending time from what is stored: once a resident has written us a DM, everyt
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from babel.dates import format_datetime, get_timezone
 
@@ -25,6 +27,13 @@ PUBLIC_LIMIT = 280  # characters in a post
 PUBLIC_TEXTS = {"ack": "x.public.ack", "question": "x.public.question"}
 PUBLIC_OTHER = "x.public.update"
 PREVIEW_TEXTS = {Mode.DM: "x.reply.dm", Mode.PUBLIC: "x.reply.public"}
+
+
+class Alarm(Enum):
+    """Why a first public answer on X points to an emergency number: acute danger (112) or a crisis (113)."""
+
+    DANGER = "urgent"
+    CRISIS = "crisis"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,19 +65,33 @@ class XReplies:
         if mode is Mode.DM:
             return Route(Mode.DM, message.reply_to.address, message.text)
         lang = row["case_locale"] or row["contact_locale"]
-        text = self.public_text(row["purpose"], row["reference"], lang, row["created_at"], bool(row["urgent"]))
+        routing = row["routing"] or {}
+        alarm = Alarm.CRISIS if routing.get("crisis") else Alarm.DANGER if row["urgent"] else None
+        text = self.public_text(row["purpose"], row["reference"], lang, row["created_at"], alarm,
+                                row["first_words"] or "")
         return Route(Mode.PUBLIC, message.reply_to.address, text, in_reply_to)
 
-    def public_text(self, purpose: str, reference: str | None, lang: str, at: datetime, urgent: bool = False) -> str:
+    def public_text(self, purpose: str, reference: str | None, lang: str, at: datetime,
+                    alarm: Alarm | None = None, said: str = "") -> str:
         """Fixed text, the reference and the moment (X refuses a post identical to an earlier one). The answer to
-        acute danger or a crisis points to 112 and 113 in public too: those are no personal data, and the DM the
-        usual answer asks for is no help now."""
+        acute danger points to 112, with the advice for the danger the words name when it fits in the post, and to a
+        crisis 113 as well: those are no personal data, and the DM the usual answer asks for is no help now. (A
+        trial's gas smell was answered in public "Denkt u aan zelfdoding?".)"""
         key = "x.public.question" if reference is None else PUBLIC_TEXTS.get(purpose, PUBLIC_OTHER)
-        if urgent and purpose == "ack":
-            key = "x.public.urgent"
+        advice = ""
+        if alarm is not None and purpose == "ack":
+            key = f"x.public.{alarm.value}"
+            advice = " ".join(self.texts.advice(said, lang)) if alarm is Alarm.DANGER else ""
         moment = format_datetime(at, "d-M HH:mm", tzinfo=get_timezone(self.texts.rules.municipality.timezone),
                                  locale=self.texts.t.language(lang))
-        return self.texts.simple(key, lang, reference=reference or "", moment=moment)[:PUBLIC_LIMIT]
+        text = self._filled(key, lang, reference, moment, advice)
+        if len(text) > PUBLIC_LIMIT and advice:  # the reference and 112 matter more than the advice
+            text = self._filled(key, lang, reference, moment, "")
+        return text[:PUBLIC_LIMIT]
+
+    def _filled(self, key: str, lang: str, reference: str | None, moment: str, advice: str) -> str:
+        text = self.texts.simple(key, lang, reference=reference or "", moment=moment, advice=advice)
+        return re.sub(r" {2,}", " ", text)  # an empty {advice} leaves no double space
 
     async def preview(self, reference: str, lang: str = "nl") -> ReplyPreview | None:
         """How a reply to this case will leave, for the inbox; None when the case is not an X case."""

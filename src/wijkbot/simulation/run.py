@@ -28,7 +28,7 @@ from wijkbot.domain.model import InboundMessage, OutboundMessage, ReplyAddress
 from wijkbot.domain.workdays import add_working_days
 from wijkbot.domain.workflow import Status
 from wijkbot.services.action_base import ActionError
-from wijkbot.services.case_terms import policy_of
+from wijkbot.services.case_terms import case_policy
 from wijkbot.settings import Settings
 from wijkbot.simulation import scenario
 from wijkbot.simulation.report import Observed, Report, measure
@@ -147,7 +147,7 @@ async def _send_melding(world: World, melding: scenario.Melding) -> None:
         return
     if case["out_of_scope"]:  # closed at once with a pointer to the right place (a passport, 112): nothing to do
         return
-    policy = policy_of(bot.rules, case["category"], case["department"], bool(case["triage"]))
+    policy = case_policy(bot.rules, case)
     plan = scenario.officer_plan(world.rng, world.clock(), policy.answer_days, world.tz)
     if plan.hand_over_at is not None:
         world.plan(plan.hand_over_at, "hand_over", result.reference)

@@ -125,12 +125,15 @@ async def public_only_sent(conn: AsyncConnection, new_dms: Mapping[str, int], pu
 
 
 async def outbox_row(conn: AsyncConnection, outbox_id: int) -> RowMapping | None:
-    """An outbox row with what a route needs: purpose, case reference, locale and urgency, contact id and
+    """An outbox row with what a route needs: purpose, case reference, locale and urgency (with the routing, for a
+    crisis, and the resident's first words, for the advice an acute danger they name gets), contact id and
     locale."""
+    first_words = (select(messages.c.body).where(messages.c.case_id == cases.c.id, messages.c.direction == "in")
+                   .order_by(messages.c.id).limit(1).correlate(cases).scalar_subquery())
     return (await conn.execute(
         select(outbox.c.id, outbox.c.purpose, outbox.c.case_id, outbox.c.contact_id, outbox.c.created_at,
                contacts.c.locale.label("contact_locale"), cases.c.reference, cases.c.locale.label("case_locale"),
-               cases.c.urgent)
+               cases.c.urgent, cases.c.routing, first_words.label("first_words"))
         .join(contacts, contacts.c.id == outbox.c.contact_id).outerjoin(cases, cases.c.id == outbox.c.case_id)
         .where(outbox.c.id == outbox_id)
     )).mappings().first()

@@ -235,13 +235,27 @@ async def test_an_oauth2_user_token_works_as_well(make_x_bot: BotFactory, fake_x
     assert len(fake_x.posted) == 1
 
 
-async def test_danger_in_a_public_mention_is_answered_with_112_and_113_in_public(make_x_bot: BotFactory,
-                                                                                 fake_x: FakeX) -> None:
-    """The usual public answer asks for a DM; for acute danger or a crisis that is no help now."""
+async def test_danger_in_a_public_mention_is_answered_with_112_and_its_advice_in_public(make_x_bot: BotFactory,
+                                                                                        fake_x: FakeX) -> None:
+    """The usual public answer asks for a DM; for acute danger that is no help now. A gas smell hears what to do
+    about gas (a trial's got "Denkt u aan zelfdoding?" in public instead)."""
     bot = await make_x_bot()
     await start_x(bot)
     fake_x.mention(RESIDENT, "Het ruikt hier heel sterk naar gas in de Kanaalstraat")
     await poll(bot, Stream.MENTIONS)
     await bot.delivery.drain()
     [answer] = fake_x.posted
-    assert "112" in answer["text"] and "113" in answer["text"] and "DM" not in answer["text"]
+    text = answer["text"]
+    assert "112" in text and "0800 9009" in text and "DM" not in text and len(text) <= 280
+    assert "113" not in text and "zelfdoding" not in text
+
+
+async def test_a_crisis_in_a_public_mention_is_answered_with_113_in_public(make_x_bot: BotFactory,
+                                                                           fake_x: FakeX) -> None:
+    bot = await make_x_bot()
+    await start_x(bot)
+    fake_x.mention(RESIDENT, "Ik wil niet meer leven, niemand helpt me")
+    await poll(bot, Stream.MENTIONS)
+    await bot.delivery.drain()
+    [answer] = fake_x.posted
+    assert "0800-0113" in answer["text"] and "112" in answer["text"] and "DM" not in answer["text"]
