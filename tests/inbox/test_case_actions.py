@@ -482,7 +482,7 @@ async def test_a_pressed_button_reads_as_a_button_not_as_typed_words(officers: d
 
     await chat(text="De lantaarnpaal in de Kanaalstraat is kapot")
     clock.advance(hours=3)
-    await chat(text="Er ligt grofvuil naast de container op de Amsterdamsestraatweg")
+    await chat(text="Er ligt grofvuil naast de container")  # no street: it may be the lamp's, so it is asked
     new = (await sent())[-1]["actions"][-1]
     assert new["label"] == "Iets nieuws"
     reference = (await chat(text=new["label"], choice=new["value"]))["case"]
