@@ -8,6 +8,7 @@ message; running it as a process (listening, signals, shutdown in order) is `ser
 from __future__ import annotations
 
 import asyncio
+import logging
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,6 +26,7 @@ from wijkbot.domain.routing import Router, Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.i18n import Translator
 from wijkbot.keys import session_key
+from wijkbot.log_throttle import Outage, guarded
 from wijkbot.mail import SmtpMailer
 from wijkbot.ports import ChannelAdapter, Clock, system_clock
 from wijkbot.ratelimit import RateLimiter
@@ -60,6 +62,7 @@ from wijkbot.x_setup import XParts, build_x
 if TYPE_CHECKING:
     from wijkbot.channels.telegram import TelegramConfig
 
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -142,14 +145,16 @@ class Wijkbot:
             if callable(run):
                 self._tasks.append(asyncio.create_task(run(self._stop), name=f"channel-{name}"))
         scheduler = AsyncIOScheduler(timezone=self.rules.municipality.timezone)
-        scheduler.add_job(self.followups.run_due, "interval", seconds=self.settings.followup_interval_seconds,
-                          id="followups", max_instances=1, coalesce=True)
+        scheduler.add_job(guarded(self.followups.run_due, Outage(log, "follow-ups")), "interval",
+                          seconds=self.settings.followup_interval_seconds, id="followups", max_instances=1,
+                          coalesce=True)
         # Corrections from the inbox are learned at night (see services/learning.py for why not at once);
         # every process picks up a model another process or `wijkbot learn` stored.
         scheduler.add_job(self.learning.retrain_if_corrected, "cron", hour=self.settings.retrain_hour, minute=0,
                           id="retrain", max_instances=1, coalesce=True)
-        scheduler.add_job(self.learning.refresh, "interval", seconds=self.settings.model_refresh_seconds,
-                          id="model-refresh", max_instances=1, coalesce=True)
+        scheduler.add_job(guarded(self.learning.refresh, Outage(log, "model refresh")), "interval",
+                          seconds=self.settings.model_refresh_seconds, id="model-refresh", max_instances=1,
+                          coalesce=True)
         if self.learning.stale:  # the stored model is of an older wijkbot: train a new one now, off the loop
             scheduler.add_job(self.learning.retrain_if_corrected, id="retrain-now", max_instances=1)
         if self.settings.digest_enabled:
@@ -161,8 +166,8 @@ class Wijkbot:
             scheduler.add_job(self.digests.catch_up, "interval", minutes=15, id="digest-catch-up", max_instances=1,
                               coalesce=True)
         if self.db.is_sqlite:
-            scheduler.add_job(self.db.checkpoint, "interval", seconds=2, id="checkpoint", max_instances=1,
-                              coalesce=True)
+            scheduler.add_job(guarded(self.db.checkpoint, Outage(log, "SQLite checkpoint")), "interval", seconds=2,
+                              id="checkpoint", max_instances=1, coalesce=True)
         scheduler.start()
         self._scheduler = scheduler
 
@@ -197,7 +202,10 @@ async def build(settings: Settings, clock: Clock = system_clock, *, migrate_db: 
     texts = Texts(rules, translator)
     db = Database(settings.database_url, create_directory=settings.database_is_default)
     if migrate_db:
-        await migrate(db)
+        done = await migrate(db)
+        if done.steps:  # an operator reads that start-up changed the schema (and from what), not only that it runs
+            log.info("database schema brought from %s to %s (%d migration(s))", done.before or "empty", done.after,
+                     done.steps)
     policy = Policy()
     channels: dict[str, ChannelAdapter] = {}
     delivery = Delivery(db, channels, clock, settings.delivery_max_attempts,

@@ -34,6 +34,7 @@ from wijkbot.log_format import OperatorFormatter
 from wijkbot.rulefiles import RuleFileError, check_examples, load_rules, load_templates
 from wijkbot.rulefiles.notices import examples_in_triage, foreign_contacts, shared_postcodes
 from wijkbot.settings import Settings, problems, unknown_variables
+from wijkbot.storage.schema_version import SchemaTooNew
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
@@ -318,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         # `wijkbot route ... | head`: the reader stopped reading; no traceback, and none at exit either
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except RuleFileError as error:
+    except (RuleFileError, SchemaTooNew) as error:
         return _fail(str(error))
     except SecretKeyError as error:
         _traceback_at_debug(settings, error)

@@ -5,15 +5,20 @@ This is what keeps migrations written on different branches honest once they are
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert, inspect, select, text
 
-from wijkbot.storage.db import Database
+from tests.support.pg_cluster import PgCluster
+from wijkbot.storage.db import Database, postgres_url
 from wijkbot.storage.migrate import downgrade, migrate
+from wijkbot.storage.schema_version import SchemaTooNew
 from wijkbot.storage.tables import messages, metadata
 
 
@@ -86,5 +91,49 @@ async def test_every_way_of_storing_a_message_fills_the_masked_copy(database_url
         async with db.read() as conn:
             masked = [r[0] for r in await conn.execute(select(messages.c.body_masked).order_by(messages.c.id))]
         assert masked == ["bel [weggelaten]", "mail [weggelaten]", "geen nummer"]
+    finally:
+        await db.dispose()
+
+
+async def test_a_schema_of_a_newer_wijkbot_is_refused_in_one_sentence(database_url: str) -> None:
+    """An operator put back an older wijkbot after an upgrade: Alembic's "Can't locate revision" came as a
+    91-line traceback from both `migrate` and `serve`."""
+    db = Database(database_url)
+    try:
+        await migrate(db)
+        async with db.write() as conn:
+            await conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+        with pytest.raises(SchemaTooNew) as refused:
+            await migrate(db)
+        assert "schemaversie 0099" in str(refused.value) and "nieuwere wijkbot" in str(refused.value)
+        async with db.read() as conn:  # nothing was touched
+            assert (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar() == "0099"
+    finally:
+        await db.dispose()
+
+
+@pytest.mark.postgres
+async def test_processes_migrating_at_once_take_turns(pg_cluster: PgCluster) -> None:
+    """Three `wijkbot migrate` (or serve) at once on an empty database: two lost on a unique violation in a trial."""
+    url = pg_cluster.create_database(f"t_{uuid.uuid4().hex[:12]}")
+    databases = [Database(url) for _ in range(3)]
+    try:
+        done = await asyncio.gather(*(migrate(db) for db in databases))
+        assert sorted(d.steps > 0 for d in done) == [False, False, True]  # one migrated, the others found it done
+        async with databases[0].read() as conn:
+            assert await conn.run_sync(_differences) == []
+    finally:
+        for db in databases:
+            await db.dispose()
+
+
+@pytest.mark.postgres
+async def test_libpq_sslmode_in_the_url_is_understood(pg_cluster: PgCluster) -> None:
+    """Hosting providers print `?sslmode=require`; asyncpg stopped the start with a TypeError on it."""
+    assert postgres_url("postgresql+asyncpg://u@h/d?sslmode=require").query == {"ssl": "require"}
+    db = Database(pg_cluster.create_database(f"t_{uuid.uuid4().hex[:12]}") + "?sslmode=disable")  # no TLS here
+    try:
+        async with db.read() as conn:
+            assert (await conn.execute(text("SELECT 1"))).scalar() == 1
     finally:
         await db.dispose()

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain.model import OutboundMessage, ReplyAddress
+from wijkbot.log_throttle import Outage
 from wijkbot.ports import ChannelAdapter, ChannelPaused, Clock, PermanentFailure, TemporaryFailure
 from wijkbot.services.started_messages import withheld
 from wijkbot.storage import outbox, repository
@@ -255,12 +256,15 @@ class Delivery:
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
         """Drain whenever woken (after an intake or reply) and at least every `interval` seconds."""
+        outage = Outage(log, "delivery")
         while not stop.is_set():
             self.wake.clear()  # before draining: a wake-up during the drain makes the wait return at once
             try:
                 await self.drain()
-            except Exception:  # the worker must survive a database hiccup; the rows stay in the outbox
-                log.exception("delivery drain failed; will retry")
+            except Exception as error:  # the worker must survive a database hiccup; the rows stay in the outbox
+                outage.failed(error)
+            else:
+                outage.succeeded()
             wake_task = asyncio.ensure_future(self.wake.wait())
             stop_task = asyncio.ensure_future(stop.wait())
             await asyncio.wait({wake_task, stop_task}, timeout=interval, return_when=asyncio.FIRST_COMPLETED)

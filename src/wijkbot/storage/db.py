@@ -10,6 +10,7 @@ Invariants:
   greenlet switch each), a synchronous SQLite statement ~0.03 ms; an intake transaction has ~12 statements.
   The embedded database is meant for one process; several processes belong on PostgreSQL.
 - On PostgreSQL (asyncpg) both are plain transactions; rows that must be claimed use FOR UPDATE SKIP LOCKED.
+- No engine ever puts statement parameters (a resident's words) into an error (hide_parameters).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 T = TypeVar("T")
@@ -39,6 +40,19 @@ class _SyncAsConnection:
 
     async def run_sync(self, fn: Callable[..., T], *args: Any) -> T:
         return fn(self.sync_connection, *args)
+
+
+def postgres_url(url: str) -> URL:
+    """The URL asyncpg takes: libpq's `sslmode=require` (what hosting providers print) becomes asyncpg's `ssl=require`
+    (same values: disable, allow, prefer, require, verify-ca, verify-full); asyncpg refused `sslmode` with a
+    TypeError that stopped the start in an operator's trial."""
+    parsed = make_url(url)
+    mode = parsed.query.get("sslmode")
+    if mode is None:
+        return parsed
+    query = {key: value for key, value in parsed.query.items() if key != "sslmode"}
+    query.setdefault("ssl", mode)
+    return parsed.set(query=query)
 
 
 def _sqlite_engine(url: str, begin: str) -> Engine:
@@ -104,8 +118,8 @@ class Database:
             self._sqlite_writer = _sqlite_engine(sync_url, "BEGIN IMMEDIATE")
             self._sqlite_reader = _sqlite_engine(sync_url, "BEGIN")
         else:
-            self._async_engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True,
-                                                     hide_parameters=True)
+            self._async_engine = create_async_engine(postgres_url(url), pool_size=10, max_overflow=10,
+                                                     pool_pre_ping=True, hide_parameters=True)
         self._write_lock = asyncio.Lock()
 
     @asynccontextmanager

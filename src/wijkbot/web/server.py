@@ -2,7 +2,8 @@
 
 Invariants: every response carries a strict Content-Security-Policy and no-sniff/frame headers; request
 bodies above the limit get 413 before they are read; an unexpected error becomes a JSON 500 without a
-stack trace or resident data. Every request gets one access line (logger `wijkbot.http`): method, the matched
+stack trace or resident data; a database that cannot be reached a JSON 503 with Retry-After (one warning line).
+Every request gets one access line (logger `wijkbot.http`): method, the matched
 route's pattern (`/inbox/zaak/{reference}`, never the raw path: paths carry references and set-password
 tokens), status and duration; never the query string (a chat session id), the body, the client address or a
 cookie. 2xx/3xx are logged at DEBUG (the chat page polls every few seconds: at INFO those lines would bury
@@ -48,6 +49,25 @@ def log_access(request: web.Request, status: int, started: float) -> None:
                 (time.perf_counter() - started) * 1000)
 
 
+# asyncpg's own errors for a server that went away or is shutting down (this layer does not import the driver)
+_GONE = frozenset({"CannotConnectNowError", "ConnectionDoesNotExistError", "ConnectionFailureError",
+                   "AdminShutdownError", "TooManyConnectionsError"})
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether the error, or one it came from, is a database (or other service) that cannot be reached: a
+    connection refused, reset or timed out, or a PostgreSQL server that shut down. An operator's trial stopped
+    PostgreSQL: every chat message got a 500 with a traceback in the log, where 503 with Retry-After is meant."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (ConnectionError, TimeoutError)) or type(current).__name__ in _GONE:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
@@ -62,10 +82,17 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     except asyncio.CancelledError:  # the client went away before the answer was ready
         status = 499
         raise
-    except Exception:
-        log.exception("unhandled error on %s %s", request.method, route_pattern(request))
-        response = web.json_response({"error": "er ging iets mis aan onze kant; probeer het later opnieuw"},
-                                     status=500)
+    except Exception as error:
+        if unreachable(error):  # the database is down: say so and when to retry, without a traceback per request
+            status = 503
+            log.warning("%s %s: the database cannot be reached (%s)", request.method, route_pattern(request),
+                        type(error).__name__)
+            response = web.json_response({"error": "we zijn even niet bereikbaar; probeer het over een minuut "
+                                                   "opnieuw"}, status=503, headers={"Retry-After": "60"})
+        else:
+            log.exception("unhandled error on %s %s", request.method, route_pattern(request))
+            response = web.json_response({"error": "er ging iets mis aan onze kant; probeer het later opnieuw"},
+                                         status=500)
     finally:
         log_access(request, status, started)
     _secure(response.headers)
