@@ -126,6 +126,11 @@ QUESTION_OR_MELDING = [
     ("De lantaarnpaal in de Biltstraat doet het niet?", Kind.MELDING),
     ("Is de lantaarnpaal in de Biltstraat al gerepareerd?", Kind.VRAAG),
     ("Kan de gemeente het grofvuil in de Kanaalstraat ophalen?", Kind.VRAAG),
+    # typed without a question mark (a trial's was promised that Stadswerken "gaat ermee aan de slag")
+    ("wanneer wordt het grofvuil opgehaald bij ons in overvecht", Kind.VRAAG),
+    ("hallo, wanneer wordt het grofvuil opgehaald", Kind.VRAAG),
+    ("De lantaarnpaal is kapot, wanneer wordt die gemaakt", Kind.MELDING),  # says what is wrong first
+    ("waarom ligt het grofvuil er nog steeds in de Kanaalstraat", Kind.MELDING),  # a complaint, not a question
 ]
 
 

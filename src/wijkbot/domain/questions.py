@@ -1,8 +1,8 @@
 """Whether a message that ends with "?" is a question, or a melding said with a question mark.
 
 Invariants: pure functions of the text (and the subject's words as the resident spelled them); Dutch and
-English question starts only; a message without a trailing "?" is never a question here (the rules' own
-question markers decide those).
+English question starts only; a message without a trailing "?" is a question here only as one sentence that
+starts with a question word (the rules' own question markers decide the rest).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from wijkbot.domain.greetings import GREETINGS
 from wijkbot.domain.text import normalise
 
 _CLAUSE_END = re.compile(r"[.!?,;:\n]+")  # where a sentence or clause ends (states_before_asking)
@@ -30,12 +31,30 @@ def asks(text: str, has_subject: bool, terms: Iterable[str]) -> bool:
     (states_before_asking), and not when it names a subject and its last clause is a statement said with a
     question mark ("De lantaarnpaal doet het niet?", "Het bankje is kapot!?"): a Dutch or English question starts
     with a question word or a verb ("Wanneer ...", "Is ...", "Kan ...")."""
-    if not text.rstrip().endswith("?") or states_before_asking(text, terms):
+    if not text.rstrip().endswith("?"):
+        return _asks_without_mark(text)
+    if states_before_asking(text, terms):
         return False
     if not has_subject:
         return True
     last = _CLAUSE_END.split(_CLAUSE_TAIL.sub("", text))[-1].split()
     return bool(last) and normalise(last[0]) in QUESTION_STARTS
+
+
+# Question words that start a question, also typed without "?" (not the verbs: "ligt er grofvuil" is rare, "is
+# kapot" and "kan niet" start statements).
+QUESTION_WORDS = frozenset(("wanneer", "hoe", "hoelang", "hoeveel", "waar", "wie", "welke", "welk", "when",
+                            "how", "where", "who", "which"))  # not "waarom": "waarom ligt het er nog" complains
+
+
+def _asks_without_mark(text: str) -> bool:
+    """A question typed without "?" (a trial's "wanneer wordt het grofvuil opgehaald bij ons in overvecht" was
+    promised that Stadswerken "gaat ermee aan de slag"): one sentence that starts with a question word, after a
+    greeting at most ("hallo, wanneer ...")."""
+    clauses = [c.split() for c in _CLAUSE_END.split(_CLAUSE_TAIL.sub("", text)) if c.strip()]
+    if clauses and clauses[0] and normalise(clauses[0][0]) in GREETINGS and len(clauses[0]) <= 2:
+        clauses = clauses[1:]
+    return len(clauses) == 1 and normalise(clauses[0][0]) in QUESTION_WORDS
 
 
 def states_before_asking(text: str, terms: Iterable[str]) -> bool:
