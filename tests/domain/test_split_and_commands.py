@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wijkbot.domain import attachments, commands
-from wijkbot.domain.commands import Command
+from wijkbot.domain.commands import Command, asks_for_status
 from wijkbot.domain.split import split_text
 
 PARAGRAPH = "Dit is een zin over de straat. " * 5
@@ -111,3 +111,19 @@ def test_erasure_due_is_one_month(requested: date, due: date) -> None:
 def test_attachment_refusal(content_type: str, size: int, received: int,
                             expected: attachments.Refusal | None) -> None:
     assert attachments.refusal(content_type, size, received, attachments.DEFAULT_MAX_BYTES) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("hoe staat het met mijn melding", True),
+    ("Hoe staat het met mijn melding?", True),
+    ("Is er al nieuws?", True),
+    ("What is the status of my report?", True),
+    ("hoe staat het ervoor met UT-2026-000003", True),
+    # more than a status question: it goes to its case
+    ("hoe staat het met mijn melding over de lantaarnpaal, het is nog steeds donker en ik val bijna", False),
+    ("De lantaarnpaal in de Kanaalstraat is kapot", False),
+    ("er is nieuws: de lamp doet het weer", False),
+    ("", False),
+])
+def test_a_status_question_in_own_words(text: str, expected: bool) -> None:
+    assert asks_for_status(text) is expected

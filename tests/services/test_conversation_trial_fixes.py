@@ -255,3 +255,16 @@ async def test_a_follow_up_on_a_triage_case_about_the_same_thing_is_not_asked_ab
     await resident.say(text)
     assert resident.buttons() == ()
     assert await case_of_message(bot, text) == wreck
+
+
+async def test_a_status_question_in_own_words_gets_the_status_of_each_case(bot: Wijkbot, resident: Harness,
+                                                                          clock: FrozenClock) -> None:
+    """A trial's "hoe staat het met mijn melding" was added to a case ("Stadswerken leest het mee"), and /status
+    read "bij een medewerker, Stadswerken" twice, for two cases of one vakdienst."""
+    lamp, bike = await two_open_cases(resident, clock)
+    clock.advance(hours=1)
+    got = await resident.say("hoe staat het met mijn melding?")
+    assert len(got) == 1 and "toegevoegd" not in got[0] and resident.buttons() == ()
+    lines = got[0].splitlines()
+    assert lines[0].startswith(f"{lamp} (Straatverlichting kapot): ") and lines[1].startswith(f"{bike} (")
+    assert await case_of_message(bot, "hoe staat het met mijn melding?") is None  # kept, not filed on a case

@@ -43,6 +43,24 @@ LANGUAGES: dict[str, str] = {
 }
 ERASE_CHOICE = "privacy:erase"  # the value of the button under the /privacy answer
 
+# A status question in a resident's own words, as the whole (short) message: answered as /status. A trial's
+# "hoe staat het met mijn melding" was added to a case with "Stadswerken leest het mee", and no status.
+STATUS_PHRASES = (
+    "hoe staat het met mijn", "hoe staat het ervoor", "hoe staat het met de melding", "hoe staat het nu",
+    "wat is de status", "status van mijn", "is er al nieuws", "al nieuws over mijn", "hoe ver zijn jullie",
+    "wanneer hoor ik iets", "hoor ik nog iets", "wat is er met mijn melding", "what is the status",
+    "status of my", "any news on my", "any update on my", "is there any news", "how is my report",
+)
+STATUS_MAX_WORDS = 10  # longer messages say more than a status question: they go to their case
+
+
+def asks_for_status(text: str) -> bool:
+    """Whether the whole message asks how the resident's own cases stand ("Hoe staat het met mijn melding?",
+    "is er al nieuws?"), without telling anything new."""
+    said = normalise(text)
+    return 0 < len(said.split()) <= STATUS_MAX_WORDS and any(phrase in said for phrase in STATUS_PHRASES)
+
+
 _COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]{1,64})?(?=\s|$)")
 
 

@@ -2,7 +2,8 @@
 
 Invariants: channel-neutral (the web chat, Telegram and X all call `receive`); a slash command goes to
 ResidentCommands, also an unknown one a channel passed on as words ("/onzin" in the web chat: stored, answered
-"Deze opdracht kennen we niet" with the list, never added to a case), a pressed button to the handler of its
+"Deze opdracht kennen we niet" with the list, never added to a case; a short status question in the resident's
+own words, "hoe staat het met mijn melding?", counts as /status), a pressed button to the handler of its
 value's prefix ("case:" which-case answers, "privacy:" the erase request, more registered by other features
 such as surveys), everything else, and a button nobody claims, to Intake as the resident's words; each of them
 stores the message before deciding.
@@ -107,6 +108,8 @@ def as_command(message: InboundMessage) -> InboundMessage:
     if message.public or message.command is not None or message.choice is not None:
         return message
     parsed = commands.parse(message.text.strip())
+    if parsed is None and commands.asks_for_status(message.text):  # "hoe staat het met mijn melding?"
+        return replace(message, command=commands.Command.STATUS.value, command_args="")
     return message if parsed is None else replace(message, command=parsed[0], command_args=parsed[1])
 
 

@@ -182,11 +182,15 @@ class ResidentCommands:
 
     def _line(self, case: Any, lang: str) -> str:
         status = self.texts.simple(f"status.{case['status']}", lang)
+        # What it is about, so two cases of one vakdienst can be told apart (a trial's /status read
+        # "UT-2026-000002: bij een medewerker, Stadswerken" twice).
+        category = self.rules.categories.get(case["category"] or case["suggested_category"] or "")
+        subject = f" ({category.name})" if category is not None else ""
         if is_open(Status(case["status"])):
-            return self.texts.with_case("status.line", lang, case, status=status)
+            return self.texts.with_case("status.line", lang, case, status=status, subject=subject)
         # A closed case has no due date to keep: its outcome is what the resident wants to see again.
         outcome = (case["outcome"] or "").strip()
-        return self.texts.with_case("status.line_closed", lang, case, status=status,
+        return self.texts.with_case("status.line_closed", lang, case, status=status, subject=subject,
                                     outcome=f" {outcome}" if outcome else "")
 
     async def _language(self, conn: AsyncConnection, contact: dict[str, Any], args: str, lang: str) -> _Answer:
