@@ -140,3 +140,26 @@ async def test_a_resident_in_crisis_is_not_asked_how_satisfied_they_are(bot: Wij
     got = await resident.received()
     assert len(got) == 1 and "Opgehaald." in got[0]  # the outcome, and no "hoe tevreden bent u?"
     assert "tevreden" not in got[0] and resident.buttons() == ()
+
+
+async def test_words_about_another_case_by_its_number_are_no_why(bot: Wijkbot, resident: Harness,
+                                                                clock: FrozenClock) -> None:
+    """A trial asked to stop another case by its number right after "Wilt u vertellen wat er niet goed is?": it
+    was recorded as the why of the closed case, and the case it named never saw it."""
+    await resident.say(GROFVUIL)
+    closed = resident.reference
+    await resident.say("De lantaarnpaal in de Biltstraat is kapot")  # another street: a case of its own
+    lamp = resident.reference
+    assert lamp != closed
+    await close(bot, closed)
+    await resident.received()
+    await resident.choose(resident.buttons()[1][1], "2")
+    await resident.choose(resident.buttons()[1][1], "Nee")
+    text = f"kunnen jullie melding {lamp} stoppen? de lamp doet het weer"
+    got = await resident.say(text)
+    assert "uitleg" not in got[0] and lamp in got[0]
+    assert await events(bot, closed, "tevredenheid") == [{"score": 2, "opgelost": False, "toelichting": ""}]
+    case = await case_of(bot, lamp)
+    async with bot.db.read() as conn:
+        bodies = [m["body"] for m in await repository.messages_of(conn, case["id"]) if m["direction"] == "in"]
+    assert text in bodies

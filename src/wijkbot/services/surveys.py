@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain import survey
 from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage, Kind
+from wijkbot.domain.references import references_in
 from wijkbot.domain.reopen import REOPEN_REQUEST
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import is_blank, storable
@@ -98,6 +99,11 @@ class Surveys:
             return None  # not an answer (a new melding, a question): the normal way
         if found["answered_at"] is not None and now - found["answered_at"] > WHY_WINDOW:
             return None  # the why is what they write right after the verdict, not a new melding days later
+        named = references_in(message.text, self.rules.municipality.reference_prefix)
+        if found["answered_at"] is not None and any(r != found["reference"] for r in named):
+            # About another case by its number ("kunnen jullie UT-2026-000003 stoppen?"): no why for this one, but
+            # words for that case (a trial's request was filed as the why of the survey before it).
+            return None
         async with self.db.write() as conn:
             duplicate = await inbound_rows.already_stored(conn, message)
             if duplicate is not None:
