@@ -111,6 +111,27 @@ async def test_a_greeting_is_greeted_back(bot: Wijkbot, resident: Harness, text:
         assert got[0].startswith(greeted) and "Sorry" not in got[0] and "wat er aan de hand is" in got[0]
 
 
+@pytest.mark.parametrize("text", ["ik wil gewoon een mens spreken", "Kan ik iemand spreken?",
+                                  "I want to talk to a real person"])
+async def test_asking_for_a_person_gets_the_phone_number_not_a_case(bot: Wijkbot, resident: Harness,
+                                                                    text: str) -> None:
+    """A trial's "ik wil gewoon een mens spreken" became a case and was asked for a street."""
+    got = await resident.say(text)
+    assert resident.last is not None and resident.last.reference is None  # kept, no case
+    assert "14 030" in got[0] and "straat of bij welke postcode" not in got[0]
+
+
+async def test_asking_for_a_person_with_a_case_open_is_not_asked_which_case(bot: Wijkbot, resident: Harness,
+                                                                            clock: FrozenClock) -> None:
+    await resident.say("De lantaarnpaal in de Kanaalstraat is kapot")
+    clock.advance(hours=3)
+    got = await resident.say("ik wil een mens spreken")
+    assert "14 030" in got[0] and resident.buttons() == ()
+    # a person asked for about the subject itself: with the case, where a person reads it
+    got = await resident.say("ik wil een medewerker spreken over de kapotte lantaarnpaal in de Kanaalstraat")
+    assert "14 030" not in got[0]
+
+
 @pytest.mark.parametrize("text", ["Ik weet niet goed bij wie ik moet zijn hiermee",
                                   "Who can I talk to about this"])
 async def test_words_without_a_known_subject_still_reach_a_person(bot: Wijkbot, resident: Harness,

@@ -22,7 +22,6 @@ words joins the case those words open, if they come within the hour.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,15 +32,15 @@ from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.conversation import CHOICE, LastSent, OpenCase, Placement, Subject, place, plainly_new
 from wijkbot.domain.duplicates import house_number
-from wijkbot.domain.greetings import is_greeting
+from wijkbot.domain.greetings import is_greeting, wants_a_person
 from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
 from wijkbot.domain.references import references_in
 from wijkbot.domain.routing import Decision, Routes
 from wijkbot.domain.rules import RuleSet
-from wijkbot.domain.sanitise import has_words, is_blank, storable
+from wijkbot.domain.sanitise import has_words, storable
 from wijkbot.domain.text import COMMON_WORDS, words
 from wijkbot.domain.workflow import Status
-from wijkbot.services import another_look, inbound_media, placement
+from wijkbot.services import another_look, inbound_media, no_case_answers, placement
 from wijkbot.services.intake_items import Acknowledgement, BatchCase, BatchItem, IntakeResult
 from wijkbot.services.intake_writes import BatchWriter
 from wijkbot.services.named_cases import NAMES_CASE, NamedCases, about_named_case, is_klacht, named_case
@@ -158,7 +157,7 @@ class IntakeBatch:
         if decision.urgent:
             return decision  # "Gasgeur!" or "zelfmoord" is short, and must not get "Sorry, dat begrijpen we niet"
         said = words(item.body)
-        if decision.suggested_category is None and is_greeting(item.body):
+        if decision.suggested_category is None and (is_greeting(item.body) or wants_a_person(item.body)):
             return None  # "Goedemorgen, is daar iemand?": greeted back and asked how we can help, no case
         if decision.suggested_category is None and (len(said) < MIN_WORDS_WITHOUT_SUBJECT
                                                     or not COMMON_WORDS.intersection(said)):
@@ -202,11 +201,15 @@ class IntakeBatch:
 
     def _handle(self, item: BatchItem, decision: Decision | None, open_cases: dict[int, list[BatchCase]],
                 loads: dict[str, list[OfficerLoad]]) -> None:
-        item.lang = lang = self.texts.t.language(item.contact["locale"])
+        item.lang = self.texts.t.language(item.contact["locale"])
         candidates = open_cases.get(item.contact["id"]) or []
         # Acute danger (or a resident in crisis) opens a case of its own, whatever is open or was just closed:
         # joined to an old case or asked "which case?", the resident would not read "bel 112" (or 113) now.
         urgent = decision is not None and decision.urgent
+        if decision is None and no_case_answers.asks_for_a_person(item, self._routed(item) if has_words(item.body)
+                                                                   else None):
+            no_case_answers.answer_person(item, self.rules, self.texts)  # also with cases open: no "which case?"
+            return
         acute = next((c for c in candidates if c.row.get("urgent")), None) if candidates and has_words(item.body) \
             and self._routed(item).urgent else None
         if acute is not None:
@@ -228,13 +231,7 @@ class IntakeBatch:
             self._join(item, candidates, by_key[where.case_id], unclear=True)
             return
         if decision is None:
-            if is_blank(item.body) and item.media.any:
-                item.answer = inbound_media.needs_words(item.media, self.texts, lang)
-            else:
-                key = ("ack.empty" if is_blank(item.body) else "ack.greeting" if is_greeting(item.body)
-                       else "ack.nonsense")
-                item.answer = self.texts.simple(key, lang, street=self.texts.example_street)
-            item.purpose = "question"
+            no_case_answers.answer_without_case(item, self.texts)
             return
         if plain:  # a subject of its own beside open cases (_other_subject): the answer says it goes apart
             item.separate_from = list(candidates)
@@ -249,27 +246,11 @@ class IntakeBatch:
         return by_key, place(keyed, self.last_sent.get(item.contact["id"]), self.now, self._subject(item))
 
     def _open_case(self, key: int, case: BatchCase) -> OpenCase:
-        return replace(placement.open_case(key, case.row, case.last_written), department=self._vakdienst(case.row))
+        return placement.open_case(key, case.row, case.last_written, self.rules)
 
     def _subject(self, item: BatchItem) -> Subject | None:
         """What the words are plainly about, to tell a new subject from a follow-up (None without words)."""
-        if not has_words(item.body):
-            return None
-        routed = self._routed(item)
-        category = self.rules.categories.get(routed.category or "")
-        guess = self.rules.categories.get(routed.suggested_category or "") if category is None else None
-        return Subject(routed.category, routed.area.street, category.department if category else None,
-                       guess.department if guess else None, captions_media=item.media.any)
-
-    def _vakdienst(self, row: dict[str, Any]) -> str | None:
-        """Whose subject an open case is, for placement: its vakdienst; for a case waiting in triage the vakdienst
-        of the router's suggestion (or none), since the triage department says nothing about the subject (a
-        review found every unsure follow-up on a triage case asked "which case?")."""
-        department = row.get("department")
-        if department != self.rules.municipality.triage_department:
-            return department
-        suggested = self.rules.categories.get(row.get("suggested_category") or "")
-        return suggested.department if suggested is not None else None
+        return placement.subject(self.rules, self._routed(item), item.media.any) if has_words(item.body) else None
 
     def _join(self, item: BatchItem, candidates: list[BatchCase], case: BatchCase, unclear: bool) -> None:
         item.case = case

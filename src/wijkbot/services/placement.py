@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from wijkbot.domain.conversation import LastSent, OpenCase, case_buttons
+from wijkbot.domain.conversation import LastSent, OpenCase, Subject, case_buttons
 from wijkbot.domain.model import Area, Kind
+from wijkbot.domain.routing import Decision
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.workflow import Status
 from wijkbot.services.texts import Texts
@@ -38,9 +39,30 @@ def last_sent(rows: dict[int, dict[str, Any]]) -> dict[int, LastSent]:
     return {contact_id: LastSent(row["case_id"], row["purpose"], row["created_at"]) for contact_id, row in rows.items()}
 
 
-def open_case(key: int, row: dict[str, Any], last_written: datetime | None) -> OpenCase:
+def open_case(key: int, row: dict[str, Any], last_written: datetime | None, rules: RuleSet | None = None) -> OpenCase:
+    """What placement knows of an open case; with `rules`, its vakdienst as placement compares it (`vakdienst`)."""
     return OpenCase(key, row["status"] == Status.WACHT_OP_BEWONER.value, last_written, lacks_place(row),
-                    row.get("category"), row.get("street"))
+                    row.get("category"), row.get("street"), vakdienst(rules, row) if rules is not None else None)
+
+
+def vakdienst(rules: RuleSet, row: dict[str, Any]) -> str | None:
+    """Whose subject an open case is, for placement: its vakdienst; for a case waiting in triage the vakdienst
+    of the router's suggestion (or none), since the triage department says nothing about the subject (a
+    review found every unsure follow-up on a triage case asked "which case?")."""
+    department = row.get("department")
+    if department != rules.municipality.triage_department:
+        return department
+    suggested = rules.categories.get(row.get("suggested_category") or "")
+    return suggested.department if suggested is not None else None
+
+
+def subject(rules: RuleSet, routed: Decision, captions_media: bool) -> Subject:
+    """What the router makes of new words, to tell a new subject from a follow-up: the category it is sure of
+    with that category's vakdienst, the street, and the vakdienst of its guess when it is not sure."""
+    category = rules.categories.get(routed.category or "")
+    guess = rules.categories.get(routed.suggested_category or "") if category is None else None
+    return Subject(routed.category, routed.area.street, category.department if category else None,
+                   guess.department if guess else None, captions_media=captions_media)
 
 
 def lacks_place(row: dict[str, Any]) -> bool:
