@@ -53,6 +53,8 @@ EVERYDAY = [
     ("de buren zeggen dat de lantaarnpaal al weken kapot is", Kind.MELDING, "straatverlichting"),
     ("mijn buren en ik willen een geveltuin", Kind.INITIATIEF, "buurtinitiatief"),
     ("herrie van de kroeg op de Oudegracht", Kind.MELDING, "overlast-bedrijven"),
+    # an operator's trial got "geen bekende woorden gevonden" for plain rubbish
+    ("er ligt vuilnis op de stoep in de Kanaalstraat", Kind.MELDING, "zwerfafval"),
 ]
 
 

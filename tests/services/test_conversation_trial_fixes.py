@@ -45,15 +45,19 @@ async def two_open_cases(resident: Harness, clock: FrozenClock) -> tuple[str, st
     return lamp, bike
 
 
-async def test_a_follow_up_is_kept_with_the_case_it_is_about_while_asking(bot: Wijkbot, resident: Harness,
-                                                                           clock: FrozenClock) -> None:
+async def test_a_follow_up_goes_to_the_one_case_it_is_about(bot: Wijkbot, resident: Harness,
+                                                             clock: FrozenClock) -> None:
+    """Hours later, words surely about the street light, the only open case of that category: with it, no question
+    (a trial was asked "which case?" about its only tree case); words about no known subject are still asked."""
     lamp, _bike = await two_open_cases(resident, clock)
     clock.advance(hours=3)
     text = "De lantaarnpaal op de Zamenhofdreef is nog steeds kapot, het is hier heel donker"
     got = await resident.say(text)
-    assert f"bewaren we het bij nummer {lamp}" in got[0]  # the street light, not the most recent case
-    assert resident.buttons()[0][0].startswith(lamp)
+    assert f"toegevoegd aan nummer {lamp}" in got[0] and resident.buttons() == ()  # not the most recent case
     assert await case_of_message(bot, text) == lamp
+    clock.advance(hours=3)
+    got = await resident.say("Kunnen jullie opschieten?")
+    assert resident.buttons(), "no subject: which case is asked"
 
 
 async def test_another_subject_right_after_the_question_is_not_filed_silently(bot: Wijkbot, resident: Harness,
@@ -161,7 +165,9 @@ LIGHT = Subject("straatverlichting", "Zamenhofdreef", "stadswerken")
 
 
 def test_place_keeps_it_with_the_matching_case_not_the_newest() -> None:
-    assert place([BIKE_CASE, LAMP_CASE], None, NOW, LIGHT) == Placement(578, ask=True)
+    assert place([BIKE_CASE, LAMP_CASE], None, NOW, LIGHT) == Placement(578, ask=False)  # its only case
+    second_lamp = OpenCase(580, False, None, category="straatverlichting", street=None, department="stadswerken")
+    assert place([second_lamp, BIKE_CASE, LAMP_CASE], None, NOW, LIGHT) == Placement(578, ask=True)  # two: ask
     assert place([BIKE_CASE, LAMP_CASE], None, NOW, Subject(None, None)) == Placement(579, ask=True)
     assert place([BIKE_CASE, LAMP_CASE], None, NOW, Subject("grofvuil", "Kanaalstraat", "stadswerken")) == \
         Placement(579, ask=True)  # matches none: the newest, as before

@@ -1,20 +1,22 @@
 """Which open case a resident's new message belongs to, and the buttons that let them say so.
 
-A resident may have several cases open. A new message is plainly a continuation of one of them when that case
-waits on the resident, when the resident wrote on it in the last half hour (unless the new message is plainly
-about another subject or street: "er is ook een stoeptegel los in de Kanaalstraat" after a grofvuil report on
-another street, or rats by the bins in the same street after a pothole: another vakdienst), or when the last
-thing we sent them was a question or an ambtenaar's answer about it (recently). Otherwise the message is kept
-for now with the open case its words match best (the same category, street or vakdienst, never one they
-plainly contradict: domain.reopen.points_at), else with the most recent one, and the resident is asked with
-buttons whether it belongs there, to another open case, or is something new. Words that plainly continue one
-case but match another open case better are never filed silently on the first: they are asked about, kept with
-the better match. While the which-case question is fresh, the resident's next words go with the message asked
-about, unless they plainly contradict the case it is kept with (another street or vakdienst) or match another
-case better: then they are asked about too. Words the router is sure of (a category, not triage) that plainly
-point away from every open case (another street, or another vakdienst, and none has their category) are a new
-case of their own (`plainly_new`): asking "which case?" about a fallen tree on another street after a gas smell
-only delays it.
+A resident may have
+several cases open. A new message is plainly a continuation of one of them when that case waits on the resident,
+when the resident wrote on it in the last half hour (unless the new message is plainly about another subject or
+street: "er is ook een stoeptegel los in de Kanaalstraat" after a grofvuil report on another street, or rats by the
+bins in the same street after a pothole: another vakdienst), or when the last thing we sent them was a question or
+an ambtenaar's answer about it (recently), or when it is the only open case of the category the router is sure the
+words are about (and they name no other street or vakdienst). Otherwise the message is kept for now with the open
+case its words match best (the same category, street or vakdienst, never one they plainly contradict:
+domain.reopen.points_at), else with the most recent one, and the resident is asked with buttons whether it belongs
+there, to another open case, or is something new. Words that plainly continue one case but match another open case
+better are never filed silently on the first: they are asked about, kept with the better match. While the
+which-case question is fresh, the resident's next words go with the message asked about, unless they plainly
+contradict the case it is kept with (another street or vakdienst) or match another case better: then they are asked
+about too. Words the router is sure of (a category, not triage) that plainly point away from every open case
+(another street, or another vakdienst, and none has their category) are a new case of their own (`plainly_new`):
+asking "which case?" about a fallen tree on another street after a gas smell only delays it.
+
 Invariants: pure (time is passed in); a placement always names a case, so a message is never left without one
 when the resident never answers; button values are short (Telegram allows 64 bytes) and carry the message they
 are about, so an old button still means what it said.
@@ -143,7 +145,19 @@ def place(open_cases: Sequence[OpenCase], last_sent: LastSent | None, now: datet
             asked = last_sent.purpose in INVITING or (last_sent.purpose == "ack" and case.needs_location)
             if case.id == last_sent.case_id and asked:
                 return _unless_better(case, open_cases, subject)
+    only = _only_case_of_its_category(open_cases, subject)
+    if only is not None:  # "de boom ligt er nog steeds" with one tree case open: no question needed
+        return Placement(only.id, ask=False)
     return Placement(_best(open_cases, subject).id, ask=True)
+
+
+def _only_case_of_its_category(open_cases: Sequence[OpenCase], subject: Subject | None) -> OpenCase | None:
+    """The one open case of the category the router is sure the words are about, when the words do not point
+    elsewhere (another street or vakdienst): a trial was asked "which case?" hours later about its only case."""
+    if subject is None or subject.category is None:
+        return None
+    same = [c for c in open_cases if _same(subject.category, c.category)]
+    return same[0] if len(same) == 1 and points_at(subject, same[0]) is not False else None
 
 
 def plainly_new(subject: Subject, open_cases: Sequence[OpenCase]) -> bool:
