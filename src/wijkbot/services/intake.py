@@ -96,6 +96,7 @@ class Intake:
             results = [await self.receive(message) for message in batch]
             async with self.db.write() as conn:
                 await then(conn)
+        _log_opened(results)
         if any(not r.duplicate for r in results):
             self.notify_outbox()
         return results
@@ -116,6 +117,7 @@ class Intake:
                 log.exception("intake batch of %d failed", len(batch))
                 results = [error] * len(batch)
             log.debug("intake batch of %d committed in %.1f ms", len(batch), (time.perf_counter() - started) * 1000)
+            _log_opened(results)
             for waiting, result in zip(batch, results, strict=True):
                 if waiting.future.done():
                     continue
@@ -184,3 +186,11 @@ class Intake:
             return IntakeResult(ids[0], None)
         except IntegrityError:
             return await self._existing(message)
+
+
+def _log_opened(results: Sequence[IntakeResult | BaseException]) -> None:
+    """After the commit, one INFO line per new case, so an operator reads what came in: its reference, channel, kind,
+    category and team, never anyone's words or address."""
+    for result in results:
+        if isinstance(result, IntakeResult) and result.new_case and result.summary:
+            log.info("case %s opened (%s)", result.reference, result.summary)

@@ -23,6 +23,8 @@ class IntakeResult:
     reference: str | None
     duplicate: bool = False
     new_case: bool = False
+    # For the operator's log line of a new case: its channel, kind, category (or triage) and team; no personal data
+    summary: str = ""
 
 
 @dataclass
@@ -100,4 +102,10 @@ class BatchItem:
                                     duplicate=True)
             return IntakeResult(self.duplicate_of["id"], self.duplicate_of["reference"], duplicate=True)
         reference = self.case.row["reference"] if self.case else None
-        return IntakeResult(self.message_id, reference, new_case=bool(self.case and self.case.new))
+        new = bool(self.case and self.case.new)
+        summary = ""
+        if new and self.case is not None:
+            row = self.case.row
+            summary = (f"{self.message.reply_to.channel}, {row['kind']}, {row['category'] or 'triage'}, team "
+                       f"{row['team']}{', acuut' if row.get('urgent') else ''}")
+        return IntakeResult(self.message_id, reference, new_case=new, summary=summary)
