@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import uuid
 
 import pytest
@@ -73,10 +74,18 @@ async def test_a_chat_message_while_the_database_is_down_gets_503_with_retry_aft
             assert response.status == 503 and response.headers["Retry-After"] == "60"
             assert "probeer het over een minuut opnieuw" in (await response.json())["error"]
             assert (await client.get("/health")).status == 503
+            form = await (await client.get("/inbox/login")).text()  # an ambtenaar signing in meanwhile
+            token = re.search(r'name="csrf" value="([^"]+)"', form)
+            assert token is not None
+            page = await client.post("/inbox/login", data={"email": "anouk@example.org", "password": "x" * 12,
+                                                           "csrf": token.group(1)})
+            assert page.status == 503 and "even niet bereikbaar" in await page.text()
     finally:
         await bot.close()
     http = [r for r in caplog.records if r.name == "wijkbot.http" and r.levelno >= logging.WARNING]
     assert any("the database cannot be reached" in r.getMessage() and r.exc_info is None for r in http)
+    inbox = [r for r in caplog.records if r.name == "wijkbot.inbox" and r.levelno >= logging.WARNING]
+    assert inbox and all(r.exc_info is None for r in inbox)
 
 
 @pytest.mark.parametrize(("error", "expected"), [

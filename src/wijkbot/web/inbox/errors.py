@@ -1,4 +1,5 @@
-"""Error pages of the inbox: 403 (CSRF, not allowed), 404 (no such case, or out of reach), 500.
+"""Error pages of the inbox: 403 (CSRF, not allowed), 404 (no such case, or out of reach), 500, and 503 while the
+database cannot be reached.
 
 Invariants: a case out of reach and a case that does not exist look the same (404), so references cannot
 be probed; a 500 page shows no stack trace and no case data, and the log line names only the method and the
@@ -15,7 +16,7 @@ from aiohttp import web
 from wijkbot.services.action_base import NotAllowed
 from wijkbot.web.inbox.render import render
 from wijkbot.web.inbox.session import CsrfRefused
-from wijkbot.web.server import route_pattern
+from wijkbot.web.server import route_pattern, unreachable
 
 log = logging.getLogger("wijkbot.inbox")
 
@@ -32,7 +33,13 @@ async def error_pages(request: web.Request, handler: Any) -> web.StreamResponse:
     except NotAllowed as error:
         return await _page(request, 403 if error.visible else 404,
                            "inbox.error.forbidden" if error.visible else "inbox.error.not_found")
-    except Exception:
+    except Exception as error:
+        if unreachable(error):  # the database is down: one line, and a page that says to try again shortly
+            log.warning("inbox %s %s: the database cannot be reached (%s)", request.method, route_pattern(request),
+                        type(error).__name__)
+            page = await _page(request, 503, "inbox.error.unavailable")
+            page.headers["Retry-After"] = "60"
+            return page
         # The route pattern, not the path: a path can carry a one-time password link token.
         log.exception("inbox error on %s %s", request.method, route_pattern(request))
         return await _page(request, 500, "inbox.error.server")
