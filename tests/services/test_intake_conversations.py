@@ -463,3 +463,16 @@ async def test_the_english_welcome_says_where_to_go_in_english(bot: Wijkbot, cha
     assert "visit the wijkbureau (neighbourhood office) in your wijk" in welcome and "uw wijk" not in welcome
     dutch = (await Harness(bot, channel).command("start"))[0]
     assert "het wijkbureau in uw wijk" in dutch
+
+
+async def test_plainly_english_on_the_dutch_page_is_answered_in_english(bot: Wijkbot, channel: RecordingChannel,
+                                                                        clock: FrozenClock) -> None:
+    """A trial's English message in the Dutch web chat got Dutch answers throughout (the handover notice too)."""
+    resident = Harness(bot, channel, locale="nl")
+    got = await resident.say("Hi, there is a huge pile of garbage bags next to the container on the Kanaalstraat")
+    assert got[0].startswith("Thank you") and resident.reference is not None
+    got = await resident.say("Het ligt er nog steeds")  # the contact is English now; Dutch words do not switch it
+    assert "Thank you" in got[0] or "added" in got[0]
+    other = Harness(bot, channel, address="nederlands", locale="nl")
+    got = await other.say("De lamp is broken in de Kanaalstraat")
+    assert got[0].startswith("Bedankt")

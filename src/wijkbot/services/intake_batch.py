@@ -33,6 +33,7 @@ from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.conversation import CHOICE, LastSent, OpenCase, Placement, Subject, place, plainly_new
 from wijkbot.domain.duplicates import house_number
 from wijkbot.domain.greetings import is_greeting, wants_a_person
+from wijkbot.domain.language_guess import plainly_english
 from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
 from wijkbot.domain.references import references_in
 from wijkbot.domain.routing import Decision, Routes
@@ -76,7 +77,9 @@ class IntakeBatch:
         wishes: dict[tuple[str, str], str | None] = {}
         for m in batch:
             pair = (m.reply_to.channel, m.reply_to.address)
-            wishes[pair] = m.locale or wishes.get(pair)
+            # Plainly English words make a new contact English, whatever the page or app says (a trial's English
+            # message in the Dutch web chat got Dutch answers throughout); an existing contact keeps its language.
+            wishes[pair] = ("en" if plainly_english(m.text) else m.locale) or wishes.get(pair)
         contacts = await intake_rows.contacts_for(self.conn, wishes, self.now)
         await conversation_rows.mark_reachable(self.conn, [c["id"] for c in contacts.values() if c["unreachable"]])
         open_cases = await self._open_cases([c["id"] for c in contacts.values()])
