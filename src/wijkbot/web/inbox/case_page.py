@@ -19,6 +19,7 @@ from wijkbot.domain.access import Access, can_assign_others, needs_reason_for_co
 from wijkbot.services.action_base import NotAllowed
 from wijkbot.services.preview import preview
 from wijkbot.web.inbox.context import person, services
+from wijkbot.web.inbox.error_fields import error_field
 from wijkbot.web.inbox.render import language, render
 from wijkbot.web.inbox.x_status import x_banner, x_route
 
@@ -53,7 +54,8 @@ async def show_case(request: web.Request, reference: str, *, draft: Mapping[str,
     route = await x_route(inbox, reference, lang) if view.channel == "x" and view.access >= Access.HANDLE else None
     return await render(request, "case.html", {
         "view": view, "case": view.case, "term": term, "templates": templates, "draft": draft,
-        "error": error, "can_handle": view.access >= Access.HANDLE, "can_note": view.access >= Access.HELP,
+        "error": error, "error_field": error_field(*error, stopped=bool(view.stopped)) if error else "",
+        "can_handle": view.access >= Access.HANDLE, "can_note": view.access >= Access.HELP,
         "rules": inbox.rules, "contact": None, "preview": None, "needs_reason": needs_reason_for_contact(view.access),
         "can_assign_others": can_assign_others(who), "confirm_needed": False, "x_route": route,
         "x_banner": await x_banner(inbox, lang),
