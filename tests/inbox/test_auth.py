@@ -184,3 +184,25 @@ async def test_language_switch_never_redirects_away(officers: dict[str, Officer]
     page = await anouk.post("/inbox/taal", {"lang": "en", "next": target})
     assert page.url.endswith("/inbox/zaken")
     assert "My cases" in page.text and re.search(r'<html lang="en"', page.html)
+
+
+async def test_an_empty_field_is_named_and_marked(officers: dict[str, Officer]) -> None:
+    """WCAG 3.3.1/3.3.3: an empty sign-in says which field is empty, and that field is invalid and described."""
+    page = await officers["a"].post("/inbox/login", {"email": EMAIL["anouk"], "password": ""})
+    assert page.status == 400 and "Vul uw wachtwoord in" in page.text and "klopt niet" not in page.text
+    password = re.search(r'<input id="password"[^>]*>', page.html).group(0)
+    email = re.search(r'<input id="email"[^>]*>', page.html).group(0)
+    assert 'aria-invalid="true"' in password and 'aria-describedby="password-error"' in password
+    assert 'aria-invalid' not in email and 'value="anouk.voorbeeld@example.org"' in email
+    both = await officers["b"].post("/inbox/login", {"email": " ", "password": ""})
+    assert "Vul uw e-mailadres in" in both.text and "Vul uw wachtwoord in" in both.text
+    assert both.html.count('aria-invalid="true"') == 2 and both.html.count('role="alert"') == 1
+
+
+async def test_a_wrong_pair_marks_both_fields(officers: dict[str, Officer]) -> None:
+    page = await officers["a"].login("anouk", "niet het goede wachtwoord")
+    assert page.status == 401
+    for field in ("email", "password"):
+        element = re.search(rf'<input id="{field}"[^>]*>', page.html).group(0)
+        assert 'aria-invalid="true"' in element and 'aria-describedby="login-error"' in element
+    assert re.search(r'id="login-error"[^>]*tabindex="-1"', page.html)  # inbox.js focuses it on load

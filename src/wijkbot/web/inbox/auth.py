@@ -1,6 +1,7 @@
 """Signing in and out, the language switch, and setting a password through a one-time link.
 
-Invariants: a failed sign-in says only "e-mail or password is wrong" (never which), a throttled one says
+Invariants: a failed sign-in says only "e-mail or password is wrong" (never which; an empty field is named,
+it gives nothing away), a throttled one says
 when to try again (429); signing in starts a fresh session; a set-password link is checked before its
 form is shown and used once; `next` targets are local /inbox paths only (no open redirect).
 """
@@ -28,23 +29,32 @@ def local_target(value: object, default: str = "/inbox/zaken") -> str:
 async def login_page(request: web.Request) -> web.Response:
     if request.get(PERSON) is not None:
         raise web.HTTPSeeOther("/inbox/zaken")
-    return await render(request, "login.html", {"email": "", "error": None})
+    return await render(request, "login.html", {"email": "", "error": None, "invalid": (), "missing": {}})
 
 
 async def login(request: web.Request) -> web.Response:
     form = await request.post()
     email, password = str(form.get("email", ""))[:320], str(form.get("password", ""))[:1024]
+    # an empty field is named (WCAG 3.3.3), not "wrong": nothing was tried, so nothing counts towards throttling
+    empty = (("email", email.strip(), "inbox.login.email_missing"),
+             ("password", password, "inbox.login.password_missing"))
+    missing = {field: await text(request, key) for field, value, key in empty if not value}
+    if missing:
+        return await render(request, "login.html", {"email": email, "error": None, "invalid": tuple(missing),
+                                                    "missing": missing}, status=400)
     inbox = services(request)
     result = await inbox.login.sign_in(email, password, request.remote or "-")
     if result.retry_after is not None:
         minutes = max(1, -(-result.retry_after // 60))
         message = await text(request, "inbox.login.throttled", minutes=minutes)
-        response = await render(request, "login.html", {"email": email, "error": message}, status=429)
+        response = await render(request, "login.html", {"email": email, "error": message, "invalid": (),
+                                                         "missing": {}}, status=429)
         response.headers["Retry-After"] = str(result.retry_after)
         return response
-    if result.person is None:
+    if result.person is None:  # which of the two is wrong is not said, so both are marked
         message = await text(request, "inbox.login.failed")
-        return await render(request, "login.html", {"email": email, "error": message}, status=401)
+        return await render(request, "login.html", {"email": email, "error": message,
+                                                    "invalid": ("email", "password"), "missing": {}}, status=401)
     session = await get_session(request)
     start_session(session, result.person.officer_id, result.epoch, inbox.clock().timestamp())
     raise web.HTTPSeeOther("/inbox/zaken")

@@ -75,8 +75,9 @@
     window.setInterval(refresh, 20000);
   }
 
+  // After a refused form the message is read first (the case page's summary, the sign-in page's message).
   function focusErrors() {
-    const summary = document.getElementById('error-summary');
+    const summary = document.getElementById('error-summary') || document.getElementById('login-error');
     if (summary) summary.focus();
   }
 

@@ -1,0 +1,88 @@
+"""WCAG 2.1 AA findings of the audit, checked the way a keyboard or screen-reader user meets them, in Chromium.
+
+Each test asserts what such a user notices: where the focus lands, what a field is announced with (its
+accessible description, aria-invalid), what a live region says, and whether a phone-sized page scrolls
+sideways or hides the field being typed in. Fixtures: tests/browser/conftest.py (service, Chromium) and
+test_inbox_flow.py (an ambtenaar's account and tab).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.test_chat_page import Chat
+from tests.browser.test_inbox_flow import EMAIL, GROFVUIL, PASSWORD, account, inbox  # noqa: F401
+
+try:
+    from playwright.async_api import Page, expect
+except ImportError:  # handled (skip or fail) by test_chat_page
+    pytest.skip("playwright is not installed", allow_module_level=True)
+
+pytestmark = [pytest.mark.browser]
+
+
+def real(problems: list[str]) -> list[str]:
+    """Console errors, page errors and CSP violations, without Chromium's note on a refused form's 4xx status."""
+    return [p for p in problems if "Failed to load resource" not in p]
+
+
+async def sign_in(page: Page, base_url: str) -> None:
+    await page.goto(f"{base_url}/inbox/login")
+    await page.locator("#email").fill(EMAIL)
+    await page.locator("#password").fill(PASSWORD)
+    await page.locator("#login-submit").click()
+    await expect(page.locator("h1")).to_have_text("Mijn zaken")
+
+
+async def open_case(chat: Chat, page: Page, base_url: str) -> str:
+    await chat.open()
+    reference = await chat.say(GROFVUIL)
+    await sign_in(page, base_url)
+    await page.goto(f"{base_url}/inbox/zaak/{reference}")
+    return reference
+
+
+async def test_a_case_form_error_leads_to_the_field_and_describes_it(
+        chat: Chat, inbox: tuple[Page, list[str]], base_url: str) -> None:  # noqa: F811
+    page, problems = inbox
+    await open_case(chat, page, base_url)
+    await page.locator("#form-overdragen summary").click()
+    await page.locator("#handover-target").select_option("dept:vth")
+    await page.locator("#form-overdragen button[type=submit]").click()
+
+    summary = page.locator("#error-summary")
+    await expect(summary).to_be_focused()  # read first
+    await page.keyboard.press("Tab")
+    await expect(summary.get_by_role("link")).to_be_focused()
+    await page.keyboard.press("Enter")
+    reason = page.locator("#handover-reason")
+    await expect(reason).to_be_focused()  # the link lands on the field, not on the section around it
+    await expect(reason).to_have_attribute("aria-invalid", "true")
+    await expect(reason).to_have_accessible_description(re.compile("geef een reden", re.I))
+    await expect(page.locator("#handover-target")).to_have_value("dept:vth")  # the choice is kept
+    await expect(page.locator("[role=alert]")).to_have_count(1)
+    assert real(problems) == [], problems
+
+
+async def test_a_failed_sign_in_is_read_first_and_names_the_empty_field(
+        inbox: tuple[Page, list[str]], base_url: str) -> None:  # noqa: F811
+    page, problems = inbox
+    await page.goto(f"{base_url}/inbox/login")
+    await page.locator("#email").fill(EMAIL)
+    await page.locator("#login-submit").click()
+    await expect(page.locator("#login-error")).to_be_focused()
+    await expect(page.locator("#login-error")).to_contain_text("Vul uw wachtwoord in")
+    await expect(page.locator("#password")).to_have_attribute("aria-invalid", "true")
+    await expect(page.locator("#password")).to_have_accessible_description("Vul uw wachtwoord in.")
+    await expect(page.locator("#email")).not_to_have_attribute("aria-invalid", "true")
+
+    await page.locator("#password").fill("niet het goede wachtwoord")
+    await page.locator("#login-submit").click()
+    await expect(page.locator("#login-error")).to_be_focused()
+    await expect(page.locator("#login-error")).to_contain_text("klopt niet")
+    for field in ("#email", "#password"):
+        await expect(page.locator(field)).to_have_attribute("aria-invalid", "true")
+        await expect(page.locator(field)).to_have_accessible_description(re.compile("klopt niet"))
+    assert real(problems) == [], problems
