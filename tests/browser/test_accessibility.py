@@ -86,3 +86,33 @@ async def test_a_failed_sign_in_is_read_first_and_names_the_empty_field(
         await expect(page.locator(field)).to_have_attribute("aria-invalid", "true")
         await expect(page.locator(field)).to_have_accessible_description(re.compile("klopt niet"))
     assert real(problems) == [], problems
+
+
+async def test_arrow_keys_on_the_template_list_do_not_replace_the_reply(
+        chat: Chat, inbox: tuple[Page, list[str]], base_url: str) -> None:  # noqa: F811
+    page, problems = inbox
+    await open_case(chat, page, base_url)
+    dialogs: list[str] = []
+
+    async def dismiss(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialogs.append(dialog.message)
+        await dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    await page.locator("#reply-text").fill("Mijn eigen tekst")
+    await page.locator("#template").focus()
+    for _ in range(3):  # WCAG 3.2.2: moving through the closed list changes nothing else
+        await page.keyboard.press("ArrowDown")
+    await expect(page.locator("#reply-text")).to_have_value("Mijn eigen tekst")
+    assert dialogs == []
+
+    await page.locator("#template").select_option("grofvuil-ophalen")
+    insert = page.get_by_role("button", name="Sjabloon invoegen")
+    await insert.click()  # the box has text: asked first, and "Annuleren" keeps it
+    await expect(page.locator("#reply-text")).to_have_value("Mijn eigen tekst")
+    assert len(dialogs) == 1
+    await page.locator("#reply-text").fill("")
+    await insert.click()
+    await expect(page.locator("#reply-text")).to_have_value(re.compile("^Wat wij doen:"))
+    await expect(page.locator("#reply-text")).to_be_focused()
+    assert len(dialogs) == 1 and real(problems) == [], problems

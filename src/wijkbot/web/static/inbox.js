@@ -1,5 +1,5 @@
 /* wijkbot inbox: progressive enhancement only; every page works without this file.
-   - reply templates fill the reply box at once (without a reload);
+   - "Sjabloon invoegen" fills the reply box with the chosen template at once (without a reload);
    - "Voorbeeld bekijken" shows the channel preview in place;
    - the case page says who else has it open, and that the case changed, refreshed every 20 seconds. */
 'use strict';
@@ -20,13 +20,15 @@
     return p;
   }
 
+  // Choosing a template is explicit (WCAG 3.2.2): arrow keys on the list only choose; "Sjabloon invoegen" puts
+  // the text in the reply box at once (without a reload), after asking when the box already has text.
   function templates() {
+    const form = document.getElementById('template-form');
     const select = document.getElementById('template');
     const reply = document.getElementById('reply-text');
-    const use = document.getElementById('template-use');
-    if (!select || !reply) return;
-    if (use) use.hidden = true; // the select does the work now
-    select.addEventListener('change', () => {
+    if (!form || !select || !reply) return;
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
       const option = select.options[select.selectedIndex];
       const text = option && option.dataset.text;
       if (text === undefined) return;
@@ -34,6 +36,8 @@
       reply.value = text;
       const hidden = document.querySelector('#reply-form input[name="template"]');
       if (hidden) hidden.value = option.value;
+      reply.focus();
+      reply.setSelectionRange(0, 0);
     });
   }
 
