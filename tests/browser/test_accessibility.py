@@ -116,3 +116,38 @@ async def test_arrow_keys_on_the_template_list_do_not_replace_the_reply(
     await expect(page.locator("#reply-text")).to_have_value(re.compile("^Wat wij doen:"))
     await expect(page.locator("#reply-text")).to_be_focused()
     assert len(dialogs) == 1 and real(problems) == [], problems
+
+
+async def sideways(page: Page) -> int:
+    """How far the page itself scrolls sideways (0: it reflows into the viewport)."""
+    width: int = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    return width
+
+
+async def too_wide(page: Page) -> list[str]:
+    """The elements that stick out or overflow (for the failure message)."""
+    found: list[str] = await page.evaluate("""() => {
+        const edge = document.documentElement.clientWidth + 1;
+        return [...document.querySelectorAll('body *')]
+            .filter((e) => e.getBoundingClientRect().right > edge || e.scrollWidth > e.clientWidth + 1)
+            .map((e) => `${e.tagName}#${e.id}.${e.className}`).slice(0, 12);
+    }""")
+    return found
+
+
+async def test_case_page_and_filters_reflow_at_200_percent_text_on_a_phone(
+        chat: Chat, inbox: tuple[Page, list[str]], base_url: str) -> None:  # noqa: F811
+    page, problems = inbox
+    reference = await open_case(chat, page, base_url)
+    await page.set_viewport_size({"width": 360, "height": 740})
+    # 200% text: what a browser's text-size setting does to a rem-based layout (CSSOM, allowed by the CSP)
+    grow = "document.documentElement.style.fontSize = '200%'"
+    await page.evaluate(grow)
+    await expect(page.locator("h1")).to_contain_text(reference)
+    assert await sideways(page) == 0, f"case page (.facts) scrolls sideways: {await too_wide(page)}"
+    await page.goto(f"{base_url}/inbox/zaken")
+    await page.evaluate(grow)
+    await page.locator("#filters summary").click()
+    await expect(page.locator(".filter-grid")).to_be_visible()
+    assert await sideways(page) == 0, f"filters (.filter-grid) scroll sideways: {await too_wide(page)}"
+    assert real(problems) == [], problems
