@@ -14,6 +14,7 @@ import pytest
 
 from tests.browser.test_chat_page import Chat
 from tests.browser.test_inbox_flow import EMAIL, GROFVUIL, PASSWORD, account, inbox  # noqa: F401
+from wijkbot.app import Wijkbot
 
 try:
     from playwright.async_api import Page, expect
@@ -21,6 +22,8 @@ except ImportError:  # handled (skip or fail) by test_chat_page
     pytest.skip("playwright is not installed", allow_module_level=True)
 
 pytestmark = [pytest.mark.browser]
+
+COLLEAGUE = "bram.deproef@example.org"  # teamleider of Anouk's team (deploy/demo/utrecht_officers.yaml)
 
 
 def real(problems: list[str]) -> list[str]:
@@ -150,4 +153,47 @@ async def test_case_page_and_filters_reflow_at_200_percent_text_on_a_phone(
     await page.locator("#filters summary").click()
     await expect(page.locator(".filter-grid")).to_be_visible()
     assert await sideways(page) == 0, f"filters (.filter-grid) scroll sideways: {await too_wide(page)}"
+    assert real(problems) == [], problems
+
+
+async def test_the_presence_notice_is_only_rewritten_when_someone_comes_or_goes(
+        chat: Chat, inbox: tuple[Page, list[str]], base_url: str, bot: Wijkbot) -> None:  # noqa: F811
+    page, problems = inbox
+    bram = await bot.inbox.people.by_email(COLLEAGUE)  # teamleider of the same team: may open the case
+    await bot.inbox.people.ensure_accounts([bram.officer_id])
+    await bot.inbox.people.set_password(bram.officer_id, PASSWORD)
+    await page.clock.install()  # the page refreshes every 20 s: run its timers on a clock we move
+    reference = await open_case(chat, page, base_url)
+    presence = page.locator("#presence")
+    await expect(presence).to_have_text("")
+    await page.evaluate("""() => {
+        window.__presenceChanges = 0;
+        new MutationObserver((changes) => { window.__presenceChanges += changes.length; })
+            .observe(document.getElementById('presence'), {childList: true, subtree: true, characterData: true});
+    }""")
+    other = await page.context.browser.new_context(locale="nl-NL")  # type: ignore[union-attr]
+    try:
+        colleague = await other.new_page()
+        await colleague.goto(f"{base_url}/inbox/login")
+        await colleague.locator("#email").fill(COLLEAGUE)
+        await colleague.locator("#password").fill(PASSWORD)
+        await colleague.locator("#login-submit").click()
+        await colleague.goto(f"{base_url}/inbox/zaak/{reference}")
+
+        async def refresh() -> None:
+            async with page.expect_response(lambda r: r.url.endswith("/aanwezig")):
+                await page.clock.fast_forward(20_000)
+            await page.wait_for_timeout(300)
+
+        await refresh()
+        await expect(presence).to_contain_text("Bram de Proef bekijkt deze zaak ook")
+        said = await presence.text_content()
+        changes = await page.evaluate("window.__presenceChanges")
+        assert changes > 0
+        for _ in range(3):  # nobody came or went: the live region is left alone (nothing is read again)
+            await refresh()
+        assert await presence.text_content() == said
+        assert await page.evaluate("window.__presenceChanges") == changes
+    finally:
+        await other.close()
     assert real(problems) == [], problems

@@ -11,16 +11,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from babel.dates import format_timedelta
 
 from wijkbot.domain.access import Access, can_assign_others, needs_reason_for_contact
 from wijkbot.services.action_base import NotAllowed
 from wijkbot.services.preview import preview
 from wijkbot.web.inbox.context import person, services
 from wijkbot.web.inbox.error_fields import error_field
-from wijkbot.web.inbox.render import language, render
+from wijkbot.web.inbox.render import clock_time, language, render
 from wijkbot.web.inbox.x_status import x_banner, x_route
 
 log = logging.getLogger(__name__)
@@ -70,13 +70,10 @@ async def presence(request: web.Request) -> web.Response:
     except NotAllowed:
         return web.json_response({"error": "niet gevonden"}, status=404)
     lang = await language(request)
+    tz = ZoneInfo(inbox.rules.municipality.timezone)
     viewers = [inbox.translator.text("inbox.presence.viewer", lang, name=v["name"],
-                                     since=_ago(inbox, v["since"], lang)) for v in found["viewers"]]
+                                     since=clock_time(v["since"], tz, lang)) for v in found["viewers"]]
     return web.json_response({"version": found["version"], "viewers": viewers})
-
-
-def _ago(inbox: Any, moment: Any, lang: str) -> str:
-    return str(format_timedelta(inbox.clock() - moment, locale=lang))
 
 
 async def reveal_contact(request: web.Request) -> web.Response:

@@ -17,7 +17,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 from aiohttp_session import get_session
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_datetime
 from yarl import URL
 
 from wijkbot.domain.quotes import mask_contact
@@ -50,7 +50,6 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
     session = await get_session(request)
     lang = await language(request)
     tz = ZoneInfo(inbox.rules.municipality.timezone)
-    now = inbox.clock()
 
     def t(key: str, **values: Any) -> str:
         return inbox.translator.text(key, lang, **values)
@@ -61,8 +60,8 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
     def day(value: date | None) -> str:
         return inbox.translator.date(value, lang) if value else ""
 
-    def ago(moment: datetime) -> str:
-        return str(format_timedelta(now - moment, locale=lang))
+    def since(moment: datetime) -> str:
+        return clock_time(moment, tz, lang)
 
     def event_label(kind: str) -> str:
         return history.event_label(t, kind)
@@ -79,7 +78,7 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
     flash = session.pop("flash", None)
     base = {
         "t": t, "event_label": event_label, "channel_label": channel_label, "lang": lang, "when": when, "day": day,
-        "ago": ago, "moment": datetime.fromisoformat, "preview_text": preview_text, "csrf": csrf_token(session),
+        "since": since, "moment": datetime.fromisoformat, "preview_text": preview_text, "csrf": csrf_token(session),
         "me": request.get(PERSON), "path": _page_path(request), "municipality": inbox.rules.municipality.name,
         "flash": t(flash) if isinstance(flash, str) and flash.startswith("inbox.") else None,
         "department_name": inbox.texts.department_name, "category_name": _category_name(inbox),
@@ -90,6 +89,12 @@ async def render(request: web.Request, template: str, context: dict[str, Any], s
     response = aiohttp_jinja2.render_template(template, request, base | context, status=status)
     response.headers["Cache-Control"] = "no-store"  # pages hold case data: never from a shared cache
     return response
+
+
+def clock_time(moment: datetime, tz: ZoneInfo, lang: str) -> str:
+    """"14:05": when someone opened a case. A time of day, not "20 seconden geleden": the presence notice is a
+    live region, and a text that changes every refresh would be read out again and again (WCAG 4.1.3)."""
+    return str(format_datetime(moment, "HH:mm", tzinfo=tz, locale=format_locale(lang)))
 
 
 def _category_name(inbox: Any) -> Any:

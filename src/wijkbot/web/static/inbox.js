@@ -67,14 +67,19 @@
     });
   }
 
+  // #presence is a live region: it is rewritten only when what it says changes (someone comes or goes, the case
+  // changed), never per refresh, so a screen reader does not read the same notice every 20 seconds.
   function presence() {
     const box = document.getElementById('presence');
     if (!box) return;
     const version = box.dataset.version;
+    let shown = Array.from(box.children, (p) => p.textContent).join('\n');
     const refresh = () => post(box.dataset.url, new FormData()).then((state) => {
-      const lines = state.viewers.map((line) => para(line));
-      if (String(state.version) !== version) lines.push(para(box.dataset.changed, 'changed'));
-      box.replaceChildren(...lines);
+      const texts = state.viewers.slice();
+      if (String(state.version) !== version) texts.push(box.dataset.changed);
+      if (texts.join('\n') === shown) return;
+      shown = texts.join('\n');
+      box.replaceChildren(...texts.map((text) => para(text, text === box.dataset.changed ? 'changed' : '')));
     }).catch(() => {});
     window.setInterval(refresh, 20000);
   }
