@@ -197,3 +197,27 @@ async def test_the_presence_notice_is_only_rewritten_when_someone_comes_or_goes(
     finally:
         await other.close()
     assert real(problems) == [], problems
+
+
+async def test_the_chat_input_stays_on_a_phone_screen_and_an_empty_send_marks_it(chat: Chat) -> None:
+    page = chat.page
+    await page.set_viewport_size({"width": 360, "height": 740})
+    await chat.open()
+    field = page.locator("#chat-input")
+    await field.press("Enter")  # nothing typed: the field says why nothing was sent
+    await expect(field).to_have_attribute("aria-invalid", "true")
+    hint = await page.locator("#chat-status").text_content() or ""
+    assert hint.strip()
+    await expect(field).to_have_accessible_description(re.compile(re.escape(hint.strip())))
+    await field.fill("x")
+    await expect(field).not_to_have_attribute("aria-invalid", "true")
+
+    await chat.say(GROFVUIL)
+    for n in range(3):  # each message (and an answer, if one comes) grows the log
+        await field.fill(f"Nog een foto van de stapel, nummer {n + 1}")
+        await field.press("Enter")
+        await expect(page.locator(".msg-in")).to_have_count(n + 2)
+        await page.wait_for_timeout(500)
+        box = await field.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 740, box  # still on screen
+    chat.assert_no_problems()

@@ -33,7 +33,7 @@
   };
   const $ = (id) => document.getElementById(id);
   const log = $('chat-log'), input = $('chat-input'), sendBtn = $('chat-send'), statusEl = $('chat-status');
-  const counter = $('chat-counter'), empty = $('chat-empty');
+  const counter = $('chat-counter'), empty = $('chat-empty'), form = $('chat-form');
 
   // Storage tolerates a disabled localStorage (then nothing survives a reload).
   const store = {
@@ -64,6 +64,9 @@
     statusKind = text ? kind : '';
     statusEl.textContent = text || '';
     statusEl.classList.toggle('status-error', !!text && kind !== '' && kind !== 'hint');
+    // An empty send is an error at the field (WCAG 3.3.1): invalid, and described by the hint while it shows.
+    if (statusKind === 'hint') input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+    input.setAttribute('aria-describedby', `chat-hint chat-counter${statusKind === 'hint' ? ' chat-status' : ''}`);
   }
   const pad = (n) => String(n).padStart(2, '0');
   const parseTime = (v, fallback) => { const n = Date.parse(v || ''); return Number.isNaN(n) ? fallback : n; };
@@ -108,6 +111,8 @@
     empty.hidden = true;
     refreshActions();
     if (inbound || nearBottom) log.scrollTop = log.scrollHeight;
+    // On a phone the growing log must not push the field being typed in below the screen.
+    if (form.contains(document.activeElement)) form.scrollIntoView({ block: 'nearest' });
   }
 
   // Action buttons POST their label as the resident's text and their value as the choice; after a successful
@@ -229,7 +234,7 @@
     counter.textContent = n > COUNTER_FROM ? t.counter(n) : '';
     if (statusKind === 'hint' && input.value.trim()) setStatus('');
   }
-  $('chat-form').addEventListener('submit', (e) => { e.preventDefault(); submit(); });
+  form.addEventListener('submit', (e) => { e.preventDefault(); submit(); });
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
   });
