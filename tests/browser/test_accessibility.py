@@ -221,3 +221,29 @@ async def test_the_chat_input_stays_on_a_phone_screen_and_an_empty_send_marks_it
         box = await field.bounding_box()
         assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 740, box  # still on screen
     chat.assert_no_problems()
+
+
+async def chromium_roles(page: Page, role: str) -> list[str]:
+    """The names of the nodes with `role` in Chromium's own accessibility tree (what a screen reader gets)."""
+    cdp = await page.context.new_cdp_session(page)
+    tree = await cdp.send("Accessibility.getFullAXTree")
+    await cdp.detach()
+    return [str(n.get("name", {}).get("value", "")) for n in tree["nodes"]
+            if not n.get("ignored") and n.get("role", {}).get("value") == role]
+
+
+async def test_the_case_list_keeps_its_column_headers_on_a_phone(
+        chat: Chat, inbox: tuple[Page, list[str]], base_url: str) -> None:  # noqa: F811
+    page, problems = inbox
+    await chat.open()
+    reference = await chat.say(GROFVUIL)
+    await page.set_viewport_size({"width": 360, "height": 740})
+    await sign_in(page, base_url)
+    await expect(page.locator(f'tr[data-reference="{reference}"]')).to_be_visible()
+    headers = await chromium_roles(page, "columnheader")
+    assert headers[:5] == ["Zaak", "Onderwerp", "Waar", "Status", "Termijn"], headers
+    assert any(reference in cell for cell in await chromium_roles(page, "cell"))  # still a table, not a list
+    box = await page.locator(".cases thead").bounding_box()
+    assert box is not None and box["width"] <= 1 and box["height"] <= 1  # out of sight on a phone
+    assert await sideways(page) == 0, await too_wide(page)
+    assert real(problems) == [], problems
