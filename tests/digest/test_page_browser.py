@@ -107,6 +107,19 @@ async def test_the_digest_page_in_chromium(chromium: str, base_url: str) -> None
             assert await page.locator("script").count() == 0
             ARTIFACTS.mkdir(exist_ok=True)
             await page.screenshot(path=str(ARTIFACTS / "digest.png"), full_page=True)
+            # the repeated headers of the speed table are named by their group ("Eerste antwoorden, Mediaan")
+            speed = page.locator("table.data", has=page.locator("caption", has_text="Snelheid"))
+            await expect(speed.locator("th[scope=colgroup]")).to_have_text(["Eerste antwoorden", "Afgehandeld"])
+            # everything the page shows is inside a landmark: the tiles too (an audit found them between two)
+            assert await page.locator("main .tile").count() == await page.locator(".tile").count() > 0
+            # a phone of 320 px: the page never scrolls sideways, a wide table scrolls in its own box
+            await page.set_viewport_size({"width": 320, "height": 740})
+            assert await page.evaluate("document.documentElement.scrollWidth") <= 320
+            box = speed.locator("xpath=..")
+            await expect(box).to_have_attribute("role", "region")
+            assert await box.evaluate("e => e.scrollWidth > e.clientWidth")  # it scrolls, and can be reached
+            assert await box.get_attribute("tabindex") == "0"
+            await page.set_viewport_size({"width": 1000, "height": 900})
 
             # the figure's link opens the inbox with exactly those cases, the filter shown and removable
             await overdue.click()

@@ -25,6 +25,9 @@ class Table:
     empty: str = ""  # said instead of the table when it has no rows
     more: Cell | None = None  # "en nog 12 zaken" with a link to all of them
     href: str | None = None  # the cases behind the whole table (the text part's one link per table)
+    # Headers over groups of columns, (label, how many columns), when a header repeats ("Mediaan" for the first
+    # answer and for closing): a screen reader then names both ("Eerste antwoord, Mediaan").
+    groups: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

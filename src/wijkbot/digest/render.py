@@ -36,6 +36,9 @@ STYLE = (
     "table.data caption{text-align:left;font-weight:bold;padding:4px 0;font-size:15px}"
     "table.data th,table.data td{border-bottom:1px solid #dddddd;padding:4px 6px;text-align:left;"
     "vertical-align:top}table.data thead th{background:#eef2f8}table.data .num{text-align:right;white-space:nowrap}"
+    # a wide table scrolls in its own box, never the page (WCAG 1.4.10: a phone of 320 px)
+    ".table-scroll{overflow-x:auto;max-width:100%}.table-scroll:focus{outline:3px solid #c0392b}"
+    "table.data th[scope=colgroup]{text-align:center;border-bottom:2px solid #4a6fa5}"
     ".chart-box{margin:8px 0}.chart{max-width:100%;height:auto}.empty{color:#444444;font-style:italic}"
     ".empty-caption{font-size:15px}.note{font-size:13px;color:#444444}.more{margin-top:-8px;font-size:14px}"
     "blockquote{margin:8px 0;padding:6px 12px;border-left:4px solid #4a6fa5;background:#f7f9fc}"
