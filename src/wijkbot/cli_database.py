@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import errno
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from wijkbot.cli_output import describe_file_error
@@ -65,7 +65,7 @@ def database_problem(error: BaseException, url: str) -> str | None:
             return f"de database {where} {_NOT_MIGRATED}"
         detail = f"{orig}" if orig is not None else type(error).__name__
         return f"kan de database {where} niet gebruiken: {detail} (controleer WIJKBOT_DATABASE_URL)"
-    at = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    at = _where(parsed.host, parsed.port, parsed.query)
     user, name = parsed.username or "-", parsed.database or "-"
     state = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
     if state.startswith("28"):
@@ -102,3 +102,12 @@ def database_problem(error: BaseException, url: str) -> str | None:
     code = f", SQLSTATE {state}" if state else ""
     return (f"databasefout op {at} ({type(orig or error).__name__}{code}); de details staan in de uitvoer met "
             f"WIJKBOT_LOG_LEVEL=DEBUG")
+
+
+def _where(host: str | None, port: int | None, query: Mapping[str, object]) -> str:
+    """Where the URL points, as an operator wrote it: "localhost:5432", or a Unix socket folder given as
+    `?host=/var/run/postgresql` (with `&port=`) that asyncpg uses instead (a trial's error named localhost:5432)."""
+    socket_dir, socket_port = query.get("host"), query.get("port")
+    if isinstance(socket_dir, str) and socket_dir.startswith("/"):
+        return f"{socket_dir} (poort {socket_port or port or 5432})"
+    return f"{host or 'localhost'}:{port or 5432}"

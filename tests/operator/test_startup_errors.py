@@ -279,6 +279,18 @@ def test_a_wrong_password_is_a_refused_login() -> None:
     assert line.startswith("de database op db.example.org:6432 weigert de aanmelding van gebruiker wijkbot")
 
 
+def test_a_unix_socket_url_names_the_socket_folder() -> None:
+    """An operator's trial connected through the socket on port 5491 and read "de database op localhost:5432"."""
+    from sqlalchemy.exc import DBAPIError
+
+    class PeerRefused(Exception):
+        sqlstate = "28000"
+
+    error = DBAPIError("connect", None, PeerRefused("peer authentication failed"))
+    line = database_problem(error, "postgresql+asyncpg://wijkbot@/wijkbot?host=/var/run/postgresql&port=5491")
+    assert line is not None and "/var/run/postgresql (poort 5491)" in line and "localhost" not in line
+
+
 def test_other_errors_are_not_taken_for_database_errors() -> None:
     assert database_problem(FileNotFoundError(2, "No such file", "x.csv"), "sqlite:///var/w.db") is None
     assert database_problem(ValueError("iets anders"), "postgresql+asyncpg://u:p@h/d") is None
