@@ -51,6 +51,10 @@ def _asks_without_mark(text: str) -> bool:
     """A question typed without "?" (a trial's "wanneer wordt het grofvuil opgehaald bij ons in overvecht" was
     promised that Stadswerken "gaat ermee aan de slag"): one sentence that starts with a question word, after a
     greeting at most ("hallo, wanneer ...")."""
+    opening = normalise(text[:80]).split()[:3]  # most messages: no question word up front, decided at once
+    if not opening or not (opening[0] in QUESTION_WORDS or (opening[0] in GREETINGS
+                                                           and QUESTION_WORDS.intersection(opening[1:]))):
+        return False
     clauses = [c.split() for c in _CLAUSE_END.split(_CLAUSE_TAIL.sub("", text)) if c.strip()]
     if clauses and clauses[0] and normalise(clauses[0][0]) in GREETINGS and len(clauses[0]) <= 2:
         clauses = clauses[1:]
