@@ -13,8 +13,11 @@ import logging
 import re
 from datetime import datetime
 
-# A DETAIL (or the parameters) runs to the end of its line; asyncpg puts DETAIL on a line of its own.
-_QUOTED_DATA = re.compile(r"^(\s*)(DETAIL:|\[parameters:).*$", re.MULTILINE)
+# A DETAIL (or the parameters) runs until the next part of the error: "[SQL:", "HINT:", SQLAlchemy's "(Background
+# on this error", or a traceback line; a resident's words inside it may hold newlines (a review found the lines
+# after the first left in).
+_QUOTED_DATA = re.compile(r"^([ \t]*)(DETAIL:|\[parameters:).*?(?=\n[ \t]*(?:\[SQL:|HINT:|\(Background on this "
+                          r"error|Traceback|File \"|The above exception)|\Z)", re.MULTILINE | re.DOTALL)
 REDACTED = "(weggelaten: kan gegevens van bewoners bevatten)"
 
 

@@ -57,3 +57,22 @@ def guarded(job: Callable[[], Awaitable[object]], outage: Outage) -> Callable[[]
 
     run.__name__ = getattr(job, "__name__", "job")
     return run
+
+
+# asyncpg's own errors for a server that went away or is shutting down (this layer does not import the driver)
+_GONE = frozenset({"CannotConnectNowError", "ConnectionDoesNotExistError", "ConnectionFailureError",
+                   "AdminShutdownError", "TooManyConnectionsError"})
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether the error, or one it came from, is a database (or other service) that cannot be reached: a
+    connection refused, reset or timed out, or a PostgreSQL server that shut down. An operator's trial stopped
+    PostgreSQL: every chat message got a 500 with a traceback in the log, where 503 with Retry-After is meant."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (ConnectionError, TimeoutError)) or type(current).__name__ in _GONE:
+            return True
+        current = current.__cause__ or current.__context__
+    return False

@@ -179,6 +179,8 @@ UNKNOWN_CASE = OpenCase(3, False, None)  # waiting in triage without a suggestio
     (Subject("straatverlichting", "Biltstraat", "stadswerken"), [LAMP_CASE], False),
     # the same vakdienst and no street: may be about the case
     (Subject("bestrating", None, "stadswerken"), [LAMP_CASE], False),
+    # another vakdienst but no street of its own: "er zitten nu ook ratten bij het grofvuil" may be about it
+    (Subject("ongedierte", None, "ggd"), [LAMP_CASE], False),
     # the router is not sure of the words' category: never new by itself
     (Subject(None, "Biltstraat", None, guessed_department="stadswerken"), [LAMP_CASE], False),
     # one open case says nothing against the words: they may explain it

@@ -16,6 +16,7 @@ from wijkbot.domain.language_guess import plainly_english
     ("Is de lantaarnpaal al gerepareerd?", False),
     ("Hoi, can you help me met mijn melding", False),  # mixed: no guess
     ("I smell gas", False),  # too short to be sure
+    ("Hi, lantaarnpaal was stuk of zo", False),  # Dutch writes "hi", "was" and "of" too
     ("", False),
 ])
 def test_plainly_english(text: str, expected: bool) -> None:

@@ -49,7 +49,9 @@ EVERYDAY = [
     ("Mijn fiets is kapot gegaan door een gat in het fietspad", Kind.MELDING, "bestrating"),
     # neighbours: noise is burenoverlast; neighbours who only pass on news, or plan something together, are not
     ("de buren maken elke nacht herrie met harde muziek", Kind.MELDING, "burenoverlast"),
-    ("de buren zijn elke avond aan het schreeuwen", Kind.MELDING, "burenoverlast"),
+    ("Ik heb geen idee meer wat ik moet doen, mijn bovenburen maken elke nacht herrie", Kind.MELDING,
+     "burenoverlast"),
+    ("De buren zijn op vakantie en hun tuin staat vol grofvuil", Kind.MELDING, "grofvuil"),
     ("de buren zeggen dat de lantaarnpaal al weken kapot is", Kind.MELDING, "straatverlichting"),
     ("mijn buren en ik willen een geveltuin", Kind.INITIATIEF, "buurtinitiatief"),
     ("herrie van de kroeg op de Oudegracht", Kind.MELDING, "overlast-bedrijven"),
@@ -133,6 +135,10 @@ QUESTION_OR_MELDING = [
     ("hallo, wanneer wordt het grofvuil opgehaald", Kind.VRAAG),
     ("De lantaarnpaal is kapot, wanneer wordt die gemaakt", Kind.MELDING),  # says what is wrong first
     ("waarom ligt het grofvuil er nog steeds in de Kanaalstraat", Kind.MELDING),  # a complaint, not a question
+    # a question word that tells, not asks (a review)
+    ("Wanneer ik langs de Kanaalstraat fiets zie ik grofvuil liggen", Kind.MELDING),
+    ("Hoe kan het dat de lantaarnpaal in de Biltstraat al drie weken kapot is", Kind.MELDING),
+    ("Waar de bus stopt ligt een kapotte stoeptegel", Kind.MELDING),
 ]
 
 

@@ -123,6 +123,8 @@ def test_attachment_refusal(content_type: str, size: int, received: int,
     ("hoe staat het met mijn melding over de lantaarnpaal, het is nog steeds donker en ik val bijna", False),
     ("De lantaarnpaal in de Kanaalstraat is kapot", False),
     ("er is nieuws: de lamp doet het weer", False),
+    ("Is er al nieuws? Ik ruik weer gas", False),  # more than a status question: danger goes its own way
+    ("wat is de status? er ligt nu ook grofvuil", False),
     ("", False),
 ])
 def test_a_status_question_in_own_words(text: str, expected: bool) -> None:

@@ -142,6 +142,8 @@ OWN_WORDS = [
     ("Er ligt een vrouw op het gras te zonnen", None),
     ("Er liggen dennennaalden van de boom op het fietspad, je glijdt erover uit", None),
     ("De boom voor ons huis is gevallen in de tuin", None),
+    ("Er zijn takken van de boom gevallen op het fietspad", None),  # a review: branches and leaves are no 112
+    ("Bladeren van de bomen zijn op de weg gevallen", None),
     ("we vechten al jaren voor een zebrapad", None),
     ("Er ligt een man op de bank. De gemeente reageert niet op mijn melding", None),  # two sentences
 ]

@@ -251,6 +251,9 @@ async def test_a_database_error_on_intake_logs_no_words_or_address(any_bot: Wijk
      'null value in column "body"', "06-12345678"),
     ("(sqlite3.IntegrityError) full\n[SQL: INSERT INTO messages (body) VALUES (?)]\n[parameters: ('mijn adres',)]",
      "INSERT INTO messages (body)", "mijn adres"),
+    # a resident's words with newlines inside the row (a review found the lines after the first left in)
+    ("null value\nDETAIL:  Failing row contains (12, 'regel een\nbel 06-12345678\nregel drie').\n[SQL: INSERT INTO "
+     "messages (body) VALUES ($1)]", "[SQL: INSERT INTO messages", "06-12345678"),
 ])
 def test_database_errors_lose_their_quoted_data(text: str, kept: str, gone: str) -> None:
     cleaned = redact(text)

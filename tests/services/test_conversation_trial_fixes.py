@@ -168,6 +168,9 @@ def test_place_keeps_it_with_the_matching_case_not_the_newest() -> None:
     assert place([BIKE_CASE, LAMP_CASE], None, NOW, LIGHT) == Placement(578, ask=False)  # its only case
     second_lamp = OpenCase(580, False, None, category="straatverlichting", street=None, department="stadswerken")
     assert place([second_lamp, BIKE_CASE, LAMP_CASE], None, NOW, LIGHT) == Placement(578, ask=True)  # two: ask
+    # "nu is ook de lantaarnpaal bij de school kapot": another one, never joined silently (a review)
+    another = Subject("straatverlichting", None, "stadswerken", another_one=True)
+    assert place([BIKE_CASE, LAMP_CASE], None, NOW, another) == Placement(578, ask=True)
     assert place([BIKE_CASE, LAMP_CASE], None, NOW, Subject(None, None)) == Placement(579, ask=True)
     assert place([BIKE_CASE, LAMP_CASE], None, NOW, Subject("grofvuil", "Kanaalstraat", "stadswerken")) == \
         Placement(579, ask=True)  # matches none: the newest, as before
@@ -274,3 +277,18 @@ async def test_a_status_question_in_own_words_gets_the_status_of_each_case(bot: 
     lines = got[0].splitlines()
     assert lines[0].startswith(f"{lamp} (Straatverlichting kapot): ") and lines[1].startswith(f"{bike} (")
     assert await case_of_message(bot, "hoe staat het met mijn melding?") is None  # kept, not filed on a case
+
+
+async def test_another_subject_is_no_answer_to_where_is_it(bot: Wijkbot, resident: Harness,
+                                                          clock: FrozenClock) -> None:
+    """We asked where the lamp is; grofvuil on a street is no answer to that (a review found it filed on the lamp
+    case, which took the grofvuil's street): asked about, and the lamp keeps no street; a plain street still is the
+    answer."""
+    await resident.say("De lantaarnpaal is kapot")
+    lamp = resident.reference
+    clock.advance(minutes=5)
+    await resident.say("Er ligt grofvuil naast de container op de Amsterdamsestraatweg")
+    assert resident.buttons(), "asked which case"
+    async with bot.db.read() as conn:
+        case = await repository.case_by_reference(conn, lamp)
+    assert case is not None and case["street"] is None

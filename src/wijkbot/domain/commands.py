@@ -52,13 +52,17 @@ STATUS_PHRASES = (
     "status of my", "any news on my", "any update on my", "is there any news", "how is my report",
 )
 STATUS_MAX_WORDS = 10  # longer messages say more than a status question: they go to their case
+_SENTENCE_END = re.compile(r"[.!?;:\n]+")
 
 
 def asks_for_status(text: str) -> bool:
     """Whether the whole message asks how the resident's own cases stand ("Hoe staat het met mijn melding?",
-    "is er al nieuws?"), without telling anything new."""
+    "is er al nieuws?"), without telling anything new: one sentence, short ("Is er al nieuws? Ik ruik weer gas"
+    says more, and goes where danger and new reports go)."""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
     said = normalise(text)
-    return 0 < len(said.split()) <= STATUS_MAX_WORDS and any(phrase in said for phrase in STATUS_PHRASES)
+    return (len(sentences) == 1 and 0 < len(said.split()) <= STATUS_MAX_WORDS
+            and any(phrase in said for phrase in STATUS_PHRASES))
 
 
 _COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]{1,64})?(?=\s|$)")

@@ -68,6 +68,8 @@ class Subject:
     # ("een foto van de rommel" after a grofvuil report) is no new subject, unless it says another street or
     # vakdienst (a trial was asked "which case?" about the photo of the case just opened).
     captions_media: bool = False
+    # The words say it is another one of its kind ("ook", "nog een", "weer een", "andere"): never joined silently.
+    another_one: bool = False
 
     def differs_from(self, case: OpenCase) -> bool:
         """Plainly another street than the case, another subject without naming the case's street, or on the
@@ -144,6 +146,11 @@ def place(open_cases: Sequence[OpenCase], last_sent: LastSent | None, now: datet
         for case in open_cases:
             asked = last_sent.purpose in INVITING or (last_sent.purpose == "ack" and case.needs_location)
             if case.id == last_sent.case_id and asked:
+                if (last_sent.purpose == "ack" and subject is not None and subject.category and case.category
+                        and not _same(subject.category, case.category)):
+                    # We asked where the lamp is; "er ligt grofvuil op de Amsterdamsestraatweg" is no answer to
+                    # that but maybe something new (a review found it filed on the lamp, with its street): asked.
+                    return Placement(case.id, ask=True)
                 return _unless_better(case, open_cases, subject)
     only = _only_case_of_its_category(open_cases, subject)
     if only is not None:  # "de boom ligt er nog steeds" with one tree case open: no question needed
@@ -153,8 +160,9 @@ def place(open_cases: Sequence[OpenCase], last_sent: LastSent | None, now: datet
 
 def _only_case_of_its_category(open_cases: Sequence[OpenCase], subject: Subject | None) -> OpenCase | None:
     """The one open case of the category the router is sure the words are about, when the words do not point
-    elsewhere (another street or vakdienst): a trial was asked "which case?" hours later about its only case."""
-    if subject is None or subject.category is None:
+    elsewhere (another street or vakdienst) nor say it is another one ("nu is ook de lantaarnpaal bij de school
+    kapot"): a trial was asked "which case?" hours later about its only case."""
+    if subject is None or subject.category is None or subject.another_one:
         return None
     same = [c for c in open_cases if _same(subject.category, c.category)]
     return same[0] if len(same) == 1 and points_at(subject, same[0]) is not False else None
@@ -162,10 +170,13 @@ def _only_case_of_its_category(open_cases: Sequence[OpenCase], subject: Subject 
 
 def plainly_new(subject: Subject, open_cases: Sequence[OpenCase]) -> bool:
     """The words are surely about something else than every open case: the router is sure of their category
-    (`subject.category` is only set then), no open case has it, and each open case lies on another street or
-    belongs to another vakdienst. An open case that says nothing against them (no street, no vakdienst known:
-    "Help, er is iets mis" waiting in triage) may be what they explain, so they are not plainly new."""
-    if subject.category is None or not open_cases:
+    (`subject.category` is only set then), they name a street, no open case has their category, and each open
+    case lies on another street or belongs to another vakdienst. An open case that says nothing against them (no
+    street, no vakdienst known: "Help, er is iets mis" waiting in triage) may be what they explain, so they are not
+    plainly new."""
+    if subject.category is None or subject.street is None or not open_cases:
+        # Without a street of their own, words of another vakdienst may still be about an open case ("er zitten
+        # nu ook ratten bij het grofvuil"): asked about, not opened apart without a place.
         return False
     return all(not _same(subject.category, case.category) and points_at(subject, case) is False
                for case in open_cases)

@@ -33,8 +33,8 @@ def is_greeting(text: str) -> bool:
 PERSON_PHRASES = (
     "mens spreken", "met een mens", "echt mens", "echte mens", "echt persoon", "echte persoon", "iemand spreken",
     "medewerker spreken", "met iemand praten", "met een medewerker", "iemand aan de lijn", "iemand bellen",
-    "kan ik bellen", "telefoonnummer", "talk to a person", "speak to a person", "talk to someone",
-    "speak to someone", "real person", "a human", "phone number",
+    "kan ik bellen", "talk to a person", "speak to a person", "talk to someone", "speak to someone", "real person",
+    "a human",
 )
 PERSON_MAX_WORDS = 12  # more words say what is wrong: that is a message for a case
 

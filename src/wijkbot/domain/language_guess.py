@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from wijkbot.domain.text import words
 
+# Not the words Dutch writes too ("was", "of", "been", "hi", "hello", "van"): "Hi, lantaarnpaal was stuk of zo" is
+# Dutch (a review found it answered in English).
 ENGLISH = frozenset((
-    "the", "a", "an", "there", "of", "and", "to", "my", "i", "it", "this", "that", "not", "with", "for", "at",
-    "near", "on", "please", "can", "you", "your", "have", "has", "been", "are", "was", "were", "our", "from",
-    "since", "next", "outside", "street", "broken", "would", "could", "should", "been", "just", "very", "hello",
-    "hi", "thanks", "thank", "what", "where", "when", "how", "why", "who", "some", "someone", "its", "they",
+    "the", "a", "an", "there", "and", "to", "my", "i", "it", "this", "that", "not", "with", "for", "at", "near",
+    "on", "please", "can", "you", "your", "have", "has", "are", "were", "our", "from", "since", "next", "outside",
+    "street", "broken", "would", "could", "should", "just", "very", "thanks", "thank", "what", "where", "when",
+    "how", "why", "who", "some", "someone", "its", "they",
 ))
 DUTCH = frozenset((
     "de", "het", "een", "en", "er", "van", "op", "mijn", "ik", "niet", "dat", "die", "met", "voor", "bij", "naar",
@@ -23,6 +25,11 @@ DUTCH = frozenset((
     "waar", "wanneer", "waarom", "wie", "sinds", "naast", "weg", "zit", "moet", "wil", "willen", "gemeente",
 ))
 MIN_ENGLISH = 3
+
+
+def wish(text: str, locale: str | None) -> str | None:
+    """The language a new contact gets: English for plainly English words, else what the page or app said."""
+    return "en" if plainly_english(text) else locale
 
 
 def plainly_english(text: str) -> bool:

@@ -47,6 +47,14 @@ QUESTION_WORDS = frozenset(("wanneer", "hoe", "hoelang", "hoeveel", "waar", "wie
                             "how", "where", "who", "which"))  # not "waarom": "waarom ligt het er nog" complains
 
 
+QUESTION_VERBS = frozenset((
+    "wordt", "worden", "word", "kan", "kun", "kunt", "kunnen", "moet", "moeten", "mag", "mogen", "is", "zijn", "komt",
+    "komen", "gaat", "gaan", "ga", "krijg", "krijgt", "heb", "hebt", "heeft", "doe", "doet", "doen", "vind", "vindt",
+    "zit", "ligt", "staat", "was", "werd", "laat", "meld", "vraag", "can", "do", "does", "is", "are", "will",
+    "should", "long", "much", "many", "often",
+))
+
+
 def _asks_without_mark(text: str) -> bool:
     """A question typed without "?" (a trial's "wanneer wordt het grofvuil opgehaald bij ons in overvecht" was
     promised that Stadswerken "gaat ermee aan de slag"): one sentence that starts with a question word, after a
@@ -55,10 +63,15 @@ def _asks_without_mark(text: str) -> bool:
     if not opening or not (opening[0] in QUESTION_WORDS or (opening[0] in GREETINGS
                                                            and QUESTION_WORDS.intersection(opening[1:]))):
         return False
-    clauses = [c.split() for c in _CLAUSE_END.split(_CLAUSE_TAIL.sub("", text)) if c.strip()]
-    if clauses and clauses[0] and normalise(clauses[0][0]) in GREETINGS and len(clauses[0]) <= 2:
+    clauses = [normalise(c).split() for c in _CLAUSE_END.split(_CLAUSE_TAIL.sub("", text)) if c.strip()]
+    if clauses and clauses[0] and clauses[0][0] in GREETINGS and len(clauses[0]) <= 2:
         clauses = clauses[1:]
-    return len(clauses) == 1 and normalise(clauses[0][0]) in QUESTION_WORDS
+    if len(clauses) != 1 or len(clauses[0]) < 3 or clauses[0][0] not in QUESTION_WORDS:
+        return False
+    # A question word asks when a verb follows it ("wanneer wordt", "waar kan"); "wanneer ik langs fiets" and "waar
+    # de bus stopt" tell (a review), and "hoe kan het dat ..." complains.
+    first, verb, then = clauses[0][0], clauses[0][1], clauses[0][2]
+    return verb in QUESTION_VERBS and not (first == "hoe" and then == "het")
 
 
 def states_before_asking(text: str, terms: Iterable[str]) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from wijkbot.domain.workflow import Status, is_open
 from wijkbot.services.texts import Texts
 from wijkbot.storage import outbox, repository
 from wijkbot.storage.db import Database
@@ -33,17 +32,3 @@ class Conversations:
              "case": references.get(r["case_id"]) if r["case_id"] else None, "actions": r["actions"]}
             for r in rows
         ]
-
-    async def status(self, channel: str, address: str) -> str:
-        """A short overview of the resident's open cases, in their language."""
-        async with self.db.read() as conn:
-            contact = await repository.contact_for_read(conn, channel, address)
-            rows = await repository.cases_of_contact(conn, contact["id"]) if contact else []
-        lang = contact["locale"] if contact else "nl"
-        open_cases = [r for r in rows if is_open(Status(r["status"]))]
-        if not open_cases:
-            return self.texts.simple("status.none", lang)
-        return "\n".join(
-            self.texts.with_case("status.line", lang, r, status=self.texts.simple(f"status.{r['status']}", lang))
-            for r in open_cases
-        )

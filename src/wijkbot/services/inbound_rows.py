@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from wijkbot.domain import language_guess
 from wijkbot.domain.model import InboundMessage
 from wijkbot.domain.sanitise import storable
 from wijkbot.services.intake_items import IntakeResult
@@ -26,7 +27,8 @@ async def already_stored(conn: AsyncConnection, message: InboundMessage) -> Inta
 async def contact_of(conn: AsyncConnection, message: InboundMessage, now: datetime) -> dict[str, Any]:
     """The resident's contact row (created on first contact); writing to us makes them reachable again."""
     pair = (message.reply_to.channel, message.reply_to.address)
-    contact = (await intake_rows.contacts_for(conn, {pair: message.locale}, now))[pair]
+    wish = language_guess.wish(message.text, message.locale)  # "Hi, what is the status of my report?" too
+    contact = (await intake_rows.contacts_for(conn, {pair: wish}, now))[pair]
     if contact["unreachable"]:
         await conversation_rows.mark_reachable(conn, [contact["id"]])
     return contact

@@ -30,6 +30,7 @@ from wijkbot.domain.model import InboundMessage
 from wijkbot.domain.routing import Routes
 from wijkbot.domain.rules import RuleSet
 from wijkbot.domain.sanitise import storable
+from wijkbot.log_throttle import Outage, unreachable
 from wijkbot.ports import Clock
 from wijkbot.services import inbound_media
 from wijkbot.services.intake_batch import IntakeBatch
@@ -67,6 +68,7 @@ class Intake:
         self.long_message_chars = long_message_chars
         self.max_batch = max_batch
         self.max_attachment_bytes = max_attachment_bytes
+        self._outage = Outage(log, "intake")  # a database that is down: one traceback, then a line a minute
         self._queue: list[_Waiting] = []
         self._worker: asyncio.Task[None] | None = None
 
@@ -93,10 +95,11 @@ class Intake:
         except Exception:
             log.warning("a polled batch of %d could not be written as one; taking the messages one by one",
                         len(batch), exc_info=True)
-            results = [await self.receive(message) for message in batch]
+            results = [await self.receive(message) for message in batch]  # (logged as they are opened)
             async with self.db.write() as conn:
                 await then(conn)
-        _log_opened(results)
+        else:
+            _log_opened(results)
         if any(not r.duplicate for r in results):
             self.notify_outbox()
         return results
@@ -114,8 +117,14 @@ class Intake:
                         waiting.future.set_exception(RuntimeError("the service is shutting down"))
                 raise
             except Exception as error:  # never strand a caller: every waiting message gets an answer
-                log.exception("intake batch of %d failed", len(batch))
+                if unreachable(error):  # the database is down: one traceback, then a line a minute
+                    self._outage.failed(error)
+                else:
+                    log.exception("intake batch of %d failed", len(batch))
                 results = [error] * len(batch)
+            else:
+                if self._outage.failures:
+                    self._outage.succeeded()
             log.debug("intake batch of %d committed in %.1f ms", len(batch), (time.perf_counter() - started) * 1000)
             _log_opened(results)
             for waiting, result in zip(batch, results, strict=True):
@@ -134,8 +143,9 @@ class Intake:
         except IntegrityError:
             if len(batch) == 1:
                 return [await self._after_conflict(batch[0].message)]
-        except Exception:
-            log.exception("deciding about %d inbound message(s) failed; storing them unprocessed", len(batch))
+        except Exception as error:
+            if not unreachable(error):  # (a database that is down is logged once, by _drain)
+                log.exception("deciding about %d inbound message(s) failed; storing them unprocessed", len(batch))
             return [await self._store_unprocessed(w.message) for w in batch]
         return [r for w in batch for r in await self._commit([w])]  # retry one by one
 

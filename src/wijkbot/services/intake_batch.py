@@ -28,12 +28,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from wijkbot.domain import followups as followup_plan
+from wijkbot.domain import language_guess
 from wijkbot.domain.assignment import OfficerLoad
 from wijkbot.domain.attachments import DEFAULT_MAX_BYTES
 from wijkbot.domain.conversation import CHOICE, LastSent, OpenCase, Placement, Subject, place, plainly_new
 from wijkbot.domain.duplicates import house_number
 from wijkbot.domain.greetings import is_greeting, wants_a_person
-from wijkbot.domain.language_guess import plainly_english
 from wijkbot.domain.model import BUTTONLESS_CHANNELS, InboundMessage
 from wijkbot.domain.references import references_in
 from wijkbot.domain.routing import Decision, Routes
@@ -79,7 +79,8 @@ class IntakeBatch:
             pair = (m.reply_to.channel, m.reply_to.address)
             # Plainly English words make a new contact English, whatever the page or app says (a trial's English
             # message in the Dutch web chat got Dutch answers throughout); an existing contact keeps its language.
-            wishes[pair] = ("en" if plainly_english(m.text) else m.locale) or wishes.get(pair)
+            if wishes.get(pair) is None:  # the first words decide ("Kanaalstraat 12" after English stays English)
+                wishes[pair] = language_guess.wish(m.text, m.locale)
         contacts = await intake_rows.contacts_for(self.conn, wishes, self.now)
         await conversation_rows.mark_reachable(self.conn, [c["id"] for c in contacts.values() if c["unreachable"]])
         open_cases = await self._open_cases([c["id"] for c in contacts.values()])
@@ -209,9 +210,11 @@ class IntakeBatch:
         # Acute danger (or a resident in crisis) opens a case of its own, whatever is open or was just closed:
         # joined to an old case or asked "which case?", the resident would not read "bel 112" (or 113) now.
         urgent = decision is not None and decision.urgent
-        if decision is None and no_case_answers.asks_for_a_person(item, self._routed(item) if has_words(item.body)
-                                                                   else None):
-            no_case_answers.answer_person(item, self.rules, self.texts)  # also with cases open: no "which case?"
+        if not candidates and decision is None and no_case_answers.asks_for_a_person(
+                item, self._routed(item) if has_words(item.body) else None):
+            # With a case open the words go with it (a person reads them there: a crisis case, a case asking for
+            # the street); without one, how to reach a person, not a case asking for a street.
+            no_case_answers.answer_person(item, self.rules, self.texts)
             return
         acute = next((c for c in candidates if c.row.get("urgent")), None) if candidates and has_words(item.body) \
             and self._routed(item).urgent else None
@@ -253,7 +256,8 @@ class IntakeBatch:
 
     def _subject(self, item: BatchItem) -> Subject | None:
         """What the words are plainly about, to tell a new subject from a follow-up (None without words)."""
-        return placement.subject(self.rules, self._routed(item), item.media.any) if has_words(item.body) else None
+        return placement.subject(self.rules, self._routed(item), item.media.any, item.body) \
+            if has_words(item.body) else None
 
     def _join(self, item: BatchItem, candidates: list[BatchCase], case: BatchCase, unclear: bool) -> None:
         item.case = case

@@ -3,7 +3,8 @@ person ("ik wil gewoon een mens spreken").
 
 Invariants: the message itself is stored by intake either way (nothing here writes); each answer asks the resident
 something (purpose "question"), so their next words are taken as the answer; a request for a person is answered
-with the municipality's phone number and where to come by, also when the resident has cases open.
+with the municipality's phone number and where to come by, only when the resident has no case open (with one,
+the words go with it, where a person reads them).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from wijkbot.domain.conversation import LastSent, OpenCase, Subject, case_button
 from wijkbot.domain.model import Area, Kind
 from wijkbot.domain.routing import Decision
 from wijkbot.domain.rules import RuleSet
+from wijkbot.domain.text import normalise
 from wijkbot.domain.workflow import Status
 from wijkbot.services.texts import Texts
 from wijkbot.storage import conversation_rows
@@ -56,13 +57,20 @@ def vakdienst(rules: RuleSet, row: dict[str, Any]) -> str | None:
     return suggested.department if suggested is not None else None
 
 
-def subject(rules: RuleSet, routed: Decision, captions_media: bool) -> Subject:
+ANOTHER_ONE = frozenset(("ook", "nog een", "nog eentje", "weer een", "andere", "ander", "tweede", "also",
+                         "another"))
+
+
+def subject(rules: RuleSet, routed: Decision, captions_media: bool, said: str = "") -> Subject:
     """What the router makes of new words, to tell a new subject from a follow-up: the category it is sure of
-    with that category's vakdienst, the street, and the vakdienst of its guess when it is not sure."""
+    with that category's vakdienst, the street, the vakdienst of its guess when it is not sure, and whether the
+    words say it is another one ("nu is ook de lantaarnpaal bij de school kapot")."""
     category = rules.categories.get(routed.category or "")
     guess = rules.categories.get(routed.suggested_category or "") if category is None else None
+    cleaned = f" {normalise(said)} "
+    another = any(f" {marker} " in cleaned for marker in ANOTHER_ONE)
     return Subject(routed.category, routed.area.street, category.department if category else None,
-                   guess.department if guess else None, captions_media=captions_media)
+                   guess.department if guess else None, captions_media=captions_media, another_one=another)
 
 
 def lacks_place(row: dict[str, Any]) -> bool:

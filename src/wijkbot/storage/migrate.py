@@ -29,7 +29,9 @@ MIGRATION_LOCK = 0x77696A6B  # "wijk": the PostgreSQL advisory lock that makes m
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url)
+    # configparser reads "%" as interpolation: a percent-encoded password ("p%40ss", as deploy/postgresql.md
+    # says to write an @) stopped every migration (a review)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 

@@ -20,7 +20,10 @@ from pathlib import Path
 
 from aiohttp import web
 
+from wijkbot.log_throttle import Outage, unreachable
+
 log = logging.getLogger("wijkbot.http")
+_DATABASE_DOWN = Outage(log, "web requests to the database")
 STATIC = Path(__file__).with_name("static")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
@@ -49,25 +52,6 @@ def log_access(request: web.Request, status: int, started: float) -> None:
                 (time.perf_counter() - started) * 1000)
 
 
-# asyncpg's own errors for a server that went away or is shutting down (this layer does not import the driver)
-_GONE = frozenset({"CannotConnectNowError", "ConnectionDoesNotExistError", "ConnectionFailureError",
-                   "AdminShutdownError", "TooManyConnectionsError"})
-
-
-def unreachable(error: BaseException) -> bool:
-    """Whether the error, or one it came from, is a database (or other service) that cannot be reached: a
-    connection refused, reset or timed out, or a PostgreSQL server that shut down. An operator's trial stopped
-    PostgreSQL: every chat message got a 500 with a traceback in the log, where 503 with Retry-After is meant."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, (ConnectionError, TimeoutError)) or type(current).__name__ in _GONE:
-            return True
-        current = current.__cause__ or current.__context__
-    return False
-
-
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
@@ -75,6 +59,8 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     try:
         response = await handler(request)
         status = response.status
+        if _DATABASE_DOWN.failures and status < 500:
+            _DATABASE_DOWN.succeeded()
     except web.HTTPException as error:  # 404s and redirects: secure them too, and let aiohttp send them
         status = error.status
         _secure(error.headers)
@@ -85,8 +71,7 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     except Exception as error:
         if unreachable(error):  # the database is down: say so and when to retry, without a traceback per request
             status = 503
-            log.warning("%s %s: the database cannot be reached (%s)", request.method, route_pattern(request),
-                        type(error).__name__)
+            _DATABASE_DOWN.failed(error)  # one traceback, then a line a minute, not one per request
             response = web.json_response({"error": "we zijn even niet bereikbaar; probeer het over een minuut "
                                                    "opnieuw"}, status=503, headers={"Retry-After": "60"})
         else:

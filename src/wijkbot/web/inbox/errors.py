@@ -13,18 +13,22 @@ from typing import Any
 
 from aiohttp import web
 
+from wijkbot.log_throttle import Outage, unreachable
 from wijkbot.services.action_base import NotAllowed
 from wijkbot.web.inbox.render import render
 from wijkbot.web.inbox.session import CsrfRefused
-from wijkbot.web.server import route_pattern, unreachable
+from wijkbot.web.server import route_pattern
 
 log = logging.getLogger("wijkbot.inbox")
+_DATABASE_DOWN = Outage(log, "inbox pages reading the database")  # one traceback, then a line a minute
 
 
 @web.middleware
 async def error_pages(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
         response: web.StreamResponse = await handler(request)
+        if _DATABASE_DOWN.failures:
+            _DATABASE_DOWN.succeeded()
         return response
     except web.HTTPException:
         raise
@@ -35,8 +39,7 @@ async def error_pages(request: web.Request, handler: Any) -> web.StreamResponse:
                            "inbox.error.forbidden" if error.visible else "inbox.error.not_found")
     except Exception as error:
         if unreachable(error):  # the database is down: one line, and a page that says to try again shortly
-            log.warning("inbox %s %s: the database cannot be reached (%s)", request.method, route_pattern(request),
-                        type(error).__name__)
+            _DATABASE_DOWN.failed(error)
             page = await _page(request, 503, "inbox.error.unavailable")
             page.headers["Retry-After"] = "60"
             return page
