@@ -121,15 +121,21 @@ async def test_asking_for_a_person_gets_the_phone_number_not_a_case(bot: Wijkbot
     assert "14 030" in got[0] and "straat of bij welke postcode" not in got[0]
 
 
-async def test_asking_for_a_person_with_a_case_open_is_not_asked_which_case(bot: Wijkbot, resident: Harness,
-                                                                            clock: FrozenClock) -> None:
-    await resident.say("De lantaarnpaal in de Kanaalstraat is kapot")
-    clock.advance(hours=3)
-    got = await resident.say("ik wil een mens spreken")
-    assert "14 030" in got[0] and resident.buttons() == ()
-    # a person asked for about the subject itself: with the case, where a person reads it
-    got = await resident.say("ik wil een medewerker spreken over de kapotte lantaarnpaal in de Kanaalstraat")
-    assert "14 030" not in got[0]
+async def test_asking_for_a_person_with_a_case_open_goes_with_the_case(bot: Wijkbot, resident: Harness,
+                                                                       clock: FrozenClock) -> None:
+    """With a case open (a crisis case, a case asking for the street) the words go with it, where a person reads
+    them (a review found "ik wil met iemand praten" after "ik wil niet meer leven" answered with a phone number and
+    kept with no case)."""
+    await resident.say("Ik wil niet meer leven")
+    crisis = resident.reference
+    clock.advance(minutes=2)
+    got = await resident.say("Ik wil met iemand praten")
+    assert "14 030" not in got[0] and crisis in got[0]
+    async with bot.db.read() as conn:
+        case = await repository.case_by_reference(conn, crisis)
+        assert case is not None
+        bodies = [m["body"] for m in await repository.messages_of(conn, case["id"]) if m["direction"] == "in"]
+    assert "Ik wil met iemand praten" in bodies
 
 
 @pytest.mark.parametrize("text", ["Ik weet niet goed bij wie ik moet zijn hiermee",
